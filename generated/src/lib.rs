@@ -1,0 +1,49 @@
+//! A typed async client for Cloudflare's SSL/TLS API: certificate packs and the custom origin
+//! trust store.
+//!
+//! The models and operations in [`types`] and on [`Client`] are generated from
+//! `spec/cloudflare-ssl.yaml` by `cargo xtask codegen`; the runtime under them (HTTP, auth,
+//! retries, errors, pagination) is hand-written. To add an endpoint, add it to the spec and
+//! regenerate.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), cloudflare_ssl::Error> {
+//! use futures_util::TryStreamExt;
+//!
+//! // Reads CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY) and CLOUDFLARE_BASE_URL.
+//! let client = cloudflare_ssl::Client::from_env()?;
+//! let pack = client
+//!     .get_certificate_pack("023e105f4ecef8ad9ca31a8372d0c353", "3822ff90ea2944df9e5521300bb9419b")
+//!     .await?;
+//! println!("{:?} covers {:?}", pack.status, pack.hosts);
+//!
+//! let params = cloudflare_ssl::types::ListCustomTrustStoreParams::default().per_page(50.0);
+//! let all: Vec<_> = client
+//!     .list_custom_trust_store("023e105f4ecef8ad9ca31a8372d0c353", &params)
+//!     .items()
+//!     .try_collect()
+//!     .await?;
+//! println!("{} certificates", all.len());
+//! # Ok(())
+//! # }
+//! ```
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod api;
+mod runtime;
+
+pub use api::*;
+pub use runtime::{
+    ApiError, ApiErrorKind, ApiSpec, AuthKind, AuthScheme, Backoff, Call, Client, ClientBuilder, Error, Items, Page,
+    PageInfo, Pages, RequestOptions, Response, Secret, BODY_EXCERPT_LIMIT, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, MAX_RETRY_AFTER,
+};
+
+/// Building blocks the generated code uses; public so that generated signatures can name them.
+pub mod rt {
+    pub use crate::runtime::{
+        whole, Bytes, Decode, Empty, Envelope, Enveloped, False, Json, Method, Opened, PageInfo, PageScheme, Paged,
+        ParamValue, RawResponse, Request, Text, True,
+    };
+}

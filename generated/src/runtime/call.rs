@@ -1,0 +1,338 @@
+//! Sending a request: retries, timeouts, decoding.
+
+use super::client::{AuthKind, Client, RequestOptions, MAX_RETRY_AFTER};
+use super::error::{excerpt, ApiError, Error};
+use super::request::Request;
+use crate::ApiMessage;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+use std::future::{Future, IntoFuture};
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::time::Duration;
+
+/// A response as received: status, headers and the whole body.
+#[derive(Debug, Clone)]
+pub struct RawResponse {
+    /// Status.
+    pub status: StatusCode,
+    /// Headers.
+    pub headers: HeaderMap,
+    /// Body.
+    pub body: Vec<u8>,
+}
+
+impl RawResponse {
+    /// A decode error for this response.
+    pub fn decode_error(&self, message: impl std::fmt::Display) -> Error {
+        Error::Decode { status: self.status, message: message.to_string(), body: excerpt(&self.body) }
+    }
+
+    /// An API error for this response.
+    pub fn api_error(&self, errors: Vec<ApiMessage>, messages: Vec<ApiMessage>) -> Error {
+        Error::Api(Box::new(ApiError {
+            status: self.status,
+            headers: self.headers.clone(),
+            errors,
+            messages,
+            body: excerpt(&self.body),
+            retry_after: retry_after(&self.headers),
+            attempts: 1,
+        }))
+    }
+}
+
+/// A decoded response, with its status and headers.
+#[derive(Debug, Clone)]
+pub struct Response<T> {
+    /// Status.
+    pub status: StatusCode,
+    /// Headers.
+    pub headers: HeaderMap,
+    /// Informational messages the API sent with the result (the envelope's `messages`).
+    pub messages: Vec<ApiMessage>,
+    /// The decoded body.
+    pub data: T,
+}
+
+impl<T> Response<T> {
+    /// The decoded body.
+    pub fn into_inner(self) -> T {
+        self.data
+    }
+}
+
+/// How a successful response body becomes a value, and an error body an [`Error`].
+pub trait Decode: Send + 'static {
+    /// The decoded value.
+    type Output: Send + 'static;
+
+    /// Decodes a 2xx response. Returns the value and any informational messages.
+    fn decode(raw: &RawResponse) -> Result<(Self::Output, Vec<ApiMessage>), Error>;
+
+    /// Turns a non-2xx response into an error.
+    fn decode_error(raw: &RawResponse) -> Error {
+        raw.api_error(Vec::new(), Vec::new())
+    }
+}
+
+/// A JSON body decoded whole.
+pub struct Json<T>(PhantomData<fn() -> T>);
+
+impl<T: DeserializeOwned + Send + 'static> Decode for Json<T> {
+    type Output = T;
+    fn decode(raw: &RawResponse) -> Result<(T, Vec<ApiMessage>), Error> {
+        serde_json::from_slice(&raw.body).map(|v| (v, Vec::new())).map_err(|e| raw.decode_error(e))
+    }
+}
+
+/// No body expected; whatever comes is ignored.
+pub struct Empty;
+
+impl Decode for Empty {
+    type Output = ();
+    fn decode(_: &RawResponse) -> Result<((), Vec<ApiMessage>), Error> {
+        Ok(((), Vec::new()))
+    }
+}
+
+/// A text body.
+pub struct Text;
+
+impl Decode for Text {
+    type Output = String;
+    fn decode(raw: &RawResponse) -> Result<(String, Vec<ApiMessage>), Error> {
+        String::from_utf8(raw.body.clone()).map(|s| (s, Vec::new())).map_err(|e| raw.decode_error(e))
+    }
+}
+
+/// A binary body.
+pub struct Bytes;
+
+impl Decode for Bytes {
+    type Output = Vec<u8>;
+    fn decode(raw: &RawResponse) -> Result<(Vec<u8>, Vec<ApiMessage>), Error> {
+        Ok((raw.body.clone(), Vec::new()))
+    }
+}
+
+/// One call, ready to send. `.await` it for the decoded value, or call [`Call::send`] for the
+/// status and headers too. Per-call settings override the client's.
+#[must_use = "a call does nothing until it is awaited"]
+pub struct Call<D> {
+    pub(crate) client: Client,
+    pub(crate) request: Request,
+    pub(crate) options: RequestOptions,
+    pub(crate) _decode: PhantomData<fn() -> D>,
+}
+
+impl<D> std::fmt::Debug for Call<D> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Call").field("method", &self.request.method).field("path", &self.request.path).finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Wraps a request built by an operation function.
+    pub fn call<D: Decode>(&self, request: Request) -> Call<D> {
+        Call { client: self.clone(), request, options: RequestOptions::default(), _decode: PhantomData }
+    }
+}
+
+impl<D: Decode> Call<D> {
+    /// Timeout of each attempt of this call.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.options.timeout = Some(timeout);
+        self
+    }
+
+    /// Retries after the first attempt, for this call.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.options.max_retries = Some(retries);
+        self
+    }
+
+    /// An extra header for this call. An invalid name or value fails the call before sending.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
+            (Ok(n), Ok(v)) => {
+                self.options.headers.insert(n, v);
+            }
+            _ => {
+                if self.request.error.is_none() {
+                    self.request.error = Some(Error::invalid(name, "is not a valid header"));
+                }
+            }
+        }
+        self
+    }
+
+    /// Sends the call and returns the decoded value with the response's status and headers.
+    pub async fn send(self) -> Result<Response<D::Output>, Error> {
+        let raw = self.client.execute(&self.request, &self.options, D::decode_error).await?;
+        let (data, messages) = D::decode(&raw)?;
+        Ok(Response { status: raw.status, headers: raw.headers, messages, data })
+    }
+}
+
+impl<D: Decode> IntoFuture for Call<D> {
+    type Output = Result<D::Output, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move { self.send().await.map(|r| r.data) })
+    }
+}
+
+/// Whether a status is worth retrying: 408, 409, 429 and 5xx, unless the server says
+/// otherwise with `x-should-retry`.
+fn retryable_status(status: StatusCode, headers: &HeaderMap) -> bool {
+    match headers.get("x-should-retry").and_then(|v| v.to_str().ok()) {
+        Some("true") => return true,
+        Some("false") => return false,
+        _ => {}
+    }
+    matches!(status.as_u16(), 408 | 409 | 429) || status.is_server_error()
+}
+
+/// The wait a response asks for: `retry-after-ms`, then `Retry-After` (seconds or HTTP date).
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+    if let Some(ms) = text("retry-after-ms").and_then(|v| v.parse::<f64>().ok()) {
+        if ms.is_finite() && ms >= 0.0 {
+            return Some(Duration::from_secs_f64(ms / 1000.0));
+        }
+    }
+    let value = text("retry-after")?;
+    if let Ok(secs) = value.parse::<f64>() {
+        return (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs));
+    }
+    let date = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok()?;
+    let wait = date.timestamp().saturating_sub(now.as_secs() as i64);
+    Some(Duration::from_secs(wait.max(0) as u64))
+}
+
+impl Client {
+    /// Sends `request` with retries; returns the first 2xx response, or the error for the last
+    /// attempt. Only the retry loop lives here; it is shared by every operation.
+    pub(crate) async fn execute(
+        &self,
+        request: &Request,
+        call_options: &RequestOptions,
+        decode_error: fn(&RawResponse) -> Error,
+    ) -> Result<RawResponse, Error> {
+        if let Some(e) = &request.error {
+            return Err(e.clone_before_send());
+        }
+        let inner = &self.inner;
+        let mut options = inner.options.clone();
+        options.merge(call_options);
+        let timeout = options.timeout.unwrap_or(super::client::DEFAULT_TIMEOUT);
+        let max_retries = if request.retryable { options.max_retries.unwrap_or(0) } else { 0 };
+        let url = format!("{}{}", inner.base_url, request.path);
+
+        let mut attempt: u32 = 0;
+        loop {
+            attempt += 1;
+            let mut builder = inner.http.request(request.method.clone(), &url).timeout(timeout);
+            let mut query: Vec<(&str, &str)> = request.query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let mut headers = inner.default_headers.clone();
+            for (kind, secret) in &inner.auth {
+                match kind {
+                    AuthKind::Bearer => {
+                        let mut v = HeaderValue::from_str(&format!("Bearer {}", secret.expose()))
+                            .map_err(|_| Error::Config("the API token is not a valid header value".into()))?;
+                        v.set_sensitive(true);
+                        headers.insert(reqwest::header::AUTHORIZATION, v);
+                    }
+                    AuthKind::Basic => {
+                        let (user, pass) = secret.expose().split_once(':').unwrap_or((secret.expose(), ""));
+                        builder = builder.basic_auth(user, Some(pass));
+                    }
+                    AuthKind::Header(name) => {
+                        let n = HeaderName::from_bytes(name.as_bytes()).map_err(|_| Error::Config(format!("bad header name {name}")))?;
+                        let mut v = HeaderValue::from_str(secret.expose())
+                            .map_err(|_| Error::Config(format!("the credential for {name} is not a valid header value")))?;
+                        v.set_sensitive(true);
+                        headers.insert(n, v);
+                    }
+                    AuthKind::Query(name) => query.push((name, secret.expose())),
+                }
+            }
+            for (k, v) in &request.headers {
+                headers.insert(k.clone(), v.clone());
+            }
+            for (k, v) in &options.headers {
+                headers.insert(k.clone(), v.clone());
+            }
+            if !query.is_empty() {
+                builder = builder.query(&query);
+            }
+            if let Some((body, content_type)) = &request.body {
+                headers.insert(reqwest::header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+                builder = builder.body(body.clone());
+            }
+            builder = builder.headers(headers);
+
+            let outcome = async {
+                let resp = builder.send().await?;
+                let status = resp.status();
+                let headers = resp.headers().clone();
+                let body = resp.bytes().await?.to_vec();
+                Ok::<_, reqwest::Error>(RawResponse { status, headers, body })
+            }
+            .await;
+
+            let retries_left = attempt <= max_retries;
+            match outcome {
+                Ok(raw) if raw.status.is_success() => return Ok(raw),
+                Ok(raw) => {
+                    let wait = retry_after(&raw.headers);
+                    let can_retry = retries_left && retryable_status(raw.status, &raw.headers);
+                    // A wait longer than the cap is not slept blindly: the error goes back to
+                    // the caller at once, with the requested wait in `retry_after`.
+                    let too_long = wait.is_some_and(|w| w > MAX_RETRY_AFTER);
+                    if can_retry && !too_long {
+                        let delay = wait.unwrap_or_else(|| inner.backoff.delay(attempt - 1));
+                        tokio::time::sleep(delay).await;
+                        continue;
+                    }
+                    let mut error = decode_error(&raw);
+                    if let Error::Api(e) = &mut error {
+                        e.attempts = attempt;
+                    }
+                    return Err(error);
+                }
+                Err(e) => {
+                    // A request that never reached the server is always safe to send again.
+                    let safe = request.retryable || e.is_connect();
+                    let retries_left = attempt <= options.max_retries.unwrap_or(0) && safe;
+                    if retries_left && (e.is_timeout() || e.is_connect() || e.is_request() || e.is_body() || e.is_decode()) {
+                        tokio::time::sleep(inner.backoff.delay(attempt - 1)).await;
+                        continue;
+                    }
+                    if e.is_timeout() {
+                        return Err(Error::Timeout { after: timeout, attempts: attempt });
+                    }
+                    return Err(Error::Transport { source: e.without_url_query(), attempts: attempt });
+                }
+            }
+        }
+    }
+}
+
+trait WithoutUrlQuery {
+    fn without_url_query(self) -> Self;
+}
+
+impl WithoutUrlQuery for reqwest::Error {
+    /// Query strings can carry API keys (`in: query` schemes): keep them out of messages.
+    fn without_url_query(mut self) -> Self {
+        if let Some(url) = self.url_mut() {
+            url.set_query(None);
+        }
+        self
+    }
+}

@@ -1,0 +1,380 @@
+//! The client, its builder, and per-call options.
+
+use super::error::Error;
+use super::secret::Secret;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// What the runtime needs to know about one API; emitted from the spec.
+#[derive(Debug)]
+pub struct ApiSpec {
+    /// The first `servers` URL.
+    pub default_base_url: &'static str,
+    /// Environment variable that overrides the base URL.
+    pub base_url_env: Option<&'static str>,
+    /// Security schemes.
+    pub schemes: &'static [AuthScheme],
+    /// Accepted combinations of schemes, most preferred first.
+    pub alternatives: &'static [&'static [&'static str]],
+}
+
+/// One security scheme.
+#[derive(Debug)]
+pub struct AuthScheme {
+    /// Name in the spec.
+    pub name: &'static str,
+    /// How it is sent.
+    pub kind: AuthKind,
+    /// Environment variable holding a default value.
+    pub env: Option<&'static str>,
+}
+
+/// How a credential is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthKind {
+    /// `Authorization: Bearer <value>`.
+    Bearer,
+    /// `Authorization: Basic <base64(value)>`, the value being `user:password`.
+    Basic,
+    /// A header carrying the value as is.
+    Header(&'static str),
+    /// A query parameter carrying the value as is.
+    Query(&'static str),
+}
+
+/// Defaults, as in Cloudflare's official SDKs.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Retries after the first attempt.
+pub const DEFAULT_MAX_RETRIES: u32 = 2;
+/// A `Retry-After` longer than this is not waited out: the error is returned at once.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+
+/// Backoff between retries: `min(initial · 2^n, max)`, minus up to 25 % jitter.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Backoff {
+    /// Delay before the first retry.
+    pub initial: Duration,
+    /// Upper bound of one delay.
+    pub max: Duration,
+}
+
+impl Default for Backoff {
+    fn default() -> Self {
+        Backoff { initial: Duration::from_millis(500), max: Duration::from_secs(8) }
+    }
+}
+
+impl Backoff {
+    /// The delay before retry number `retry` (0-based), jitter included.
+    pub fn delay(&self, retry: u32) -> Duration {
+        let base = self.initial.as_secs_f64() * 2f64.powi(retry.min(30) as i32);
+        let capped = base.min(self.max.as_secs_f64());
+        let jitter = 1.0 - fastrand::f64() * 0.25;
+        Duration::from_secs_f64(capped * jitter)
+    }
+}
+
+pub(crate) struct Inner {
+    pub(crate) http: reqwest::Client,
+    pub(crate) base_url: String,
+    pub(crate) auth: Vec<(AuthKind, Secret)>,
+    pub(crate) default_headers: HeaderMap,
+    pub(crate) options: RequestOptions,
+    pub(crate) backoff: Backoff,
+}
+
+/// A client for the API. Cheap to clone: clones share one connection pool.
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let schemes: Vec<String> = self.inner.auth.iter().map(|(k, s)| format!("{k:?}={s:?}")).collect();
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("auth", &schemes)
+            .field("timeout", &self.inner.options.timeout)
+            .field("max_retries", &self.inner.options.max_retries)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A builder with the defaults: base URL from the spec (or its environment variable),
+    /// credentials from the environment, 60 s timeout, 2 retries.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new(&crate::api::SPEC)
+    }
+
+    /// A client configured entirely from the environment.
+    pub fn from_env() -> Result<Client, Error> {
+        Client::builder().build()
+    }
+
+    /// The base URL requests go to (no trailing slash).
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// A client that shares this one's connections and credentials, with other defaults for
+    /// timeout, retries or headers.
+    pub fn with_options(&self, options: RequestOptions) -> Client {
+        let inner = &self.inner;
+        let mut merged = inner.options.clone();
+        merged.merge(&options);
+        Client {
+            inner: Arc::new(Inner {
+                http: inner.http.clone(),
+                base_url: inner.base_url.clone(),
+                auth: inner.auth.clone(),
+                default_headers: inner.default_headers.clone(),
+                options: merged,
+                backoff: inner.backoff,
+            }),
+        }
+    }
+}
+
+/// Settings that can be changed per call (see [`super::Call`]) or per client
+/// ([`Client::with_options`]).
+#[derive(Debug, Clone, Default)]
+pub struct RequestOptions {
+    /// Timeout of one attempt (connect, send, and read the whole body).
+    pub timeout: Option<Duration>,
+    /// Retries after the first attempt.
+    pub max_retries: Option<u32>,
+    /// Extra headers, added after the client's own.
+    pub headers: HeaderMap,
+}
+
+impl RequestOptions {
+    pub(crate) fn merge(&mut self, other: &RequestOptions) {
+        if other.timeout.is_some() {
+            self.timeout = other.timeout;
+        }
+        if other.max_retries.is_some() {
+            self.max_retries = other.max_retries;
+        }
+        for (k, v) in &other.headers {
+            self.headers.insert(k.clone(), v.clone());
+        }
+    }
+}
+
+/// Builds a [`Client`].
+///
+/// Credentials: the first of the spec's accepted combinations (in the spec's order of
+/// preference) whose every part is set is used, and only that one is sent. Credentials set on
+/// the builder replace the environment entirely; the environment is read only when none are set.
+pub struct ClientBuilder {
+    spec: &'static ApiSpec,
+    base_url: Option<String>,
+    credentials: BTreeMap<&'static str, Secret>,
+    unknown_credential: Option<String>,
+    use_env: bool,
+    timeout: Duration,
+    max_retries: u32,
+    backoff: Backoff,
+    http: Option<reqwest::Client>,
+    user_agent: Option<String>,
+    headers: Vec<(String, String)>,
+}
+
+impl std::fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("credentials", &self.credentials)
+            .field("timeout", &self.timeout)
+            .field("max_retries", &self.max_retries)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// A builder for the API described by `spec`.
+    pub fn new(spec: &'static ApiSpec) -> Self {
+        ClientBuilder {
+            spec,
+            base_url: None,
+            credentials: BTreeMap::new(),
+            unknown_credential: None,
+            use_env: true,
+            timeout: DEFAULT_TIMEOUT,
+            max_retries: DEFAULT_MAX_RETRIES,
+            backoff: Backoff::default(),
+            http: None,
+            user_agent: None,
+            headers: Vec::new(),
+        }
+    }
+
+    /// Sets the credential for the security scheme named `scheme` in the spec. The emitted
+    /// setters (one per scheme) call this.
+    pub fn credential(mut self, scheme: &str, value: impl Into<Secret>) -> Self {
+        match self.spec.schemes.iter().find(|s| s.name == scheme) {
+            Some(s) => {
+                self.credentials.insert(s.name, value.into());
+            }
+            None => self.unknown_credential = Some(scheme.to_string()),
+        }
+        self
+    }
+
+    /// The base URL, with or without a trailing slash (`https://host/client/v4` and
+    /// `https://host/client/v4/` are the same). Overrides the environment.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Whether to read defaults (base URL, credentials) from the environment. On by default.
+    pub fn from_env(mut self, yes: bool) -> Self {
+        self.use_env = yes;
+        self
+    }
+
+    /// Timeout of one attempt. Default 60 s.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Retries after the first attempt. Default 2.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = retries;
+        self
+    }
+
+    /// Backoff between retries. Default 0.5 s doubling up to 8 s.
+    pub fn backoff(mut self, backoff: Backoff) -> Self {
+        self.backoff = backoff;
+        self
+    }
+
+    /// Uses the caller's own `reqwest::Client` (proxies, TLS settings, connection pool). Its
+    /// own timeout, if any, still applies on top of this client's.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Replaces the `User-Agent` (default: this crate's name and version).
+    pub fn user_agent(mut self, agent: impl Into<String>) -> Self {
+        self.user_agent = Some(agent.into());
+        self
+    }
+
+    /// A header sent with every request.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Builds the client. Fails, before any request, when the base URL is not an http(s) URL,
+    /// a header is malformed, or no accepted combination of credentials is complete.
+    pub fn build(self) -> Result<Client, Error> {
+        let env = |name: Option<&str>| -> Option<String> {
+            name.and_then(|n| std::env::var(n).ok()).filter(|v| !v.trim().is_empty())
+        };
+        let raw_base = match (&self.base_url, self.use_env) {
+            (Some(url), _) => url.clone(),
+            (None, true) => env(self.spec.base_url_env).unwrap_or_else(|| self.spec.default_base_url.to_string()),
+            (None, false) => self.spec.default_base_url.to_string(),
+        };
+        let base_url = normalize_base_url(&raw_base)?;
+        if let Some(name) = self.unknown_credential {
+            return Err(Error::Config(format!("`{name}` is not a security scheme of this API")));
+        }
+        let mut given = self.credentials;
+        if given.is_empty() && self.use_env {
+            for s in self.spec.schemes {
+                if let Some(v) = env(s.env) {
+                    given.insert(s.name, Secret::new(v));
+                }
+            }
+        }
+        let auth = choose_credentials(self.spec, &given)?;
+
+        let mut default_headers = HeaderMap::new();
+        let agent = self.user_agent.unwrap_or_else(|| concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"), " (Rust)").to_string());
+        let agent = HeaderValue::from_str(&agent).map_err(|_| Error::Config("invalid User-Agent".into()))?;
+        default_headers.insert(reqwest::header::USER_AGENT, agent);
+        default_headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static("application/json"));
+        for (name, value) in self.headers {
+            let n = HeaderName::from_bytes(name.as_bytes()).map_err(|_| Error::Config(format!("invalid header name `{name}`")))?;
+            let v = HeaderValue::from_str(&value).map_err(|_| Error::Config(format!("invalid value for header `{name}`")))?;
+            default_headers.insert(n, v);
+        }
+        let http = match self.http {
+            Some(c) => c,
+            None => reqwest::Client::builder()
+                .build()
+                .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                auth,
+                default_headers,
+                options: RequestOptions { timeout: Some(self.timeout), max_retries: Some(self.max_retries), headers: HeaderMap::new() },
+                backoff: self.backoff,
+            }),
+        })
+    }
+}
+
+/// Checks the base URL and drops trailing slashes, so that paths (which start with `/`) are
+/// appended to it, never resolved against it: `/client/v4` keeps its `/v4`.
+fn normalize_base_url(raw: &str) -> Result<String, Error> {
+    let url = reqwest::Url::parse(raw.trim()).map_err(|e| Error::Config(format!("base URL `{raw}`: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(Error::Config(format!("base URL `{raw}` must be http or https")));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(Error::Config(format!("base URL `{raw}` must not have a query or fragment")));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_string())
+}
+
+fn choose_credentials(spec: &ApiSpec, given: &BTreeMap<&'static str, Secret>) -> Result<Vec<(AuthKind, Secret)>, Error> {
+    if spec.alternatives.is_empty() || spec.alternatives.iter().any(|alt| alt.is_empty()) && given.is_empty() {
+        return Ok(Vec::new());
+    }
+    for alt in spec.alternatives {
+        if !alt.is_empty() && alt.iter().all(|name| given.contains_key(name)) {
+            let mut chosen = Vec::new();
+            for name in alt.iter() {
+                let scheme = spec.schemes.iter().find(|s| s.name == *name);
+                if let (Some(scheme), Some(secret)) = (scheme, given.get(name)) {
+                    chosen.push((scheme.kind, secret.clone()));
+                }
+            }
+            return Ok(chosen);
+        }
+    }
+    let describe: Vec<String> = spec
+        .alternatives
+        .iter()
+        .map(|alt| {
+            alt.iter()
+                .map(|name| match spec.schemes.iter().find(|s| s.name == *name).and_then(|s| s.env) {
+                    Some(env) => format!("{name} (env {env})"),
+                    None => name.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join(" + ")
+        })
+        .collect();
+    let have: Vec<&str> = given.keys().copied().collect();
+    Err(Error::Config(if have.is_empty() {
+        format!("no credentials: set one of: {}", describe.join("; or "))
+    } else {
+        format!("incomplete credentials (have: {}); set one of: {}", have.join(", "), describe.join("; or "))
+    }))
+}

@@ -1,0 +1,26 @@
+//! The hand-written runtime the emitted code stands on: HTTP, auth, retries, errors, envelopes
+//! and pagination. Nothing here is generated, and nothing here names a field of any API:
+//! API-specific facts reach it through [`ApiSpec`], [`Envelope`] and [`PageScheme`], which the
+//! emitted code implements from the spec.
+
+mod call;
+mod client;
+mod envelope;
+mod error;
+mod paginate;
+mod request;
+mod secret;
+mod values;
+
+pub use call::{Bytes, Call, Decode, Empty, Json, RawResponse, Response, Text};
+pub use client::{
+    ApiSpec, AuthKind, AuthScheme, Backoff, Client, ClientBuilder, RequestOptions, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT,
+    MAX_RETRY_AFTER,
+};
+pub use envelope::{Envelope, Enveloped, Opened};
+pub use error::{ApiError, ApiErrorKind, Error, BODY_EXCERPT_LIMIT};
+pub use paginate::{whole, Items, Page, PageInfo, PageScheme, Paged, Pages};
+pub use request::{ParamValue, Request};
+pub use reqwest::Method;
+pub use secret::Secret;
+pub use values::{False, True};

@@ -1,0 +1,220 @@
+//! Page-number pagination: a page at a time, or every item as one stream.
+//!
+//! The walk trusts the page count when the server sends one, so it neither stops early when a
+//! page is short nor asks for a page past the last; without a count it stops at the first empty
+//! page. A server that ignores the page parameter (the same page twice) ends the walk with an
+//! error instead of a loop.
+
+use super::call::{Call, Decode, RawResponse};
+use super::envelope::{decode_part, envelope_error, open_success, Envelope};
+use super::error::Error;
+use crate::ApiMessage;
+use futures_core::Stream;
+use serde::de::DeserializeOwned;
+use std::collections::VecDeque;
+use std::future::Future;
+use std::hash::{Hash, Hasher};
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+/// An API's pagination scheme; emitted from the spec's `x-pagination`.
+pub trait PageScheme: Send + 'static {
+    /// The envelope pages come in.
+    type Envelope: Envelope;
+    /// The query parameter with the 1-based page number.
+    const PAGE_PARAM: &'static str;
+}
+
+/// Page metadata that may know how many pages there are.
+pub trait PageInfo {
+    /// The number of pages in the whole listing, if the server said.
+    fn total_pages(&self) -> Option<u64>;
+}
+
+/// One page of a listing.
+#[derive(Debug, Clone)]
+pub struct Page<T, I> {
+    /// The items on this page.
+    pub items: Vec<T>,
+    /// The page metadata, if the server sent it.
+    pub info: Option<I>,
+    /// The page number this page was requested as.
+    pub number: u64,
+    fingerprint: u64,
+}
+
+/// Decodes one page in the scheme `P`.
+pub struct Paged<P, T, I>(PhantomData<fn() -> (P, T, I)>);
+
+impl<P, T, I> Decode for Paged<P, T, I>
+where
+    P: PageScheme,
+    T: DeserializeOwned + Send + 'static,
+    I: DeserializeOwned + Send + 'static,
+{
+    type Output = Page<T, I>;
+
+    fn decode(raw: &RawResponse) -> Result<(Page<T, I>, Vec<ApiMessage>), Error> {
+        let opened = open_success::<P::Envelope>(raw)?;
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        opened.result.map(|r| r.get()).unwrap_or("").hash(&mut hasher);
+        let items: Option<Vec<T>> = decode_part(opened.result).map_err(|e| raw.decode_error(format!("result: {e}")))?;
+        let info: Option<I> = decode_part(opened.info).map_err(|e| raw.decode_error(format!("page info: {e}")))?;
+        let page = Page { items: items.unwrap_or_default(), info, number: 0, fingerprint: hasher.finish() };
+        Ok((page, opened.messages))
+    }
+
+    fn decode_error(raw: &RawResponse) -> Error {
+        envelope_error::<P::Envelope>(raw)
+    }
+}
+
+type PageFuture<T, I> = Pin<Box<dyn Future<Output = Result<Page<T, I>, Error>> + Send>>;
+
+/// Every page of a listing, in order. See the module docs for when it stops.
+#[must_use = "streams do nothing unless polled"]
+pub struct Pages<P, T, I> {
+    call: Call<Paged<P, T, I>>,
+    next: u64,
+    first: bool,
+    previous: Option<u64>,
+    in_flight: Option<PageFuture<T, I>>,
+    done: bool,
+}
+
+// No field is ever pinned in place: the future is boxed, the rest is moved freely.
+impl<P, T, I> Unpin for Pages<P, T, I> {}
+
+impl<P, T, I> Call<Paged<P, T, I>>
+where
+    P: PageScheme,
+    T: DeserializeOwned + Send + 'static,
+    I: DeserializeOwned + PageInfo + Send + 'static,
+{
+    /// Walks the listing a page at a time, starting from the page this call asks for (or 1).
+    pub fn pages(self) -> Pages<P, T, I> {
+        let start = self.request.query_value(P::PAGE_PARAM).and_then(|v| v.parse::<f64>().ok()).map_or(1, |v| v.max(1.0) as u64);
+        Pages { call: self, next: start, first: true, previous: None, in_flight: None, done: false }
+    }
+
+    /// Every item of every page, as one stream; holds one page in memory at a time.
+    pub fn items(self) -> Items<P, T, I> {
+        Items { pages: self.pages(), buffer: VecDeque::new() }
+    }
+}
+
+impl<P, T, I> Pages<P, T, I>
+where
+    P: PageScheme,
+    T: DeserializeOwned + Send + 'static,
+    I: DeserializeOwned + PageInfo + Send + 'static,
+{
+    fn fetch(&self) -> PageFuture<T, I> {
+        let client = self.call.client.clone();
+        let mut request = self.call.request.clone();
+        let options = self.call.options.clone();
+        let number = self.next;
+        if !self.first || request.query_value(P::PAGE_PARAM).is_some() {
+            request.set_query(P::PAGE_PARAM, number);
+        }
+        Box::pin(async move {
+            let raw = client.execute(&request, &options, Paged::<P, T, I>::decode_error).await?;
+            let (mut page, _) = Paged::<P, T, I>::decode(&raw)?;
+            page.number = number;
+            Ok(page)
+        })
+    }
+}
+
+impl<P, T, I> Stream for Pages<P, T, I>
+where
+    P: PageScheme,
+    T: DeserializeOwned + Send + 'static,
+    I: DeserializeOwned + PageInfo + Send + 'static,
+{
+    type Item = Result<Page<T, I>, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        if this.done {
+            return Poll::Ready(None);
+        }
+        if this.in_flight.is_none() {
+            this.in_flight = Some(this.fetch());
+        }
+        let Some(fut) = this.in_flight.as_mut() else { return Poll::Ready(None) };
+        let result = match fut.as_mut().poll(cx) {
+            Poll::Pending => return Poll::Pending,
+            Poll::Ready(r) => r,
+        };
+        this.in_flight = None;
+        let first = std::mem::replace(&mut this.first, false);
+        let page = match result {
+            Ok(page) => page,
+            Err(e) => {
+                this.done = true;
+                return Poll::Ready(Some(Err(e)));
+            }
+        };
+        if page.items.is_empty() {
+            // The end. An empty first page is still a page (the listing is empty); an empty
+            // page after that is only the end marker and is not yielded.
+            this.done = true;
+            return Poll::Ready(if first { Some(Ok(page)) } else { None });
+        }
+        if this.previous == Some(page.fingerprint) {
+            this.done = true;
+            return Poll::Ready(Some(Err(Error::Pagination(format!(
+                "page {} has the same items as page {}: the server seems to ignore `{}`",
+                page.number,
+                page.number.saturating_sub(1),
+                P::PAGE_PARAM
+            )))));
+        }
+        this.previous = Some(page.fingerprint);
+        match page.info.as_ref().and_then(PageInfo::total_pages) {
+            Some(total) if page.number >= total => this.done = true,
+            _ => this.next = page.number + 1,
+        }
+        Poll::Ready(Some(Ok(page)))
+    }
+}
+
+/// Every item of a listing, page after page.
+#[must_use = "streams do nothing unless polled"]
+pub struct Items<P, T, I> {
+    pages: Pages<P, T, I>,
+    buffer: VecDeque<T>,
+}
+
+impl<P, T, I> Unpin for Items<P, T, I> {}
+
+impl<P, T, I> Stream for Items<P, T, I>
+where
+    P: PageScheme,
+    T: DeserializeOwned + Send + 'static,
+    I: DeserializeOwned + PageInfo + Send + 'static,
+{
+    type Item = Result<T, Error>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            if let Some(item) = this.buffer.pop_front() {
+                return Poll::Ready(Some(Ok(item)));
+            }
+            match Pin::new(&mut this.pages).poll_next(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
+                Poll::Ready(Some(Ok(page))) => this.buffer.extend(page.items),
+            }
+        }
+    }
+}
+
+/// A whole number of pages from a JSON number (page counts are sometimes sent as floats).
+pub fn whole(value: f64) -> Option<u64> {
+    (value.is_finite() && value >= 0.0).then_some(value as u64)
+}

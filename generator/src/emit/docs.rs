@@ -1,0 +1,159 @@
+//! Spec prose → rustdoc attributes that `cargo doc` accepts without warnings.
+
+use crate::ir::Docs;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// `#[doc = "…"]` attributes for an item: summary, description, then `extra` lines.
+pub fn attrs(docs: &Docs, extra: &[String]) -> TokenStream {
+    let mut paragraphs: Vec<String> = Vec::new();
+    if let Some(s) = docs.summary.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        paragraphs.push(s.to_string());
+    }
+    if let Some(d) = docs.description.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        if paragraphs.first().map(String::as_str) != Some(d) {
+            paragraphs.push(d.to_string());
+        }
+    }
+    paragraphs.extend(extra.iter().filter(|e| !e.is_empty()).cloned());
+    lines_to_attrs(&paragraphs.join("\n\n"))
+}
+
+/// Doc attributes for free text.
+pub fn text(text: &str) -> TokenStream {
+    lines_to_attrs(text)
+}
+
+/// Inner doc attributes (`//!`) for a module.
+pub fn inner(text: &str) -> TokenStream {
+    let clean = sanitize(text);
+    let lines = clean.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+    quote! { #( #![doc = #lines] )* }
+}
+
+fn lines_to_attrs(text: &str) -> TokenStream {
+    let clean = sanitize(text);
+    let lines = clean.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+    quote! { #( #[doc = #lines] )* }
+}
+
+/// Makes Markdown from a spec safe for rustdoc:
+/// - fenced code blocks without a language become `text` blocks (never doctests);
+/// - indentation that would start an indented code block is removed;
+/// - bare URLs become autolinks;
+/// - `[x]` that is not a link is escaped (rustdoc would take it for an intra-doc link);
+/// - `<` that does not start an autolink is escaped (rustdoc would take it for HTML).
+pub fn sanitize(text: &str) -> String {
+    let mut out = Vec::new();
+    let mut in_fence = false;
+    for line in text.replace("\r\n", "\n").lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") {
+            if in_fence {
+                out.push("```".to_string());
+            } else {
+                let lang = trimmed.trim_start_matches('`').trim();
+                let lang = if lang.is_empty() || lang == "rust" { "text" } else { lang };
+                out.push(format!("```{lang}"));
+            }
+            in_fence = !in_fence;
+            continue;
+        }
+        if in_fence {
+            out.push(line.to_string());
+        } else {
+            out.push(inline(trimmed.trim_end()));
+        }
+    }
+    if in_fence {
+        out.push("```".to_string());
+    }
+    // No more than one blank line in a row, none at the ends.
+    let mut result: Vec<String> = Vec::new();
+    for l in out {
+        if l.is_empty() && result.last().is_none_or(|p: &String| p.is_empty()) {
+            continue;
+        }
+        result.push(l);
+    }
+    while result.last().is_some_and(|l| l.is_empty()) {
+        result.pop();
+    }
+    result.join("\n")
+}
+
+fn inline(line: &str) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut i = 0;
+    let mut in_code = false;
+    while let Some(&c) = chars.get(i) {
+        if c == '`' {
+            in_code = !in_code;
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        if in_code {
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        let rest: String = chars.get(i..).map(|r| r.iter().collect()).unwrap_or_default();
+        if rest.starts_with("http://") || rest.starts_with("https://") {
+            let prev = if i == 0 { None } else { chars.get(i - 1).copied() };
+            let url: String = rest.chars().take_while(|ch| !ch.is_whitespace() && !matches!(ch, ')' | '>' | '"' | '<')).collect();
+            let url = url.trim_end_matches(['.', ',', ';', ':']).to_string();
+            if prev == Some('(') || prev == Some('<') {
+                out.push_str(&url);
+            } else {
+                out.push('<');
+                out.push_str(&url);
+                out.push('>');
+            }
+            i += url.chars().count();
+            continue;
+        }
+        match c {
+            '[' => {
+                // A Markdown link `[text](url)` stays; anything else is escaped.
+                let close = chars.get(i..).and_then(|r| r.iter().position(|&ch| ch == ']')).map(|p| p + i);
+                let is_link = close.is_some_and(|j| chars.get(j + 1) == Some(&'('));
+                if is_link {
+                    out.push('[');
+                } else {
+                    out.push_str("\\[");
+                }
+            }
+            ']' => {
+                if chars.get(i + 1) == Some(&'(') {
+                    out.push(']');
+                } else {
+                    out.push_str("\\]");
+                }
+            }
+            '<' => out.push_str("&lt;"),
+            '>' if out.is_empty() => out.push_str("&gt;"),
+            _ => out.push(c),
+        }
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sanitize;
+
+    #[test]
+    fn rustdoc_safe() {
+        assert_eq!(sanitize("see https://example.com/a."), "see <https://example.com/a>.");
+        assert_eq!(sanitize("[page](https://x.y/z)"), "[page](https://x.y/z)");
+        assert_eq!(sanitize("array[string]"), "array\\[string\\]");
+        assert_eq!(sanitize("a <b> c"), "a &lt;b> c");
+        assert_eq!(sanitize("    indented code"), "indented code");
+        assert_eq!(sanitize("```\nlet x = 1;\n```"), "```text\nlet x = 1;\n```");
+        assert_eq!(sanitize("`[x]` stays"), "`[x]` stays");
+        assert_eq!(sanitize("a\n\n\n\nb\n"), "a\n\nb");
+    }
+}

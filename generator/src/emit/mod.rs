@@ -1,0 +1,293 @@
+//! IR → token streams, one per emitted file. Never sees `openapiv3`.
+
+mod docs;
+mod operations;
+mod types;
+
+use crate::ir::{self, Api, SchemeKind, TypeKind, TypeRef};
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+/// One emitted Rust file, before rendering.
+pub struct Unit {
+    /// Path relative to the output folder.
+    pub path: &'static str,
+    /// Inner doc attributes and items.
+    pub tokens: TokenStream,
+}
+
+/// Emits every file of the API module.
+pub fn emit(api: &Api) -> Vec<Unit> {
+    let mut units = vec![
+        Unit { path: "mod.rs", tokens: module(api) },
+        Unit { path: "types.rs", tokens: types::emit(api) },
+        Unit { path: "operations.rs", tokens: operations::emit(api) },
+    ];
+    if let Some(env) = &api.envelope {
+        units.push(Unit { path: "envelope.rs", tokens: envelope(api, env) });
+    }
+    units
+}
+
+pub(crate) fn ident(name: &str) -> Ident {
+    // Names reaching here come from `naming`, which only produces valid identifiers.
+    Ident::new(name, Span::call_site())
+}
+
+/// The Rust type for a type reference; named types are prefixed with `prefix` (e.g. `types::`).
+pub(crate) fn ty(t: &TypeRef, prefix: &TokenStream) -> TokenStream {
+    match t {
+        TypeRef::String => quote!(String),
+        TypeRef::Bool => quote!(bool),
+        TypeRef::True => quote!(crate::rt::True),
+        TypeRef::False => quote!(crate::rt::False),
+        TypeRef::I32 => quote!(i32),
+        TypeRef::I64 => quote!(i64),
+        TypeRef::F32 => quote!(f32),
+        TypeRef::F64 => quote!(f64),
+        TypeRef::DateTime => quote!(chrono::DateTime<chrono::Utc>),
+        TypeRef::Date => quote!(chrono::NaiveDate),
+        TypeRef::Json => quote!(serde_json::Value),
+        TypeRef::Named(n) => {
+            let n = ident(n);
+            quote!(#prefix #n)
+        }
+        TypeRef::Vec(inner) => {
+            let inner = ty(inner, prefix);
+            quote!(Vec<#inner>)
+        }
+        TypeRef::Map(inner) => {
+            let inner = ty(inner, prefix);
+            quote!(std::collections::BTreeMap<String, #inner>)
+        }
+        TypeRef::Nullable(inner) => {
+            let inner = ty(inner, prefix);
+            quote!(Option<#inner>)
+        }
+        TypeRef::Boxed(inner) => {
+            let inner = ty(inner, prefix);
+            quote!(Box<#inner>)
+        }
+    }
+}
+
+/// Follows aliases to the type a named alias stands for.
+pub(crate) fn resolve<'a>(api: &'a Api, t: &'a TypeRef) -> &'a TypeRef {
+    let mut current = t;
+    for _ in 0..64 {
+        match current {
+            TypeRef::Named(n) => match api.types.get(n).map(|d| &d.kind) {
+                Some(TypeKind::Alias(inner)) => current = inner,
+                _ => return current,
+            },
+            _ => return current,
+        }
+    }
+    current
+}
+
+fn module(api: &Api) -> TokenStream {
+    let title = format!("{} {}", api.title, api.version);
+    let intro = docs::inner(&format!(
+        "Generated API surface: {title}.{}",
+        api.description.as_deref().map(|d| format!("\n\n{d}")).unwrap_or_default()
+    ));
+    let base = api.server_url.clone().unwrap_or_default();
+    let base_env = match &api.base_url_env {
+        Some(e) => quote!(Some(#e)),
+        None => quote!(None),
+    };
+    let schemes = api.auth.schemes.values().map(|s| {
+        let name = &s.spec_name;
+        let kind = match &s.kind {
+            SchemeKind::Bearer => quote!(crate::AuthKind::Bearer),
+            SchemeKind::Basic => quote!(crate::AuthKind::Basic),
+            SchemeKind::Header(h) => {
+                let h = h.to_ascii_lowercase();
+                quote!(crate::AuthKind::Header(#h))
+            }
+            SchemeKind::Query(q) => quote!(crate::AuthKind::Query(#q)),
+        };
+        let env = match &s.env {
+            Some(e) => quote!(Some(#e)),
+            None => quote!(None),
+        };
+        quote!(crate::AuthScheme { name: #name, kind: #kind, env: #env })
+    });
+    let alternatives = api.auth.alternatives.iter().map(|alt| quote!(&[#(#alt),*]));
+    let setters = api.auth.schemes.values().map(|s| {
+        let method = ident(&s.rust_name);
+        let name = &s.spec_name;
+        let how = match &s.kind {
+            SchemeKind::Bearer => "Sent as `Authorization: Bearer <value>`.".to_string(),
+            SchemeKind::Basic => "Sent as HTTP Basic auth; the value is `user:password`.".to_string(),
+            SchemeKind::Header(h) => format!("Sent in the `{h}` header."),
+            SchemeKind::Query(q) => format!("Sent as the `{q}` query parameter."),
+        };
+        let env = s.env.as_ref().map(|e| format!("Default: the `{e}` environment variable.")).unwrap_or_default();
+        let attrs = docs::attrs(&s.docs, &[format!("{how} {env}").trim().to_string()]);
+        quote! {
+            #attrs
+            pub fn #method(self, value: impl Into<crate::Secret>) -> Self {
+                self.credential(#name, value)
+            }
+        }
+    });
+    let message = match &api.envelope {
+        Some(env) => ty(&env.message_ty, &quote!(types::)),
+        None => quote!(serde_json::Value),
+    };
+    let envelope_mod = api.envelope.as_ref().map(|_| quote! { mod envelope; });
+    let precedence = api
+        .auth
+        .alternatives
+        .iter()
+        .map(|alt| {
+            let names: Vec<String> = alt
+                .iter()
+                .map(|n| api.auth.schemes.get(n).map(|s| format!("`{}`", s.rust_name)).unwrap_or_default())
+                .collect();
+            names.join(" + ")
+        })
+        .collect::<Vec<_>>()
+        .join(", then ");
+    let builder_doc = docs::text(&format!(
+        "Credential setters, one per security scheme of the spec. When several accepted \
+         combinations are complete, the first in this order is used (and only it is sent): {precedence}."
+    ));
+    quote! {
+        #intro
+
+        mod operations;
+        pub mod types;
+        #envelope_mod
+
+        /// One error or informational message from the API.
+        pub type ApiMessage = #message;
+
+        /// The facts the runtime needs about this API.
+        pub(crate) static SPEC: crate::ApiSpec = crate::ApiSpec {
+            default_base_url: #base,
+            base_url_env: #base_env,
+            schemes: &[#(#schemes),*],
+            alternatives: &[#(#alternatives),*],
+        };
+
+        #builder_doc
+        impl crate::ClientBuilder {
+            #(#setters)*
+        }
+    }
+}
+
+fn envelope(api: &Api, env: &ir::Envelope) -> TokenStream {
+    let (success, result, errors, messages) = (&env.success, &env.result, &env.errors, &env.messages);
+    let info_field = api.pagination.as_ref().map(|p| {
+        let info = &p.info;
+        quote! {
+            #[serde(rename = #info, borrow, default)]
+            info: Option<&'a serde_json::value::RawValue>,
+        }
+    });
+    let info_value = if api.pagination.is_some() { quote!(raw.info) } else { quote!(None) };
+    let pagination = api.pagination.as_ref().map(|p| {
+        let page = &p.page_param;
+        let doc = docs::text(&format!(
+            "Page-number pagination (`x-pagination`): the page number goes in the `{page}` query parameter; \
+             the page count is `{}.{}`.",
+            p.info, p.total_pages
+        ));
+        let info_impls = page_info_impls(api, p);
+        quote! {
+            #doc
+            #[derive(Debug, Clone, Copy)]
+            pub struct ApiPagination;
+
+            impl crate::rt::PageScheme for ApiPagination {
+                type Envelope = ApiEnvelope;
+                const PAGE_PARAM: &'static str = #page;
+            }
+
+            #(#info_impls)*
+        }
+    });
+    let doc = docs::text(&format!(
+        "The envelope every JSON body comes in (`x-envelope`): `{success}` says whether the call worked, \
+         `{errors}` and `{messages}` carry messages, `{result}` the payload."
+    ));
+    quote! {
+        //! How this API wraps its responses, as declared in the spec.
+
+        use super::ApiMessage;
+
+        #doc
+        #[derive(Debug, Clone, Copy)]
+        pub struct ApiEnvelope;
+
+        impl crate::rt::Envelope for ApiEnvelope {
+            fn open(body: &[u8]) -> Result<crate::rt::Opened<'_>, serde_json::Error> {
+                #[derive(serde::Deserialize)]
+                struct Raw<'a> {
+                    #[serde(rename = #success, default)]
+                    success: Option<bool>,
+                    #[serde(rename = #errors, default)]
+                    errors: Option<Vec<ApiMessage>>,
+                    #[serde(rename = #messages, default)]
+                    messages: Option<Vec<ApiMessage>>,
+                    #[serde(rename = #result, borrow, default)]
+                    result: Option<&'a serde_json::value::RawValue>,
+                    #info_field
+                }
+                let raw: Raw<'_> = serde_json::from_slice(body)?;
+                Ok(crate::rt::Opened {
+                    success: raw.success,
+                    errors: raw.errors.unwrap_or_default(),
+                    messages: raw.messages.unwrap_or_default(),
+                    result: raw.result,
+                    info: #info_value,
+                })
+            }
+        }
+
+        #pagination
+    }
+}
+
+/// `PageInfo` for each page-metadata type that paginated operations use.
+fn page_info_impls(api: &Api, scheme: &ir::PaginationScheme) -> Vec<TokenStream> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    for op in &api.operations {
+        let Some(p) = &op.paginated else { continue };
+        let TypeRef::Named(name) = &p.info else { continue };
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        let Some(TypeKind::Struct { fields, .. }) = api.types.get(name).map(|t| &t.kind) else { continue };
+        let body = match fields.iter().find(|f| f.wire_name == scheme.total_pages) {
+            Some(f) => {
+                let field = ident(&f.rust_name);
+                let convert = match resolve(api, &f.ty) {
+                    TypeRef::F64 => quote!(crate::rt::whole),
+                    TypeRef::F32 => quote!((|v: f32| crate::rt::whole(f64::from(v)))),
+                    _ => quote!((|v| u64::try_from(v).ok())),
+                };
+                if f.required && !f.nullable {
+                    quote!(Some(self.#field).and_then(#convert))
+                } else {
+                    quote!(self.#field.and_then(#convert))
+                }
+            }
+            None => quote!(None),
+        };
+        let n = ident(name);
+        out.push(quote! {
+            impl crate::rt::PageInfo for super::types::#n {
+                fn total_pages(&self) -> Option<u64> {
+                    #body
+                }
+            }
+        });
+    }
+    out
+}

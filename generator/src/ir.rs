@@ -1,0 +1,412 @@
+//! The generator's model of an API: plain data between lowering and emission.
+//!
+//! Nothing here knows about `openapiv3` or about tokens. Every name is already a valid, unique
+//! Rust identifier (`rust_name`), beside the name on the wire (`wire_name`) where they differ.
+
+use std::collections::BTreeMap;
+
+/// The whole API.
+#[derive(Debug, Clone, Default)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// The first `servers` URL, if any.
+    pub server_url: Option<String>,
+    /// Environment variable that overrides the base URL (`x-client.base-url-env`).
+    pub base_url_env: Option<String>,
+    /// Named types, keyed by Rust name (so emission order is stable).
+    pub types: BTreeMap<String, TypeDef>,
+    /// Operations, sorted by Rust name.
+    pub operations: Vec<Operation>,
+    /// Security schemes and the accepted combinations of them.
+    pub auth: Auth,
+    /// The response envelope, if the spec declares one (`x-envelope`).
+    pub envelope: Option<Envelope>,
+    /// The page-number pagination scheme, if the spec declares one (`x-pagination`).
+    pub pagination: Option<PaginationScheme>,
+}
+
+/// Documentation carried over from the spec.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Docs {
+    /// Short summary (operation `summary`, schema `title`).
+    pub summary: Option<String>,
+    /// Longer description.
+    pub description: Option<String>,
+    /// Where in the spec this came from (a JSON pointer), for the reader of the generated code.
+    pub source: Option<String>,
+    /// Marked `deprecated: true`.
+    pub deprecated: bool,
+}
+
+/// A named type.
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    /// Rust name.
+    pub name: String,
+    /// Docs.
+    pub docs: Docs,
+    /// What it is.
+    pub kind: TypeKind,
+}
+
+/// The shapes a named type can take.
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    /// An object with known properties.
+    Struct {
+        /// Properties in spec order.
+        fields: Vec<Field>,
+        /// Extra properties (`additionalProperties: {schema}`) collected into a map.
+        additional: Option<TypeRef>,
+    },
+    /// An enum of scalar values. Always open: unknown values decode into `Unknown`.
+    Enum {
+        /// String or integer values.
+        repr: EnumRepr,
+        /// Known values in spec order.
+        variants: Vec<Variant>,
+    },
+    /// A plain alias for another type (a named scalar like `Identifier`).
+    Alias(TypeRef),
+    /// `oneOf`/`anyOf` without a usable discriminator: tried in order.
+    Untagged {
+        /// Alternatives in spec order.
+        variants: Vec<(String, TypeRef)>,
+    },
+}
+
+/// The wire type of an enum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnumRepr {
+    /// `type: string`.
+    String,
+    /// `type: integer`.
+    Integer,
+}
+
+/// One enum value.
+#[derive(Debug, Clone)]
+pub struct Variant {
+    /// Rust variant name.
+    pub rust_name: String,
+    /// The value on the wire (a string, or an integer's decimal digits).
+    pub wire: String,
+}
+
+/// A struct field.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// Rust name.
+    pub rust_name: String,
+    /// JSON property name.
+    pub wire_name: String,
+    /// The field's type, without the `Option` for optional fields.
+    pub ty: TypeRef,
+    /// Listed in `required`.
+    pub required: bool,
+    /// `nullable: true`: `null` is a valid value.
+    pub nullable: bool,
+    /// Docs.
+    pub docs: Docs,
+}
+
+/// A reference to a type.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TypeRef {
+    /// `string`.
+    String,
+    /// `boolean`.
+    Bool,
+    /// A boolean whose only allowed value is `true` (`enum: [true]`).
+    True,
+    /// A boolean whose only allowed value is `false` (`enum: [false]`).
+    False,
+    /// `integer` (`int32`).
+    I32,
+    /// `integer` (`int64` or no format).
+    I64,
+    /// `number` (`float`).
+    F32,
+    /// `number` (`double` or no format).
+    F64,
+    /// `string`, `format: date-time`.
+    DateTime,
+    /// `string`, `format: date`.
+    Date,
+    /// Anything JSON (empty schema, free-form object).
+    Json,
+    /// A named type.
+    Named(String),
+    /// An array.
+    Vec(Box<TypeRef>),
+    /// A string-keyed map.
+    Map(Box<TypeRef>),
+    /// A value that may be `null`.
+    Nullable(Box<TypeRef>),
+    /// A boxed value (breaks a recursive type).
+    Boxed(Box<TypeRef>),
+}
+
+/// Checks a value must pass before it is sent.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Constraints {
+    /// `minLength`.
+    pub min_length: Option<usize>,
+    /// `maxLength`.
+    pub max_length: Option<usize>,
+    /// `minimum` (inclusive unless `exclusive_minimum`).
+    pub minimum: Option<f64>,
+    /// `exclusiveMinimum`.
+    pub exclusive_minimum: bool,
+    /// `maximum` (inclusive unless `exclusive_maximum`).
+    pub maximum: Option<f64>,
+    /// `exclusiveMaximum`.
+    pub exclusive_maximum: bool,
+    /// `minItems`.
+    pub min_items: Option<usize>,
+    /// `maxItems`.
+    pub max_items: Option<usize>,
+}
+
+impl Constraints {
+    /// True when there is nothing to check.
+    pub fn is_empty(&self) -> bool {
+        *self == Constraints::default()
+    }
+}
+
+/// HTTP methods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Method {
+    /// GET
+    Get,
+    /// PUT
+    Put,
+    /// POST
+    Post,
+    /// DELETE
+    Delete,
+    /// OPTIONS
+    Options,
+    /// HEAD
+    Head,
+    /// PATCH
+    Patch,
+    /// TRACE
+    Trace,
+}
+
+impl Method {
+    /// Upper-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+        }
+    }
+
+    /// Idempotent by HTTP semantics (RFC 9110 §9.2.2), so safe to retry.
+    pub fn idempotent(self) -> bool {
+        !matches!(self, Method::Post | Method::Patch)
+    }
+}
+
+/// A piece of a path template.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Segment {
+    /// Literal text, sent as is.
+    Literal(String),
+    /// A path parameter, by index into [`Operation::params`].
+    Param(usize),
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// In the path.
+    Path,
+    /// In the query string.
+    Query,
+    /// A request header.
+    Header,
+}
+
+/// An operation parameter.
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// Rust name.
+    pub rust_name: String,
+    /// Name on the wire.
+    pub wire_name: String,
+    /// Location.
+    pub location: ParamLocation,
+    /// Type (scalars, named scalars, or arrays of them).
+    pub ty: TypeRef,
+    /// Required.
+    pub required: bool,
+    /// Checks before sending.
+    pub constraints: Constraints,
+    /// For arrays in the query: repeat the key (`explode: true`, the default) or join with commas.
+    pub explode: bool,
+    /// Docs.
+    pub docs: Docs,
+}
+
+/// Media type of a request body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyEncoding {
+    /// `application/json` (or `+json`).
+    Json,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+}
+
+/// A request body.
+#[derive(Debug, Clone)]
+pub struct Body {
+    /// Type.
+    pub ty: TypeRef,
+    /// Encoding.
+    pub encoding: BodyEncoding,
+    /// Required.
+    pub required: bool,
+    /// Docs.
+    pub docs: Docs,
+}
+
+/// What a successful response carries.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResponseBody {
+    /// No body (204, or no content declared).
+    Empty,
+    /// JSON decoded whole into `ty`.
+    Json(TypeRef),
+    /// JSON wrapped in the declared envelope; the payload decodes into `result`.
+    Enveloped {
+        /// The payload type.
+        result: TypeRef,
+        /// The payload may be absent or `null` on success.
+        optional: bool,
+    },
+    /// Text.
+    Text,
+    /// Raw bytes.
+    Bytes,
+}
+
+/// One operation.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// Rust method name.
+    pub rust_name: String,
+    /// `operationId` (or the derived id when the spec has none).
+    pub operation_id: String,
+    /// Method.
+    pub method: Method,
+    /// The path template as written in the spec.
+    pub path: String,
+    /// The template split into literals and parameters.
+    pub segments: Vec<Segment>,
+    /// Parameters: path ones first in template order, then query, then header.
+    pub params: Vec<Param>,
+    /// Name of the struct that holds the optional parameters, when there are any.
+    pub params_type: Option<String>,
+    /// Request body.
+    pub body: Option<Body>,
+    /// Success response.
+    pub response: ResponseBody,
+    /// Paginated with the declared scheme.
+    pub paginated: Option<Paginated>,
+    /// May be retried although the method is not idempotent (`x-retryable: true`), or may not
+    /// be although it is (`x-retryable: false`).
+    pub retryable: bool,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Docs.
+    pub docs: Docs,
+}
+
+/// What a paginated operation yields.
+#[derive(Debug, Clone)]
+pub struct Paginated {
+    /// One item.
+    pub item: TypeRef,
+    /// The page metadata.
+    pub info: TypeRef,
+}
+
+/// How a request authenticates.
+#[derive(Debug, Clone, Default)]
+pub struct Auth {
+    /// Schemes by spec name.
+    pub schemes: BTreeMap<String, SecurityScheme>,
+    /// The accepted combinations (`security`), in the spec's order of preference.
+    pub alternatives: Vec<Vec<String>>,
+}
+
+/// One security scheme.
+#[derive(Debug, Clone)]
+pub struct SecurityScheme {
+    /// Name in the spec.
+    pub spec_name: String,
+    /// Rust name (snake case).
+    pub rust_name: String,
+    /// How it is sent.
+    pub kind: SchemeKind,
+    /// Environment variable with a default value (`x-env`).
+    pub env: Option<String>,
+    /// Docs.
+    pub docs: Docs,
+}
+
+/// How a credential is sent.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SchemeKind {
+    /// `Authorization: Bearer <value>`.
+    Bearer,
+    /// `Authorization: Basic <value>` (value is `user:password`, encoded by the runtime).
+    Basic,
+    /// A header with the value as is.
+    Header(String),
+    /// A query parameter with the value as is.
+    Query(String),
+}
+
+/// The response envelope (`x-envelope`).
+#[derive(Debug, Clone)]
+pub struct Envelope {
+    /// Boolean property: `false` means failure.
+    pub success: String,
+    /// The payload property.
+    pub result: String,
+    /// Array of error messages.
+    pub errors: String,
+    /// Array of informational messages.
+    pub messages: String,
+    /// Type of one message.
+    pub message_ty: TypeRef,
+}
+
+/// Page-number pagination (`x-pagination`).
+#[derive(Debug, Clone)]
+pub struct PaginationScheme {
+    /// Query parameter with the 1-based page number.
+    pub page_param: String,
+    /// Query parameter with the page size.
+    pub per_page_param: Option<String>,
+    /// Envelope property with page metadata.
+    pub info: String,
+    /// Property of the metadata with the number of pages.
+    pub total_pages: String,
+}

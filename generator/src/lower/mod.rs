@@ -1,0 +1,155 @@
+//! `openapiv3` → IR. Every validation and every "unsupported" decision lives here; emission
+//! only ever sees a well-formed [`ir::Api`].
+
+mod extensions;
+mod operation;
+mod schema;
+
+use crate::diag::{ptr, Diagnostic};
+use crate::ir;
+use crate::naming::{self, Namer};
+use openapiv3::{OpenAPI, ReferenceOr, Schema};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Lowers a parsed document. Collects every finding instead of stopping at the first.
+pub fn lower(doc: &OpenAPI) -> Result<ir::Api, Vec<Diagnostic>> {
+    let mut cx = Cx::new(doc);
+    cx.api.title = doc.info.title.clone();
+    cx.api.version = doc.info.version.clone();
+    cx.api.description = doc.info.description.clone();
+    cx.api.server_url = doc.servers.first().map(|s| s.url.clone());
+    extensions::read_root(&mut cx);
+    cx.lower_components();
+    operation::lower_operations(&mut cx);
+    extensions::lower_security(&mut cx);
+    schema::box_cycles(&mut cx.api.types);
+    if cx.diags.is_empty() {
+        Ok(cx.api)
+    } else {
+        Err(cx.diags)
+    }
+}
+
+/// Lowering state.
+pub(crate) struct Cx<'a> {
+    pub doc: &'a OpenAPI,
+    pub api: ir::Api,
+    pub diags: Vec<Diagnostic>,
+    /// Component schema name → Rust type name.
+    pub component_names: BTreeMap<String, String>,
+    /// Every type name handed out so far.
+    pub taken: BTreeSet<String>,
+    /// Raw `x-envelope` / `x-pagination` declarations, checked against operations as they come.
+    pub envelope_decl: Option<extensions::EnvelopeDecl>,
+    pub pagination_decl: Option<ir::PaginationScheme>,
+}
+
+impl<'a> Cx<'a> {
+    fn new(doc: &'a OpenAPI) -> Self {
+        Cx {
+            doc,
+            api: ir::Api::default(),
+            diags: Vec::new(),
+            component_names: BTreeMap::new(),
+            taken: BTreeSet::new(),
+            envelope_decl: None,
+            pagination_decl: None,
+        }
+    }
+
+    pub fn error(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    /// Names every component schema first (so a component always gets its own name, whatever
+    /// inline types are created later), then lowers each one.
+    fn lower_components(&mut self) {
+        let Some(components) = &self.doc.components else { return };
+        let mut namer = Namer::default();
+        for name in components.schemas.keys() {
+            namer.reserve(name, naming::type_name(name));
+        }
+        self.component_names = namer.resolve();
+        self.taken.extend(self.component_names.values().cloned());
+        for (name, schema) in &components.schemas {
+            let Some(rust) = self.component_names.get(name).cloned() else { continue };
+            let pointer = ptr("/components/schemas", &[name]);
+            self.define_named(&rust, schema, &pointer);
+        }
+    }
+
+    /// A fresh type name for an inline schema, derived from where it sits.
+    pub fn fresh_name(&mut self, hint: &str) -> String {
+        let base = naming::type_name(hint);
+        let mut name = base.clone();
+        let mut n = 2usize;
+        while self.taken.contains(&name) {
+            name = format!("{base}{n}");
+            n += 1;
+        }
+        self.taken.insert(name.clone());
+        name
+    }
+
+    /// Resolves a `$ref` to a component schema: (component name, schema).
+    pub fn resolve_schema_ref(&mut self, reference: &str, pointer: &str) -> Option<(&'a str, &'a Schema)> {
+        let Some(name) = reference.strip_prefix("#/components/schemas/") else {
+            self.error(Diagnostic::unsupported(
+                pointer,
+                format!("`$ref: {reference}`: only references to #/components/schemas/… are supported for schemas"),
+            ));
+            return None;
+        };
+        let name = unescape(name);
+        let doc: &'a OpenAPI = self.doc;
+        let found = doc.components.as_ref().and_then(|c| c.schemas.get_key_value(name.as_str()));
+        match found {
+            Some((key, ReferenceOr::Item(schema))) => Some((key.as_str(), schema)),
+            Some((key, ReferenceOr::Reference { reference: next })) => {
+                // A component that is itself a reference: follow it (bounded, to survive cycles).
+                let next = next.clone();
+                let mut hops = 0;
+                let mut current = next;
+                loop {
+                    hops += 1;
+                    if hops > 32 {
+                        self.error(Diagnostic::invalid(pointer, format!("`$ref: {reference}` is a cycle of references")));
+                        return None;
+                    }
+                    let inner = current.strip_prefix("#/components/schemas/").map(unescape);
+                    let hit = inner.as_deref().and_then(|n| doc.components.as_ref().and_then(|c| c.schemas.get(n)));
+                    match hit {
+                        Some(ReferenceOr::Item(schema)) => return Some((key.as_str(), schema)),
+                        Some(ReferenceOr::Reference { reference }) => current = reference.clone(),
+                        None => {
+                            self.error(Diagnostic::invalid(pointer, format!("`$ref: {current}` points to nothing")));
+                            return None;
+                        }
+                    }
+                }
+            }
+            None => {
+                self.error(Diagnostic::invalid(
+                    pointer,
+                    format!("`$ref: {reference}` points to nothing: there is no schema `{name}` under #/components/schemas"),
+                ));
+                None
+            }
+        }
+    }
+}
+
+/// Undoes JSON-pointer escaping in one token.
+pub(crate) fn unescape(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
+/// Docs from a schema's `title`/`description`.
+pub(crate) fn schema_docs(schema: &Schema, pointer: &str) -> ir::Docs {
+    ir::Docs {
+        summary: schema.schema_data.title.clone(),
+        description: schema.schema_data.description.clone(),
+        source: Some(pointer.to_string()),
+        deprecated: schema.schema_data.deprecated,
+    }
+}

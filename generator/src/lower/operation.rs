@@ -1,0 +1,513 @@
+//! Paths and operations → [`ir::Operation`]s.
+
+use super::schema::constraints;
+use super::Cx;
+use crate::diag::{ptr, Diagnostic};
+use crate::ir::{self, Body, BodyEncoding, Method, Param, ParamLocation, ResponseBody, Segment, TypeRef};
+use crate::naming::{self, Namer};
+use openapiv3::{
+    Operation, Parameter, ParameterData, ParameterSchemaOrContent, ReferenceOr, RequestBody, Response,
+    Schema, StatusCode,
+};
+
+pub(crate) fn lower_operations(cx: &mut Cx<'_>) {
+    let doc = cx.doc;
+    // Name every operation first, so names do not depend on which operations fail to lower.
+    // Names the client itself uses are never handed to an operation.
+    let mut namer = Namer::with_taken(["builder", "from_env", "base_url", "with_options", "call", "execute", "clone", "fmt"]);
+    let mut found = Vec::new();
+    for (path, item) in doc.paths.iter() {
+        let item_ptr = ptr("/paths", &[path]);
+        let item = match item {
+            ReferenceOr::Item(item) => item,
+            ReferenceOr::Reference { .. } => {
+                cx.error(Diagnostic::unsupported(&item_ptr, "path items given by `$ref` are not supported"));
+                continue;
+            }
+        };
+        for (method, op) in item.iter() {
+            let key = format!("{path} {method}");
+            let id = op.operation_id.clone().unwrap_or_else(|| derived_id(method, path));
+            namer.reserve(&key, naming::snake(&id));
+            found.push((key, path, method, op, &item.parameters, id));
+        }
+    }
+    let names = namer.resolve();
+    for (key, path, method, op, shared_params, id) in found {
+        let pointer = ptr("/paths", &[path, method]);
+        let rust_name = names.get(&key).cloned().unwrap_or_else(|| naming::snake(&id));
+        if let Some(op) = lower_operation(cx, path, method, op, shared_params, &pointer, rust_name, id) {
+            cx.api.operations.push(op);
+        }
+    }
+    cx.api.operations.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
+}
+
+/// A stable name for an operation without an `operationId`: method plus the path's words.
+fn derived_id(method: &str, path: &str) -> String {
+    let words: Vec<&str> = path
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| s.trim_start_matches('{').trim_end_matches('}'))
+        .collect();
+    if words.is_empty() {
+        format!("{method}_root")
+    } else {
+        format!("{method}_{}", words.join("_"))
+    }
+}
+
+fn method_of(m: &str) -> Method {
+    match m {
+        "put" => Method::Put,
+        "post" => Method::Post,
+        "delete" => Method::Delete,
+        "options" => Method::Options,
+        "head" => Method::Head,
+        "patch" => Method::Patch,
+        "trace" => Method::Trace,
+        _ => Method::Get,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn lower_operation<'a>(
+    cx: &mut Cx<'a>,
+    path: &str,
+    method: &str,
+    op: &'a Operation,
+    shared_params: &'a [ReferenceOr<Parameter>],
+    pointer: &str,
+    rust_name: String,
+    operation_id: String,
+) -> Option<ir::Operation> {
+    let errors_before = cx.diags.len();
+    let type_hint = naming::type_name(&operation_id);
+
+    // Parameters: the operation's own override the path item's with the same name and location.
+    let mut params_src: Vec<(&'a ReferenceOr<Parameter>, String)> = Vec::new();
+    for (i, p) in shared_params.iter().enumerate() {
+        params_src.push((p, ptr("/paths", &[path, "parameters", &i.to_string()])));
+    }
+    for (i, p) in op.parameters.iter().enumerate() {
+        params_src.push((p, ptr(pointer, &["parameters", &i.to_string()])));
+    }
+    let mut resolved: Vec<(&'a Parameter, String)> = Vec::new();
+    for (p, p_ptr) in params_src {
+        let Some(param) = resolve_parameter(cx, p, &p_ptr) else { continue };
+        let key = (param.parameter_data_ref().name.clone(), location_name(param));
+        if let Some(slot) = resolved.iter_mut().find(|(q, _)| (q.parameter_data_ref().name.clone(), location_name(q)) == key) {
+            *slot = (param, p_ptr);
+        } else {
+            resolved.push((param, p_ptr));
+        }
+    }
+
+    let mut params: Vec<Param> = Vec::new();
+    for (param, p_ptr) in &resolved {
+        let data = param.parameter_data_ref();
+        let (location, explode_default) = match param {
+            Parameter::Path { .. } => (ParamLocation::Path, false),
+            Parameter::Query { style, .. } => {
+                if matches!(style, openapiv3::QueryStyle::DeepObject) {
+                    cx.error(Diagnostic::unsupported(p_ptr, "query parameters with `style: deepObject` are not supported"));
+                    continue;
+                }
+                (ParamLocation::Query, true)
+            }
+            Parameter::Header { .. } => (ParamLocation::Header, false),
+            Parameter::Cookie { .. } => {
+                cx.error(Diagnostic::unsupported(p_ptr, "cookie parameters are not supported"));
+                continue;
+            }
+        };
+        let (ty, cons) = param_type(cx, data, &format!("{type_hint}_{}", data.name), p_ptr);
+        if location == ParamLocation::Path && !data.required {
+            cx.error(Diagnostic::invalid(ptr(p_ptr, &["required"]), format!("path parameter `{}` must be `required: true`", data.name)));
+        }
+        params.push(Param {
+            rust_name: String::new(),
+            wire_name: data.name.clone(),
+            location,
+            ty,
+            required: data.required || location == ParamLocation::Path,
+            constraints: cons,
+            explode: data.explode.unwrap_or(explode_default),
+            docs: ir::Docs { description: data.description.clone(), deprecated: data.deprecated.unwrap_or(false), ..Default::default() },
+        });
+    }
+
+    // The path template, checked against the path parameters in both directions.
+    let mut segments = Vec::new();
+    let mut rest = path;
+    let mut used = Vec::new();
+    while let Some(open) = rest.find('{') {
+        let (lit, after) = rest.split_at(open);
+        if !lit.is_empty() {
+            segments.push(Segment::Literal(lit.to_string()));
+        }
+        let Some(close) = after.find('}') else {
+            cx.error(Diagnostic::invalid(ptr("/paths", &[path]), "unclosed `{` in path template"));
+            return None;
+        };
+        let name = after.get(1..close).unwrap_or_default();
+        match params.iter().position(|p| p.location == ParamLocation::Path && p.wire_name == name) {
+            Some(idx) => {
+                segments.push(Segment::Param(idx));
+                used.push(idx);
+            }
+            None => cx.error(Diagnostic::invalid(
+                pointer,
+                format!("path template uses `{{{name}}}`, but the operation declares no path parameter `{name}`"),
+            )),
+        }
+        rest = after.get(close + 1..).unwrap_or_default();
+    }
+    if !rest.is_empty() {
+        segments.push(Segment::Literal(rest.to_string()));
+    }
+    for (idx, p) in params.iter().enumerate() {
+        if p.location == ParamLocation::Path && !used.contains(&idx) {
+            cx.error(Diagnostic::invalid(
+                pointer,
+                format!("path parameter `{}` does not appear in the path template `{path}`", p.wire_name),
+            ));
+        }
+    }
+
+    // Path parameters first in template order, then the rest in spec order; then name them.
+    let mut order: Vec<usize> = used.clone();
+    order.extend((0..params.len()).filter(|i| !used.contains(i)));
+    let mut remap = vec![0usize; params.len()];
+    let mut ordered = Vec::with_capacity(params.len());
+    for (new, old) in order.iter().enumerate() {
+        if let Some(slot) = remap.get_mut(*old) {
+            *slot = new;
+        }
+        if let Some(p) = params.get(*old) {
+            ordered.push(p.clone());
+        }
+    }
+    for seg in &mut segments {
+        if let Segment::Param(i) = seg {
+            *i = remap.get(*i).copied().unwrap_or(*i);
+        }
+    }
+    let mut namer = Namer::with_taken(["params", "body", "self"]);
+    for (i, p) in ordered.iter().enumerate() {
+        namer.reserve(&format!("{i:04}"), naming::snake(&p.wire_name));
+    }
+    let names = namer.resolve();
+    for (i, p) in ordered.iter_mut().enumerate() {
+        p.rust_name = names.get(&format!("{i:04}")).cloned().unwrap_or_default();
+    }
+
+    let params_type = ordered
+        .iter()
+        .any(|p| !p.required)
+        .then(|| cx.fresh_name(&format!("{type_hint}_params")));
+
+    let body = match &op.request_body {
+        Some(b) => lower_body(cx, b, &ptr(pointer, &["requestBody"]), &type_hint),
+        None => None,
+    };
+
+    let (response, paginated) = lower_response(cx, op, pointer, &type_hint, &ordered);
+
+    let retryable = match op.extensions.get("x-retryable") {
+        Some(serde_json::Value::Bool(b)) => *b,
+        Some(_) => {
+            cx.error(Diagnostic::invalid(ptr(pointer, &["x-retryable"]), "expected `true` or `false`"));
+            false
+        }
+        None => method_of(method).idempotent(),
+    };
+
+    if cx.diags.len() > errors_before {
+        return None;
+    }
+    Some(ir::Operation {
+        rust_name,
+        operation_id,
+        method: method_of(method),
+        path: path.to_string(),
+        segments,
+        params: ordered,
+        params_type,
+        body,
+        response,
+        paginated,
+        retryable,
+        tags: op.tags.clone(),
+        docs: ir::Docs {
+            summary: op.summary.clone(),
+            description: op.description.clone(),
+            source: Some(pointer.to_string()),
+            deprecated: op.deprecated,
+        },
+    })
+}
+
+fn location_name(p: &Parameter) -> &'static str {
+    match p {
+        Parameter::Query { .. } => "query",
+        Parameter::Header { .. } => "header",
+        Parameter::Path { .. } => "path",
+        Parameter::Cookie { .. } => "cookie",
+    }
+}
+
+fn resolve_parameter<'a>(cx: &mut Cx<'a>, p: &'a ReferenceOr<Parameter>, pointer: &str) -> Option<&'a Parameter> {
+    let doc = cx.doc;
+    let mut current = p;
+    for _ in 0..32 {
+        match current {
+            ReferenceOr::Item(param) => return Some(param),
+            ReferenceOr::Reference { reference } => {
+                let target = reference
+                    .strip_prefix("#/components/parameters/")
+                    .map(super::unescape)
+                    .and_then(|name| doc.components.as_ref().and_then(|c| c.parameters.get(&name)));
+                match target {
+                    Some(next) => current = next,
+                    None => {
+                        cx.error(Diagnostic::invalid(pointer, format!("`$ref: {reference}` points to nothing")));
+                        return None;
+                    }
+                }
+            }
+        }
+    }
+    cx.error(Diagnostic::invalid(pointer, "a cycle of parameter references"));
+    None
+}
+
+/// A parameter's type and the checks its schema asks for (following a `$ref`).
+fn param_type<'a>(cx: &mut Cx<'a>, data: &'a ParameterData, hint: &str, pointer: &str) -> (TypeRef, ir::Constraints) {
+    let schema = match &data.format {
+        ParameterSchemaOrContent::Schema(s) => s,
+        ParameterSchemaOrContent::Content(_) => {
+            cx.error(Diagnostic::unsupported(ptr(pointer, &["content"]), "parameters described by `content` are not supported"));
+            return (TypeRef::String, ir::Constraints::default());
+        }
+    };
+    let s_ptr = ptr(pointer, &["schema"]);
+    let ty = cx.type_of_ref(schema, hint, &s_ptr, 0);
+    let target: Option<&Schema> = match schema {
+        ReferenceOr::Item(s) => Some(s),
+        ReferenceOr::Reference { reference } => cx.resolve_schema_ref(reference, &s_ptr).map(|(_, s)| s),
+    };
+    let cons = target.map(constraints).unwrap_or_default();
+    let ok = match &ty {
+        TypeRef::Vec(inner) => is_scalar(cx, inner),
+        other => is_scalar(cx, other),
+    };
+    if !ok {
+        cx.error(Diagnostic::unsupported(&s_ptr, "only scalar parameters (and arrays of scalars) are supported"));
+    }
+    (ty, cons)
+}
+
+fn is_scalar(cx: &Cx<'_>, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::String | TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 => true,
+        TypeRef::DateTime | TypeRef::Date => true,
+        TypeRef::Named(n) => match cx.api.types.get(n).map(|t| &t.kind) {
+            Some(ir::TypeKind::Enum { .. }) => true,
+            Some(ir::TypeKind::Alias(inner)) => is_scalar(cx, inner),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+fn lower_body<'a>(cx: &mut Cx<'a>, body: &'a ReferenceOr<RequestBody>, pointer: &str, hint: &str) -> Option<Body> {
+    let doc = cx.doc;
+    let (body, pointer) = match body {
+        ReferenceOr::Item(b) => (b, pointer.to_string()),
+        ReferenceOr::Reference { reference } => {
+            let name = reference.strip_prefix("#/components/requestBodies/").map(super::unescape);
+            match name.as_ref().and_then(|n| doc.components.as_ref().and_then(|c| c.request_bodies.get(n))) {
+                Some(ReferenceOr::Item(b)) => (b, ptr("/components/requestBodies", &[name.as_deref().unwrap_or_default()])),
+                _ => {
+                    cx.error(Diagnostic::invalid(pointer, format!("`$ref: {reference}` points to nothing")));
+                    return None;
+                }
+            }
+        }
+    };
+    let mut chosen = None;
+    for (media, content) in &body.content {
+        let encoding = if is_json(media) {
+            BodyEncoding::Json
+        } else if media == "application/x-www-form-urlencoded" {
+            BodyEncoding::Form
+        } else {
+            continue;
+        };
+        chosen = Some((media, content, encoding));
+        break;
+    }
+    let Some((media, content, encoding)) = chosen else {
+        let listed: Vec<&str> = body.content.keys().map(String::as_str).collect();
+        cx.error(Diagnostic::unsupported(
+            ptr(&pointer, &["content"]),
+            format!("request body media types [{}] are not supported (JSON and form-urlencoded are)", listed.join(", ")),
+        ));
+        return None;
+    };
+    let s_ptr = ptr(&pointer, &["content", media, "schema"]);
+    let ty = match &content.schema {
+        Some(s) => cx.type_of_ref(s, &format!("{hint}_body"), &s_ptr, 0),
+        None => TypeRef::Json,
+    };
+    Some(Body {
+        ty,
+        encoding,
+        required: body.required,
+        docs: ir::Docs { description: body.description.clone(), ..Default::default() },
+    })
+}
+
+fn is_json(media: &str) -> bool {
+    let media = media.split(';').next().unwrap_or_default().trim();
+    media == "application/json" || media.ends_with("+json") || media == "*/*"
+}
+
+/// The success response: the lowest 2xx code, else `2XX`, else `default`.
+fn lower_response<'a>(
+    cx: &mut Cx<'a>,
+    op: &'a Operation,
+    pointer: &str,
+    hint: &str,
+    params: &[Param],
+) -> (ResponseBody, Option<ir::Paginated>) {
+    let doc = cx.doc;
+    let mut best: Option<(u16, &'a ReferenceOr<Response>, String)> = None;
+    for (code, resp) in &op.responses.responses {
+        let (rank, label) = match code {
+            StatusCode::Code(c) if (200..300).contains(c) => (*c, c.to_string()),
+            StatusCode::Range(2) => (299, "2XX".to_string()),
+            _ => continue,
+        };
+        if best.as_ref().is_none_or(|(r, _, _)| rank < *r) {
+            best = Some((rank, resp, label));
+        }
+    }
+    let Some((code, resp, label)) = best else {
+        return (ResponseBody::Empty, None);
+    };
+    let r_ptr = ptr(pointer, &["responses", &label]);
+    let resp: &'a Response = match resp {
+        ReferenceOr::Item(r) => r,
+        ReferenceOr::Reference { reference } => {
+            let name = reference.strip_prefix("#/components/responses/").map(super::unescape);
+            match name.as_ref().and_then(|n| doc.components.as_ref().and_then(|c| c.responses.get(n))) {
+                Some(ReferenceOr::Item(r)) => r,
+                _ => {
+                    cx.error(Diagnostic::invalid(&r_ptr, format!("`$ref: {reference}` points to nothing")));
+                    return (ResponseBody::Empty, None);
+                }
+            }
+        }
+    };
+    if code == 204 || resp.content.is_empty() {
+        return (ResponseBody::Empty, None);
+    }
+    let json = resp.content.iter().find(|(m, _)| is_json(m));
+    let Some((media, content)) = json else {
+        let text = resp.content.keys().any(|m| m.starts_with("text/"));
+        return (if text { ResponseBody::Text } else { ResponseBody::Bytes }, None);
+    };
+    let s_ptr = ptr(&r_ptr, &["content", media, "schema"]);
+    let Some(schema) = &content.schema else {
+        return (ResponseBody::Json(TypeRef::Json), None);
+    };
+
+    // Enveloped? The (merged) object must carry the declared success and result properties.
+    if let Some(decl) = &cx.envelope_decl {
+        let (success, result, errors) = (decl.success.clone(), decl.result.clone(), decl.errors.clone());
+        let target: Option<(&'a Schema, String)> = match schema {
+            ReferenceOr::Item(s) => Some((s, s_ptr.clone())),
+            ReferenceOr::Reference { reference } => {
+                cx.resolve_schema_ref(reference, &s_ptr).map(|(n, s)| (s, ptr("/components/schemas", &[n])))
+            }
+        };
+        if let Some((s, at)) = target {
+            if let Some(shape) = cx.object_shape(s, &at, 0) {
+                let has = |name: &str| shape.properties.iter().any(|(n, _, _)| n == name);
+                if has(&success) && has(&errors) {
+                    record_message_type(cx, &shape, &errors);
+                    let result_prop = shape.properties.iter().find(|(n, _, _)| *n == result);
+                    let Some((_, prop, prop_ptr)) = result_prop else {
+                        return (ResponseBody::Enveloped { result: TypeRef::Json, optional: true }, None);
+                    };
+                    let ty = cx.type_of_boxed(prop, &format!("{hint}_{result}"), prop_ptr, 0);
+                    let nullable = match prop {
+                        ReferenceOr::Item(p) => p.schema_data.nullable,
+                        ReferenceOr::Reference { .. } => false,
+                    };
+                    let optional = !shape.required.contains(&result) || nullable;
+                    let ty = match ty {
+                        TypeRef::Nullable(inner) => *inner,
+                        other => other,
+                    };
+                    let paginated = pagination_item(cx, &shape, &ty, params, hint);
+                    return (ResponseBody::Enveloped { result: ty, optional }, paginated);
+                }
+            }
+        }
+    }
+    let ty = cx.type_of_ref(schema, &format!("{hint}_response"), &s_ptr, 0);
+    (ResponseBody::Json(ty), None)
+}
+
+/// The message type of the envelope, taken from the first enveloped response's `errors` array.
+fn record_message_type<'a>(cx: &mut Cx<'a>, shape: &super::schema::Merged<'a>, errors: &str) {
+    if cx.api.envelope.is_some() {
+        return;
+    }
+    let Some(decl) = &cx.envelope_decl else { return };
+    let decl = (decl.success.clone(), decl.result.clone(), decl.errors.clone(), decl.messages.clone());
+    let message_ty = match shape.properties.iter().find(|(n, _, _)| n == errors) {
+        Some((_, prop, prop_ptr)) => match cx.type_of_boxed(prop, "ApiMessageItem", prop_ptr, 0) {
+            TypeRef::Vec(inner) => *inner,
+            TypeRef::Named(n) => match cx.api.types.get(&n).map(|t| t.kind.clone()) {
+                Some(ir::TypeKind::Alias(TypeRef::Vec(inner))) => *inner,
+                _ => TypeRef::Json,
+            },
+            _ => TypeRef::Json,
+        },
+        None => TypeRef::Json,
+    };
+    cx.api.envelope = Some(ir::Envelope { success: decl.0, result: decl.1, errors: decl.2, messages: decl.3, message_ty });
+}
+
+/// An enveloped list operation is paginated when it takes the declared page parameter and its
+/// envelope carries the declared page metadata.
+fn pagination_item<'a>(
+    cx: &mut Cx<'a>,
+    shape: &super::schema::Merged<'a>,
+    result: &TypeRef,
+    params: &[Param],
+    hint: &str,
+) -> Option<ir::Paginated> {
+    let scheme = cx.pagination_decl.clone()?;
+    let TypeRef::Vec(item) = result else { return None };
+    let takes_page = params.iter().any(|p| p.location == ParamLocation::Query && p.wire_name == scheme.page_param);
+    let info = shape.properties.iter().find(|(n, _, _)| *n == scheme.info);
+    let (Some((_, info, info_ptr)), true) = (info, takes_page) else { return None };
+    let info = match cx.type_of_boxed(info, &format!("{hint}_{}", scheme.info), info_ptr, 0) {
+        TypeRef::Nullable(inner) => *inner,
+        other => other,
+    };
+    // Page metadata must be a named object, so that the client can read the page count from it.
+    let is_struct = matches!(&info, TypeRef::Named(n) if matches!(cx.api.types.get(n).map(|t| &t.kind), Some(ir::TypeKind::Struct { .. })));
+    if !is_struct {
+        return None;
+    }
+    if cx.api.pagination.is_none() {
+        cx.api.pagination = Some(scheme);
+    }
+    Some(ir::Paginated { item: (**item).clone(), info })
+}

@@ -1,0 +1,89 @@
+//! Project tasks: `cargo xtask codegen [--check]`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// The spec the checked-in client is generated from, relative to the workspace root.
+pub const SPEC: &str = "spec/cloudflare-ssl.yaml";
+/// Where the emitted files go, relative to the workspace root.
+pub const OUT_DIR: &str = "generated/src/api";
+/// The command that regenerates the checked-in client.
+pub const COMMAND: &str = "cargo xtask codegen";
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+}
+
+/// What a codegen run did or found.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Files written (or, in check mode, found stale or missing).
+    pub changed: Vec<String>,
+    /// Files in the output folder the generator no longer emits.
+    pub extra: Vec<String>,
+}
+
+/// Regenerates `generated/src/api` from the spec. In check mode nothing is written, and the
+/// error names each stale, missing or extra file and the command to run.
+pub fn codegen(check: bool) -> Result<Report, String> {
+    let root = root();
+    let spec_path = root.join(SPEC);
+    let spec = fs::read_to_string(&spec_path).map_err(|e| format!("cannot read {}: {e}", spec_path.display()))?;
+    let options = generator::Options { spec_label: SPEC.to_string(), command: COMMAND.to_string() };
+    let files = generator::generate(&spec, &options).map_err(|d| format!("{SPEC}:\n{d}"))?;
+    let out = root.join(OUT_DIR);
+    let mut report = Report::default();
+    for file in &files {
+        let path = out.join(&file.path);
+        let rel = format!("{OUT_DIR}/{}", file.path);
+        if ensure_file_contents(&path, &file.contents, check)? {
+            report.changed.push(rel);
+        }
+    }
+    if let Ok(entries) = fs::read_dir(&out) {
+        let mut extra: Vec<String> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|name| !files.iter().any(|f| &f.path == name))
+            .map(|name| format!("{OUT_DIR}/{name}"))
+            .collect();
+        extra.sort();
+        if !check {
+            for name in &extra {
+                fs::remove_file(root.join(name)).map_err(|e| format!("cannot remove {name}: {e}"))?;
+            }
+        }
+        report.extra = extra;
+    }
+    if check && (!report.changed.is_empty() || !report.extra.is_empty()) {
+        let mut msg = String::from("the checked-in generated code is not what the generator emits now:\n");
+        for f in &report.changed {
+            let state = if root.join(f).exists() { "stale" } else { "missing" };
+            msg.push_str(&format!("  {state}: {f}\n"));
+        }
+        for f in &report.extra {
+            msg.push_str(&format!("  extra: {f}\n"));
+        }
+        msg.push_str(&format!("run `{COMMAND}` and commit the result"));
+        return Err(msg);
+    }
+    Ok(report)
+}
+
+/// Makes `path` hold `contents` (line endings normalised). Returns whether it differed.
+pub fn ensure_file_contents(path: &Path, contents: &str, check: bool) -> Result<bool, String> {
+    let normalize = |s: &str| s.replace("\r\n", "\n");
+    if let Ok(old) = fs::read_to_string(path) {
+        if normalize(&old) == normalize(contents) {
+            return Ok(false);
+        }
+    }
+    if !check {
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        }
+        fs::write(path, contents).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    Ok(true)
+}

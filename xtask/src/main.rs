@@ -1,0 +1,50 @@
+//! `cargo xtask <task>`: see `cargo xtask help`.
+
+use std::process::ExitCode;
+
+const HELP: &str = "\
+usage: cargo xtask <task>
+
+tasks:
+  codegen [--check]   regenerate generated/src/api from spec/cloudflare-ssl.yaml
+                      (--check: write nothing, fail if the checked-in files differ)
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        ["codegen"] | ["codegen", "--check"] => {
+            let check = args.len() == 2;
+            match xtask::codegen(check) {
+                Ok(report) => {
+                    if check {
+                        println!("generated code is fresh");
+                    } else if report.changed.is_empty() && report.extra.is_empty() {
+                        println!("generated code already up to date");
+                    } else {
+                        for f in &report.changed {
+                            println!("wrote {f}");
+                        }
+                        for f in &report.extra {
+                            println!("removed {f}");
+                        }
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        ["help"] | ["--help"] | ["-h"] | [] => {
+            print!("{HELP}");
+            ExitCode::SUCCESS
+        }
+        other => {
+            eprintln!("unknown task: {}\n\n{HELP}", other.join(" "));
+            ExitCode::FAILURE
+        }
+    }
+}
