@@ -31,13 +31,15 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+#[rustfmt::skip] // Emitted code is formatted by the generator (prettyplease), never by rustfmt.
 mod api;
 mod runtime;
 
 pub use api::*;
 pub use runtime::{
     ApiError, ApiErrorKind, ApiSpec, AuthKind, AuthScheme, Backoff, Call, Client, ClientBuilder, Error, Items, Page,
-    PageInfo, Pages, RequestOptions, Response, Secret, BODY_EXCERPT_LIMIT, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, MAX_RETRY_AFTER,
+    PageInfo, Pages, RequestOptions, Response, Secret, BODY_EXCERPT_LIMIT, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT,
+    MAX_RETRY_AFTER,
 };
 
 /// Building blocks the generated code uses; public so that generated signatures can name them.

@@ -10,10 +10,12 @@ pub fn load(text: &str) -> Result<OpenAPI, Vec<Diagnostic>> {
     let Some(map) = value.as_mapping() else {
         return Err(vec![Diagnostic::invalid("", "the document is not a YAML/JSON object")]);
     };
-    let version = |key: &str| map.get(key).map(|v| match v {
-        serde_yaml::Value::String(s) => s.clone(),
-        other => serde_yaml::to_string(other).unwrap_or_default().trim().to_string(),
-    });
+    let version = |key: &str| {
+        map.get(key).map(|v| match v {
+            serde_yaml::Value::String(s) => s.clone(),
+            other => serde_yaml::to_string(other).unwrap_or_default().trim().to_string(),
+        })
+    };
     if let Some(v) = version("swagger") {
         return Err(vec![Diagnostic::unsupported(
             "/swagger",
@@ -29,12 +31,9 @@ pub fn load(text: &str) -> Result<OpenAPI, Vec<Diagnostic>> {
                 format!("OpenAPI {v} is not supported; this generator reads OpenAPI 3.0.x"),
             )])
         }
-        Some(v) => {
-            return Err(vec![Diagnostic::invalid("/openapi", format!("unknown OpenAPI version `{v}`"))])
-        }
+        Some(v) => return Err(vec![Diagnostic::invalid("/openapi", format!("unknown OpenAPI version `{v}`"))]),
     }
-    serde_yaml::from_value::<OpenAPI>(value)
-        .map_err(|e| vec![yaml_error(&e, "")])
+    serde_yaml::from_value::<OpenAPI>(value).map_err(|e| vec![yaml_error(&e, "")])
 }
 
 fn yaml_error(e: &serde_yaml::Error, pointer: &str) -> Diagnostic {
@@ -52,11 +51,7 @@ fn yaml_error(e: &serde_yaml::Error, pointer: &str) -> Diagnostic {
 /// Finds the 1-based line of the node a JSON pointer names, by following the keys through the
 /// text's indentation. Works for block YAML and pretty-printed JSON; returns `None` when unsure.
 pub fn line_of(text: &str, pointer: &str) -> Option<usize> {
-    let tokens: Vec<String> = pointer
-        .split('/')
-        .skip(1)
-        .map(|t| t.replace("~1", "/").replace("~0", "~"))
-        .collect();
+    let tokens: Vec<String> = pointer.split('/').skip(1).map(|t| t.replace("~1", "/").replace("~0", "~")).collect();
     let lines: Vec<&str> = text.lines().collect();
     let mut start = 0usize;
     let mut min_indent: isize = -1;
@@ -97,7 +92,11 @@ pub fn line_of(text: &str, pointer: &str) -> Option<usize> {
                 if trimmed.is_empty() {
                     continue;
                 }
-                if indent <= min_indent && i >= start && !trimmed.starts_with('#') && !(i == start && line.trim_start().starts_with("- ")) {
+                if indent <= min_indent
+                    && i >= start
+                    && !trimmed.starts_with('#')
+                    && !(i == start && line.trim_start().starts_with("- "))
+                {
                     break;
                 }
                 let keyed = [format!("{token}:"), format!("\"{token}\":"), format!("'{token}':")];

@@ -10,18 +10,39 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// Words that cannot be used as plain identifiers (strict and reserved keywords, all editions).
 const KEYWORDS: &[&str] = &[
-    "Self", "abstract", "as", "async", "await", "become", "box", "break", "const", "continue",
-    "crate", "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if",
-    "impl", "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub",
-    "ref", "return", "self", "static", "struct", "super", "trait", "true", "try", "type", "typeof",
-    "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+    "Self", "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn",
+    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro",
+    "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "self", "static", "struct", "super",
+    "trait", "true", "try", "type", "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while",
+    "yield",
 ];
 
 /// Names that would shadow something the emitted code relies on when used as a type name.
 const RESERVED_TYPE_NAMES: &[&str] = &[
-    "Option", "Result", "Vec", "String", "Box", "Some", "None", "Ok", "Err", "Client", "Error",
-    "Call", "Page", "ApiMessage", "Envelope", "Credentials", "Default", "Display", "Serialize",
-    "Deserialize", "Value", "DateTime", "Utc", "NaiveDate",
+    "Option",
+    "Result",
+    "Vec",
+    "String",
+    "Box",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "Client",
+    "Error",
+    "Call",
+    "Page",
+    "ApiMessage",
+    "Envelope",
+    "Credentials",
+    "Default",
+    "Display",
+    "Serialize",
+    "Deserialize",
+    "Value",
+    "DateTime",
+    "Utc",
+    "NaiveDate",
 ];
 
 /// Splits `raw` into ASCII words, spelling out symbols that would otherwise vanish and carry
@@ -133,11 +154,8 @@ impl Namer {
             for key in keys {
                 let name = loop {
                     let sep = if ident.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { "" };
-                    let candidate = if n == 1 && !self.taken.contains(&ident) {
-                        ident.clone()
-                    } else {
-                        format!("{ident}{sep}{n}")
-                    };
+                    let candidate =
+                        if n == 1 && !self.taken.contains(&ident) { ident.clone() } else { format!("{ident}{sep}{n}") };
                     n += 1;
                     if !self.taken.contains(&candidate) {
                         break candidate;

@@ -56,5 +56,8 @@ fn needs_blank_line(prev: &str, line: &str) -> bool {
     if prev.starts_with("pub mod ") && (line.starts_with("mod ") || line.starts_with("pub mod ")) {
         return false;
     }
-    closes && starts_item && indent(prev) == indent(line) && !(indent(line) > 0 && p.ends_with(';') && !p.starts_with("pub ") && p != "};")
+    closes
+        && starts_item
+        && indent(prev) == indent(line)
+        && !(indent(line) > 0 && p.ends_with(';') && !p.starts_with("pub ") && p != "};")
 }

@@ -129,7 +129,10 @@ pub struct Call<D> {
 
 impl<D> std::fmt::Debug for Call<D> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Call").field("method", &self.request.method).field("path", &self.request.path).finish_non_exhaustive()
+        f.debug_struct("Call")
+            .field("method", &self.request.method)
+            .field("path", &self.request.path)
+            .finish_non_exhaustive()
     }
 }
 
@@ -252,9 +255,11 @@ impl Client {
                         builder = builder.basic_auth(user, Some(pass));
                     }
                     AuthKind::Header(name) => {
-                        let n = HeaderName::from_bytes(name.as_bytes()).map_err(|_| Error::Config(format!("bad header name {name}")))?;
-                        let mut v = HeaderValue::from_str(secret.expose())
-                            .map_err(|_| Error::Config(format!("the credential for {name} is not a valid header value")))?;
+                        let n = HeaderName::from_bytes(name.as_bytes())
+                            .map_err(|_| Error::Config(format!("bad header name {name}")))?;
+                        let mut v = HeaderValue::from_str(secret.expose()).map_err(|_| {
+                            Error::Config(format!("the credential for {name} is not a valid header value"))
+                        })?;
                         v.set_sensitive(true);
                         headers.insert(n, v);
                     }
@@ -309,7 +314,9 @@ impl Client {
                     // A request that never reached the server is always safe to send again.
                     let safe = request.retryable || e.is_connect();
                     let retries_left = attempt <= options.max_retries.unwrap_or(0) && safe;
-                    if retries_left && (e.is_timeout() || e.is_connect() || e.is_request() || e.is_body() || e.is_decode()) {
+                    if retries_left
+                        && (e.is_timeout() || e.is_connect() || e.is_request() || e.is_body() || e.is_decode())
+                    {
                         tokio::time::sleep(inner.backoff.delay(attempt - 1)).await;
                         continue;
                     }

@@ -301,13 +301,17 @@ impl ClientBuilder {
         let auth = choose_credentials(self.spec, &given)?;
 
         let mut default_headers = HeaderMap::new();
-        let agent = self.user_agent.unwrap_or_else(|| concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"), " (Rust)").to_string());
+        let agent = self
+            .user_agent
+            .unwrap_or_else(|| concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"), " (Rust)").to_string());
         let agent = HeaderValue::from_str(&agent).map_err(|_| Error::Config("invalid User-Agent".into()))?;
         default_headers.insert(reqwest::header::USER_AGENT, agent);
         default_headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static("application/json"));
         for (name, value) in self.headers {
-            let n = HeaderName::from_bytes(name.as_bytes()).map_err(|_| Error::Config(format!("invalid header name `{name}`")))?;
-            let v = HeaderValue::from_str(&value).map_err(|_| Error::Config(format!("invalid value for header `{name}`")))?;
+            let n = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Error::Config(format!("invalid header name `{name}`")))?;
+            let v = HeaderValue::from_str(&value)
+                .map_err(|_| Error::Config(format!("invalid value for header `{name}`")))?;
             default_headers.insert(n, v);
         }
         let http = match self.http {
@@ -322,7 +326,11 @@ impl ClientBuilder {
                 base_url,
                 auth,
                 default_headers,
-                options: RequestOptions { timeout: Some(self.timeout), max_retries: Some(self.max_retries), headers: HeaderMap::new() },
+                options: RequestOptions {
+                    timeout: Some(self.timeout),
+                    max_retries: Some(self.max_retries),
+                    headers: HeaderMap::new(),
+                },
                 backoff: self.backoff,
             }),
         })
@@ -342,7 +350,10 @@ fn normalize_base_url(raw: &str) -> Result<String, Error> {
     Ok(url.as_str().trim_end_matches('/').to_string())
 }
 
-fn choose_credentials(spec: &ApiSpec, given: &BTreeMap<&'static str, Secret>) -> Result<Vec<(AuthKind, Secret)>, Error> {
+fn choose_credentials(
+    spec: &ApiSpec,
+    given: &BTreeMap<&'static str, Secret>,
+) -> Result<Vec<(AuthKind, Secret)>, Error> {
     if spec.alternatives.is_empty() || spec.alternatives.iter().any(|alt| alt.is_empty()) && given.is_empty() {
         return Ok(Vec::new());
     }

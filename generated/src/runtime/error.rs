@@ -136,7 +136,9 @@ impl Error {
     /// A copy of an error raised before sending (those are the only ones a request stores).
     pub(crate) fn clone_before_send(&self) -> Error {
         match self {
-            Error::InvalidArgument { name, reason } => Error::InvalidArgument { name: name.clone(), reason: reason.clone() },
+            Error::InvalidArgument { name, reason } => {
+                Error::InvalidArgument { name: name.clone(), reason: reason.clone() }
+            }
             Error::Config(m) => Error::Config(m.clone()),
             other => Error::Config(other.to_string()),
         }
@@ -153,7 +155,7 @@ pub fn excerpt(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body.get(..cut).unwrap_or(body));
     let mut s = text.into_owned();
     if body.len() > BODY_EXCERPT_LIMIT {
-        s.push_str("…");
+        s.push('…');
     }
     s
 }

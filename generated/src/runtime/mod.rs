@@ -14,8 +14,8 @@ mod values;
 
 pub use call::{Bytes, Call, Decode, Empty, Json, RawResponse, Response, Text};
 pub use client::{
-    ApiSpec, AuthKind, AuthScheme, Backoff, Client, ClientBuilder, RequestOptions, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT,
-    MAX_RETRY_AFTER,
+    ApiSpec, AuthKind, AuthScheme, Backoff, Client, ClientBuilder, RequestOptions, DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT, MAX_RETRY_AFTER,
 };
 pub use envelope::{Envelope, Enveloped, Opened};
 pub use error::{ApiError, ApiErrorKind, Error, BODY_EXCERPT_LIMIT};

@@ -45,7 +45,10 @@ pub struct Page<T, I> {
 }
 
 /// Decodes one page in the scheme `P`.
-pub struct Paged<P, T, I>(PhantomData<fn() -> (P, T, I)>);
+pub struct Paged<P, T, I>(PhantomData<Marker<P, T, I>>);
+
+/// Makes `Paged` covariant, `Send` and `Sync` whatever its parameters are.
+type Marker<P, T, I> = fn() -> (P, T, I);
 
 impl<P, T, I> Decode for Paged<P, T, I>
 where
@@ -94,7 +97,11 @@ where
 {
     /// Walks the listing a page at a time, starting from the page this call asks for (or 1).
     pub fn pages(self) -> Pages<P, T, I> {
-        let start = self.request.query_value(P::PAGE_PARAM).and_then(|v| v.parse::<f64>().ok()).map_or(1, |v| v.max(1.0) as u64);
+        let start = self
+            .request
+            .query_value(P::PAGE_PARAM)
+            .and_then(|v| v.parse::<f64>().ok())
+            .map_or(1, |v| v.max(1.0) as u64);
         Pages { call: self, next: start, first: true, previous: None, in_flight: None, done: false }
     }
 

@@ -102,7 +102,8 @@ fn inline(line: &str) -> String {
         let rest: String = chars.get(i..).map(|r| r.iter().collect()).unwrap_or_default();
         if rest.starts_with("http://") || rest.starts_with("https://") {
             let prev = if i == 0 { None } else { chars.get(i - 1).copied() };
-            let url: String = rest.chars().take_while(|ch| !ch.is_whitespace() && !matches!(ch, ')' | '>' | '"' | '<')).collect();
+            let url: String =
+                rest.chars().take_while(|ch| !ch.is_whitespace() && !matches!(ch, ')' | '>' | '"' | '<')).collect();
             let url = url.trim_end_matches(['.', ',', ';', ':']).to_string();
             if prev == Some('(') || prev == Some('<') {
                 out.push_str(&url);

@@ -2,14 +2,20 @@
 
 use super::types::{location, strip_nullable};
 use super::{docs, ident, resolve, ty};
-use crate::ir::{Api, BodyEncoding, Constraints, Operation, Param, ParamLocation, ResponseBody, Segment, TypeKind, TypeRef};
+use crate::ir::{
+    Api, BodyEncoding, Constraints, Operation, Param, ParamLocation, ResponseBody, Segment, TypeKind, TypeRef,
+};
 use proc_macro2::TokenStream;
 use quote::quote;
 
 pub fn emit(api: &Api) -> TokenStream {
     let ops = api.operations.iter().map(|op| operation(api, op));
     let uses_types = !api.types.is_empty() || api.operations.iter().any(|o| o.params_type.is_some());
-    let use_types = uses_types.then(|| quote!(use super::types;));
+    let use_types = uses_types.then(|| {
+        quote!(
+            use super::types;
+        )
+    });
     quote! {
         //! Request functions, one per operation of the spec.
 
@@ -31,7 +37,12 @@ fn arg_type(api: &Api, t: &TypeRef) -> TokenStream {
             let inner = ty(inner, &prefix);
             quote!(&[#inner])
         }
-        TypeRef::Named(n) if matches!(api.types.get(n).map(|d| &d.kind), Some(TypeKind::Enum { repr: crate::ir::EnumRepr::Integer, .. })) => {
+        TypeRef::Named(n)
+            if matches!(
+                api.types.get(n).map(|d| &d.kind),
+                Some(TypeKind::Enum { repr: crate::ir::EnumRepr::Integer, .. })
+            ) =>
+        {
             ty(strip_nullable(t), &prefix)
         }
         _ => {
@@ -102,7 +113,11 @@ fn checks(api: &Api, p: &Param, value: &TokenStream) -> TokenStream {
                 TypeRef::F64 => quote!(#value),
                 _ => quote!(f64::from(#value)),
             };
-            let as_f64 = if matches!(resolve(api, strip_nullable(&p.ty)), TypeRef::I64) { quote!(#value as f64) } else { as_f64 };
+            let as_f64 = if matches!(resolve(api, strip_nullable(&p.ty)), TypeRef::I64) {
+                quote!(#value as f64)
+            } else {
+                as_f64
+            };
             quote!(r.check_range(#wire, #as_f64, #min, #max);)
         }
         TypeRef::Vec(_) if c.min_items.is_some() || c.max_items.is_some() => {

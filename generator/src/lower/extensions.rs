@@ -33,7 +33,13 @@ fn object<'v>(cx: &mut Cx<'_>, value: &'v Value, pointer: &str) -> Option<&'v se
     map
 }
 
-fn string_field(cx: &mut Cx<'_>, map: &serde_json::Map<String, Value>, key: &str, pointer: &str, required: bool) -> Option<String> {
+fn string_field(
+    cx: &mut Cx<'_>,
+    map: &serde_json::Map<String, Value>,
+    key: &str,
+    pointer: &str,
+    required: bool,
+) -> Option<String> {
     match map.get(key) {
         Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
         Some(_) => {
@@ -94,7 +100,8 @@ pub(crate) fn read_root(cx: &mut Cx<'_>) {
                 cx.error(Diagnostic::invalid(p, "`x-pagination` needs `x-envelope`: pages are read from the envelope"));
             }
             if let (Some(page_param), Some(info), Some(total_pages)) = (page, info, total) {
-                cx.pagination_decl = Some(ir::PaginationScheme { page_param, per_page_param: per_page, info, total_pages });
+                cx.pagination_decl =
+                    Some(ir::PaginationScheme { page_param, per_page_param: per_page, info, total_pages });
             }
         }
     }
@@ -104,14 +111,26 @@ pub(crate) fn lower_security(cx: &mut Cx<'_>) {
     let doc = cx.doc;
     let Some(components) = &doc.components else {
         if doc.security.as_ref().is_some_and(|s| s.iter().any(|r| !r.is_empty())) {
-            cx.error(Diagnostic::invalid("/security", "`security` names schemes, but there are no components.securitySchemes"));
+            cx.error(Diagnostic::invalid(
+                "/security",
+                "`security` names schemes, but there are no components.securitySchemes",
+            ));
         }
         return;
     };
     // Credential setters live on the client builder: never shadow one of its own methods.
     let mut namer = Namer::with_taken([
-        "new", "credential", "base_url", "from_env", "timeout", "max_retries", "backoff", "http_client", "user_agent",
-        "header", "build",
+        "new",
+        "credential",
+        "base_url",
+        "from_env",
+        "timeout",
+        "max_retries",
+        "backoff",
+        "http_client",
+        "user_agent",
+        "header",
+        "build",
     ]);
     for name in components.security_schemes.keys() {
         namer.reserve(name, naming::snake(name));
@@ -129,7 +148,10 @@ pub(crate) fn lower_security(cx: &mut Cx<'_>) {
                     "bearer" => SchemeKind::Bearer,
                     "basic" => SchemeKind::Basic,
                     other => {
-                        cx.error(Diagnostic::unsupported(ptr(&pointer, &["scheme"]), format!("HTTP auth scheme `{other}` is not supported (bearer and basic are)")));
+                        cx.error(Diagnostic::unsupported(
+                            ptr(&pointer, &["scheme"]),
+                            format!("HTTP auth scheme `{other}` is not supported (bearer and basic are)"),
+                        ));
                         continue;
                     }
                 };
@@ -140,13 +162,17 @@ pub(crate) fn lower_security(cx: &mut Cx<'_>) {
                     APIKeyLocation::Header => SchemeKind::Header(wire.clone()),
                     APIKeyLocation::Query => SchemeKind::Query(wire.clone()),
                     APIKeyLocation::Cookie => {
-                        cx.error(Diagnostic::unsupported(ptr(&pointer, &["in"]), "API keys in cookies are not supported"));
+                        cx.error(Diagnostic::unsupported(
+                            ptr(&pointer, &["in"]),
+                            "API keys in cookies are not supported",
+                        ));
                         continue;
                     }
                 };
                 (kind, description, extensions)
             }
-            SecurityScheme::OAuth2 { description, extensions, .. } | SecurityScheme::OpenIDConnect { description, extensions, .. } => {
+            SecurityScheme::OAuth2 { description, extensions, .. }
+            | SecurityScheme::OpenIDConnect { description, extensions, .. } => {
                 // The caller obtains the token; it is sent as a bearer token.
                 (SchemeKind::Bearer, description, extensions)
             }
@@ -154,7 +180,10 @@ pub(crate) fn lower_security(cx: &mut Cx<'_>) {
         let env = match extensions.get("x-env") {
             Some(Value::String(s)) => Some(s.clone()),
             Some(_) => {
-                cx.error(Diagnostic::invalid(ptr(&pointer, &["x-env"]), "expected the name of an environment variable"));
+                cx.error(Diagnostic::invalid(
+                    ptr(&pointer, &["x-env"]),
+                    "expected the name of an environment variable",
+                ));
                 None
             }
             None => None,
@@ -166,7 +195,11 @@ pub(crate) fn lower_security(cx: &mut Cx<'_>) {
                 rust_name: names.get(name).cloned().unwrap_or_else(|| naming::snake(name)),
                 kind,
                 env,
-                docs: ir::Docs { description: description.clone(), source: Some(pointer.clone()), ..Default::default() },
+                docs: ir::Docs {
+                    description: description.clone(),
+                    source: Some(pointer.clone()),
+                    ..Default::default()
+                },
             },
         );
     }

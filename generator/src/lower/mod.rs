@@ -113,7 +113,10 @@ impl<'a> Cx<'a> {
                 loop {
                     hops += 1;
                     if hops > 32 {
-                        self.error(Diagnostic::invalid(pointer, format!("`$ref: {reference}` is a cycle of references")));
+                        self.error(Diagnostic::invalid(
+                            pointer,
+                            format!("`$ref: {reference}` is a cycle of references"),
+                        ));
                         return None;
                     }
                     let inner = current.strip_prefix("#/components/schemas/").map(unescape);
@@ -131,7 +134,9 @@ impl<'a> Cx<'a> {
             None => {
                 self.error(Diagnostic::invalid(
                     pointer,
-                    format!("`$ref: {reference}` points to nothing: there is no schema `{name}` under #/components/schemas"),
+                    format!(
+                        "`$ref: {reference}` points to nothing: there is no schema `{name}` under #/components/schemas"
+                    ),
                 ));
                 None
             }

@@ -6,15 +6,16 @@ use crate::diag::{ptr, Diagnostic};
 use crate::ir::{self, Body, BodyEncoding, Method, Param, ParamLocation, ResponseBody, Segment, TypeRef};
 use crate::naming::{self, Namer};
 use openapiv3::{
-    Operation, Parameter, ParameterData, ParameterSchemaOrContent, ReferenceOr, RequestBody, Response,
-    Schema, StatusCode,
+    Operation, Parameter, ParameterData, ParameterSchemaOrContent, ReferenceOr, RequestBody, Response, Schema,
+    StatusCode,
 };
 
 pub(crate) fn lower_operations(cx: &mut Cx<'_>) {
     let doc = cx.doc;
     // Name every operation first, so names do not depend on which operations fail to lower.
     // Names the client itself uses are never handed to an operation.
-    let mut namer = Namer::with_taken(["builder", "from_env", "base_url", "with_options", "call", "execute", "clone", "fmt"]);
+    let mut namer =
+        Namer::with_taken(["builder", "from_env", "base_url", "with_options", "call", "execute", "clone", "fmt"]);
     let mut found = Vec::new();
     for (path, item) in doc.paths.iter() {
         let item_ptr = ptr("/paths", &[path]);
@@ -45,11 +46,8 @@ pub(crate) fn lower_operations(cx: &mut Cx<'_>) {
 
 /// A stable name for an operation without an `operationId`: method plus the path's words.
 fn derived_id(method: &str, path: &str) -> String {
-    let words: Vec<&str> = path
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .map(|s| s.trim_start_matches('{').trim_end_matches('}'))
-        .collect();
+    let words: Vec<&str> =
+        path.split('/').filter(|s| !s.is_empty()).map(|s| s.trim_start_matches('{').trim_end_matches('}')).collect();
     if words.is_empty() {
         format!("{method}_root")
     } else {
@@ -96,7 +94,9 @@ fn lower_operation<'a>(
     for (p, p_ptr) in params_src {
         let Some(param) = resolve_parameter(cx, p, &p_ptr) else { continue };
         let key = (param.parameter_data_ref().name.clone(), location_name(param));
-        if let Some(slot) = resolved.iter_mut().find(|(q, _)| (q.parameter_data_ref().name.clone(), location_name(q)) == key) {
+        if let Some(slot) =
+            resolved.iter_mut().find(|(q, _)| (q.parameter_data_ref().name.clone(), location_name(q)) == key)
+        {
             *slot = (param, p_ptr);
         } else {
             resolved.push((param, p_ptr));
@@ -110,7 +110,10 @@ fn lower_operation<'a>(
             Parameter::Path { .. } => (ParamLocation::Path, false),
             Parameter::Query { style, .. } => {
                 if matches!(style, openapiv3::QueryStyle::DeepObject) {
-                    cx.error(Diagnostic::unsupported(p_ptr, "query parameters with `style: deepObject` are not supported"));
+                    cx.error(Diagnostic::unsupported(
+                        p_ptr,
+                        "query parameters with `style: deepObject` are not supported",
+                    ));
                     continue;
                 }
                 (ParamLocation::Query, true)
@@ -123,7 +126,10 @@ fn lower_operation<'a>(
         };
         let (ty, cons) = param_type(cx, data, &format!("{type_hint}_{}", data.name), p_ptr);
         if location == ParamLocation::Path && !data.required {
-            cx.error(Diagnostic::invalid(ptr(p_ptr, &["required"]), format!("path parameter `{}` must be `required: true`", data.name)));
+            cx.error(Diagnostic::invalid(
+                ptr(p_ptr, &["required"]),
+                format!("path parameter `{}` must be `required: true`", data.name),
+            ));
         }
         params.push(Param {
             rust_name: String::new(),
@@ -133,7 +139,11 @@ fn lower_operation<'a>(
             required: data.required || location == ParamLocation::Path,
             constraints: cons,
             explode: data.explode.unwrap_or(explode_default),
-            docs: ir::Docs { description: data.description.clone(), deprecated: data.deprecated.unwrap_or(false), ..Default::default() },
+            docs: ir::Docs {
+                description: data.description.clone(),
+                deprecated: data.deprecated.unwrap_or(false),
+                ..Default::default()
+            },
         });
     }
 
@@ -202,10 +212,7 @@ fn lower_operation<'a>(
         p.rust_name = names.get(&format!("{i:04}")).cloned().unwrap_or_default();
     }
 
-    let params_type = ordered
-        .iter()
-        .any(|p| !p.required)
-        .then(|| cx.fresh_name(&format!("{type_hint}_params")));
+    let params_type = ordered.iter().any(|p| !p.required).then(|| cx.fresh_name(&format!("{type_hint}_params")));
 
     let body = match &op.request_body {
         Some(b) => lower_body(cx, b, &ptr(pointer, &["requestBody"]), &type_hint),
@@ -287,7 +294,10 @@ fn param_type<'a>(cx: &mut Cx<'a>, data: &'a ParameterData, hint: &str, pointer:
     let schema = match &data.format {
         ParameterSchemaOrContent::Schema(s) => s,
         ParameterSchemaOrContent::Content(_) => {
-            cx.error(Diagnostic::unsupported(ptr(pointer, &["content"]), "parameters described by `content` are not supported"));
+            cx.error(Diagnostic::unsupported(
+                ptr(pointer, &["content"]),
+                "parameters described by `content` are not supported",
+            ));
             return (TypeRef::String, ir::Constraints::default());
         }
     };
@@ -328,7 +338,9 @@ fn lower_body<'a>(cx: &mut Cx<'a>, body: &'a ReferenceOr<RequestBody>, pointer: 
         ReferenceOr::Reference { reference } => {
             let name = reference.strip_prefix("#/components/requestBodies/").map(super::unescape);
             match name.as_ref().and_then(|n| doc.components.as_ref().and_then(|c| c.request_bodies.get(n))) {
-                Some(ReferenceOr::Item(b)) => (b, ptr("/components/requestBodies", &[name.as_deref().unwrap_or_default()])),
+                Some(ReferenceOr::Item(b)) => {
+                    (b, ptr("/components/requestBodies", &[name.as_deref().unwrap_or_default()]))
+                }
                 _ => {
                     cx.error(Diagnostic::invalid(pointer, format!("`$ref: {reference}` points to nothing")));
                     return None;
@@ -352,7 +364,10 @@ fn lower_body<'a>(cx: &mut Cx<'a>, body: &'a ReferenceOr<RequestBody>, pointer: 
         let listed: Vec<&str> = body.content.keys().map(String::as_str).collect();
         cx.error(Diagnostic::unsupported(
             ptr(&pointer, &["content"]),
-            format!("request body media types [{}] are not supported (JSON and form-urlencoded are)", listed.join(", ")),
+            format!(
+                "request body media types [{}] are not supported (JSON and form-urlencoded are)",
+                listed.join(", ")
+            ),
         ));
         return None;
     };
@@ -480,7 +495,8 @@ fn record_message_type<'a>(cx: &mut Cx<'a>, shape: &super::schema::Merged<'a>, e
         },
         None => TypeRef::Json,
     };
-    cx.api.envelope = Some(ir::Envelope { success: decl.0, result: decl.1, errors: decl.2, messages: decl.3, message_ty });
+    cx.api.envelope =
+        Some(ir::Envelope { success: decl.0, result: decl.1, errors: decl.2, messages: decl.3, message_ty });
 }
 
 /// An enveloped list operation is paginated when it takes the declared page parameter and its

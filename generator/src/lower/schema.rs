@@ -5,8 +5,8 @@ use crate::diag::{ptr, Diagnostic};
 use crate::ir::{Constraints, EnumRepr, Field, TypeDef, TypeKind, TypeRef, Variant};
 use crate::naming::{self, Namer};
 use openapiv3::{
-    AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind,
-    StringFormat, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
+    VariantOrUnknownOrEmpty,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -49,7 +49,9 @@ impl<'a> Cx<'a> {
                 let mut names = Vec::new();
                 for (i, alt) in alts.iter().enumerate() {
                     let label = match alt {
-                        ReferenceOr::Reference { reference } => reference.rsplit('/').next().unwrap_or("variant").to_string(),
+                        ReferenceOr::Reference { reference } => {
+                            reference.rsplit('/').next().unwrap_or("variant").to_string()
+                        }
                         ReferenceOr::Item(s) => s.schema_data.title.clone().unwrap_or_else(|| format!("variant{i}")),
                     };
                     let key_i = format!("{i:04}");
@@ -191,14 +193,26 @@ impl<'a> Cx<'a> {
         }
     }
 
-    pub(crate) fn type_of_boxed(&mut self, s: &'a ReferenceOr<Box<Schema>>, hint: &str, pointer: &str, depth: usize) -> TypeRef {
+    pub(crate) fn type_of_boxed(
+        &mut self,
+        s: &'a ReferenceOr<Box<Schema>>,
+        hint: &str,
+        pointer: &str,
+        depth: usize,
+    ) -> TypeRef {
         match s {
             ReferenceOr::Reference { reference } => self.ref_type(reference, pointer),
             ReferenceOr::Item(schema) => self.type_of(schema, hint, pointer, depth),
         }
     }
 
-    pub(crate) fn type_of_ref(&mut self, s: &'a ReferenceOr<Schema>, hint: &str, pointer: &str, depth: usize) -> TypeRef {
+    pub(crate) fn type_of_ref(
+        &mut self,
+        s: &'a ReferenceOr<Schema>,
+        hint: &str,
+        pointer: &str,
+        depth: usize,
+    ) -> TypeRef {
         match s {
             ReferenceOr::Reference { reference } => self.ref_type(reference, pointer),
             ReferenceOr::Item(schema) => self.type_of(schema, hint, pointer, depth),
@@ -244,7 +258,9 @@ impl<'a> Cx<'a> {
             },
             SchemaKind::Type(Type::Array(a)) => {
                 let item = match &a.items {
-                    Some(items) => self.type_of_boxed(items, &format!("{hint}_item"), &ptr(pointer, &["items"]), depth + 1),
+                    Some(items) => {
+                        self.type_of_boxed(items, &format!("{hint}_item"), &ptr(pointer, &["items"]), depth + 1)
+                    }
                     None => TypeRef::Json,
                 };
                 TypeRef::Vec(Box::new(item))
@@ -253,7 +269,12 @@ impl<'a> Cx<'a> {
                 if o.properties.is_empty() {
                     match &o.additional_properties {
                         Some(AdditionalProperties::Schema(v)) => {
-                            let value = self.type_of_ref(v, &format!("{hint}_value"), &ptr(pointer, &["additionalProperties"]), depth + 1);
+                            let value = self.type_of_ref(
+                                v,
+                                &format!("{hint}_value"),
+                                &ptr(pointer, &["additionalProperties"]),
+                                depth + 1,
+                            );
                             TypeRef::Map(Box::new(value))
                         }
                         _ => TypeRef::Json,
@@ -293,7 +314,9 @@ impl<'a> Cx<'a> {
             Some("boolean") => TypeRef::Bool,
             Some("array") => {
                 let item = match &a.items {
-                    Some(items) => self.type_of_boxed(items, &format!("{hint}_item"), &ptr(pointer, &["items"]), depth + 1),
+                    Some(items) => {
+                        self.type_of_boxed(items, &format!("{hint}_item"), &ptr(pointer, &["items"]), depth + 1)
+                    }
                     None => TypeRef::Json,
                 };
                 TypeRef::Vec(Box::new(item))
@@ -434,9 +457,13 @@ pub(crate) fn box_cycles(types: &mut BTreeMap<String, TypeDef>) {
         .iter()
         .map(|(name, def)| {
             let out = match &def.kind {
-                TypeKind::Struct { fields, .. } => fields.iter().filter_map(|f| direct(&f.ty).map(str::to_string)).collect(),
+                TypeKind::Struct { fields, .. } => {
+                    fields.iter().filter_map(|f| direct(&f.ty).map(str::to_string)).collect()
+                }
                 TypeKind::Alias(t) => direct(t).map(str::to_string).into_iter().collect(),
-                TypeKind::Untagged { variants } => variants.iter().filter_map(|(_, t)| direct(t).map(str::to_string)).collect(),
+                TypeKind::Untagged { variants } => {
+                    variants.iter().filter_map(|(_, t)| direct(t).map(str::to_string)).collect()
+                }
                 TypeKind::Enum { .. } => Vec::new(),
             };
             (name.clone(), out)
