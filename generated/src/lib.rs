@@ -36,16 +36,5 @@ mod api;
 mod runtime;
 
 pub use api::*;
-pub use runtime::{
-    ApiError, ApiErrorKind, ApiSpec, AuthKind, AuthScheme, Backoff, Call, Client, ClientBuilder, Error, Items, Page,
-    PageInfo, Pages, RequestOptions, Response, Secret, BODY_EXCERPT_LIMIT, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT,
-    MAX_RETRY_AFTER,
-};
-
-/// Building blocks the generated code uses; public so that generated signatures can name them.
-pub mod rt {
-    pub use crate::runtime::{
-        whole, Bytes, Decode, Empty, Envelope, Enveloped, False, Json, Method, Opened, PageInfo, PageScheme, Paged,
-        ParamValue, RawResponse, Request, Text, True,
-    };
-}
+pub use runtime::public::*;
+pub use runtime::rt;

@@ -24,3 +24,20 @@ pub use request::{ParamValue, Request};
 pub use reqwest::Method;
 pub use secret::Secret;
 pub use values::{False, True};
+
+/// What the crate root re-exports for callers.
+pub mod public {
+    pub use super::{
+        ApiError, ApiErrorKind, ApiSpec, AuthKind, AuthScheme, Backoff, Call, Client, ClientBuilder, Error, Items, Page,
+        PageInfo, Pages, RequestOptions, Response, Secret, BODY_EXCERPT_LIMIT, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT,
+        MAX_RETRY_AFTER,
+    };
+}
+
+/// Building blocks the generated code uses; public so that generated signatures can name them.
+pub mod rt {
+    pub use super::{
+        whole, Bytes, Decode, Empty, Envelope, Enveloped, False, Json, Method, Opened, PageInfo, PageScheme, Paged,
+        ParamValue, RawResponse, Request, Text, True,
+    };
+}
