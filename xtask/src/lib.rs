@@ -2,6 +2,12 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The Prism release the conformance tests run against.
+pub const PRISM_PACKAGE: &str = "@stoplight/prism-cli@5.14.2";
+/// Where `cargo xtask test` installs Prism, relative to the workspace root.
+pub const PRISM_PREFIX: &str = "target/prism";
 
 /// The spec the checked-in client is generated from, relative to the workspace root.
 pub const SPEC: &str = "spec/cloudflare-ssl.yaml";
@@ -86,4 +92,33 @@ pub fn ensure_file_contents(path: &Path, contents: &str, check: bool) -> Result<
         fs::write(path, contents).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     Ok(true)
+}
+
+/// Installs Prism (if it is not there yet) and runs the whole test suite.
+pub fn test(extra: &[&str]) -> Result<(), String> {
+    let root = root();
+    let prism = root.join(PRISM_PREFIX).join("node_modules/.bin/prism");
+    if std::env::var_os("PRISM_BIN").is_none() && !prism.exists() {
+        eprintln!("installing {PRISM_PACKAGE} into {PRISM_PREFIX} (once)");
+        let status = Command::new("npm")
+            .args(["install", "--no-audit", "--no-fund", "--loglevel=error", "--prefix", PRISM_PREFIX, PRISM_PACKAGE])
+            .current_dir(&root)
+            .status()
+            .map_err(|e| format!("cannot run npm (needed to install Prism): {e}"))?;
+        if !status.success() {
+            return Err(format!("`npm install {PRISM_PACKAGE}` failed"));
+        }
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let mut cmd = Command::new(cargo);
+    cmd.args(["test", "--workspace"]).args(extra).current_dir(&root);
+    if std::env::var_os("PRISM_BIN").is_none() {
+        cmd.env("PRISM_BIN", &prism);
+    }
+    let status = cmd.status().map_err(|e| format!("cannot run cargo: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err("tests failed".to_string())
+    }
 }

@@ -8,6 +8,8 @@ usage: cargo xtask <task>
 tasks:
   codegen [--check]   regenerate generated/src/api from spec/cloudflare-ssl.yaml
                       (--check: write nothing, fail if the checked-in files differ)
+  test [ARGS...]      install the Prism mock server if missing (npm, into target/prism),
+                      then run `cargo test --workspace [ARGS...]`
 ";
 
 fn main() -> ExitCode {
@@ -38,6 +40,13 @@ fn main() -> ExitCode {
                 }
             }
         }
+        ["test", rest @ ..] => match xtask::test(rest) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
         ["help"] | ["--help"] | ["-h"] | [] => {
             print!("{HELP}");
             ExitCode::SUCCESS
