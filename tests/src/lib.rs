@@ -66,3 +66,58 @@ pub fn response_examples(path: &str, method: &str, status: &str) -> Vec<(String,
         .map(|m| m.iter().map(|(k, v)| (k.clone(), v["value"].clone())).collect())
         .unwrap_or_default()
 }
+
+/// Builds each `(name, files)` as a crate (the emitted files under `src/api/`, beside the real
+/// runtime) in one scratch workspace under `target/<scratch>`, and runs `cargo clippy` on all of
+/// them at once with warnings denied. Returns the compiler output on failure.
+pub fn compile_crates(scratch: &str, crates: &[(String, Vec<generator::File>)]) -> Result<(), String> {
+    use std::fmt::Write as _;
+    let root = root();
+    let dir = root.join("target").join(scratch);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let runtime = root.join("generated/src/runtime/mod.rs");
+    let manifest = std::fs::read_to_string(root.join("generated/Cargo.toml")).map_err(|e| e.to_string())?;
+    let deps = manifest
+        .split("[dependencies]")
+        .nth(1)
+        .and_then(|rest| rest.split("\n[").next())
+        .ok_or("generated/Cargo.toml has no [dependencies]")?;
+    let mut members = String::new();
+    for (name, files) in crates {
+        let krate = dir.join(name);
+        let api = krate.join("src/api");
+        std::fs::create_dir_all(&api).map_err(|e| e.to_string())?;
+        for f in files {
+            std::fs::write(api.join(&f.path), &f.contents).map_err(|e| e.to_string())?;
+        }
+        let lib = format!(
+            "//! Fixture `{name}`.\n#![deny(warnings, missing_docs)]\n#[path = {runtime:?}]\nmod runtime;\nmod api;\n\
+             pub use api::*;\npub use runtime::public::*;\npub use runtime::rt;\n"
+        );
+        std::fs::write(krate.join("src/lib.rs"), lib).map_err(|e| e.to_string())?;
+        let cargo = format!(
+            "[package]\nname = \"fixture-{}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+             [dependencies]{deps}\n[lints.clippy]\nall = \"deny\"\n",
+            name.replace('_', "-")
+        );
+        std::fs::write(krate.join("Cargo.toml"), cargo).map_err(|e| e.to_string())?;
+        let _ = write!(members, "{name:?}, ");
+    }
+    let ws = format!("[workspace]\nresolver = \"2\"\nmembers = [{members}]\n");
+    std::fs::write(dir.join("Cargo.toml"), ws).map_err(|e| e.to_string())?;
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).map_err(|e| e.to_string())?;
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = std::process::Command::new(cargo)
+        .args(["clippy", "--offline", "--quiet", "--workspace", "--message-format=short"])
+        .current_dir(&dir)
+        .env("CARGO_TARGET_DIR", root.join("target/fixture-target"))
+        .env_remove("RUSTFLAGS")
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    if !out.status.success() || stderr.contains("warning") {
+        return Err(stderr);
+    }
+    Ok(())
+}
