@@ -8,6 +8,8 @@ usage: cargo xtask <task>
 tasks:
   codegen [--check]   regenerate generated/src/api from spec/cloudflare-ssl.yaml
                       (--check: write nothing, fail if the checked-in files differ)
+  generate --spec FILE --out DIR [--name CRATE]
+                      write a standalone client crate for any OpenAPI 3.0 spec
   test [ARGS...]      install the Prism mock server if missing (npm, into target/prism),
                       then run `cargo test --workspace [ARGS...]`
 ";
@@ -32,6 +34,23 @@ fn main() -> ExitCode {
                             println!("removed {f}");
                         }
                     }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        ["generate", rest @ ..] => {
+            let flag = |name: &str| rest.iter().position(|a| *a == name).and_then(|i| rest.get(i + 1)).copied();
+            let (Some(spec), Some(out)) = (flag("--spec"), flag("--out")) else {
+                eprintln!("usage: cargo xtask generate --spec FILE --out DIR [--name CRATE]");
+                return ExitCode::FAILURE;
+            };
+            match xtask::generate_crate(std::path::Path::new(spec), std::path::Path::new(out), flag("--name")) {
+                Ok((ops, types)) => {
+                    println!("wrote {out}: {ops} operations, {types} types");
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
