@@ -61,10 +61,7 @@ pub fn spec_json() -> serde_json::Value {
 pub fn response_examples(path: &str, method: &str, status: &str) -> Vec<(String, serde_json::Value)> {
     let spec = spec_json();
     let examples = &spec["paths"][path][method]["responses"][status]["content"]["application/json"]["examples"];
-    examples
-        .as_object()
-        .map(|m| m.iter().map(|(k, v)| (k.clone(), v["value"].clone())).collect())
-        .unwrap_or_default()
+    examples.as_object().map(|m| m.iter().map(|(k, v)| (k.clone(), v["value"].clone())).collect()).unwrap_or_default()
 }
 
 /// Builds each `(name, files)` as a crate (the emitted files under `src/api/`, beside the real

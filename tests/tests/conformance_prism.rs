@@ -66,7 +66,13 @@ fn start(dynamic: bool) -> Option<Prism> {
 }
 
 fn client(prism: &Prism) -> Client {
-    Client::builder().from_env(false).base_url(&prism.base_url).api_token("prism-test-token").max_retries(0).build().unwrap()
+    Client::builder()
+        .from_env(false)
+        .base_url(&prism.base_url)
+        .api_token("prism-test-token")
+        .max_retries(0)
+        .build()
+        .unwrap()
 }
 
 #[tokio::test]

@@ -15,7 +15,8 @@ fn round_trip<T: serde::de::DeserializeOwned + serde::Serialize>(value: &serde_j
 
 #[test]
 fn certificate_pack_example_round_trips() {
-    let examples = testkit::response_examples("/zones/{zone_id}/ssl/certificate_packs/{certificate_pack_id}", "get", "200");
+    let examples =
+        testkit::response_examples("/zones/{zone_id}/ssl/certificate_packs/{certificate_pack_id}", "get", "200");
     assert_eq!(examples.len(), 1);
     for (_, value) in examples {
         let decoded: CertificatePackResponseSingle = round_trip(&value);
@@ -48,7 +49,9 @@ fn trust_store_example_round_trips() {
 
 #[test]
 fn failure_examples_decode() {
-    for path in ["/zones/{zone_id}/ssl/certificate_packs/{certificate_pack_id}", "/zones/{zone_id}/acm/custom_trust_store"] {
+    for path in
+        ["/zones/{zone_id}/ssl/certificate_packs/{certificate_pack_id}", "/zones/{zone_id}/acm/custom_trust_store"]
+    {
         let examples = testkit::response_examples(path, "get", "4XX");
         assert!(!examples.is_empty(), "{path} has a 4XX example");
         for (_, value) in examples {

@@ -8,7 +8,8 @@ fn good_fixtures_generate_deterministically() {
     for (name, path) in fixtures {
         let spec = std::fs::read_to_string(&path).unwrap();
         let label = format!("tests/fixtures/good/{name}.yaml");
-        let first = testkit::generate_joined(&spec, &label).unwrap_or_else(|d| panic!("{name} failed to generate:\n{d}"));
+        let first =
+            testkit::generate_joined(&spec, &label).unwrap_or_else(|d| panic!("{name} failed to generate:\n{d}"));
         let second = testkit::generate_joined(&spec, &label).unwrap();
         assert_eq!(first, second, "{name}: output differs between two runs");
         insta::assert_snapshot!(name.clone(), first);
@@ -29,10 +30,7 @@ fn bad_fixtures_give_located_diagnostics() {
         };
         for d in &diags.0 {
             assert!(!d.message.is_empty(), "{name}: empty message");
-            assert!(
-                d.pointer.starts_with('/') || d.line.is_some(),
-                "{name}: diagnostic without a location: {d}"
-            );
+            assert!(d.pointer.starts_with('/') || d.line.is_some(), "{name}: diagnostic without a location: {d}");
         }
         insta::assert_snapshot!(format!("diag_{name}"), diags.to_string());
     }

@@ -141,7 +141,7 @@ pub fn entries(cache: &Path, stride: usize) -> Vec<Entry> {
         // One copy of each spec: the JSON twins (the YAML files are the same specs).
         !s.contains("/node_modules/@readme/oas-examples/node_modules/")
             && p.extension().is_some_and(|e| e == "json")
-            && !p.file_name().is_some_and(|n| n == "package.json")
+            && p.file_name().is_none_or(|n| n != "package.json")
     });
     examples.sort();
     for p in examples {
@@ -488,7 +488,7 @@ fn render(rows: &[Row], wall: Duration, compiled: &Compiled, options: &CorpusOpt
             let t = r.time.map(|d| format!("{:.0} ms", d.as_secs_f64() * 1000.0)).unwrap_or_else(|| "-".into());
             let what = match &r.ours {
                 Outcome::Generated(o, t) => format!("generated: {o} operations, {t} types"),
-                other => format!("{}", other.label()),
+                other => other.label().to_string(),
             };
             let _ = writeln!(s, "- `{}`: {what}, {t}", r.entry.name);
         }

@@ -257,7 +257,9 @@ impl ClientBuilder {
     }
 
     /// Uses the caller's own `reqwest::Client` (proxies, TLS settings, connection pool). Its
-    /// own timeout, if any, still applies on top of this client's.
+    /// own timeout, if any, still applies on top of this client's, and so does its redirect
+    /// policy: build it with `redirect(reqwest::redirect::Policy::none())` unless you trust every
+    /// host a redirect may lead to with the `X-Auth-Key` credentials.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -299,6 +301,16 @@ impl ClientBuilder {
             }
         }
         let auth = choose_credentials(self.spec, &given)?;
+        for (kind, secret) in &auth {
+            let valid = match kind {
+                AuthKind::Bearer => HeaderValue::from_str(&format!("Bearer {}", secret.expose())).is_ok(),
+                AuthKind::Header(_) => HeaderValue::from_str(secret.expose()).is_ok(),
+                AuthKind::Basic | AuthKind::Query(_) => true,
+            };
+            if !valid {
+                return Err(Error::Config(format!("the {kind:?} credential is not a valid header value")));
+            }
+        }
 
         let mut default_headers = HeaderMap::new();
         let agent = self
@@ -316,7 +328,11 @@ impl ClientBuilder {
         }
         let http = match self.http {
             Some(c) => c,
+            // Redirects are not followed: a 3xx comes back as an API error. The API does not
+            // redirect, and reqwest, when following one to another host, strips `Authorization`
+            // but would still send `X-Auth-Key` and `X-Auth-Email` there.
             None => reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
         };

@@ -151,7 +151,14 @@ impl Error {
 
 /// The first [`BODY_EXCERPT_LIMIT`] bytes of a body, as text (cut at a character boundary).
 pub fn excerpt(body: &[u8]) -> String {
-    let cut = body.len().min(BODY_EXCERPT_LIMIT);
+    let mut cut = body.len().min(BODY_EXCERPT_LIMIT);
+    // Step back over UTF-8 continuation bytes (0b10xx_xxxx, at most 3) so that the cut never
+    // splits a character, which would show as U+FFFD and make the excerpt no longer a prefix.
+    let mut steps = 0;
+    while steps < 3 && cut > 0 && cut < body.len() && body.get(cut).is_some_and(|b| b & 0xC0 == 0x80) {
+        cut -= 1;
+        steps += 1;
+    }
     let text = String::from_utf8_lossy(body.get(..cut).unwrap_or(body));
     let mut s = text.into_owned();
     if body.len() > BODY_EXCERPT_LIMIT {
@@ -229,5 +236,21 @@ impl std::error::Error for Error {
             Error::Transport { source, .. } => Some(source),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_never_split_a_character() {
+        let body = format!("x{}", "é".repeat(BODY_EXCERPT_LIMIT));
+        let cut = excerpt(body.as_bytes());
+        let kept = cut.strip_suffix('…').unwrap();
+        assert!(body.starts_with(kept));
+        assert_eq!(kept.len(), BODY_EXCERPT_LIMIT - 1);
+        assert_eq!(excerpt(b"short"), "short");
+        assert_eq!(excerpt("é".repeat(BODY_EXCERPT_LIMIT / 2).as_bytes()).len(), BODY_EXCERPT_LIMIT);
     }
 }

@@ -28,9 +28,9 @@ pub use values::{False, True};
 /// What the crate root re-exports for callers.
 pub mod public {
     pub use super::{
-        ApiError, ApiErrorKind, ApiSpec, AuthKind, AuthScheme, Backoff, Call, Client, ClientBuilder, Error, Items, Page,
-        PageInfo, Pages, RequestOptions, Response, Secret, BODY_EXCERPT_LIMIT, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT,
-        MAX_RETRY_AFTER,
+        ApiError, ApiErrorKind, ApiSpec, AuthKind, AuthScheme, Backoff, Call, Client, ClientBuilder, Error, Items,
+        Page, PageInfo, Pages, RequestOptions, Response, Secret, BODY_EXCERPT_LIMIT, DEFAULT_MAX_RETRIES,
+        DEFAULT_TIMEOUT, MAX_RETRY_AFTER,
     };
 }
 

@@ -39,9 +39,16 @@ pub struct Page<T, I> {
     pub items: Vec<T>,
     /// The page metadata, if the server sent it.
     pub info: Option<I>,
-    /// The page number this page was requested as.
-    pub number: u64,
+    number: Option<u64>,
     fingerprint: u64,
+}
+
+impl<T, I> Page<T, I> {
+    /// The page number this page was requested as, when it came from [`Pages`] (a call that is
+    /// awaited directly does not know which page the server chose to send).
+    pub fn number(&self) -> Option<u64> {
+        self.number
+    }
 }
 
 /// Decodes one page in the scheme `P`.
@@ -64,7 +71,7 @@ where
         opened.result.map(|r| r.get()).unwrap_or("").hash(&mut hasher);
         let items: Option<Vec<T>> = decode_part(opened.result).map_err(|e| raw.decode_error(format!("result: {e}")))?;
         let info: Option<I> = decode_part(opened.info).map_err(|e| raw.decode_error(format!("page info: {e}")))?;
-        let page = Page { items: items.unwrap_or_default(), info, number: 0, fingerprint: hasher.finish() };
+        let page = Page { items: items.unwrap_or_default(), info, number: None, fingerprint: hasher.finish() };
         Ok((page, opened.messages))
     }
 
@@ -128,7 +135,7 @@ where
         Box::pin(async move {
             let raw = client.execute(&request, &options, Paged::<P, T, I>::decode_error).await?;
             let (mut page, _) = Paged::<P, T, I>::decode(&raw)?;
-            page.number = number;
+            page.number = Some(number);
             Ok(page)
         })
     }
@@ -170,19 +177,19 @@ where
             this.done = true;
             return Poll::Ready(if first { Some(Ok(page)) } else { None });
         }
+        let number = this.next;
         if this.previous == Some(page.fingerprint) {
             this.done = true;
             return Poll::Ready(Some(Err(Error::Pagination(format!(
-                "page {} has the same items as page {}: the server seems to ignore `{}`",
-                page.number,
-                page.number.saturating_sub(1),
+                "page {number} has the same items as page {}: the server seems to ignore `{}`",
+                number.saturating_sub(1),
                 P::PAGE_PARAM
             )))));
         }
         this.previous = Some(page.fingerprint);
         match page.info.as_ref().and_then(PageInfo::total_pages) {
-            Some(total) if page.number >= total => this.done = true,
-            _ => this.next = page.number + 1,
+            Some(total) if number >= total => this.done = true,
+            _ => this.next = number + 1,
         }
         Poll::Ready(Some(Ok(page)))
     }

@@ -1,0 +1,264 @@
+//! `.pages()` and `.items()` against listing servers on 127.0.0.1 that behave in the ways real
+//! ones do: with and without `total_pages`, capping `per_page`, ignoring `page`, failing midway.
+
+use cloudflare_ssl::types::{CustomTrustStore, ListCustomTrustStoreParams};
+use cloudflare_ssl::{ApiErrorKind, Backoff, Client, Error};
+use futures_util::StreamExt;
+use std::sync::OnceLock;
+use std::time::Duration;
+use wiremock::matchers::{any, query_param};
+use wiremock::{Mock, MockServer, Respond, ResponseTemplate};
+
+const ZONE: &str = "023e105f4ecef8ad9ca31a8372d0c353";
+const STORE_PATH: &str = "/zones/{zone_id}/acm/custom_trust_store";
+/// Upper bound on what a test pulls from a stream, so a walk that never ends fails instead of hanging.
+const GUARD: usize = 200;
+
+fn client(server: &MockServer) -> Client {
+    Client::builder()
+        .from_env(false)
+        .base_url(format!("{}/client/v4", server.uri()))
+        .api_token("tok-SECRET")
+        .backoff(Backoff { initial: Duration::from_millis(1), max: Duration::from_millis(10) })
+        .build()
+        .unwrap()
+}
+
+/// The documented trust-store item, with id `n` (as 32 hex digits).
+fn item(n: usize) -> serde_json::Value {
+    static TEMPLATE: OnceLock<serde_json::Value> = OnceLock::new();
+    let template = TEMPLATE.get_or_init(|| testkit::response_examples(STORE_PATH, "get", "200").remove(0).1);
+    let mut item = template["result"][0].clone();
+    item["id"] = format!("{n:032x}").into();
+    item
+}
+
+fn id(n: usize) -> String {
+    format!("{n:032x}")
+}
+
+/// A listing server. Page `n` (1-based, from the `page` query parameter, default 1) holds
+/// `sizes[n - 1]` items, numbered on from the previous pages; pages past the end are empty.
+#[derive(Clone, Default)]
+struct Listing {
+    sizes: Vec<usize>,
+    /// `result_info.total_pages`, when the server sends it.
+    total_pages: Option<u64>,
+    /// Whether `result_info` is sent at all.
+    no_info: bool,
+    /// Serve page 1 whatever `page` says.
+    ignore_page: bool,
+}
+
+impl Respond for Listing {
+    fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
+        let param = |name: &str| request.url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
+        let asked: usize = param("page").map_or(1, |p| p.parse().expect("page is sent as a whole number"));
+        let page = if self.ignore_page { 1 } else { asked };
+        let first: usize = self.sizes.iter().take(page - 1).sum();
+        let count = self.sizes.get(page - 1).copied().unwrap_or(0);
+        let items: Vec<_> = (first..first + count).map(item).collect();
+        let mut body = serde_json::json!({"success": true, "errors": [], "messages": [], "result": items});
+        if !self.no_info {
+            let per_page: u64 = param("per_page").map_or(20, |p| p.parse().unwrap());
+            let total_count: usize = self.sizes.iter().sum();
+            let mut info =
+                serde_json::json!({"page": page, "per_page": per_page, "count": count, "total_count": total_count});
+            if let Some(total) = self.total_pages {
+                info["total_pages"] = total.into();
+            }
+            body["result_info"] = info;
+        }
+        ResponseTemplate::new(200).set_body_json(body)
+    }
+}
+
+async fn serve(listing: Listing) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(any()).respond_with(listing).with_priority(10).mount(&server).await;
+    server
+}
+
+async fn queries(server: &MockServer) -> Vec<String> {
+    let requests = server.received_requests().await.unwrap();
+    requests.iter().map(|r| r.url.query().unwrap_or("").to_string()).collect()
+}
+
+fn per_page(n: f64) -> ListCustomTrustStoreParams {
+    ListCustomTrustStoreParams::default().per_page(n)
+}
+
+/// Every result of the item stream, bounded by [`GUARD`].
+async fn all_items(client: &Client, params: &ListCustomTrustStoreParams) -> Vec<Result<CustomTrustStore, Error>> {
+    client.list_custom_trust_store(ZONE, params).items().take(GUARD).collect().await
+}
+
+fn ok_ids(results: &[Result<CustomTrustStore, Error>]) -> Vec<String> {
+    results.iter().map(|r| r.as_ref().expect("no error expected").id.clone()).collect()
+}
+
+fn ids(range: std::ops::Range<usize>) -> Vec<String> {
+    range.map(id).collect()
+}
+
+#[tokio::test]
+async fn total_pages_present_means_exactly_that_many_requests() {
+    let server = serve(Listing { sizes: vec![5, 5, 5], total_pages: Some(3), ..Default::default() }).await;
+    let params = per_page(5.0).limit(100).offset(0);
+    let items = all_items(&client(&server), &params).await;
+    assert_eq!(ok_ids(&items), ids(0..15));
+    assert_eq!(
+        queries(&server).await,
+        [
+            "limit=100&offset=0&per_page=5",
+            "limit=100&offset=0&per_page=5&page=2",
+            "limit=100&offset=0&per_page=5&page=3"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn pages_yields_each_page_with_its_number_and_info() {
+    let server = serve(Listing { sizes: vec![5, 5, 2], total_pages: Some(3), ..Default::default() }).await;
+    let pages: Vec<_> =
+        client(&server).list_custom_trust_store(ZONE, &per_page(5.0)).pages().take(GUARD).collect().await;
+    let pages: Vec<_> = pages.into_iter().map(Result::unwrap).collect();
+    assert_eq!(pages.iter().map(|p| p.number()).collect::<Vec<_>>(), [Some(1), Some(2), Some(3)]);
+    assert_eq!(pages.iter().map(|p| p.items.len()).collect::<Vec<_>>(), [5, 5, 2]);
+    let info = pages[2].info.as_ref().unwrap();
+    assert_eq!((info.page, info.total_pages, info.count), (Some(3.0), Some(3.0), Some(2.0)));
+    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+}
+
+#[tokio::test]
+async fn a_server_that_caps_per_page_still_yields_every_item() {
+    // Asked for 50 a page, the server sends 5, but says there are 4 pages: short pages are not the end.
+    let server = serve(Listing { sizes: vec![5, 5, 5, 5], total_pages: Some(4), ..Default::default() }).await;
+    let items = all_items(&client(&server), &per_page(50.0)).await;
+    assert_eq!(ok_ids(&items), ids(0..20));
+    assert_eq!(
+        queries(&server).await,
+        ["per_page=50", "per_page=50&page=2", "per_page=50&page=3", "per_page=50&page=4"]
+    );
+}
+
+#[tokio::test]
+async fn no_request_past_the_last_page() {
+    // The server would serve more, but it says there are 2 pages.
+    let server = serve(Listing { sizes: vec![5, 5, 5, 5], total_pages: Some(2), ..Default::default() }).await;
+    let items = all_items(&client(&server), &per_page(5.0)).await;
+    assert_eq!(ok_ids(&items), ids(0..10));
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn without_total_pages_the_walk_stops_at_the_first_empty_page() {
+    for no_info in [false, true] {
+        let listing = Listing { sizes: vec![5, 5, 2], total_pages: None, no_info, ..Default::default() };
+        let server = serve(listing.clone()).await;
+        let items = all_items(&client(&server), &per_page(5.0)).await;
+        assert_eq!(ok_ids(&items), ids(0..12), "no_info: {no_info}");
+        assert_eq!(
+            queries(&server).await,
+            ["per_page=5", "per_page=5&page=2", "per_page=5&page=3", "per_page=5&page=4"],
+            "a short page is not the end without a page count; the empty page 4 is"
+        );
+
+        let server = serve(listing).await;
+        let pages: Vec<_> =
+            client(&server).list_custom_trust_store(ZONE, &per_page(5.0)).pages().take(GUARD).collect().await;
+        let sizes: Vec<usize> = pages.into_iter().map(|p| p.unwrap().items.len()).collect();
+        assert_eq!(sizes, [5, 5, 2], "the empty end marker is not yielded as a page");
+        assert_eq!(server.received_requests().await.unwrap().len(), 4);
+    }
+}
+
+#[tokio::test]
+async fn a_server_that_ignores_page_ends_with_an_error_not_a_loop() {
+    for total_pages in [Some(10), None] {
+        let listing = Listing { sizes: vec![5], total_pages, ignore_page: true, ..Default::default() };
+        let server = serve(listing.clone()).await;
+        let results = all_items(&client(&server), &per_page(5.0)).await;
+        assert_eq!(results.len(), 6, "5 items, then one error, then the end ({total_pages:?})");
+        assert_eq!(ok_ids(&results[..5]), ids(0..5));
+        match &results[5] {
+            Err(e @ Error::Pagination(message)) => {
+                assert!(message.contains("page"), "{message}");
+                assert!(e.to_string().starts_with("pagination"), "{e}");
+            }
+            other => panic!("expected a pagination error, got {other:?}"),
+        }
+        assert_eq!(queries(&server).await, ["per_page=5", "per_page=5&page=2"]);
+
+        let server = serve(listing).await;
+        let mut pages = client(&server).list_custom_trust_store(ZONE, &per_page(5.0)).pages();
+        assert_eq!(pages.next().await.unwrap().unwrap().items.len(), 5);
+        assert!(matches!(pages.next().await, Some(Err(Error::Pagination(_)))));
+        assert!(pages.next().await.is_none());
+        assert_eq!(server.received_requests().await.unwrap().len(), 2);
+    }
+}
+
+#[tokio::test]
+async fn an_empty_listing_is_one_empty_page_and_no_items() {
+    for total_pages in [Some(0), Some(1), None] {
+        let server = serve(Listing { sizes: vec![], total_pages, ..Default::default() }).await;
+        let client = client(&server);
+        assert!(all_items(&client, &per_page(5.0)).await.is_empty());
+        let pages: Vec<_> = client.list_custom_trust_store(ZONE, &per_page(5.0)).pages().take(GUARD).collect().await;
+        assert_eq!(pages.len(), 1, "{total_pages:?}");
+        assert!(pages[0].as_ref().unwrap().items.is_empty());
+        assert_eq!(queries(&server).await, ["per_page=5", "per_page=5"]);
+    }
+}
+
+#[tokio::test]
+async fn the_walk_starts_at_the_requested_page() {
+    let server = serve(Listing { sizes: vec![5, 5, 5], total_pages: Some(3), ..Default::default() }).await;
+    let params = per_page(5.0).page(2.0);
+    let items = all_items(&client(&server), &params).await;
+    assert_eq!(ok_ids(&items), ids(5..15));
+    assert_eq!(queries(&server).await, ["per_page=5&page=2", "per_page=5&page=3"]);
+}
+
+#[tokio::test]
+async fn an_error_midway_ends_the_walk_after_the_items_so_far() {
+    let listing = Listing { sizes: vec![5, 5, 5], total_pages: Some(3), ..Default::default() };
+    let failing = ResponseTemplate::new(500).set_body_json(serde_json::json!({
+        "success": false, "errors": [{"code": 10500, "message": "boom"}], "messages": [], "result": null
+    }));
+    for (max_retries, requests) in [(None, 4), (Some(0), 2)] {
+        let server = serve(listing.clone()).await;
+        Mock::given(query_param("page", "2")).respond_with(failing.clone()).with_priority(1).mount(&server).await;
+        let mut call = client(&server).list_custom_trust_store(ZONE, &per_page(5.0));
+        if let Some(n) = max_retries {
+            call = call.max_retries(n);
+        }
+        let results: Vec<_> = call.items().take(GUARD).collect().await;
+        assert_eq!(results.len(), 6);
+        assert_eq!(ok_ids(&results[..5]), ids(0..5));
+        match &results[5] {
+            Err(Error::Api(e)) => {
+                assert_eq!(e.kind(), ApiErrorKind::Server);
+                assert_eq!(e.errors[0].code, 10500);
+            }
+            other => panic!("expected an API error, got {other:?}"),
+        }
+        // Page 2 is retried like any call (per-call settings apply to every page); page 3 is never asked for.
+        assert_eq!(server.received_requests().await.unwrap().len(), requests, "max_retries {max_retries:?}");
+    }
+}
+
+#[tokio::test]
+async fn per_call_headers_go_with_every_page() {
+    let server = serve(Listing { sizes: vec![5, 5, 5], total_pages: Some(3), ..Default::default() }).await;
+    let call = client(&server).list_custom_trust_store(ZONE, &per_page(5.0)).header("x-walk", "w-1");
+    let items: Vec<_> = call.items().take(GUARD).collect().await;
+    assert_eq!(ok_ids(&items), ids(0..15));
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 3);
+    for r in &requests {
+        assert_eq!(r.headers.get("x-walk").unwrap(), "w-1");
+        assert_eq!(r.headers.get("authorization").unwrap(), "Bearer tok-SECRET");
+    }
+}
