@@ -41,6 +41,8 @@ pub struct Docs {
     pub source: Option<String>,
     /// Marked `deprecated: true`.
     pub deprecated: bool,
+    /// A string `format` the Rust type does not express (`uuid`, `uri`, `byte`, ...).
+    pub format: Option<String>,
 }
 
 /// A named type.
@@ -73,11 +75,32 @@ pub enum TypeKind {
     },
     /// A plain alias for another type (a named scalar like `Identifier`).
     Alias(TypeRef),
-    /// `oneOf`/`anyOf` without a usable discriminator: tried in order.
-    Untagged {
+    /// A wrapper struct around another type, for a schema that contains itself through arrays
+    /// or maps only (`List: {items: List}`), which an alias cannot express.
+    Newtype(TypeRef),
+    /// `oneOf`/`anyOf`. Without a discriminator the alternatives are tried in order; with one,
+    /// the discriminator property picks the alternative, and unlisted values decode into
+    /// `Unknown`.
+    Union {
         /// Alternatives in spec order.
-        variants: Vec<(String, TypeRef)>,
+        variants: Vec<UnionVariant>,
+        /// The discriminator property (`discriminator.propertyName`), when every alternative is a
+        /// `$ref` to a component.
+        discriminator: Option<String>,
     },
+}
+
+/// One alternative of a union.
+#[derive(Debug, Clone)]
+pub struct UnionVariant {
+    /// Rust variant name.
+    pub rust_name: String,
+    /// The alternative's type.
+    pub ty: TypeRef,
+    /// The discriminator values that select it (empty without a discriminator).
+    pub tags: Vec<String>,
+    /// Docs.
+    pub docs: Docs,
 }
 
 /// The wire type of an enum.
@@ -299,10 +322,16 @@ pub enum ResponseBody {
         /// The payload may be absent or `null` on success.
         optional: bool,
     },
-    /// Text.
-    Text,
-    /// Raw bytes.
-    Bytes,
+    /// Text; `accept` lists the media types, for the `Accept` header.
+    Text {
+        /// The `Accept` header value.
+        accept: String,
+    },
+    /// Raw bytes; `accept` lists the media types, for the `Accept` header.
+    Bytes {
+        /// The `Accept` header value.
+        accept: String,
+    },
 }
 
 /// One operation.

@@ -8,7 +8,8 @@ use openapiv3::OpenAPI;
 pub fn load(text: &str) -> Result<OpenAPI, Vec<Diagnostic>> {
     let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| vec![yaml_error(&e, "")])?;
     let Some(map) = value.as_mapping() else {
-        return Err(vec![Diagnostic::invalid("", "the document is not a YAML/JSON object")]);
+        let message = if value.is_null() { "the document is empty" } else { "the document is not a YAML/JSON object" };
+        return Err(vec![Diagnostic::invalid("", message)]);
     };
     let version = |key: &str| {
         map.get(key).map(|v| match v {
@@ -33,19 +34,176 @@ pub fn load(text: &str) -> Result<OpenAPI, Vec<Diagnostic>> {
         }
         Some(v) => return Err(vec![Diagnostic::invalid("/openapi", format!("unknown OpenAPI version `{v}`"))]),
     }
-    serde_yaml::from_value::<OpenAPI>(value).map_err(|e| vec![yaml_error(&e, "")])
+    match serde_yaml::from_value::<OpenAPI>(value.clone()) {
+        Ok(doc) => Ok(doc),
+        // serde_yaml locates a shape error only at the top; find the innermost node that fails.
+        Err(e) => Err(vec![match locate(&value, "", Node::Document) {
+            Some((pointer, message)) => Diagnostic::invalid(pointer, message),
+            None => Diagnostic::invalid("", strip_location(&e.to_string())),
+        }]),
+    }
+}
+
+fn strip_location(message: &str) -> String {
+    // serde_yaml appends " at line N column M"; the line goes in its own field.
+    match message.find(" at line ") {
+        Some(idx) => message.get(..idx).unwrap_or(message).to_string(),
+        None => message.to_string(),
+    }
 }
 
 fn yaml_error(e: &serde_yaml::Error, pointer: &str) -> Diagnostic {
-    let mut message = e.to_string();
-    // serde_yaml appends " at line N column M"; keep the line in its own field.
-    let line = e.location().map(|l| l.line());
-    if let Some(idx) = message.find(" at line ") {
-        message.truncate(idx);
-    }
-    let mut d = Diagnostic::invalid(pointer, message);
-    d.line = line;
+    let location = e.location();
+    let column = location.as_ref().map(|l| format!(" (column {})", l.column())).unwrap_or_default();
+    let mut d = Diagnostic::invalid(pointer, format!("not valid YAML: {}{column}", strip_location(&e.to_string())));
+    d.line = location.map(|l| l.line());
     d
+}
+
+/// The parts of an OpenAPI document whose shape is checked one by one to locate an error.
+#[derive(Clone, Copy)]
+enum Node {
+    Document,
+    Components,
+    PathItem,
+    Operation,
+    Parameter,
+    RequestBody,
+    Responses,
+    Response,
+    MediaType,
+    Header,
+    Schema,
+    SecurityScheme,
+}
+
+/// Tries `value` as `T`: `None` when it fits, else serde's message.
+fn fits<T: serde::de::DeserializeOwned>(value: &serde_yaml::Value) -> Option<String> {
+    serde_yaml::from_value::<T>(value.clone()).err().map(|e| strip_location(&e.to_string()))
+}
+
+fn key_text(key: &serde_yaml::Value) -> String {
+    match key {
+        serde_yaml::Value::String(s) => s.clone(),
+        other => serde_yaml::to_string(other).unwrap_or_default().trim().to_string(),
+    }
+}
+
+/// The innermost node under `value` (of kind `node`) that does not deserialize, as a JSON
+/// pointer and serde's message; `None` when `value` is fine.
+fn locate(value: &serde_yaml::Value, pointer: &str, node: Node) -> Option<(String, String)> {
+    use openapiv3::{Components, Header, MediaType, Operation, Parameter, PathItem, RequestBody, Response};
+    use openapiv3::{ReferenceOr, Responses, Schema, SecurityScheme};
+    let message = match node {
+        Node::Document => fits::<OpenAPI>(value),
+        Node::Components => fits::<Components>(value),
+        Node::PathItem => fits::<ReferenceOr<PathItem>>(value),
+        Node::Operation => fits::<Operation>(value),
+        Node::Parameter => fits::<ReferenceOr<Parameter>>(value),
+        Node::RequestBody => fits::<ReferenceOr<RequestBody>>(value),
+        Node::Responses => fits::<Responses>(value),
+        Node::Response => fits::<ReferenceOr<Response>>(value),
+        Node::MediaType => fits::<MediaType>(value),
+        Node::Header => fits::<ReferenceOr<Header>>(value),
+        Node::Schema => fits::<ReferenceOr<Schema>>(value),
+        Node::SecurityScheme => fits::<ReferenceOr<SecurityScheme>>(value),
+    }?;
+    // Children worth a closer look: (key path, kind, is a map of them, is a list of them).
+    let children: &[(&str, Node, Shape)] = match node {
+        Node::Document => &[("paths", Node::PathItem, Shape::Map), ("components", Node::Components, Shape::One)],
+        Node::Components => &[
+            ("schemas", Node::Schema, Shape::Map),
+            ("parameters", Node::Parameter, Shape::Map),
+            ("requestBodies", Node::RequestBody, Shape::Map),
+            ("responses", Node::Response, Shape::Map),
+            ("headers", Node::Header, Shape::Map),
+            ("securitySchemes", Node::SecurityScheme, Shape::Map),
+        ],
+        Node::PathItem => &[
+            ("get", Node::Operation, Shape::One),
+            ("put", Node::Operation, Shape::One),
+            ("post", Node::Operation, Shape::One),
+            ("delete", Node::Operation, Shape::One),
+            ("options", Node::Operation, Shape::One),
+            ("head", Node::Operation, Shape::One),
+            ("patch", Node::Operation, Shape::One),
+            ("trace", Node::Operation, Shape::One),
+            ("parameters", Node::Parameter, Shape::List),
+        ],
+        Node::Operation => &[
+            ("parameters", Node::Parameter, Shape::List),
+            ("requestBody", Node::RequestBody, Shape::One),
+            ("responses", Node::Responses, Shape::One),
+        ],
+        Node::Parameter | Node::Header => {
+            &[("schema", Node::Schema, Shape::One), ("content", Node::MediaType, Shape::Map)]
+        }
+        Node::RequestBody => &[("content", Node::MediaType, Shape::Map)],
+        Node::Responses => &[("", Node::Response, Shape::Map)],
+        Node::Response => &[("content", Node::MediaType, Shape::Map), ("headers", Node::Header, Shape::Map)],
+        Node::MediaType => &[("schema", Node::Schema, Shape::One)],
+        Node::Schema => &[
+            ("properties", Node::Schema, Shape::Map),
+            ("items", Node::Schema, Shape::One),
+            ("additionalProperties", Node::Schema, Shape::One),
+            ("allOf", Node::Schema, Shape::List),
+            ("oneOf", Node::Schema, Shape::List),
+            ("anyOf", Node::Schema, Shape::List),
+            ("not", Node::Schema, Shape::One),
+        ],
+        Node::SecurityScheme => &[],
+    };
+    for (key, kind, shape) in children {
+        let (child, child_ptr) = if key.is_empty() {
+            (Some(value), pointer.to_string())
+        } else {
+            (value.get(*key), crate::diag::ptr(pointer, &[key]))
+        };
+        let Some(child) = child else { continue };
+        let found = match shape {
+            Shape::One if !child.is_bool() => locate(child, &child_ptr, *kind),
+            Shape::One => None,
+            Shape::Map => child.as_mapping().and_then(|m| {
+                m.iter().find_map(|(k, v)| {
+                    let k = key_text(k);
+                    if k.starts_with("x-") {
+                        return None;
+                    }
+                    locate(v, &crate::diag::ptr(&child_ptr, &[&k]), *kind)
+                })
+            }),
+            Shape::List => child.as_sequence().and_then(|items| {
+                items
+                    .iter()
+                    .enumerate()
+                    .find_map(|(i, v)| locate(v, &crate::diag::ptr(&child_ptr, &[&i.to_string()]), *kind))
+            }),
+        };
+        if found.is_some() {
+            return found;
+        }
+    }
+    Some((refine(value, pointer, &message), message))
+}
+
+#[derive(Clone, Copy)]
+enum Shape {
+    One,
+    Map,
+    List,
+}
+
+/// Points at the offending key when serde names its value (`unknown variant `querry``).
+fn refine(value: &serde_yaml::Value, pointer: &str, message: &str) -> String {
+    let named = message
+        .strip_prefix("unknown variant `")
+        .or_else(|| message.strip_prefix("invalid value: string \""))
+        .and_then(|rest| rest.split(['`', '"']).next());
+    let Some(bad) = named else { return pointer.to_string() };
+    let hit = value.as_mapping().and_then(|m| {
+        m.iter().find(|(_, v)| v.as_str() == Some(bad)).map(|(k, _)| crate::diag::ptr(pointer, &[&key_text(k)]))
+    });
+    hit.unwrap_or_else(|| pointer.to_string())
 }
 
 /// Finds the 1-based line of the node a JSON pointer names, by following the keys through the

@@ -59,14 +59,47 @@ fn words(raw: &str) -> String {
             '=' => out.push_str(" eq "),
             '*' => out.push_str(" star "),
             '@' | '$' | '#' | '.' | '/' | '_' | ' ' | '-' | ':' => out.push(' '),
-            c if c.is_alphanumeric() => {
-                // Non-ASCII letters: keep a stable ASCII spelling of the code point.
-                out.push_str(&format!(" u{:x} ", c as u32));
-            }
+            c if c.is_alphanumeric() => match fold_latin(c) {
+                // Accented Latin letters lose their accents (`café` → `cafe`).
+                Some(ascii) => out.push_str(ascii),
+                // Other letters: keep a stable ASCII spelling of the code point.
+                None => out.push_str(&format!(" u{:x} ", c as u32)),
+            },
             _ => out.push(' '),
         }
     }
     out
+}
+
+/// Latin-1 Supplement letters U+00C0..=U+00FF, without their accents.
+const LATIN_1: [&str; 64] = [
+    "A", "A", "A", "A", "A", "A", "AE", "C", "E", "E", "E", "E", "I", "I", "I", "I", //
+    "D", "N", "O", "O", "O", "O", "O", "", "O", "U", "U", "U", "U", "Y", "TH", "ss", //
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i", //
+    "d", "n", "o", "o", "o", "o", "o", "", "o", "u", "u", "u", "u", "y", "th", "y",
+];
+
+/// Latin Extended-A letters U+0100..=U+017F, without their accents.
+const LATIN_EXTENDED_A: [&str; 128] = [
+    "A", "a", "A", "a", "A", "a", "C", "c", "C", "c", "C", "c", "C", "c", "D", "d", //
+    "D", "d", "E", "e", "E", "e", "E", "e", "E", "e", "E", "e", "G", "g", "G", "g", //
+    "G", "g", "G", "g", "H", "h", "H", "h", "I", "i", "I", "i", "I", "i", "I", "i", //
+    "I", "i", "IJ", "ij", "J", "j", "K", "k", "k", "L", "l", "L", "l", "L", "l", "L", //
+    "l", "L", "l", "N", "n", "N", "n", "N", "n", "n", "N", "n", "O", "o", "O", "o", //
+    "O", "o", "OE", "oe", "R", "r", "R", "r", "R", "r", "S", "s", "S", "s", "S", "s", //
+    "S", "s", "T", "t", "T", "t", "T", "t", "U", "u", "U", "u", "U", "u", "U", "u", //
+    "U", "u", "U", "u", "W", "w", "Y", "y", "Y", "Z", "z", "Z", "z", "Z", "z", "s",
+];
+
+/// An accented Latin letter's ASCII spelling.
+fn fold_latin(c: char) -> Option<&'static str> {
+    let code = c as usize;
+    let ascii = match code {
+        0xC0..=0xFF => LATIN_1.get(code - 0xC0),
+        0x100..=0x17F => LATIN_EXTENDED_A.get(code - 0x100),
+        _ => None,
+    };
+    ascii.copied().filter(|s| !s.is_empty())
 }
 
 fn fix_start(mut ident: String, prefix: &str) -> String {
@@ -85,6 +118,13 @@ fn fix_keyword(ident: String) -> String {
     } else {
         ident
     }
+}
+
+/// True for a plain (non-raw) Rust identifier that is not a keyword.
+pub fn is_ident(s: &str) -> bool {
+    let mut chars = s.chars();
+    let starts_well = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+    starts_well && s != "_" && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !KEYWORDS.contains(&s)
 }
 
 /// A `snake_case` identifier for a field, parameter, function or module.
@@ -114,9 +154,10 @@ pub fn type_name(raw: &str) -> String {
 /// Hands out unique names in one scope.
 ///
 /// All candidates are registered first ([`Namer::reserve`]), then resolved together: when two
-/// wire names map to the same identifier, each gets a suffix from its position among the
-/// colliding wire names sorted by their wire spelling, so the result does not depend on the
-/// order in which the spec lists them.
+/// wire names map to the same identifier, the one spelled exactly like the identifier keeps it,
+/// and the others get a suffix (`2`, `3`, ...) from their position among the colliding wire
+/// names sorted by their wire spelling, so the result does not depend on the order in which the
+/// spec lists them. A name already taken is never handed out: its claimants start at `2`.
 #[derive(Default)]
 pub struct Namer {
     wanted: BTreeMap<String, BTreeSet<String>>,
@@ -150,12 +191,14 @@ impl Namer {
             }
         }
         for (ident, keys) in contested {
+            // A key spelled exactly like the identifier keeps it; the others get `2`, `3`, ...
+            // in the order of their spelling.
+            let (exact, others): (Vec<String>, Vec<String>) = keys.into_iter().partition(|k| *k == ident);
             let mut n = 1usize;
-            for key in keys {
+            for key in exact.into_iter().chain(others) {
                 let name = loop {
                     let sep = if ident.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { "" };
-                    let candidate =
-                        if n == 1 && !self.taken.contains(&ident) { ident.clone() } else { format!("{ident}{sep}{n}") };
+                    let candidate = if n == 1 { ident.clone() } else { format!("{ident}{sep}{n}") };
                     n += 1;
                     if !self.taken.contains(&candidate) {
                         break candidate;
@@ -190,7 +233,10 @@ mod tests {
             ("", pascal(""), "N"),
             ("Self", pascal("Self"), "Self_"),
             ("lets_encrypt", pascal("lets_encrypt"), "LetsEncrypt"),
-            ("café", pascal("café"), "CafUe9"),
+            ("café", pascal("café"), "Cafe"),
+            ("naïve", snake("naïve"), "naive"),
+            ("Ünïcödé", type_name("Ünïcödé"), "Unicode"),
+            ("名前", snake("名前"), "u540d_u524d"),
             ("Option", type_name("Option"), "OptionType"),
             ("x-auth-key", snake("x-auth-key"), "x_auth_key"),
             ("getCertificatePack", snake("getCertificatePack"), "get_certificate_pack"),
@@ -198,6 +244,7 @@ mod tests {
         for (input, got, want) in cases {
             assert_eq!(got, want, "name for {input:?}");
             assert!(syn::parse_str::<syn::Ident>(&got).is_ok(), "{got} is a valid identifier");
+            assert!(is_ident(&got), "{got} passes is_ident");
         }
     }
 
@@ -216,5 +263,7 @@ mod tests {
         let values: BTreeSet<_> = a.values().collect();
         assert_eq!(values.len(), 3, "{a:?}");
         assert_eq!(a["a_b_1"], "a_b_1");
+        assert_eq!(a["a_b"], "a_b", "the exact spelling keeps the plain name");
+        assert_eq!(a["a-b"], "a_b2");
     }
 }

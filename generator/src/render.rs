@@ -46,7 +46,7 @@ fn needs_blank_line(prev: &str, line: &str) -> bool {
         return !line.starts_with("//!");
     }
     let p = prev.trim_start();
-    let closes = p == "}" || p == "};" || (p.ends_with(';') && !p.starts_with("//"));
+    let closes = p == "}" || p == "};" || p.ends_with("{}") || (p.ends_with(';') && !p.starts_with("//"));
     if prev.starts_with("use ") && line.starts_with("use ") {
         return false;
     }

@@ -14,8 +14,8 @@ impl crate::Client {
     ///
     /// # Arguments
     ///
-    /// - `zone_id`: `zone_id` path parameter: Identifier.
-    /// - `certificate_pack_id`: `certificate_pack_id` path parameter: Identifier.
+    /// - `zone_id` (path): Identifier.
+    /// - `certificate_pack_id` (path): Identifier.
     pub fn get_certificate_pack(
         &self,
         zone_id: &str,
@@ -43,7 +43,7 @@ impl crate::Client {
     ///
     /// # Arguments
     ///
-    /// - `zone_id`: `zone_id` path parameter: Identifier.
+    /// - `zone_id` (path): Identifier.
     /// - `params`: the optional parameters.
     ///
     /// Await it for the first page, or walk every page with `.pages()` or every item with `.items()`.

@@ -826,7 +826,7 @@ impl crate::rt::ParamValue for ValidityDays {
     }
 }
 
-///Optional parameters of [`Client::list_custom_trust_store`](crate::Client::list_custom_trust_store).
+/// Optional parameters of [`Client::list_custom_trust_store`](crate::Client::list_custom_trust_store).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListCustomTrustStoreParams {
     /// Limit to the number of records returned.
@@ -848,25 +848,25 @@ pub struct ListCustomTrustStoreParams {
 }
 
 impl ListCustomTrustStoreParams {
-    ///Sets `limit`.
+    /// Sets `limit`.
     pub fn limit(mut self, value: i64) -> Self {
         self.limit = Some(value);
         self
     }
 
-    ///Sets `offset`.
+    /// Sets `offset`.
     pub fn offset(mut self, value: i64) -> Self {
         self.offset = Some(value);
         self
     }
 
-    ///Sets `page`.
+    /// Sets `page`.
     pub fn page(mut self, value: f64) -> Self {
         self.page = Some(value);
         self
     }
 
-    ///Sets `per_page`.
+    /// Sets `per_page`.
     pub fn per_page(mut self, value: f64) -> Self {
         self.per_page = Some(value);
         self

@@ -100,12 +100,25 @@ fn inline(line: &str) -> String {
             continue;
         }
         let rest: String = chars.get(i..).map(|r| r.iter().collect()).unwrap_or_default();
+        // An autolink (`<https://…>`, `<mailto:…>`) stays as written.
+        if ["<http://", "<https://", "<mailto:"].iter().any(|p| rest.starts_with(p)) {
+            let body: String =
+                rest.chars().skip(1).take_while(|ch| !ch.is_whitespace() && *ch != '<' && *ch != '>').collect();
+            if rest.chars().nth(body.chars().count() + 1) == Some('>') {
+                out.push('<');
+                out.push_str(&body);
+                out.push('>');
+                i += body.chars().count() + 2;
+                continue;
+            }
+        }
         if rest.starts_with("http://") || rest.starts_with("https://") {
-            let prev = if i == 0 { None } else { chars.get(i - 1).copied() };
+            // The target of a Markdown link `[text](url)` stays; a bare URL becomes an autolink.
+            let in_link = i >= 2 && chars.get(i - 1) == Some(&'(') && chars.get(i - 2) == Some(&']');
             let url: String =
                 rest.chars().take_while(|ch| !ch.is_whitespace() && !matches!(ch, ')' | '>' | '"' | '<')).collect();
             let url = url.trim_end_matches(['.', ',', ';', ':']).to_string();
-            if prev == Some('(') || prev == Some('<') {
+            if in_link {
                 out.push_str(&url);
             } else {
                 out.push('<');
@@ -156,5 +169,8 @@ mod tests {
         assert_eq!(sanitize("```\nlet x = 1;\n```"), "```text\nlet x = 1;\n```");
         assert_eq!(sanitize("`[x]` stays"), "`[x]` stays");
         assert_eq!(sanitize("a\n\n\n\nb\n"), "a\n\nb");
+        assert_eq!(sanitize("see <https://x.y/z> or <mailto:a@b.c>"), "see <https://x.y/z> or <mailto:a@b.c>");
+        assert_eq!(sanitize("(https://x.y/z)"), "(<https://x.y/z>)");
+        assert_eq!(sanitize("a <https://x.y b"), "a &lt;<https://x.y> b");
     }
 }

@@ -30,8 +30,47 @@ pub fn emit(api: &Api) -> Vec<Unit> {
 }
 
 pub(crate) fn ident(name: &str) -> Ident {
-    // Names reaching here come from `naming`, which only produces valid identifiers.
-    Ident::new(name, Span::call_site())
+    // Names reaching here come from `naming` and are checked by `check_names` before emission;
+    // the fallback only keeps `Ident::new` from panicking if that ever failed.
+    if crate::naming::is_ident(name) {
+        Ident::new(name, Span::call_site())
+    } else {
+        Ident::new("__invalid_identifier", Span::call_site())
+    }
+}
+
+/// Every identifier the IR hands to emission is valid Rust; a name that is not is a generator
+/// bug, reported instead of emitted.
+pub fn check_names(api: &Api) -> Vec<crate::Diagnostic> {
+    let mut names: Vec<(&str, String)> = Vec::new();
+    for def in api.types.values() {
+        let at = def.docs.source.clone().unwrap_or_default();
+        names.push((&def.name, at.clone()));
+        match &def.kind {
+            TypeKind::Struct { fields, .. } => names.extend(fields.iter().map(|f| (f.rust_name.as_str(), at.clone()))),
+            TypeKind::Enum { variants, .. } => {
+                names.extend(variants.iter().map(|v| (v.rust_name.as_str(), at.clone())))
+            }
+            TypeKind::Union { variants, .. } => {
+                names.extend(variants.iter().map(|v| (v.rust_name.as_str(), at.clone())))
+            }
+            TypeKind::Alias(_) | TypeKind::Newtype(_) => {}
+        }
+    }
+    for op in &api.operations {
+        let at = op.docs.source.clone().unwrap_or_default();
+        names.push((&op.rust_name, at.clone()));
+        names.extend(op.params.iter().map(|p| (p.rust_name.as_str(), at.clone())));
+        names.extend(op.params_type.iter().map(|p| (p.as_str(), at.clone())));
+    }
+    for scheme in api.auth.schemes.values() {
+        names.push((&scheme.rust_name, scheme.docs.source.clone().unwrap_or_default()));
+    }
+    names
+        .into_iter()
+        .filter(|(name, _)| !crate::naming::is_ident(name))
+        .map(|(name, at)| crate::Diagnostic::internal(at, format!("generated an invalid Rust identifier `{name}`")))
+        .collect()
 }
 
 /// The Rust type for a type reference; named types are prefixed with `prefix` (e.g. `types::`).
@@ -133,9 +172,12 @@ fn module(api: &Api) -> TokenStream {
             }
         }
     });
-    let message = match &api.envelope {
-        Some(env) => ty(&env.message_ty, &quote!(types::)),
-        None => quote!(serde_json::Value),
+    let (message, message_allow) = match &api.envelope {
+        Some(env) => (
+            ty(&env.message_ty, &quote!(types::)),
+            types::allow_deprecated(types::mentions_deprecated(api, &env.message_ty)),
+        ),
+        None => (quote!(serde_json::Value), None),
     };
     let envelope_mod = api.envelope.as_ref().map(|_| quote! { mod envelope; });
     let precedence = api
@@ -151,10 +193,22 @@ fn module(api: &Api) -> TokenStream {
         })
         .collect::<Vec<_>>()
         .join(", then ");
-    let builder_doc = docs::text(&format!(
-        "Credential setters, one per security scheme of the spec. When several accepted \
-         combinations are complete, the first in this order is used (and only it is sent): {precedence}."
-    ));
+    let builder_doc = if precedence.trim().is_empty() {
+        docs::text("Credential setters, one per security scheme of the spec.")
+    } else {
+        docs::text(&format!(
+            "Credential setters, one per security scheme of the spec. When several accepted \
+             combinations are complete, the first in this order is used (and only it is sent): {precedence}."
+        ))
+    };
+    let builder = (!api.auth.schemes.is_empty()).then(|| {
+        quote! {
+            #builder_doc
+            impl crate::ClientBuilder {
+                #(#setters)*
+            }
+        }
+    });
     quote! {
         #intro
 
@@ -163,6 +217,7 @@ fn module(api: &Api) -> TokenStream {
         #envelope_mod
 
         /// One error or informational message from the API.
+        #message_allow
         pub type ApiMessage = #message;
 
         /// The facts the runtime needs about this API.
@@ -173,10 +228,7 @@ fn module(api: &Api) -> TokenStream {
             alternatives: &[#(#alternatives),*],
         };
 
-        #builder_doc
-        impl crate::ClientBuilder {
-            #(#setters)*
-        }
+        #builder
     }
 }
 
@@ -267,12 +319,12 @@ fn page_info_impls(api: &Api, scheme: &ir::PaginationScheme) -> Vec<TokenStream>
         let body = match fields.iter().find(|f| f.wire_name == scheme.total_pages) {
             Some(f) => {
                 let field = ident(&f.rust_name);
-                let convert = match resolve(api, &f.ty) {
+                let convert = match resolve(api, types::strip_nullable(&f.ty)) {
                     TypeRef::F64 => quote!(crate::rt::whole),
-                    TypeRef::F32 => quote!((|v: f32| crate::rt::whole(f64::from(v)))),
-                    _ => quote!((|v| u64::try_from(v).ok())),
+                    TypeRef::F32 => quote!(|v: f32| crate::rt::whole(f64::from(v))),
+                    _ => quote!(|v| u64::try_from(v).ok()),
                 };
-                if f.required && !f.nullable {
+                if f.required && !f.nullable && !matches!(f.ty, TypeRef::Nullable(_)) {
                     quote!(Some(self.#field).and_then(#convert))
                 } else {
                     quote!(self.#field.and_then(#convert))
@@ -281,7 +333,9 @@ fn page_info_impls(api: &Api, scheme: &ir::PaginationScheme) -> Vec<TokenStream>
             None => quote!(None),
         };
         let n = ident(name);
+        let allow = types::allow_deprecated(types::mentions_deprecated(api, &p.info));
         out.push(quote! {
+            #allow
             impl crate::rt::PageInfo for super::types::#n {
                 fn total_pages(&self) -> Option<u64> {
                     #body

@@ -1,6 +1,6 @@
 //! One request function per operation, as methods on the runtime's `Client`.
 
-use super::types::{location, strip_nullable};
+use super::types::{allow_deprecated, location, mentions_deprecated, strip_nullable};
 use super::{docs, ident, resolve, ty};
 use crate::ir::{
     Api, BodyEncoding, Constraints, Operation, Param, ParamLocation, ResponseBody, Segment, TypeKind, TypeRef,
@@ -9,8 +9,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 pub fn emit(api: &Api) -> TokenStream {
-    let ops = api.operations.iter().map(|op| operation(api, op));
-    let uses_types = !api.types.is_empty() || api.operations.iter().any(|o| o.params_type.is_some());
+    let ops: Vec<TokenStream> = api.operations.iter().map(|op| operation(api, op)).collect();
+    // Import the models only when some signature or body names one (an unused import warns).
+    let uses_types = ops.iter().any(|t| t.to_string().contains("types ::"));
     let use_types = uses_types.then(|| {
         quote!(
             use super::types;
@@ -61,8 +62,8 @@ fn decoder(api: &Api, op: &Operation) -> TokenStream {
     }
     match &op.response {
         ResponseBody::Empty => quote!(crate::rt::Empty),
-        ResponseBody::Text => quote!(crate::rt::Text),
-        ResponseBody::Bytes => quote!(crate::rt::Bytes),
+        ResponseBody::Text { .. } => quote!(crate::rt::Text),
+        ResponseBody::Bytes { .. } => quote!(crate::rt::Bytes),
         ResponseBody::Json(t) => {
             let t = ty(t, &prefix);
             quote!(crate::rt::Json<#t>)
@@ -168,6 +169,20 @@ fn is_copy(api: &Api, t: &TypeRef) -> bool {
     }
 }
 
+/// The operation's signature or body names a deprecated type.
+fn uses_deprecated(api: &Api, op: &Operation) -> bool {
+    let response = match &op.response {
+        ResponseBody::Json(t) | ResponseBody::Enveloped { result: t, .. } => mentions_deprecated(api, t),
+        _ => false,
+    };
+    let paged =
+        op.paginated.as_ref().is_some_and(|p| mentions_deprecated(api, &p.item) || mentions_deprecated(api, &p.info));
+    response
+        || paged
+        || op.body.as_ref().is_some_and(|b| mentions_deprecated(api, &b.ty))
+        || op.params.iter().any(|p| mentions_deprecated(api, &p.ty))
+}
+
 fn operation(api: &Api, op: &Operation) -> TokenStream {
     let name = ident(&op.rust_name);
     let method = method_tokens(op);
@@ -180,19 +195,35 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
         let n = ident(&p.rust_name);
         let t = arg_type(api, &p.ty);
         args.push(quote!(#n: #t));
+        let wire = if p.wire_name == p.rust_name { String::new() } else { format!(" `{}`", p.wire_name) };
         let desc = p.docs.description.as_deref().map(|d| format!(": {}", d.trim())).unwrap_or_default();
-        arg_docs.push(format!("- `{}`: `{}` {} parameter{desc}", p.rust_name, p.wire_name, location(p.location)));
+        arg_docs.push(format!("- `{}` ({}{wire}){desc}", p.rust_name, location(p.location)));
     }
     if let Some(pt) = &op.params_type {
         let pt = ident(pt);
         args.push(quote!(params: &types::#pt));
         arg_docs.push("- `params`: the optional parameters.".to_string());
     }
+    // Bodies are borrowed; a list or a string is taken as a slice (and passed on by reference,
+    // since `Request::json` wants a sized value).
+    let mut body_expr = quote!(body);
     if let Some(b) = &op.body {
-        let t = ty(&b.ty, &quote!(types::));
+        let prefix = quote!(types::);
+        let t = match resolve(api, &b.ty) {
+            TypeRef::Vec(inner) => {
+                body_expr = quote!(&body);
+                let inner = ty(inner, &prefix);
+                quote!([#inner])
+            }
+            TypeRef::String => {
+                body_expr = quote!(&body);
+                quote!(str)
+            }
+            _ => ty(&b.ty, &prefix),
+        };
         args.push(quote!(body: &#t));
-        let desc = b.docs.description.as_deref().map(|d| format!(": {}", d.trim())).unwrap_or_default();
-        arg_docs.push(format!("- `body`: the request body{desc}"));
+        let desc = b.docs.description.as_deref().map(str::trim).filter(|d| !d.is_empty());
+        arg_docs.push(format!("- `body`: {}", desc.unwrap_or("the request body.")));
     }
 
     let mut stmts = Vec::new();
@@ -232,9 +263,12 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
     }
     if let Some(b) = &op.body {
         match b.encoding {
-            BodyEncoding::Json => stmts.push(quote!(r.json(body);)),
-            BodyEncoding::Form => stmts.push(quote!(r.form(body);)),
+            BodyEncoding::Json => stmts.push(quote!(r.json(#body_expr);)),
+            BodyEncoding::Form => stmts.push(quote!(r.form(#body_expr);)),
         }
+    }
+    if let ResponseBody::Text { accept } | ResponseBody::Bytes { accept } = &op.response {
+        stmts.push(quote!(r.header("accept", #accept);));
     }
 
     let mut extra = vec![format!("`{} {}`", op.method.as_str(), op.path)];
@@ -249,9 +283,11 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
     }
     let attrs = docs::attrs(&op.docs, &extra);
     let deprecated = op.docs.deprecated.then(|| quote!(#[deprecated]));
+    let allow = allow_deprecated(uses_deprecated(api, op));
     quote! {
         #attrs
         #deprecated
+        #allow
         pub fn #name(&self, #(#args),*) -> crate::Call<#decode> {
             let mut r = crate::rt::Request::new(#method, #retryable);
             #(#stmts)*

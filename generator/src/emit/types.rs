@@ -1,13 +1,12 @@
 //! Models: structs, open enums, aliases, untagged unions, and operation parameter structs.
 
 use super::{docs, ident, resolve, ty};
-use crate::ir::{Api, EnumRepr, Field, Operation, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Api, EnumRepr, Field, Operation, TypeDef, TypeKind, TypeRef, UnionVariant};
 use proc_macro2::TokenStream;
 use quote::quote;
 
 pub fn emit(api: &Api) -> TokenStream {
-    let none = TokenStream::new();
-    let defs = api.types.values().map(|def| type_def(def, &none));
+    let defs = api.types.values().map(|def| type_def(api, def));
     let params = api.operations.iter().filter_map(|op| params_struct(api, op));
     quote! {
         //! Models from the spec's schemas, and parameter structs for operations.
@@ -21,24 +20,66 @@ fn source_line(def: &TypeDef) -> Vec<String> {
     def.docs.source.as_ref().map(|s| format!("Schema: `{s}`")).into_iter().collect()
 }
 
-fn type_def(def: &TypeDef, prefix: &TokenStream) -> TokenStream {
+/// True when `t` names a deprecated type directly (aliases are not followed: using an alias of a
+/// deprecated type does not trigger the lint, defining it does).
+pub(crate) fn mentions_deprecated(api: &Api, t: &TypeRef) -> bool {
+    match t {
+        TypeRef::Named(n) => api.types.get(n).is_some_and(|d| d.docs.deprecated),
+        TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => {
+            mentions_deprecated(api, inner)
+        }
+        _ => false,
+    }
+}
+
+/// `#[allow(deprecated)]` for generated items that use a deprecated type themselves; callers
+/// still get the warning where they use it.
+pub(crate) fn allow_deprecated(yes: bool) -> Option<TokenStream> {
+    yes.then(|| quote!(#[allow(deprecated)]))
+}
+
+fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
+    let prefix = TokenStream::new();
     let name = ident(&def.name);
     let attrs = docs::attrs(&def.docs, &source_line(def));
     let deprecated = def.docs.deprecated.then(|| quote!(#[deprecated]));
     match &def.kind {
         TypeKind::Alias(t) => {
-            let t = ty(t, prefix);
+            let allow = allow_deprecated(mentions_deprecated(api, t));
+            let t = ty(t, &prefix);
             quote! {
                 #attrs
+                #deprecated
+                #allow
                 pub type #name = #t;
             }
         }
+        TypeKind::Newtype(t) => {
+            let allow = allow_deprecated(mentions_deprecated(api, t));
+            let t = ty(t, &prefix);
+            quote! {
+                #attrs
+                #deprecated
+                #allow
+                #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+                #[serde(transparent)]
+                pub struct #name(pub #t);
+            }
+        }
         TypeKind::Struct { fields, additional } => {
-            let all_optional = fields.iter().all(|f| !f.required) && additional.is_none();
-            let default = all_optional.then(|| quote!(Default,));
-            let fields_ts = fields.iter().map(|f| field(f, prefix));
+            let allow = allow_deprecated(
+                fields.iter().any(|f| mentions_deprecated(api, &f.ty))
+                    || additional.as_ref().is_some_and(|t| mentions_deprecated(api, t)),
+            );
+            // `Default` only where the default is a valid value: every field may be absent
+            // (or `null`, or has a single possible value).
+            let defaultable = |f: &Field| {
+                !f.required || f.nullable || matches!(f.ty, TypeRef::Nullable(_) | TypeRef::True | TypeRef::False)
+            };
+            let default = fields.iter().all(defaultable).then(|| quote!(Default,));
+            let fields_ts = fields.iter().map(|f| field(f, &prefix));
             let extra = additional.as_ref().map(|t| {
-                let t = ty(t, prefix);
+                let t = ty(t, &prefix);
                 quote! {
                     /// Properties not listed in the schema.
                     #[serde(flatten)]
@@ -48,6 +89,7 @@ fn type_def(def: &TypeDef, prefix: &TokenStream) -> TokenStream {
             quote! {
                 #attrs
                 #deprecated
+                #allow
                 #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
                 pub struct #name {
                     #(#fields_ts)*
@@ -55,20 +97,106 @@ fn type_def(def: &TypeDef, prefix: &TokenStream) -> TokenStream {
                 }
             }
         }
-        TypeKind::Enum { repr, variants } => open_enum(&name, attrs, deprecated, *repr, variants),
-        TypeKind::Untagged { variants } => {
-            let vs = variants.iter().map(|(v, t)| {
-                let v = ident(v);
-                let t = ty(t, prefix);
-                quote!(#v(#t),)
+        TypeKind::Enum { repr, variants } => {
+            let allow = allow_deprecated(def.docs.deprecated);
+            open_enum(&name, attrs, deprecated, allow, *repr, variants)
+        }
+        TypeKind::Union { variants, discriminator } => {
+            let allow =
+                allow_deprecated(def.docs.deprecated || variants.iter().any(|v| mentions_deprecated(api, &v.ty)));
+            let vs = variants.iter().map(|v| {
+                let doc = docs::attrs(&v.docs, &[]);
+                let n = ident(&v.rust_name);
+                let t = ty(&v.ty, &prefix);
+                quote!(#doc #n(#t),)
             });
-            quote! {
-                #attrs
-                #deprecated
-                #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-                #[serde(untagged)]
-                pub enum #name {
-                    #(#vs)*
+            match discriminator {
+                None => quote! {
+                    #attrs
+                    #deprecated
+                    #allow
+                    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+                    #[serde(untagged)]
+                    pub enum #name {
+                        #(#vs)*
+                    }
+                },
+                Some(property) => {
+                    let doc = docs::text(&format!(
+                        "A `{property}` value this client does not know (or none), with the object as received."
+                    ));
+                    let impls = tagged_impls(&name, property, variants, allow.as_ref());
+                    let mut extra = vec![format!(
+                        "The `{property}` property says which variant an object is; objects with other values \
+                         decode into `Unknown`."
+                    )];
+                    extra.extend(source_line(def));
+                    let attrs = docs::attrs(&def.docs, &extra);
+                    quote! {
+                        #attrs
+                        #deprecated
+                        #allow
+                        #[derive(Debug, Clone, PartialEq)]
+                        pub enum #name {
+                            #(#vs)*
+                            #doc
+                            Unknown(serde_json::Value),
+                        }
+
+                        #impls
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `Serialize`/`Deserialize` for a union with a discriminator: the property picks the variant
+/// on the way in, and is filled in (when the variant's own fields lack it) on the way out.
+fn tagged_impls(
+    name: &proc_macro2::Ident,
+    property: &str,
+    variants: &[UnionVariant],
+    allow: Option<&TokenStream>,
+) -> TokenStream {
+    let ser_arms = variants.iter().map(|v| {
+        let n = ident(&v.rust_name);
+        match v.tags.first() {
+            Some(tag) => quote!(#name::#n(v) => (#tag, serde_json::to_value(v)),),
+            None => quote!(#name::#n(v) => return serde::Serialize::serialize(v, serializer),),
+        }
+    });
+    let de_arms = variants.iter().filter(|v| !v.tags.is_empty()).map(|v| {
+        let n = ident(&v.rust_name);
+        let tags = v.tags.iter().map(|t| quote!(Some(#t)));
+        quote! {
+            #(#tags)|* => serde_json::from_value(value).map(#name::#n).map_err(serde::de::Error::custom),
+        }
+    });
+    quote! {
+        #allow
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let (tag, value) = match self {
+                    #(#ser_arms)*
+                    #name::Unknown(v) => return serde::Serialize::serialize(v, serializer),
+                };
+                let mut value = value.map_err(serde::ser::Error::custom)?;
+                if let serde_json::Value::Object(map) = &mut value {
+                    map.entry(#property).or_insert_with(|| serde_json::Value::from(tag));
+                }
+                serde::Serialize::serialize(&value, serializer)
+            }
+        }
+
+        #allow
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                let tag = value.get(#property).and_then(serde_json::Value::as_str).map(str::to_owned);
+                match tag.as_deref() {
+                    #(#de_arms)*
+                    _ => Ok(#name::Unknown(value)),
                 }
             }
         }
@@ -78,37 +206,44 @@ fn type_def(def: &TypeDef, prefix: &TokenStream) -> TokenStream {
 fn field(f: &Field, prefix: &TokenStream) -> TokenStream {
     let name = ident(&f.rust_name);
     let wire = &f.wire_name;
-    let rename = (f.rust_name != f.wire_name).then(|| quote!(#[serde(rename = #wire)]));
+    let rename = (f.rust_name != f.wire_name).then(|| quote!(rename = #wire));
     let mut extra = Vec::new();
     if f.docs.summary.is_none() && f.docs.description.is_none() {
         extra.push(format!("The `{wire}` property."));
+    }
+    if let Some(format) = &f.docs.format {
+        extra.push(format!("Format: `{format}`."));
     }
     if f.docs.deprecated {
         extra.push("Deprecated.".to_string());
     }
     let attrs = docs::attrs(&f.docs, &extra);
-    let inner = match &f.ty {
-        TypeRef::Nullable(inner) if !f.required || f.nullable => ty(inner, prefix),
-        other => ty(other, prefix),
+    let inner = ty(strip_nullable(&f.ty), prefix);
+    let nullable = f.nullable || matches!(f.ty, TypeRef::Nullable(_));
+    let serde = |rest: TokenStream| {
+        let parts: Vec<TokenStream> = rename.clone().into_iter().chain((!rest.is_empty()).then_some(rest)).collect();
+        (!parts.is_empty()).then(|| quote!(#[serde(#(#parts),*)]))
     };
-    if f.required && !f.nullable && !matches!(f.ty, TypeRef::Nullable(_)) {
+    if f.required && !nullable {
+        let serde = serde(TokenStream::new());
         quote! {
             #attrs
-            #rename
+            #serde
             pub #name: #inner,
         }
     } else if f.required {
+        // Required but nullable: always sent, as `null` when `None`.
+        let serde = serde(quote!(default));
         quote! {
             #attrs
-            #rename
-            #[serde(default)]
+            #serde
             pub #name: Option<#inner>,
         }
     } else {
+        let serde = serde(quote!(default, skip_serializing_if = "Option::is_none"));
         quote! {
             #attrs
-            #rename
-            #[serde(default, skip_serializing_if = "Option::is_none")]
+            #serde
             pub #name: Option<#inner>,
         }
     }
@@ -118,11 +253,15 @@ fn open_enum(
     name: &proc_macro2::Ident,
     attrs: TokenStream,
     deprecated: Option<TokenStream>,
+    allow: Option<TokenStream>,
     repr: EnumRepr,
     variants: &[crate::ir::Variant],
 ) -> TokenStream {
     let idents: Vec<_> = variants.iter().map(|v| ident(&v.rust_name)).collect();
-    let docs: Vec<String> = variants.iter().map(|v| format!(" `{}`", v.wire)).collect();
+    let docs: Vec<String> = variants
+        .iter()
+        .map(|v| if v.wire.is_empty() { " The empty string.".to_string() } else { format!(" `{}`", v.wire) })
+        .collect();
     match repr {
         EnumRepr::String => {
             let wires: Vec<&str> = variants.iter().map(|v| v.wire.as_str()).collect();
@@ -131,6 +270,7 @@ fn open_enum(
                 ///
                 /// Values this client does not know yet decode into `Unknown`, keeping the raw text.
                 #deprecated
+                #allow
                 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
                 pub enum #name {
                     #( #[doc = #docs] #idents, )*
@@ -138,6 +278,7 @@ fn open_enum(
                     Unknown(String),
                 }
 
+                #allow
                 impl #name {
                     /// The value as it appears on the wire.
                     pub fn as_str(&self) -> &str {
@@ -148,6 +289,7 @@ fn open_enum(
                     }
                 }
 
+                #allow
                 impl From<&str> for #name {
                     fn from(value: &str) -> Self {
                         match value {
@@ -157,18 +299,21 @@ fn open_enum(
                     }
                 }
 
+                #allow
                 impl std::fmt::Display for #name {
                     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                         f.write_str(self.as_str())
                     }
                 }
 
+                #allow
                 impl serde::Serialize for #name {
                     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                         serializer.serialize_str(self.as_str())
                     }
                 }
 
+                #allow
                 impl<'de> serde::Deserialize<'de> for #name {
                     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                         let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
@@ -176,6 +321,7 @@ fn open_enum(
                     }
                 }
 
+                #allow
                 impl crate::rt::ParamValue for #name {
                     fn to_param(&self) -> String {
                         self.as_str().to_string()
@@ -192,6 +338,7 @@ fn open_enum(
                 ///
                 /// Values this client does not know yet decode into `Unknown`, keeping the number.
                 #deprecated
+                #allow
                 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
                 pub enum #name {
                     #( #[doc = #docs] #idents, )*
@@ -199,6 +346,7 @@ fn open_enum(
                     Unknown(i64),
                 }
 
+                #allow
                 impl #name {
                     /// The value as it appears on the wire.
                     pub fn value(self) -> i64 {
@@ -209,6 +357,7 @@ fn open_enum(
                     }
                 }
 
+                #allow
                 impl From<i64> for #name {
                     fn from(value: i64) -> Self {
                         match value {
@@ -218,24 +367,28 @@ fn open_enum(
                     }
                 }
 
+                #allow
                 impl std::fmt::Display for #name {
                     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                         write!(f, "{}", self.value())
                     }
                 }
 
+                #allow
                 impl serde::Serialize for #name {
                     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                         serializer.serialize_i64(self.value())
                     }
                 }
 
+                #allow
                 impl<'de> serde::Deserialize<'de> for #name {
                     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                         Ok(#name::from(i64::deserialize(deserializer)?))
                     }
                 }
 
+                #allow
                 impl crate::rt::ParamValue for #name {
                     fn to_param(&self) -> String {
                         self.value().to_string()
@@ -254,7 +407,14 @@ fn params_struct(api: &Api, op: &Operation) -> Option<TokenStream> {
     let fields = optional.iter().map(|p| {
         let n = ident(&p.rust_name);
         let t = ty(strip_nullable(&p.ty), &none);
-        let attrs = docs::attrs(&p.docs, &[format!("`{}` {} parameter.", p.wire_name, location(p.location))]);
+        let mut extra = vec![format!("`{}` {} parameter.", p.wire_name, location(p.location))];
+        if let Some(format) = &p.docs.format {
+            extra.push(format!("Format: `{format}`."));
+        }
+        if p.docs.deprecated {
+            extra.push("Deprecated.".to_string());
+        }
+        let attrs = docs::attrs(&p.docs, &extra);
         quote! {
             #attrs
             pub #n: Option<#t>,
@@ -264,10 +424,10 @@ fn params_struct(api: &Api, op: &Operation) -> Option<TokenStream> {
         let n = ident(&p.rust_name);
         let inner = strip_nullable(&p.ty);
         let t = ty(inner, &none);
-        let doc = format!("Sets `{}`.", p.wire_name);
+        let doc = docs::text(&format!("Sets `{}`.", p.wire_name));
         if matches!(resolve(api, inner), TypeRef::String) {
             quote! {
-                #[doc = #doc]
+                #doc
                 pub fn #n(mut self, value: impl Into<String>) -> Self {
                     self.#n = Some(value.into());
                     self
@@ -275,7 +435,7 @@ fn params_struct(api: &Api, op: &Operation) -> Option<TokenStream> {
             }
         } else {
             quote! {
-                #[doc = #doc]
+                #doc
                 pub fn #n(mut self, value: #t) -> Self {
                     self.#n = Some(value);
                     self
@@ -283,14 +443,18 @@ fn params_struct(api: &Api, op: &Operation) -> Option<TokenStream> {
             }
         }
     });
-    let doc = format!("Optional parameters of [`Client::{}`](crate::Client::{}).", op.rust_name, op.rust_name);
+    let doc =
+        docs::text(&format!("Optional parameters of [`Client::{}`](crate::Client::{}).", op.rust_name, op.rust_name));
+    let allow = allow_deprecated(optional.iter().any(|p| mentions_deprecated(api, &p.ty)));
     Some(quote! {
-        #[doc = #doc]
+        #doc
+        #allow
         #[derive(Debug, Clone, Default, PartialEq)]
         pub struct #name {
             #(#fields)*
         }
 
+        #allow
         impl #name {
             #(#setters)*
         }

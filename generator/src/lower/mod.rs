@@ -22,6 +22,7 @@ pub fn lower(doc: &OpenAPI) -> Result<ir::Api, Vec<Diagnostic>> {
     cx.lower_components();
     operation::lower_operations(&mut cx);
     extensions::lower_security(&mut cx);
+    schema::resolve_self_references(&mut cx.api.types, &mut cx.diags);
     schema::box_cycles(&mut cx.api.types);
     if cx.diags.is_empty() {
         Ok(cx.api)
@@ -156,5 +157,24 @@ pub(crate) fn schema_docs(schema: &Schema, pointer: &str) -> ir::Docs {
         description: schema.schema_data.description.clone(),
         source: Some(pointer.to_string()),
         deprecated: schema.schema_data.deprecated,
+        format: string_format(schema),
+    }
+}
+
+/// A string `format` that the Rust type (`String`) does not express, for the docs.
+fn string_format(schema: &Schema) -> Option<String> {
+    use openapiv3::{SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty};
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) => match &s.format {
+            VariantOrUnknownOrEmpty::Item(StringFormat::Byte) => Some("byte".into()),
+            VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => Some("binary".into()),
+            VariantOrUnknownOrEmpty::Item(StringFormat::Password) => Some("password".into()),
+            VariantOrUnknownOrEmpty::Unknown(f) => Some(f.clone()),
+            _ => None,
+        },
+        SchemaKind::Any(a) if a.typ.as_deref() == Some("string") => {
+            a.format.clone().filter(|f| f != "date" && f != "date-time")
+        }
+        _ => None,
     }
 }

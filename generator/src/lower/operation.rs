@@ -93,10 +93,21 @@ fn lower_operation<'a>(
     let mut resolved: Vec<(&'a Parameter, String)> = Vec::new();
     for (p, p_ptr) in params_src {
         let Some(param) = resolve_parameter(cx, p, &p_ptr) else { continue };
-        let key = (param.parameter_data_ref().name.clone(), location_name(param));
-        if let Some(slot) =
-            resolved.iter_mut().find(|(q, _)| (q.parameter_data_ref().name.clone(), location_name(q)) == key)
+        // OpenAPI 3.0: header parameters named Accept, Content-Type or Authorization are ignored
+        // (the media types and security schemes say what goes there).
+        if matches!(param, Parameter::Header { .. })
+            && ["accept", "content-type", "authorization"]
+                .contains(&param.parameter_data_ref().name.to_ascii_lowercase().as_str())
         {
+            continue;
+        }
+        // A parameter that carries an API key is the security scheme's business: the client
+        // sends the configured credential there.
+        if is_credential(cx, param) {
+            continue;
+        }
+        let key = param_key(param);
+        if let Some(slot) = resolved.iter_mut().find(|(q, _)| param_key(q) == key) {
             *slot = (param, p_ptr);
         } else {
             resolved.push((param, p_ptr));
@@ -104,6 +115,7 @@ fn lower_operation<'a>(
     }
 
     let mut params: Vec<Param> = Vec::new();
+    let mut param_ptrs: Vec<&str> = Vec::new();
     for (param, p_ptr) in &resolved {
         let data = param.parameter_data_ref();
         let (location, explode_default) = match param {
@@ -124,13 +136,14 @@ fn lower_operation<'a>(
                 continue;
             }
         };
-        let (ty, cons) = param_type(cx, data, &format!("{type_hint}_{}", data.name), p_ptr);
+        let (ty, cons, format) = param_type(cx, data, &format!("{type_hint}_{}", data.name), p_ptr);
         if location == ParamLocation::Path && !data.required {
             cx.error(Diagnostic::invalid(
                 ptr(p_ptr, &["required"]),
                 format!("path parameter `{}` must be `required: true`", data.name),
             ));
         }
+        param_ptrs.push(p_ptr);
         params.push(Param {
             rust_name: String::new(),
             wire_name: data.name.clone(),
@@ -142,6 +155,7 @@ fn lower_operation<'a>(
             docs: ir::Docs {
                 description: data.description.clone(),
                 deprecated: data.deprecated.unwrap_or(false),
+                format,
                 ..Default::default()
             },
         });
@@ -179,7 +193,7 @@ fn lower_operation<'a>(
     for (idx, p) in params.iter().enumerate() {
         if p.location == ParamLocation::Path && !used.contains(&idx) {
             cx.error(Diagnostic::invalid(
-                pointer,
+                param_ptrs.get(idx).copied().unwrap_or(pointer),
                 format!("path parameter `{}` does not appear in the path template `{path}`", p.wire_name),
             ));
         }
@@ -203,7 +217,8 @@ fn lower_operation<'a>(
             *i = remap.get(*i).copied().unwrap_or(*i);
         }
     }
-    let mut namer = Namer::with_taken(["params", "body", "self"]);
+    // `r` is the request being built in the emitted function.
+    let mut namer = Namer::with_taken(["params", "body", "self", "r"]);
     for (i, p) in ordered.iter().enumerate() {
         namer.reserve(&format!("{i:04}"), naming::snake(&p.wire_name));
     }
@@ -251,16 +266,33 @@ fn lower_operation<'a>(
             description: op.description.clone(),
             source: Some(pointer.to_string()),
             deprecated: op.deprecated,
+            format: None,
         },
     })
 }
 
-fn location_name(p: &Parameter) -> &'static str {
+/// The parameter is where an `apiKey` security scheme puts its key.
+fn is_credential(cx: &Cx<'_>, param: &Parameter) -> bool {
+    let Some(components) = &cx.doc.components else { return false };
+    let name = &param.parameter_data_ref().name;
+    components.security_schemes.values().any(|s| match s {
+        ReferenceOr::Item(openapiv3::SecurityScheme::APIKey { location, name: key, .. }) => match (location, param) {
+            (openapiv3::APIKeyLocation::Header, Parameter::Header { .. }) => key.eq_ignore_ascii_case(name),
+            (openapiv3::APIKeyLocation::Query, Parameter::Query { .. }) => key == name,
+            _ => false,
+        },
+        _ => false,
+    })
+}
+
+/// What makes a parameter unique: its location and name (header names ignore case).
+fn param_key(p: &Parameter) -> (&'static str, String) {
+    let name = &p.parameter_data_ref().name;
     match p {
-        Parameter::Query { .. } => "query",
-        Parameter::Header { .. } => "header",
-        Parameter::Path { .. } => "path",
-        Parameter::Cookie { .. } => "cookie",
+        Parameter::Query { .. } => ("query", name.clone()),
+        Parameter::Header { .. } => ("header", name.to_ascii_lowercase()),
+        Parameter::Path { .. } => ("path", name.clone()),
+        Parameter::Cookie { .. } => ("cookie", name.clone()),
     }
 }
 
@@ -289,8 +321,14 @@ fn resolve_parameter<'a>(cx: &mut Cx<'a>, p: &'a ReferenceOr<Parameter>, pointer
     None
 }
 
-/// A parameter's type and the checks its schema asks for (following a `$ref`).
-fn param_type<'a>(cx: &mut Cx<'a>, data: &'a ParameterData, hint: &str, pointer: &str) -> (TypeRef, ir::Constraints) {
+/// A parameter's type, the checks its schema asks for (following a `$ref`), and a string
+/// format the type does not express.
+fn param_type<'a>(
+    cx: &mut Cx<'a>,
+    data: &'a ParameterData,
+    hint: &str,
+    pointer: &str,
+) -> (TypeRef, ir::Constraints, Option<String>) {
     let schema = match &data.format {
         ParameterSchemaOrContent::Schema(s) => s,
         ParameterSchemaOrContent::Content(_) => {
@@ -298,16 +336,25 @@ fn param_type<'a>(cx: &mut Cx<'a>, data: &'a ParameterData, hint: &str, pointer:
                 ptr(pointer, &["content"]),
                 "parameters described by `content` are not supported",
             ));
-            return (TypeRef::String, ir::Constraints::default());
+            return (TypeRef::String, ir::Constraints::default(), None);
         }
     };
     let s_ptr = ptr(pointer, &["schema"]);
-    let ty = cx.type_of_ref(schema, hint, &s_ptr, 0);
+    // An absent parameter is how a client says "no value": `nullable` adds nothing here.
+    let ty = match cx.type_of_ref(schema, hint, &s_ptr, 0) {
+        TypeRef::Nullable(inner) => *inner,
+        TypeRef::Vec(inner) => match *inner {
+            TypeRef::Nullable(item) => TypeRef::Vec(item),
+            item => TypeRef::Vec(Box::new(item)),
+        },
+        other => other,
+    };
     let target: Option<&Schema> = match schema {
         ReferenceOr::Item(s) => Some(s),
         ReferenceOr::Reference { reference } => cx.resolve_schema_ref(reference, &s_ptr).map(|(_, s)| s),
     };
     let cons = target.map(constraints).unwrap_or_default();
+    let format = target.and_then(|s| super::schema_docs(s, &s_ptr).format);
     let ok = match &ty {
         TypeRef::Vec(inner) => is_scalar(cx, inner),
         other => is_scalar(cx, other),
@@ -315,7 +362,7 @@ fn param_type<'a>(cx: &mut Cx<'a>, data: &'a ParameterData, hint: &str, pointer:
     if !ok {
         cx.error(Diagnostic::unsupported(&s_ptr, "only scalar parameters (and arrays of scalars) are supported"));
     }
-    (ty, cons)
+    (ty, cons, format)
 }
 
 fn is_scalar(cx: &Cx<'_>, ty: &TypeRef) -> bool {
@@ -373,15 +420,43 @@ fn lower_body<'a>(cx: &mut Cx<'a>, body: &'a ReferenceOr<RequestBody>, pointer: 
     };
     let s_ptr = ptr(&pointer, &["content", media, "schema"]);
     let ty = match &content.schema {
-        Some(s) => cx.type_of_ref(s, &format!("{hint}_body"), &s_ptr, 0),
+        // Sending `null` as a whole body is not something a client wants to do.
+        Some(s) => match cx.type_of_ref(s, &format!("{hint}_body"), &s_ptr, 0) {
+            TypeRef::Nullable(inner) => *inner,
+            other => other,
+        },
         None => TypeRef::Json,
     };
+    if encoding == BodyEncoding::Form && !is_flat_object(cx, &ty) {
+        cx.error(Diagnostic::unsupported(
+            &s_ptr,
+            "a form-urlencoded body must be an object whose properties are scalars (strings, numbers, \
+             booleans, enums)",
+        ));
+        return None;
+    }
     Some(Body {
         ty,
         encoding,
         required: body.required,
         docs: ir::Docs { description: body.description.clone(), ..Default::default() },
     })
+}
+
+/// An object whose fields all encode as single form values.
+fn is_flat_object(cx: &Cx<'_>, ty: &TypeRef) -> bool {
+    let TypeRef::Named(name) = ty else { return false };
+    match cx.api.types.get(name).map(|t| &t.kind) {
+        Some(ir::TypeKind::Struct { fields, additional }) => {
+            additional.as_ref().is_none_or(|t| is_scalar(cx, t))
+                && fields.iter().all(|f| match &f.ty {
+                    TypeRef::Nullable(inner) => is_scalar(cx, inner),
+                    other => is_scalar(cx, other),
+                })
+        }
+        Some(ir::TypeKind::Alias(inner)) => is_flat_object(cx, inner),
+        _ => false,
+    }
 }
 
 fn is_json(media: &str) -> bool {
@@ -409,6 +484,9 @@ fn lower_response<'a>(
             best = Some((rank, resp, label));
         }
     }
+    if best.is_none() {
+        best = op.responses.default.as_ref().map(|r| (0, r, "default".to_string()));
+    }
     let Some((code, resp, label)) = best else {
         return (ResponseBody::Empty, None);
     };
@@ -431,8 +509,12 @@ fn lower_response<'a>(
     }
     let json = resp.content.iter().find(|(m, _)| is_json(m));
     let Some((media, content)) = json else {
-        let text = resp.content.keys().any(|m| m.starts_with("text/"));
-        return (if text { ResponseBody::Text } else { ResponseBody::Bytes }, None);
+        // Not JSON: text when every media type is text, bytes otherwise. The `Accept` header
+        // lists what the spec declares.
+        let accept = resp.content.keys().map(String::as_str).collect::<Vec<_>>().join(", ");
+        let text = resp.content.keys().all(|m| m.starts_with("text/"));
+        let body = if text { ResponseBody::Text { accept } } else { ResponseBody::Bytes { accept } };
+        return (body, None);
     };
     let s_ptr = ptr(&r_ptr, &["content", media, "schema"]);
     let Some(schema) = &content.schema else {
@@ -461,7 +543,7 @@ fn lower_response<'a>(
                     let nullable = match prop {
                         ReferenceOr::Item(p) => p.schema_data.nullable,
                         ReferenceOr::Reference { .. } => false,
-                    };
+                    } || matches!(ty, TypeRef::Nullable(_));
                     let optional = !shape.required.contains(&result) || nullable;
                     let ty = match ty {
                         TypeRef::Nullable(inner) => *inner,

@@ -2,7 +2,7 @@
 
 use super::{schema_docs, Cx};
 use crate::diag::{ptr, Diagnostic};
-use crate::ir::{Constraints, EnumRepr, Field, TypeDef, TypeKind, TypeRef, Variant};
+use crate::ir::{Constraints, EnumRepr, Field, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 use crate::naming::{self, Namer};
 use openapiv3::{
     AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
@@ -30,45 +30,156 @@ impl<'a> Cx<'a> {
             }
             ReferenceOr::Item(s) => (self.kind_of(rust, s, pointer, 0), schema_docs(s, pointer)),
         };
+        // A named type is never `null` itself: references to a nullable component are
+        // `Nullable(Named)` where they are used (see `ref_type`).
+        let kind = match kind {
+            TypeKind::Alias(TypeRef::Nullable(inner)) => TypeKind::Alias(*inner),
+            other => other,
+        };
         self.api.types.insert(rust.to_string(), TypeDef { name: rust.to_string(), docs, kind });
     }
 
     fn kind_of(&mut self, rust: &str, schema: &'a Schema, pointer: &str, depth: usize) -> TypeKind {
-        if let Some(merged) = self.object_shape(schema, pointer, depth) {
-            if !merged.properties.is_empty() || matches!(schema.schema_kind, SchemaKind::AllOf { .. }) {
-                return self.struct_kind(rust, merged, pointer, depth);
-            }
+        if depth > MAX_DEPTH {
+            self.error(Diagnostic::unsupported(pointer, "schema nested too deeply"));
+            return TypeKind::Alias(TypeRef::Json);
         }
         if let Some((kind @ EnumKind::Repr(_), values)) = enum_values(schema) {
             return enum_kind(kind, values);
         }
-        match &schema.schema_kind {
-            SchemaKind::OneOf { one_of: alts } | SchemaKind::AnyOf { any_of: alts } => {
-                let key = if matches!(schema.schema_kind, SchemaKind::OneOf { .. }) { "oneOf" } else { "anyOf" };
-                let mut namer = Namer::default();
-                let mut names = Vec::new();
-                for (i, alt) in alts.iter().enumerate() {
-                    let label = match alt {
-                        ReferenceOr::Reference { reference } => {
-                            reference.rsplit('/').next().unwrap_or("variant").to_string()
-                        }
-                        ReferenceOr::Item(s) => s.schema_data.title.clone().unwrap_or_else(|| format!("variant{i}")),
-                    };
-                    let key_i = format!("{i:04}");
-                    namer.reserve(&key_i, naming::pascal(&label));
-                    names.push(key_i);
-                }
-                let resolved = namer.resolve();
-                let mut variants = Vec::new();
-                for (i, alt) in alts.iter().enumerate() {
-                    let p = ptr(pointer, &[key, &i.to_string()]);
-                    let name = names.get(i).and_then(|k| resolved.get(k)).cloned().unwrap_or_default();
-                    let ty = self.type_of_ref(alt, &format!("{rust}{name}"), &p, depth + 1);
-                    variants.push((name, ty));
-                }
-                TypeKind::Untagged { variants }
+        if scalar_with_composition(schema) {
+            return TypeKind::Alias(self.type_of(schema, rust, pointer, depth + 1));
+        }
+        // `allOf: [one]` only attaches docs (or `nullable`) to its one part.
+        if let Some([only]) = all_of_parts(schema) {
+            if !has_properties(schema) {
+                let ty = self.type_of_ref(only, rust, &ptr(pointer, &["allOf", "0"]), depth + 1);
+                return TypeKind::Alias(ty);
             }
-            _ => TypeKind::Alias(self.type_of(schema, rust, pointer, depth)),
+        }
+        if !has_properties(schema) {
+            if let Some((key, alts)) = union_parts(schema) {
+                return self.union_kind(rust, schema, key, alts, pointer, depth);
+            }
+        }
+        if let Some(merged) = self.object_shape(schema, pointer, depth) {
+            if !merged.properties.is_empty() || all_of_parts(schema).is_some() {
+                return self.struct_kind(rust, merged, pointer, depth);
+            }
+        }
+        // Everything left is structural (scalars, arrays, maps, free-form): `type_of` creates no
+        // named type for it, so this cannot recurse into itself.
+        TypeKind::Alias(self.type_of(schema, rust, pointer, depth + 1))
+    }
+
+    /// `oneOf`/`anyOf`: a union whose variants are named after the alternatives.
+    fn union_kind(
+        &mut self,
+        rust: &str,
+        schema: &'a Schema,
+        key: &str,
+        alts: &'a [ReferenceOr<Schema>],
+        pointer: &str,
+        depth: usize,
+    ) -> TypeKind {
+        // With a discriminator (and only `$ref` alternatives, as the spec requires), the
+        // discriminator property picks the variant; values the spec does not map go to `Unknown`.
+        let targets: Vec<Option<String>> = alts
+            .iter()
+            .map(|alt| match alt {
+                ReferenceOr::Reference { reference } => {
+                    reference.strip_prefix("#/components/schemas/").map(super::unescape)
+                }
+                ReferenceOr::Item(_) => None,
+            })
+            .collect();
+        let discriminator = schema.schema_data.discriminator.as_ref().filter(|_| targets.iter().all(Option::is_some));
+        let mut namer = Namer::with_taken(if discriminator.is_some() { vec!["Unknown"] } else { Vec::new() });
+        let mut keys = Vec::new();
+        for (i, alt) in alts.iter().enumerate() {
+            let label = match alt {
+                ReferenceOr::Reference { reference } => {
+                    super::unescape(reference.rsplit('/').next().unwrap_or("variant"))
+                }
+                ReferenceOr::Item(s) => s.schema_data.title.clone().unwrap_or_else(|| kind_label(s).to_string()),
+            };
+            let key_i = format!("{i:04}");
+            namer.reserve(&key_i, naming::pascal(&label));
+            keys.push(key_i);
+        }
+        let resolved = namer.resolve();
+        let mut variants = Vec::new();
+        // A discriminator value selects one variant: the first that claims it.
+        let mut claimed = BTreeSet::new();
+        for (i, alt) in alts.iter().enumerate() {
+            let p = ptr(pointer, &[key, &i.to_string()]);
+            let name = keys.get(i).and_then(|k| resolved.get(k)).cloned().unwrap_or_default();
+            let ty = self.type_of_ref(alt, &format!("{rust}{name}"), &p, depth + 1);
+            let mut tags = Vec::new();
+            if let (Some(d), Some(Some(target))) = (discriminator, targets.get(i)) {
+                for (value, to) in &d.mapping {
+                    let to = to.strip_prefix("#/components/schemas/").map(super::unescape).unwrap_or(to.clone());
+                    if to == *target {
+                        tags.push(value.clone());
+                    }
+                }
+                if tags.is_empty() {
+                    // No mapping entry: the value is the schema's name (OpenAPI 3.0 §4.8.25).
+                    tags.push(target.clone());
+                }
+                tags.retain(|t| claimed.insert(t.clone()));
+            }
+            let docs = match (alt, &discriminator) {
+                (_, Some(d)) => {
+                    let values: Vec<String> = tags.iter().map(|t| format!("`{t}`")).collect();
+                    let summary = if values.is_empty() {
+                        format!("Selected by no `{}` value (an earlier variant has it).", d.property_name)
+                    } else {
+                        format!("`{}` is {}.", d.property_name, values.join(" or "))
+                    };
+                    crate::ir::Docs { summary: Some(summary), ..Default::default() }
+                }
+                (ReferenceOr::Item(s), None)
+                    if s.schema_data.title.is_some() || s.schema_data.description.is_some() =>
+                {
+                    crate::ir::Docs { source: None, ..schema_docs(s, &p) }
+                }
+                _ => crate::ir::Docs {
+                    summary: Some(format!("The {} alternative.", self.describe(&ty))),
+                    ..Default::default()
+                },
+            };
+            variants.push(UnionVariant { rust_name: name, ty, tags, docs });
+        }
+        TypeKind::Union { variants, discriminator: discriminator.map(|d| d.property_name.clone()) }
+    }
+
+    fn describe_plural(&self, ty: &TypeRef) -> String {
+        match ty {
+            TypeRef::Named(_) | TypeRef::True | TypeRef::False | TypeRef::Nullable(_) => self.describe(ty),
+            TypeRef::Boxed(inner) => self.describe_plural(inner),
+            TypeRef::Vec(_) | TypeRef::Map(_) => format!("{}s", self.describe(ty).replacen(' ', "s ", 1)),
+            _ => format!("{}s", self.describe(ty)),
+        }
+    }
+
+    /// A short description of a type, for docs.
+    fn describe(&self, ty: &TypeRef) -> String {
+        match ty {
+            TypeRef::String => "string".into(),
+            TypeRef::Bool => "boolean".into(),
+            TypeRef::True => "`true`".into(),
+            TypeRef::False => "`false`".into(),
+            TypeRef::I32 | TypeRef::I64 => "integer".into(),
+            TypeRef::F32 | TypeRef::F64 => "number".into(),
+            TypeRef::DateTime => "date-time".into(),
+            TypeRef::Date => "date".into(),
+            TypeRef::Json => "JSON value".into(),
+            TypeRef::Named(n) => format!("`{n}`"),
+            TypeRef::Vec(inner) => format!("list of {}", self.describe_plural(inner)),
+            TypeRef::Map(inner) => format!("map of {}", self.describe_plural(inner)),
+            TypeRef::Nullable(inner) => format!("{} (or `null`)", self.describe(inner)),
+            TypeRef::Boxed(inner) => self.describe(inner),
         }
     }
 
@@ -82,7 +193,9 @@ impl<'a> Cx<'a> {
         for (wire, prop, prop_ptr) in &merged.properties {
             let hint = format!("{rust}_{wire}");
             let ty = self.type_of_boxed(prop, &hint, prop_ptr, depth + 1);
-            let (docs, nullable) = self.property_docs(prop, prop_ptr);
+            let docs = self.property_docs(prop, prop_ptr);
+            let nullable =
+                matches!(ty, TypeRef::Nullable(_)) || matches!(prop, ReferenceOr::Item(s) if s.schema_data.nullable);
             fields.push(Field {
                 rust_name: names.get(wire).cloned().unwrap_or_else(|| naming::snake(wire)),
                 wire_name: wire.clone(),
@@ -102,17 +215,18 @@ impl<'a> Cx<'a> {
         TypeKind::Struct { fields, additional }
     }
 
-    /// Docs for a property: its own description, or (for a `$ref`) the target's.
-    fn property_docs(&mut self, prop: &'a ReferenceOr<Box<Schema>>, pointer: &str) -> (crate::ir::Docs, bool) {
+    /// Docs for a property: its own, or (for a `$ref`) the target's title or first paragraph.
+    fn property_docs(&mut self, prop: &'a ReferenceOr<Box<Schema>>, pointer: &str) -> crate::ir::Docs {
         match prop {
-            ReferenceOr::Item(s) => (schema_docs(s, pointer), s.schema_data.nullable),
+            ReferenceOr::Item(s) => schema_docs(s, pointer),
             ReferenceOr::Reference { reference } => match self.resolve_schema_ref(reference, pointer) {
                 Some((_, s)) => {
-                    let mut d = schema_docs(s, pointer);
-                    d.source = Some(pointer.to_string());
-                    (d, s.schema_data.nullable)
+                    let d = schema_docs(s, pointer);
+                    let first =
+                        d.description.as_deref().and_then(|t| t.trim().split("\n\n").next()).map(str::to_string);
+                    crate::ir::Docs { summary: d.summary.or(first), description: None, ..d }
                 }
-                None => (crate::ir::Docs::default(), false),
+                None => crate::ir::Docs::default(),
             },
         }
     }
@@ -122,72 +236,75 @@ impl<'a> Cx<'a> {
         if depth > MAX_DEPTH {
             return None;
         }
-        match &schema.schema_kind {
-            SchemaKind::Type(Type::Object(o)) => Some(Merged {
-                properties: o
-                    .properties
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v, ptr(pointer, &["properties", k])))
-                    .collect(),
-                required: o.required.iter().cloned().collect(),
-                additional: o.additional_properties.as_ref(),
-            }),
-            SchemaKind::Any(a) if !a.properties.is_empty() || a.typ.as_deref() == Some("object") => Some(Merged {
-                properties: a
-                    .properties
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v, ptr(pointer, &["properties", k])))
-                    .collect(),
-                required: a.required.iter().cloned().collect(),
-                additional: a.additional_properties.as_ref(),
-            }),
-            SchemaKind::AllOf { all_of } => {
-                let mut out = Merged { properties: Vec::new(), required: BTreeSet::new(), additional: None };
-                for (i, part) in all_of.iter().enumerate() {
-                    let p = ptr(pointer, &["allOf", &i.to_string()]);
-                    let (part_schema, part_ptr) = match part {
-                        ReferenceOr::Item(s) => (s, p),
-                        ReferenceOr::Reference { reference } => match self.resolve_schema_ref(reference, &p) {
-                            Some((name, s)) => (s, ptr("/components/schemas", &[name])),
-                            None => continue,
-                        },
-                    };
-                    let Some(shape) = self.object_shape(part_schema, &part_ptr, depth + 1) else {
-                        if !is_empty_schema(part_schema) {
-                            self.error(Diagnostic::unsupported(
-                                &part_ptr,
-                                "`allOf` part is not an object schema; only objects can be merged",
-                            ));
-                        }
-                        continue;
-                    };
-                    for (name, prop, prop_ptr) in shape.properties {
-                        // A later part refines an earlier one: keep the first position, the last schema.
-                        if let Some(slot) = out.properties.iter_mut().find(|(n, _, _)| *n == name) {
-                            slot.1 = prop;
-                            slot.2 = prop_ptr;
-                        } else {
-                            out.properties.push((name, prop, prop_ptr));
-                        }
-                    }
-                    out.required.extend(shape.required);
-                    if shape.additional.is_some() {
-                        out.additional = shape.additional;
-                    }
-                }
-                Some(out)
+        let own = |properties: &'a indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+                   required: &[String],
+                   additional: Option<&'a AdditionalProperties>| Merged {
+            properties: properties.iter().map(|(k, v)| (k.clone(), v, ptr(pointer, &["properties", k]))).collect(),
+            required: required.iter().cloned().collect(),
+            additional,
+        };
+        let (mut out, parts) = match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => {
+                (own(&o.properties, &o.required, o.additional_properties.as_ref()), None)
             }
-            _ => None,
+            SchemaKind::AllOf { all_of } => {
+                (Merged { properties: Vec::new(), required: BTreeSet::new(), additional: None }, Some(all_of))
+            }
+            SchemaKind::Any(a)
+                if !a.properties.is_empty() || !a.all_of.is_empty() || a.typ.as_deref() == Some("object") =>
+            {
+                let parts = (!a.all_of.is_empty()).then_some(&a.all_of);
+                (own(&a.properties, &a.required, a.additional_properties.as_ref()), parts)
+            }
+            _ => return None,
+        };
+        for (i, part) in parts.into_iter().flatten().enumerate() {
+            let p = ptr(pointer, &["allOf", &i.to_string()]);
+            let (part_schema, part_ptr) = match part {
+                ReferenceOr::Item(s) => (s, p),
+                ReferenceOr::Reference { reference } => match self.resolve_schema_ref(reference, &p) {
+                    Some((name, s)) => (s, ptr("/components/schemas", &[name])),
+                    None => continue,
+                },
+            };
+            let Some(shape) = self.object_shape(part_schema, &part_ptr, depth + 1) else {
+                if !is_empty_schema(part_schema) {
+                    self.error(Diagnostic::unsupported(
+                        &part_ptr,
+                        "`allOf` part is not an object schema; only objects can be merged",
+                    ));
+                }
+                continue;
+            };
+            for (name, prop, prop_ptr) in shape.properties {
+                // A later part refines an earlier one: keep the first position, the last schema.
+                if let Some(slot) = out.properties.iter_mut().find(|(n, _, _)| *n == name) {
+                    slot.1 = prop;
+                    slot.2 = prop_ptr;
+                } else {
+                    out.properties.push((name, prop, prop_ptr));
+                }
+            }
+            out.required.extend(shape.required);
+            if shape.additional.is_some() {
+                out.additional = shape.additional;
+            }
         }
+        Some(out)
     }
 
     /// The type of a `$ref` to a component.
+    /// A reference to a nullable component is `Nullable(Named)`: the named type never
+    /// includes `null` itself.
     pub(crate) fn ref_type(&mut self, reference: &str, pointer: &str) -> TypeRef {
-        if self.resolve_schema_ref(reference, pointer).is_none() {
+        let Some((_, target)) = self.resolve_schema_ref(reference, pointer) else {
             return TypeRef::Json;
-        }
+        };
         let name = super::unescape(reference.trim_start_matches("#/components/schemas/"));
         match self.component_names.get(&name) {
+            Some(rust) if target.schema_data.nullable && !is_empty_schema(target) => {
+                TypeRef::Nullable(Box::new(TypeRef::Named(rust.clone())))
+            }
             Some(rust) => TypeRef::Named(rust.clone()),
             None => TypeRef::Json,
         }
@@ -300,8 +417,19 @@ impl<'a> Cx<'a> {
     }
 
     fn any_type(&mut self, a: &'a AnySchema, schema: &'a Schema, hint: &str, pointer: &str, depth: usize) -> TypeRef {
-        if !a.properties.is_empty() || !a.all_of.is_empty() || !a.one_of.is_empty() || !a.any_of.is_empty() {
+        // A scalar `type` beside `allOf`/`oneOf`/`anyOf` (which can then only add constraints)
+        // decides the type.
+        let scalar = scalar_with_composition(schema);
+        if let ([only], true, false) = (a.all_of.as_slice(), a.properties.is_empty(), scalar) {
+            return self.type_of_ref(only, hint, &ptr(pointer, &["allOf", "0"]), depth + 1);
+        }
+        let composed = !a.all_of.is_empty() || !a.one_of.is_empty() || !a.any_of.is_empty();
+        if !a.properties.is_empty() || (composed && !scalar) {
             return self.named_inline(schema, hint, pointer, depth);
+        }
+        if a.not.is_some() {
+            self.error(Diagnostic::unsupported(pointer, "`not` schemas are not supported"));
+            return TypeRef::Json;
         }
         match a.typ.as_deref() {
             Some("string") => match a.format.as_deref() {
@@ -309,8 +437,14 @@ impl<'a> Cx<'a> {
                 Some("date") => TypeRef::Date,
                 _ => TypeRef::String,
             },
-            Some("integer") => TypeRef::I64,
-            Some("number") => TypeRef::F64,
+            Some("integer") => match a.format.as_deref() {
+                Some("int32") => TypeRef::I32,
+                _ => TypeRef::I64,
+            },
+            Some("number") => match a.format.as_deref() {
+                Some("float") => TypeRef::F32,
+                _ => TypeRef::F64,
+            },
             Some("boolean") => TypeRef::Bool,
             Some("array") => {
                 let item = match &a.items {
@@ -321,6 +455,18 @@ impl<'a> Cx<'a> {
                 };
                 TypeRef::Vec(Box::new(item))
             }
+            Some("object") => match &a.additional_properties {
+                Some(AdditionalProperties::Schema(v)) => {
+                    let value = self.type_of_ref(
+                        v,
+                        &format!("{hint}_value"),
+                        &ptr(pointer, &["additionalProperties"]),
+                        depth + 1,
+                    );
+                    TypeRef::Map(Box::new(value))
+                }
+                _ => TypeRef::Json,
+            },
             _ => TypeRef::Json,
         }
     }
@@ -337,6 +483,71 @@ impl<'a> Cx<'a> {
 /// `{}`: accepts anything.
 fn is_empty_schema(s: &Schema) -> bool {
     matches!(&s.schema_kind, SchemaKind::Any(a) if a.typ.is_none() && a.properties.is_empty() && a.enumeration.is_empty())
+}
+
+/// A scalar `type` beside `allOf`/`oneOf`/`anyOf`, which can then only add constraints: the
+/// `type` decides.
+fn scalar_with_composition(s: &Schema) -> bool {
+    matches!(&s.schema_kind, SchemaKind::Any(a)
+        if a.properties.is_empty() && matches!(a.typ.as_deref(), Some("string" | "integer" | "number" | "boolean")))
+}
+
+/// The schema lists `properties` of its own.
+fn has_properties(s: &Schema) -> bool {
+    match &s.schema_kind {
+        SchemaKind::Type(Type::Object(o)) => !o.properties.is_empty(),
+        SchemaKind::Any(a) => !a.properties.is_empty(),
+        _ => false,
+    }
+}
+
+/// The parts of an `allOf`.
+fn all_of_parts(s: &Schema) -> Option<&[ReferenceOr<Schema>]> {
+    match &s.schema_kind {
+        SchemaKind::AllOf { all_of } => Some(all_of),
+        SchemaKind::Any(a) if !a.all_of.is_empty() => Some(&a.all_of),
+        _ => None,
+    }
+}
+
+/// The alternatives of a `oneOf`/`anyOf`, with the keyword (for pointers).
+fn union_parts(s: &Schema) -> Option<(&'static str, &[ReferenceOr<Schema>])> {
+    match &s.schema_kind {
+        SchemaKind::OneOf { one_of } => Some(("oneOf", one_of)),
+        SchemaKind::AnyOf { any_of } => Some(("anyOf", any_of)),
+        SchemaKind::Any(a) if !a.one_of.is_empty() => Some(("oneOf", &a.one_of)),
+        SchemaKind::Any(a) if !a.any_of.is_empty() => Some(("anyOf", &a.any_of)),
+        _ => None,
+    }
+}
+
+/// A variant name for an inline union alternative without a `title`, from its shape.
+fn kind_label(s: &Schema) -> &'static str {
+    let (typ, format) = match &s.schema_kind {
+        SchemaKind::Type(Type::String(t)) => match &t.format {
+            VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => ("string", Some("date-time")),
+            VariantOrUnknownOrEmpty::Item(StringFormat::Date) => ("string", Some("date")),
+            _ => ("string", None),
+        },
+        SchemaKind::Type(Type::Integer(_)) => ("integer", None),
+        SchemaKind::Type(Type::Number(_)) => ("number", None),
+        SchemaKind::Type(Type::Boolean(_)) => ("boolean", None),
+        SchemaKind::Type(Type::Array(_)) => ("array", None),
+        SchemaKind::Type(Type::Object(_)) | SchemaKind::AllOf { .. } => ("object", None),
+        SchemaKind::Any(a) => (a.typ.as_deref().unwrap_or_default(), a.format.as_deref()),
+        _ => ("", None),
+    };
+    match (typ, format) {
+        ("string", Some("date-time")) => "DateTime",
+        ("string", Some("date")) => "Date",
+        ("string", _) => "String",
+        ("integer", _) => "Integer",
+        ("number", _) => "Number",
+        ("boolean", _) => "Boolean",
+        ("array", _) => "List",
+        ("object", _) => "Object",
+        _ => "Value",
+    }
 }
 
 #[derive(Debug, PartialEq, Eq, Clone, Copy)]
@@ -356,7 +567,17 @@ fn enum_values(schema: &Schema) -> Option<(EnumKind, Vec<String>)> {
         }
         SchemaKind::Type(Type::Boolean(b)) if !b.enumeration.is_empty() => (EnumKind::Bool, Vec::new()),
         SchemaKind::Any(a) if !a.enumeration.is_empty() && a.properties.is_empty() => {
-            if a.enumeration.iter().all(|v| v.is_string() || v.is_null()) {
+            if a.typ.as_deref() == Some("string") {
+                // YAML reads unquoted `10` or `yes` as a number or boolean; in a string enum they
+                // are meant as text.
+                let text = |v: &serde_json::Value| match v {
+                    serde_json::Value::String(s) => Some(s.clone()),
+                    serde_json::Value::Number(n) => Some(n.to_string()),
+                    serde_json::Value::Bool(b) => Some(b.to_string()),
+                    _ => None,
+                };
+                (EnumKind::Repr(EnumRepr::String), a.enumeration.iter().filter_map(text).collect())
+            } else if a.enumeration.iter().all(|v| v.is_string() || v.is_null()) {
                 (
                     EnumKind::Repr(EnumRepr::String),
                     a.enumeration.iter().filter_map(|v| v.as_str().map(str::to_string)).collect(),
@@ -442,6 +663,92 @@ pub(crate) fn constraints(schema: &Schema) -> Constraints {
     c
 }
 
+/// Schemas that are defined in terms of themselves.
+///
+/// A cycle through aliases and unions alone (`A: allOf: [A]`, `U: oneOf: [U, …]`) describes no
+/// value that could ever be decoded: it is reported. An alias cycle through arrays or maps
+/// (`List: {type: array, items: List}`) is fine as data but not as a Rust type alias: those
+/// aliases become newtype structs.
+pub(crate) fn resolve_self_references(types: &mut BTreeMap<String, TypeDef>, diags: &mut Vec<Diagnostic>) {
+    fn names(ty: &TypeRef, deep: bool, out: &mut Vec<String>) {
+        match ty {
+            TypeRef::Named(n) => out.push(n.clone()),
+            TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => names(inner, deep, out),
+            TypeRef::Vec(inner) | TypeRef::Map(inner) if deep => names(inner, deep, out),
+            _ => {}
+        }
+    }
+    fn on_cycle(edges: &BTreeMap<String, Vec<String>>, start: &str) -> bool {
+        let mut stack: Vec<&str> = edges.get(start).map(|v| v.iter().map(String::as_str).collect()).unwrap_or_default();
+        let mut seen = BTreeSet::new();
+        while let Some(n) = stack.pop() {
+            if n == start {
+                return true;
+            }
+            if seen.insert(n) {
+                if let Some(next) = edges.get(n) {
+                    stack.extend(next.iter().map(String::as_str));
+                }
+            }
+        }
+        false
+    }
+    // Aliases and unions, with the types they stand for without any nesting.
+    let shallow: BTreeMap<String, Vec<String>> = types
+        .iter()
+        .filter_map(|(name, def)| {
+            let mut out = Vec::new();
+            match &def.kind {
+                TypeKind::Alias(t) => names(t, false, &mut out),
+                TypeKind::Union { variants, .. } => variants.iter().for_each(|v| names(&v.ty, false, &mut out)),
+                _ => return None,
+            }
+            Some((name.clone(), out))
+        })
+        .collect();
+    for name in shallow.keys() {
+        if on_cycle(&shallow, name) {
+            let pointer = types.get(name).and_then(|d| d.docs.source.clone()).unwrap_or_default();
+            diags.push(Diagnostic::invalid(
+                pointer,
+                format!(
+                    "`{name}` refers back to itself with no object or array in between; such a schema \
+                     cannot be decoded"
+                ),
+            ));
+        }
+    }
+    // Aliases, with every type they mention.
+    let deep: BTreeMap<String, Vec<String>> = types
+        .iter()
+        .filter_map(|(name, def)| match &def.kind {
+            TypeKind::Alias(t) => {
+                let mut out = Vec::new();
+                names(t, true, &mut out);
+                Some((name.clone(), out))
+            }
+            _ => None,
+        })
+        .collect();
+    for name in deep.keys() {
+        if on_cycle(&deep, name) {
+            if let Some(def) = types.get_mut(name) {
+                if let TypeKind::Alias(t) = &def.kind {
+                    def.kind = TypeKind::Newtype(t.clone());
+                }
+            }
+        }
+    }
+}
+
+/// `Box` around a named type, inside any `Nullable` (so that `null` handling stays visible).
+fn boxed(ty: &TypeRef) -> TypeRef {
+    match ty {
+        TypeRef::Nullable(inner) => TypeRef::Nullable(Box::new(boxed(inner))),
+        other => TypeRef::Boxed(Box::new(other.clone())),
+    }
+}
+
 /// Boxes struct fields that would make a type contain itself (directly or through other
 /// structs), so recursive schemas compile. `Vec` and map fields already add indirection.
 pub(crate) fn box_cycles(types: &mut BTreeMap<String, TypeDef>) {
@@ -460,9 +767,9 @@ pub(crate) fn box_cycles(types: &mut BTreeMap<String, TypeDef>) {
                 TypeKind::Struct { fields, .. } => {
                     fields.iter().filter_map(|f| direct(&f.ty).map(str::to_string)).collect()
                 }
-                TypeKind::Alias(t) => direct(t).map(str::to_string).into_iter().collect(),
-                TypeKind::Untagged { variants } => {
-                    variants.iter().filter_map(|(_, t)| direct(t).map(str::to_string)).collect()
+                TypeKind::Alias(t) | TypeKind::Newtype(t) => direct(t).map(str::to_string).into_iter().collect(),
+                TypeKind::Union { variants, .. } => {
+                    variants.iter().filter_map(|v| direct(&v.ty).map(str::to_string)).collect()
                 }
                 TypeKind::Enum { .. } => Vec::new(),
             };
@@ -488,7 +795,9 @@ pub(crate) fn box_cycles(types: &mut BTreeMap<String, TypeDef>) {
     for name in names {
         let Some(def) = types.get(&name) else { continue };
         let mut to_box = Vec::new();
+        let mut box_newtype = false;
         match &def.kind {
+            TypeKind::Newtype(t) => box_newtype = direct(t).is_some_and(|target| reaches(target, &name)),
             TypeKind::Struct { fields, .. } => {
                 for (i, f) in fields.iter().enumerate() {
                     if let Some(target) = direct(&f.ty) {
@@ -498,9 +807,9 @@ pub(crate) fn box_cycles(types: &mut BTreeMap<String, TypeDef>) {
                     }
                 }
             }
-            TypeKind::Untagged { variants } => {
-                for (i, (_, t)) in variants.iter().enumerate() {
-                    if let Some(target) = direct(t) {
+            TypeKind::Union { variants, .. } => {
+                for (i, v) in variants.iter().enumerate() {
+                    if let Some(target) = direct(&v.ty) {
                         if reaches(target, &name) {
                             to_box.push(i);
                         }
@@ -511,17 +820,18 @@ pub(crate) fn box_cycles(types: &mut BTreeMap<String, TypeDef>) {
         }
         if let Some(def) = types.get_mut(&name) {
             match &mut def.kind {
+                TypeKind::Newtype(t) if box_newtype => *t = boxed(t),
                 TypeKind::Struct { fields, .. } => {
                     for i in to_box {
                         if let Some(f) = fields.get_mut(i) {
-                            f.ty = TypeRef::Boxed(Box::new(f.ty.clone()));
+                            f.ty = boxed(&f.ty);
                         }
                     }
                 }
-                TypeKind::Untagged { variants } => {
+                TypeKind::Union { variants, .. } => {
                     for i in to_box {
                         if let Some(v) = variants.get_mut(i) {
-                            v.1 = TypeRef::Boxed(Box::new(v.1.clone()));
+                            v.ty = boxed(&v.ty);
                         }
                     }
                 }
