@@ -12,6 +12,7 @@ pub mod ir;
 mod load;
 mod lower;
 pub mod naming;
+mod normalize;
 mod render;
 
 pub use diag::{Diagnostic, Diagnostics, Kind};

@@ -2,19 +2,21 @@
 
 use crate::diag::Diagnostic;
 use openapiv3::OpenAPI;
+use serde::Deserialize;
+use serde_json::Value;
 
 /// Parses YAML or JSON spec text. Checks the declared version first, so Swagger 2.0 and
 /// OpenAPI 3.1 documents get one clear diagnostic instead of a wall of shape errors.
 pub fn load(text: &str) -> Result<OpenAPI, Vec<Diagnostic>> {
-    let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| vec![yaml_error(&e, "")])?;
-    let Some(map) = value.as_mapping() else {
+    let mut value = parse(text)?;
+    let Some(map) = value.as_object() else {
         let message = if value.is_null() { "the document is empty" } else { "the document is not a YAML/JSON object" };
         return Err(vec![Diagnostic::invalid("", message)]);
     };
     let version = |key: &str| {
         map.get(key).map(|v| match v {
-            serde_yaml::Value::String(s) => s.clone(),
-            other => serde_yaml::to_string(other).unwrap_or_default().trim().to_string(),
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
         })
     };
     if let Some(v) = version("swagger") {
@@ -34,13 +36,48 @@ pub fn load(text: &str) -> Result<OpenAPI, Vec<Diagnostic>> {
         }
         Some(v) => return Err(vec![Diagnostic::invalid("/openapi", format!("unknown OpenAPI version `{v}`"))]),
     }
-    match serde_yaml::from_value::<OpenAPI>(value.clone()) {
+    crate::normalize::normalize(&mut value);
+    match OpenAPI::deserialize(&value) {
         Ok(doc) => Ok(doc),
-        // serde_yaml locates a shape error only at the top; find the innermost node that fails.
+        // serde locates a shape error only at the top; find the innermost node that fails.
         Err(e) => Err(vec![match locate(&value, "", Node::Document) {
             Some((pointer, message)) => Diagnostic::invalid(pointer, message),
             None => Diagnostic::invalid("", strip_location(&e.to_string())),
         }]),
+    }
+}
+
+/// Text → JSON value. JSON documents take the fast path; YAML is read with `serde_yaml` and
+/// converted (YAML allows non-string keys such as unquoted status codes: they become strings).
+fn parse(text: &str) -> Result<Value, Vec<Diagnostic>> {
+    if text.trim_start().starts_with('{') {
+        if let Ok(v) = serde_json::from_str::<Value>(text) {
+            return Ok(v);
+        }
+    }
+    let yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| vec![yaml_error(&e, "")])?;
+    Ok(yaml_to_json(yaml))
+}
+
+fn yaml_to_json(value: serde_yaml::Value) -> Value {
+    match value {
+        serde_yaml::Value::Null => Value::Null,
+        serde_yaml::Value::Bool(b) => Value::Bool(b),
+        serde_yaml::Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::from(i)
+            } else if let Some(u) = n.as_u64() {
+                Value::from(u)
+            } else {
+                n.as_f64().and_then(serde_json::Number::from_f64).map(Value::Number).unwrap_or(Value::Null)
+            }
+        }
+        serde_yaml::Value::String(s) => Value::String(s),
+        serde_yaml::Value::Sequence(items) => Value::Array(items.into_iter().map(yaml_to_json).collect()),
+        serde_yaml::Value::Mapping(map) => {
+            Value::Object(map.into_iter().map(|(k, v)| (key_text(&k), yaml_to_json(v))).collect())
+        }
+        serde_yaml::Value::Tagged(tagged) => yaml_to_json(tagged.value),
     }
 }
 
@@ -78,8 +115,8 @@ enum Node {
 }
 
 /// Tries `value` as `T`: `None` when it fits, else serde's message.
-fn fits<T: serde::de::DeserializeOwned>(value: &serde_yaml::Value) -> Option<String> {
-    serde_yaml::from_value::<T>(value.clone()).err().map(|e| strip_location(&e.to_string()))
+fn fits<'v, T: serde::Deserialize<'v>>(value: &'v Value) -> Option<String> {
+    T::deserialize(value).err().map(|e| strip_location(&e.to_string()))
 }
 
 fn key_text(key: &serde_yaml::Value) -> String {
@@ -91,7 +128,7 @@ fn key_text(key: &serde_yaml::Value) -> String {
 
 /// The innermost node under `value` (of kind `node`) that does not deserialize, as a JSON
 /// pointer and serde's message; `None` when `value` is fine.
-fn locate(value: &serde_yaml::Value, pointer: &str, node: Node) -> Option<(String, String)> {
+fn locate(value: &Value, pointer: &str, node: Node) -> Option<(String, String)> {
     use openapiv3::{Components, Header, MediaType, Operation, Parameter, PathItem, RequestBody, Response};
     use openapiv3::{ReferenceOr, Responses, Schema, SecurityScheme};
     let message = match node {
@@ -161,18 +198,17 @@ fn locate(value: &serde_yaml::Value, pointer: &str, node: Node) -> Option<(Strin
         };
         let Some(child) = child else { continue };
         let found = match shape {
-            Shape::One if !child.is_bool() => locate(child, &child_ptr, *kind),
+            Shape::One if !child.is_boolean() => locate(child, &child_ptr, *kind),
             Shape::One => None,
-            Shape::Map => child.as_mapping().and_then(|m| {
+            Shape::Map => child.as_object().and_then(|m| {
                 m.iter().find_map(|(k, v)| {
-                    let k = key_text(k);
                     if k.starts_with("x-") {
                         return None;
                     }
-                    locate(v, &crate::diag::ptr(&child_ptr, &[&k]), *kind)
+                    locate(v, &crate::diag::ptr(&child_ptr, &[k]), *kind)
                 })
             }),
-            Shape::List => child.as_sequence().and_then(|items| {
+            Shape::List => child.as_array().and_then(|items| {
                 items
                     .iter()
                     .enumerate()
@@ -194,15 +230,15 @@ enum Shape {
 }
 
 /// Points at the offending key when serde names its value (`unknown variant `querry``).
-fn refine(value: &serde_yaml::Value, pointer: &str, message: &str) -> String {
+fn refine(value: &Value, pointer: &str, message: &str) -> String {
     let named = message
         .strip_prefix("unknown variant `")
         .or_else(|| message.strip_prefix("invalid value: string \""))
         .and_then(|rest| rest.split(['`', '"']).next());
     let Some(bad) = named else { return pointer.to_string() };
-    let hit = value.as_mapping().and_then(|m| {
-        m.iter().find(|(_, v)| v.as_str() == Some(bad)).map(|(k, _)| crate::diag::ptr(pointer, &[&key_text(k)]))
-    });
+    let hit = value
+        .as_object()
+        .and_then(|m| m.iter().find(|(_, v)| v.as_str() == Some(bad)).map(|(k, _)| crate::diag::ptr(pointer, &[k])));
     hit.unwrap_or_else(|| pointer.to_string())
 }
 

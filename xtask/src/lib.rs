@@ -117,7 +117,37 @@ pub fn test(extra: &[&str]) -> Result<(), String> {
     if std::env::var_os("PRISM_BIN").is_none() {
         cmd.env("PRISM_BIN", &prism);
     }
-    let status = cmd.status().map_err(|e| format!("cannot run cargo: {e}"))?;
+    // Stream the output through, adding up the per-binary results into one closing line.
+    let mut child = cmd.stdout(std::process::Stdio::piped()).spawn().map_err(|e| format!("cannot run cargo: {e}"))?;
+    let (mut passed, mut failed, mut ignored) = (0u64, 0u64, 0u64);
+    if let Some(out) = child.stdout.take() {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
+            println!("{line}");
+            if let Some(rest) = line.strip_prefix("test result: ") {
+                let count = |word: &str| {
+                    rest.split(';')
+                        .find_map(|part| {
+                            part.trim().strip_suffix(word).map(|n| {
+                                n.trim()
+                                    .trim_start_matches("ok.")
+                                    .trim()
+                                    .trim_start_matches("FAILED.")
+                                    .trim()
+                                    .parse::<u64>()
+                                    .unwrap_or(0)
+                            })
+                        })
+                        .unwrap_or(0)
+                };
+                passed += count("passed");
+                failed += count("failed");
+                ignored += count("ignored");
+            }
+        }
+    }
+    let status = child.wait().map_err(|e| format!("cannot run cargo: {e}"))?;
+    println!("\ntests: {passed} passed, {failed} failed, {ignored} skipped");
     if status.success() {
         Ok(())
     } else {

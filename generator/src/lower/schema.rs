@@ -50,11 +50,14 @@ impl<'a> Cx<'a> {
         if scalar_with_composition(schema) {
             return TypeKind::Alias(self.type_of(schema, rust, pointer, depth + 1));
         }
-        // `allOf: [one]` only attaches docs (or `nullable`) to its one part.
-        if let Some([only]) = all_of_parts(schema) {
+        // An `allOf` whose parts, but one, only annotate (docs, `nullable`, constraints) is
+        // that one part: `allOf: [$ref: Id, {description: …}]`.
+        if let Some(parts) = all_of_parts(schema) {
             if !has_properties(schema) {
-                let ty = self.type_of_ref(only, rust, &ptr(pointer, &["allOf", "0"]), depth + 1);
-                return TypeKind::Alias(ty);
+                if let [(i, only)] = meaningful_parts(parts).as_slice() {
+                    let ty = self.type_of_ref(only, rust, &ptr(pointer, &["allOf", &i.to_string()]), depth + 1);
+                    return TypeKind::Alias(ty);
+                }
             }
         }
         if !has_properties(schema) {
@@ -218,7 +221,21 @@ impl<'a> Cx<'a> {
     /// Docs for a property: its own, or (for a `$ref`) the target's title or first paragraph.
     fn property_docs(&mut self, prop: &'a ReferenceOr<Box<Schema>>, pointer: &str) -> crate::ir::Docs {
         match prop {
-            ReferenceOr::Item(s) => schema_docs(s, pointer),
+            ReferenceOr::Item(s) => {
+                let mut d = schema_docs(s, pointer);
+                // `allOf: [$ref, {description: …}]`: the annotating part carries the docs.
+                if d.description.is_none() && d.summary.is_none() {
+                    let annotations = all_of_parts(s).into_iter().flatten().filter_map(|p| match p {
+                        ReferenceOr::Item(part) if is_annotation(part) => Some(part),
+                        _ => None,
+                    });
+                    for part in annotations {
+                        d.description = d.description.or_else(|| part.schema_data.description.clone());
+                        d.summary = d.summary.or_else(|| part.schema_data.title.clone());
+                    }
+                }
+                d
+            }
             ReferenceOr::Reference { reference } => match self.resolve_schema_ref(reference, pointer) {
                 Some((_, s)) => {
                     let d = schema_docs(s, pointer);
@@ -400,9 +417,11 @@ impl<'a> Cx<'a> {
                     self.named_inline(schema, hint, pointer, depth)
                 }
             }
-            SchemaKind::AllOf { all_of } if all_of.len() == 1 => match all_of.first() {
-                // `allOf: [$ref]` is the usual way to attach docs to a reference.
-                Some(only) => self.type_of_ref(only, hint, &ptr(pointer, &["allOf", "0"]), depth + 1),
+            // `allOf: [$ref, {description}]` is the usual way to attach docs to a reference.
+            SchemaKind::AllOf { all_of } if meaningful_parts(all_of).len() == 1 => match meaningful_parts(all_of)
+                .first()
+            {
+                Some((i, only)) => self.type_of_ref(only, hint, &ptr(pointer, &["allOf", &i.to_string()]), depth + 1),
                 None => TypeRef::Json,
             },
             SchemaKind::AllOf { .. } | SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => {
@@ -420,8 +439,8 @@ impl<'a> Cx<'a> {
         // A scalar `type` beside `allOf`/`oneOf`/`anyOf` (which can then only add constraints)
         // decides the type.
         let scalar = scalar_with_composition(schema);
-        if let ([only], true, false) = (a.all_of.as_slice(), a.properties.is_empty(), scalar) {
-            return self.type_of_ref(only, hint, &ptr(pointer, &["allOf", "0"]), depth + 1);
+        if let ([(i, only)], true, false) = (meaningful_parts(&a.all_of).as_slice(), a.properties.is_empty(), scalar) {
+            return self.type_of_ref(only, hint, &ptr(pointer, &["allOf", &i.to_string()]), depth + 1);
         }
         let composed = !a.all_of.is_empty() || !a.one_of.is_empty() || !a.any_of.is_empty();
         if !a.properties.is_empty() || (composed && !scalar) {
@@ -499,6 +518,26 @@ fn has_properties(s: &Schema) -> bool {
         SchemaKind::Any(a) => !a.properties.is_empty(),
         _ => false,
     }
+}
+
+/// A schema that only annotates (docs, examples, `nullable`, constraints) and has no shape of
+/// its own.
+fn is_annotation(s: &Schema) -> bool {
+    matches!(&s.schema_kind, SchemaKind::Any(a)
+        if a.typ.is_none()
+            && a.properties.is_empty()
+            && a.items.is_none()
+            && a.additional_properties.is_none()
+            && a.enumeration.is_empty()
+            && a.all_of.is_empty()
+            && a.one_of.is_empty()
+            && a.any_of.is_empty()
+            && a.not.is_none())
+}
+
+/// The parts of an `allOf` that give it a shape (with their index), leaving out annotations.
+fn meaningful_parts(parts: &[ReferenceOr<Schema>]) -> Vec<(usize, &ReferenceOr<Schema>)> {
+    parts.iter().enumerate().filter(|(_, p)| !matches!(p, ReferenceOr::Item(s) if is_annotation(s))).collect()
 }
 
 /// The parts of an `allOf`.
