@@ -71,11 +71,14 @@ pub fn generate(spec: &str, options: &Options) -> Result<Vec<File>, Diagnostics>
 }
 
 /// Adds line numbers where the pointer can be found in the text, and sorts.
-fn located(spec: &str, mut list: Vec<Diagnostic>) -> Diagnostics {
-    for d in &mut list {
+fn located(spec: &str, list: Vec<Diagnostic>) -> Diagnostics {
+    let mut sorted = Diagnostics::sorted(list);
+    // Finding a line scans the text: do it for the first diagnostics only (a spec with
+    // thousands of findings would otherwise take seconds to report them).
+    for d in sorted.0.iter_mut().take(50) {
         if d.line.is_none() && !d.pointer.is_empty() {
             d.line = load::line_of(spec, &d.pointer);
         }
     }
-    Diagnostics::sorted(list)
+    sorted
 }

@@ -54,9 +54,18 @@ impl<'a> Cx<'a> {
         // that one part: `allOf: [$ref: Id, {description: …}]`.
         if let Some(parts) = all_of_parts(schema) {
             if !has_properties(schema) {
-                if let [(i, only)] = meaningful_parts(parts).as_slice() {
+                let meaningful = meaningful_parts(parts);
+                if let [(i, only)] = meaningful.as_slice() {
                     let ty = self.type_of_ref(only, rust, &ptr(pointer, &["allOf", &i.to_string()]), depth + 1);
                     return TypeKind::Alias(ty);
+                }
+                // `allOf` of scalars (a reference refined by `type`, `readOnly`, constraints): the
+                // first part decides the type.
+                if let Some((i, first)) = meaningful.first() {
+                    if meaningful.iter().all(|(_, p)| !self.object_like(p, 0)) {
+                        let ty = self.type_of_ref(first, rust, &ptr(pointer, &["allOf", &i.to_string()]), depth + 1);
+                        return TypeKind::Alias(ty);
+                    }
                 }
             }
         }
@@ -285,7 +294,31 @@ impl<'a> Cx<'a> {
                 },
             };
             let Some(shape) = self.object_shape(part_schema, &part_ptr, depth + 1) else {
-                if !is_empty_schema(part_schema) {
+                // An object combined with a union of objects: every alternative's properties
+                // join the struct as optional fields.
+                if let Some((key, alts)) = union_parts(part_schema) {
+                    for (j, alt) in alts.iter().enumerate() {
+                        let alt_ptr = ptr(&part_ptr, &[key, &j.to_string()]);
+                        let alt_schema = match alt {
+                            ReferenceOr::Item(a) => Some((a, alt_ptr)),
+                            ReferenceOr::Reference { reference } => self
+                                .resolve_schema_ref(reference, &alt_ptr)
+                                .map(|(name, a)| (a, ptr("/components/schemas", &[name]))),
+                        };
+                        let Some((alt_schema, alt_ptr)) = alt_schema else { continue };
+                        if let Some(alt_shape) = self.object_shape(alt_schema, &alt_ptr, depth + 1) {
+                            for (name, prop, prop_ptr) in alt_shape.properties {
+                                if !out.properties.iter().any(|(n, _, _)| *n == name) {
+                                    out.properties.push((name, prop, prop_ptr));
+                                }
+                            }
+                        }
+                    }
+                    continue;
+                }
+                if self.object_like(part, 0)
+                    || !matches!(part, ReferenceOr::Item(p) if is_annotation(p) || is_empty_schema(p))
+                {
                     self.error(Diagnostic::unsupported(
                         &part_ptr,
                         "`allOf` part is not an object schema; only objects can be merged",
@@ -308,6 +341,54 @@ impl<'a> Cx<'a> {
             }
         }
         Some(out)
+    }
+
+    /// Whether a schema (following a `$ref`) describes an object or a union: something `allOf`
+    /// merges rather than something that only refines a scalar.
+    fn object_like(&mut self, part: &'a ReferenceOr<Schema>, depth: usize) -> bool {
+        if depth > 32 {
+            return false;
+        }
+        let doc = self.doc;
+        let mut current = part;
+        let mut hops = 0;
+        // Follows references quietly: a dangling one is reported where it is lowered.
+        let schema = loop {
+            match current {
+                ReferenceOr::Item(s) => break s,
+                ReferenceOr::Reference { reference } => {
+                    let name = reference.strip_prefix("#/components/schemas/").map(super::unescape);
+                    let next = name.and_then(|n| doc.components.as_ref().and_then(|c| c.schemas.get(&n)));
+                    match next {
+                        Some(n) if hops < 32 => {
+                            current = n;
+                            hops += 1;
+                        }
+                        _ => return false,
+                    }
+                }
+            }
+        };
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(_)) => true,
+            // An `allOf` is as object-like as its parts (bounded: specs can nest them in cycles).
+            SchemaKind::AllOf { all_of } => {
+                meaningful_parts(all_of).iter().any(|(_, p)| self.object_like(p, depth + 1))
+            }
+            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } => true,
+            SchemaKind::Any(a) if !a.all_of.is_empty() && a.properties.is_empty() && a.typ.is_none() => {
+                meaningful_parts(&a.all_of).iter().any(|(_, p)| self.object_like(p, depth + 1))
+            }
+            SchemaKind::Any(a) => {
+                !a.properties.is_empty()
+                    || !a.all_of.is_empty()
+                    || !a.one_of.is_empty()
+                    || !a.any_of.is_empty()
+                    || a.typ.as_deref() == Some("object")
+                    || a.additional_properties.is_some()
+            }
+            _ => false,
+        }
     }
 
     /// The type of a `$ref` to a component.
