@@ -241,6 +241,10 @@ fn classify(stdout: &str, stderr: &str, code: Option<i32>) -> (Outcome, Option<D
 }
 
 /// Runs `program args` with a time limit; returns (stdout, stderr, exit code) or `None` on time-out.
+pub(crate) fn run_limited_pub(cmd: Command, limit: Duration) -> Option<(String, String, Option<i32>)> {
+    run_limited(cmd, limit)
+}
+
 fn run_limited(mut cmd: Command, limit: Duration) -> Option<(String, String, Option<i32>)> {
     let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().ok()?;
     let stdout = child.stdout.take();

