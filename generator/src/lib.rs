@@ -75,9 +75,10 @@ fn located(spec: &str, list: Vec<Diagnostic>) -> Diagnostics {
     let mut sorted = Diagnostics::sorted(list);
     // Finding a line scans the text: do it for the first diagnostics only (a spec with
     // thousands of findings would otherwise take seconds to report them).
+    let lines: Vec<&str> = spec.lines().collect();
     for d in sorted.0.iter_mut().take(50) {
         if d.line.is_none() && !d.pointer.is_empty() {
-            d.line = load::line_of(spec, &d.pointer);
+            d.line = load::line_in(&lines, &d.pointer);
         }
     }
     sorted

@@ -37,6 +37,22 @@ pub fn load(text: &str) -> Result<OpenAPI, Vec<Diagnostic>> {
         Some(v) => return Err(vec![Diagnostic::invalid("/openapi", format!("unknown OpenAPI version `{v}`"))]),
     }
     crate::normalize::normalize(&mut value);
+    // A schema that fails to parse deep inside nested schemas makes serde retry each level
+    // (openapiv3 tries several shapes per schema), which is exponential in the depth. Deeply
+    // nested documents are therefore checked bottom-up first, which is linear per level and
+    // also points at the innermost bad schema.
+    let depth = schema_depth(&value, "", false, 0);
+    if depth > MAX_SCHEMA_DEPTH {
+        return Err(vec![Diagnostic::unsupported(
+            "",
+            format!("schemas are nested {depth} levels deep; at most {MAX_SCHEMA_DEPTH} are supported"),
+        )]);
+    }
+    if depth > CHEAP_SCHEMA_DEPTH {
+        if let Some((pointer, message)) = check_schemas(&value, "", false) {
+            return Err(vec![Diagnostic::invalid(pointer, message)]);
+        }
+    }
     match OpenAPI::deserialize(&value) {
         Ok(doc) => Ok(doc),
         // serde locates a shape error only at the top; find the innermost node that fails.
@@ -45,6 +61,81 @@ pub fn load(text: &str) -> Result<OpenAPI, Vec<Diagnostic>> {
             None => Diagnostic::invalid("", strip_location(&e.to_string())),
         }]),
     }
+}
+
+/// Inline schemas nested deeper than this are not supported (real specs stay below 25).
+const MAX_SCHEMA_DEPTH: usize = 64;
+/// Up to this depth a failing schema costs at most 2^depth retries: cheap enough.
+const CHEAP_SCHEMA_DEPTH: usize = 10;
+
+/// The children of a JSON node that are schemas, given whether the node is one.
+fn schema_children<'v>(value: &'v Value, is_schema: bool, pointer: &str) -> Vec<(&'v Value, bool, String)> {
+    let mut out = Vec::new();
+    let Some(map) = value.as_object() else {
+        if let Some(items) = value.as_array() {
+            for (i, v) in items.iter().enumerate() {
+                out.push((v, false, format!("{pointer}/{i}")));
+            }
+        }
+        return out;
+    };
+    for (k, v) in map {
+        let p = crate::diag::ptr(pointer, &[k]);
+        if k == "example" || k == "examples" || k.starts_with("x-") {
+            continue;
+        }
+        let each = |out: &mut Vec<(&'v Value, bool, String)>, schema: bool| {
+            if let Some(m) = v.as_object() {
+                for (ck, cv) in m {
+                    out.push((cv, schema, crate::diag::ptr(&p, &[ck])));
+                }
+            } else if let Some(items) = v.as_array() {
+                for (i, cv) in items.iter().enumerate() {
+                    out.push((cv, schema, format!("{p}/{i}")));
+                }
+            }
+        };
+        match (is_schema, k.as_str()) {
+            (true, "items" | "additionalProperties" | "not") => out.push((v, true, p)),
+            (true, "properties" | "allOf" | "oneOf" | "anyOf") => each(&mut out, true),
+            (true, _) => {}
+            (false, "schema") => out.push((v, true, p)),
+            (false, "schemas") if pointer == "/components" => each(&mut out, true),
+            (false, _) => out.push((v, false, p)),
+        }
+    }
+    out
+}
+
+/// The deepest chain of nested schemas.
+fn schema_depth(value: &Value, pointer: &str, is_schema: bool, depth: usize) -> usize {
+    if depth > MAX_SCHEMA_DEPTH * 4 {
+        return depth;
+    }
+    // Only the path to `/components` matters for telling schemas apart; deeper pointers are
+    // not needed, so they are not built.
+    let here = if pointer.is_empty() || pointer == "/components" { pointer } else { "-" };
+    schema_children(value, is_schema, here)
+        .into_iter()
+        .map(|(v, schema, p)| schema_depth(v, &p, schema, if schema { depth + 1 } else { depth }))
+        .max()
+        .unwrap_or(if is_schema { depth } else { 0 })
+        .max(if is_schema { depth } else { 0 })
+}
+
+/// Checks every schema, children first, so no check ever retries a failing child.
+fn check_schemas(value: &Value, pointer: &str, is_schema: bool) -> Option<(String, String)> {
+    for (child, schema, p) in schema_children(value, is_schema, pointer) {
+        if let Some(found) = check_schemas(child, &p, schema) {
+            return Some(found);
+        }
+    }
+    if is_schema {
+        if let Some(message) = fits::<openapiv3::ReferenceOr<openapiv3::Schema>>(value) {
+            return Some((refine(value, pointer, &message), message));
+        }
+    }
+    None
 }
 
 /// Text → JSON value. JSON documents take the fast path; YAML is read with `serde_yaml` and
@@ -244,9 +335,14 @@ fn refine(value: &Value, pointer: &str, message: &str) -> String {
 
 /// Finds the 1-based line of the node a JSON pointer names, by following the keys through the
 /// text's indentation. Works for block YAML and pretty-printed JSON; returns `None` when unsure.
+#[cfg(test)]
 pub fn line_of(text: &str, pointer: &str) -> Option<usize> {
+    line_in(&text.lines().collect::<Vec<_>>(), pointer)
+}
+
+/// [`line_of`] over the text already split into lines (split once for many pointers).
+pub fn line_in(lines: &[&str], pointer: &str) -> Option<usize> {
     let tokens: Vec<String> = pointer.split('/').skip(1).map(|t| t.replace("~1", "/").replace("~0", "~")).collect();
-    let lines: Vec<&str> = text.lines().collect();
     let mut start = 0usize;
     let mut min_indent: isize = -1;
     let mut found = None;

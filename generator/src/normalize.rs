@@ -72,14 +72,18 @@ fn percent_decode(s: &str) -> String {
 }
 
 fn has_out_of_place_ref(value: &Value) -> bool {
-    match value {
-        Value::Object(map) => map.iter().any(|(k, v)| match v {
-            Value::String(r) if k == "$ref" => r.starts_with("#/") && !canonical(r),
-            other => has_out_of_place_ref(other),
-        }),
-        Value::Array(items) => items.iter().any(has_out_of_place_ref),
-        _ => false,
+    fn at(value: &Value, depth: usize) -> bool {
+        match value {
+            _ if depth > MAX_DEPTH => false,
+            Value::Object(map) => map.iter().any(|(k, v)| match v {
+                Value::String(r) if k == "$ref" => r.starts_with("#/") && !canonical(r),
+                other => at(other, depth + 1),
+            }),
+            Value::Array(items) => items.iter().any(|v| at(v, depth + 1)),
+            _ => false,
+        }
     }
+    at(value, 0)
 }
 
 fn schemas_mut(doc: &mut Value) -> Option<&mut Map<String, Value>> {
@@ -101,6 +105,28 @@ fn walk(
     hoisted: &mut BTreeMap<String, String>,
     pending: &mut Vec<String>,
 ) {
+    walk_at(value, kind, here, doc, hoisted, pending, 0);
+}
+
+/// Deeper than this, a document is left as it is (and copies stop being inlined, which also
+/// ends a reference that points into its own target).
+const MAX_DEPTH: usize = 256;
+/// Depth charged for copying a referenced object in place.
+const INLINE_COST: usize = MAX_DEPTH / 4;
+
+#[allow(clippy::too_many_arguments)]
+fn walk_at(
+    value: &mut Value,
+    kind: Kind,
+    here: &str,
+    doc: &Value,
+    hoisted: &mut BTreeMap<String, String>,
+    pending: &mut Vec<String>,
+    depth: usize,
+) {
+    if depth > MAX_DEPTH {
+        return;
+    }
     match value {
         Value::Object(map) => {
             if let Some(Value::String(reference)) = map.get("$ref") {
@@ -121,7 +147,10 @@ fn walk(
                             if let Some(target) = doc.pointer(pointer) {
                                 if target.get("$ref") != Some(&Value::String(reference.clone())) {
                                     *value = target.clone();
-                                    walk(value, kind, here, doc, hoisted, pending);
+                                    // An inlined copy may refer to itself again: each inlining
+                                    // costs a quarter of the depth budget, so a chain of them
+                                    // (or a cycle) stops after a few steps.
+                                    walk_at(value, kind, here, doc, hoisted, pending, depth + INLINE_COST);
                                 }
                             }
                             return;
@@ -136,28 +165,28 @@ fn walk(
                 let child_here = format!("{here}/{}", key.replace('~', "~0").replace('/', "~1"));
                 match child_kind {
                     Some(ChildKind::Skip) => {}
-                    Some(ChildKind::One(k)) => walk(child, k, &child_here, doc, hoisted, pending),
+                    Some(ChildKind::One(k)) => walk_at(child, k, &child_here, doc, hoisted, pending, depth + 1),
                     Some(ChildKind::Each(k)) => match child {
                         Value::Object(m) => {
                             for (ck, v) in m.iter_mut() {
                                 let p = format!("{child_here}/{}", ck.replace('~', "~0").replace('/', "~1"));
-                                walk(v, k, &p, doc, hoisted, pending);
+                                walk_at(v, k, &p, doc, hoisted, pending, depth + 1);
                             }
                         }
                         Value::Array(items) => {
                             for (i, v) in items.iter_mut().enumerate() {
-                                walk(v, k, &format!("{child_here}/{i}"), doc, hoisted, pending);
+                                walk_at(v, k, &format!("{child_here}/{i}"), doc, hoisted, pending, depth + 1);
                             }
                         }
                         _ => {}
                     },
-                    None => walk(child, Kind::Walk, &child_here, doc, hoisted, pending),
+                    None => walk_at(child, Kind::Walk, &child_here, doc, hoisted, pending, depth + 1),
                 }
             }
         }
         Value::Array(items) => {
             for (i, v) in items.iter_mut().enumerate() {
-                walk(v, Kind::Walk, &format!("{here}/{i}"), doc, hoisted, pending);
+                walk_at(v, Kind::Walk, &format!("{here}/{i}"), doc, hoisted, pending, depth + 1);
             }
         }
         _ => {}

@@ -230,7 +230,7 @@ fn machine(progenitor: Option<&Path>) -> String {
     let rustc = command_output("rustc", &["-V"]);
     let kernel = command_output("uname", &["-sr"]);
     let progenitor = match progenitor {
-        Some(p) => format!("{} ({})", command_output(&p.to_string_lossy(), &["--version"]), p.display()),
+        Some(p) => format!("`{}`, {}", p.display(), progenitor_version(p)),
         None => "not found".into(),
     };
     format!(
@@ -242,6 +242,21 @@ fn machine(progenitor: Option<&Path>) -> String {
         mem_kib / 1024.0 / 1024.0,
         if Path::new("/usr/bin/time").exists() { "present" } else { "absent (no peak RSS for subprocesses)" }
     )
+}
+
+/// cargo-progenitor has no `--version`; its binary names the `progenitor-impl` it was built with.
+fn progenitor_version(bin: &Path) -> String {
+    let bytes = fs::read(bin).unwrap_or_default();
+    let needle = b"progenitor-impl-";
+    bytes
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|i| {
+            let rest = &bytes[i + needle.len()..];
+            let end = rest.iter().position(|b| !(b.is_ascii_digit() || *b == b'.')).unwrap_or(rest.len());
+            format!("built with progenitor-impl {}", String::from_utf8_lossy(&rest[..end]).trim_end_matches('.'))
+        })
+        .unwrap_or_else(|| "version unknown".into())
 }
 
 /// Runs one section of the bench binary; its stdout is the section's Markdown.
@@ -261,10 +276,11 @@ fn run_section<S: AsRef<str>>(bench: &Path, args: &[S], root: &Path, stamp: &str
         .map(|a| {
             let home = std::env::var("HOME").unwrap_or_default();
             let a = a.replace(&root.to_string_lossy().into_owned(), ".");
-            if home.is_empty() {
-                a
+            let a = if home.is_empty() { a } else { a.replace(&home, "~") };
+            if a.contains(' ') {
+                format!("'{a}'")
             } else {
-                a.replace(&home, "~")
+                a
             }
         })
         .collect();
@@ -308,7 +324,7 @@ fn timed(mut cmd: Command, scratch: &Path) -> Result<Timed, String> {
     let wall_s = started.elapsed().as_secs_f64();
     let rss_kib = fs::read_to_string(&rss_file)
         .ok()
-        .and_then(|t| t.lines().last().and_then(|l| l.trim().parse().ok()))
+        .and_then(|t| t.lines().next_back().and_then(|l| l.trim().parse().ok()))
         .unwrap_or(f64::NAN);
     Ok(Timed { wall_s, rss_kib, ok: out.status.success(), stderr: String::from_utf8_lossy(&out.stderr).into_owned() })
 }
@@ -540,19 +556,10 @@ fn profile(bench: &Path, root: &Path, stamp: &str, quick: bool) -> Result<String
         for (pct, f) in exclusive.iter().take(12) {
             let _ = writeln!(md, "| {pct:.1} | `{}` |", shorten(f, 110));
         }
-        let alloc: f64 = exclusive
-            .iter()
-            .filter(|(_, f)| {
-                ["malloc", "free", "_int_malloc", "_int_free", "realloc", "_int_realloc", "malloc_consolidate", "cfree"]
-                    .contains(&f.as_str())
-                    || f.starts_with("__rustc::__rd")
-                    || f.starts_with("__rustc::__rust_")
-            })
-            .map(|(p, _)| p)
-            .sum();
+        let alloc: f64 = exclusive.iter().filter(|(_, f)| is_alloc(f)).map(|(p, _)| p).sum();
         let _ = writeln!(md, "\nmalloc/free and Rust's allocator shims, self cost together: {alloc:.1} % of Ir.");
     }
-    md.push_str(&overhead_instructions(bench, &work, quick)?);
+    md.push_str(&instruction_counts(bench, &work, quick)?);
     let _ = fs::remove_dir_all(&work);
     Ok(md)
 }
@@ -611,54 +618,108 @@ fn callgrind(bench: &Path, args: &[&str], work: &Path) -> Result<(Vec<Cost>, u64
     Ok((parse_annotate(&text), total))
 }
 
-/// Instructions per request of the generated client and of the bare call (callgrind, client and
-/// server in one process): the slope between two request counts, so start-up cancels out; and
-/// the functions where the client's extra instructions go.
-fn overhead_instructions(bench: &Path, work: &Path, quick: bool) -> Result<String, String> {
-    let (small, large) = if quick { (1usize, 2usize) } else { (2, 6) };
-    let batch = 250usize;
-    let mut per_request = Vec::new();
-    let mut profiles = Vec::new();
-    for variant in ["0", "1"] {
-        let mut totals = Vec::new();
-        for rounds in [small, large] {
-            eprintln!("  callgrind: overhead variant {variant}, {} requests", (rounds + 1) * batch);
-            let rounds_s = rounds.to_string();
-            let batch_s = batch.to_string();
-            let args = ["overhead", "--variant", variant, "--rounds", &rounds_s, "--batch", &batch_s];
-            let (functions, total) = callgrind(bench, &args, work)?;
-            totals.push(total);
-            if rounds == large {
-                profiles.push(functions);
-            }
-        }
-        per_request.push((totals[1] as f64 - totals[0] as f64) / ((large - small) * batch) as f64);
+/// Instructions per operation of one variant of a bench section (`--variant`), measured as the
+/// slope between two operation counts so that start-up cancels out; with the exclusive profile of
+/// the larger run, scaled to one operation.
+struct Slope {
+    per_op: f64,
+    /// (function, Ir per operation), self cost.
+    per_function: Vec<(String, f64)>,
+}
+
+fn slope(
+    bench: &Path,
+    section: &str,
+    variant: usize,
+    rounds: (usize, usize),
+    batch: usize,
+    work: &Path,
+) -> Result<Slope, String> {
+    let mut totals = Vec::new();
+    let mut last = Vec::new();
+    for r in [rounds.0, rounds.1] {
+        eprintln!("  callgrind: {section} variant {variant}, {} operations", (r + 1) * batch);
+        let (v, r_s, b_s) = (variant.to_string(), r.to_string(), batch.to_string());
+        let (functions, total) =
+            callgrind(bench, &[section, "--variant", &v, "--rounds", &r_s, "--batch", &b_s], work)?;
+        totals.push(total as f64);
+        last = functions;
     }
-    let requests = ((large + 1) * batch) as f64;
-    let mut md = format!(
-        "\n**Client overhead in instructions** (`bench overhead --variant 0|1`, client and server threads in one \
-         process; per request = slope between {} and {} requests, so start-up cancels out): bare call {:.0} Ir, \
-         generated client {:.0} Ir: {:.2}× the bare call's instructions, {:+.0} Ir per request. Where the extra \
-         instructions go (self cost, per request, client − bare, biggest first):\n\n\
-         | Ir per request | function |\n|---|---|\n",
-        (small + 1) * batch,
-        (large + 1) * batch,
-        per_request[0],
-        per_request[1],
-        per_request[1] / per_request[0],
-        per_request[1] - per_request[0]
-    );
+    let ops = ((rounds.1 + 1) * batch) as f64;
+    Ok(Slope {
+        per_op: (totals[1] - totals[0]) / ((rounds.1 - rounds.0) * batch) as f64,
+        per_function: last.into_iter().map(|(ir, _, f)| (f, ir as f64 / ops)).collect(),
+    })
+}
+
+/// Functions whose self cost per operation differs most between two profiles: the biggest
+/// increases, then the biggest decreases.
+fn delta_table(base: &Slope, other: &Slope, up: usize, down: usize) -> String {
     let mut delta: std::collections::BTreeMap<&str, f64> = std::collections::BTreeMap::new();
-    for (sign, profile) in [(-1.0, &profiles[0]), (1.0, &profiles[1])] {
-        for (ir, _, f) in profile.iter() {
-            *delta.entry(f.as_str()).or_default() += sign * *ir as f64 / requests;
-        }
+    for (f, ir) in &base.per_function {
+        *delta.entry(f.as_str()).or_default() -= ir;
+    }
+    for (f, ir) in &other.per_function {
+        *delta.entry(f.as_str()).or_default() += ir;
     }
     let mut delta: Vec<(&str, f64)> = delta.into_iter().collect();
     delta.sort_by(|a, b| b.1.total_cmp(&a.1));
-    for (f, d) in delta.iter().take(15) {
+    let json: f64 = delta.iter().filter(|(f, _)| f.contains("serde_json::")).map(|(_, d)| d).sum();
+    let alloc: f64 = delta.iter().filter(|(f, _)| is_alloc(f)).map(|(_, d)| d).sum();
+    let mut md = String::from("| Ir per operation | function |\n|---|---|\n");
+    let shown = delta.iter().take(up).chain(delta.iter().rev().take(down).collect::<Vec<_>>().into_iter().rev());
+    for (f, d) in shown {
         let _ = writeln!(md, "| {d:+.0} | `{}` |", shorten(f, 110));
     }
+    let _ = writeln!(
+        md,
+        "\nNet difference in `serde_json::` functions: {json:+.0} Ir; in malloc/free and the allocator shims: {alloc:+.0} Ir."
+    );
+    md
+}
+
+fn is_alloc(f: &str) -> bool {
+    ["malloc", "free", "_int_malloc", "_int_free", "realloc", "_int_realloc", "malloc_consolidate", "cfree"]
+        .contains(&f)
+        || f.starts_with("cfree@")
+        || f.starts_with("__rustc::__rd")
+        || f.starts_with("__rustc::__rust_")
+}
+
+/// Instructions per request and per decode (callgrind: exact, immune to the machine's noise).
+fn instruction_counts(bench: &Path, work: &Path, quick: bool) -> Result<String, String> {
+    let rounds = if quick { (1, 2) } else { (2, 6) };
+    let bare = slope(bench, "overhead", 0, rounds, 250, work)?;
+    let client = slope(bench, "overhead", 1, rounds, 250, work)?;
+    let mut md = format!(
+        "\n**Client overhead in instructions** (`bench overhead --variant 0|1`: client and server threads in \
+         one process; per request = slope between {} and {} requests, so start-up cancels out): bare call \
+         {:.0} Ir, generated client {:.0} Ir per request: **{:.2}×** the bare call, {:+.0} Ir. Where the \
+         difference goes (self cost per request, client − bare; biggest increases, then decreases):\n\n",
+        (rounds.0 + 1) * 250,
+        (rounds.1 + 1) * 250,
+        bare.per_op,
+        client.per_op,
+        client.per_op / bare.per_op,
+        client.per_op - bare.per_op
+    );
+    md.push_str(&delta_table(&bare, &client, 12, 4));
+
+    let hand = slope(bench, "decode", 0, rounds, 500, work)?;
+    let types = slope(bench, "decode", 1, rounds, 500, work)?;
+    let path = slope(bench, "decode", 2, rounds, 500, work)?;
+    let _ = write!(
+        md,
+        "\n**Decoding in instructions** (`bench decode --variant 0|1|2`, per decode, same slope method): \
+         hand-written struct {:.0} Ir; generated `CertificatePackResponseSingle` {:.0} Ir (**{:.2}×**); client \
+         decode path {:.0} Ir (**{:.2}×**). Client decode path − hand-written struct:\n\n",
+        hand.per_op,
+        types.per_op,
+        types.per_op / hand.per_op,
+        path.per_op,
+        path.per_op / hand.per_op
+    );
+    md.push_str(&delta_table(&hand, &path, 8, 4));
     Ok(md)
 }
 

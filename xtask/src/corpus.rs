@@ -241,12 +241,18 @@ fn classify(stdout: &str, stderr: &str, code: Option<i32>) -> (Outcome, Option<D
 }
 
 /// Runs `program args` with a time limit; returns (stdout, stderr, exit code) or `None` on time-out.
-pub(crate) fn run_limited_pub(cmd: Command, limit: Duration) -> Option<(String, String, Option<i32>)> {
-    run_limited(cmd, limit)
+fn run_limited(cmd: Command, limit: Duration) -> Option<(String, String, Option<i32>)> {
+    let (out, err, code, timed_out) = run_capture(cmd, limit);
+    (!timed_out).then_some((out, err, code))
 }
 
-fn run_limited(mut cmd: Command, limit: Duration) -> Option<(String, String, Option<i32>)> {
-    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().ok()?;
+/// Runs a command with a time limit, killing it when the time is up; returns its output
+/// either way, its exit code, and whether it timed out.
+pub(crate) fn run_capture(mut cmd: Command, limit: Duration) -> (String, String, Option<i32>, bool) {
+    let mut child = match cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn() {
+        Ok(c) => c,
+        Err(e) => return (String::new(), format!("cannot start: {e}"), None, false),
+    };
     let stdout = child.stdout.take();
     let stderr = child.stderr.take();
     let out_reader = std::thread::spawn(move || {
@@ -264,21 +270,21 @@ fn run_limited(mut cmd: Command, limit: Duration) -> Option<(String, String, Opt
         s
     });
     let started = Instant::now();
-    let status = loop {
+    let (status, timed_out) = loop {
         match child.try_wait() {
-            Ok(Some(status)) => break Some(status),
+            Ok(Some(status)) => break (Some(status), false),
             Ok(None) if started.elapsed() > limit => {
                 let _ = child.kill();
                 let _ = child.wait();
-                break None;
+                break (None, true);
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(5)),
-            Err(_) => break None,
+            Err(_) => break (None, false),
         }
     };
     let out = out_reader.join().unwrap_or_default();
     let err = err_reader.join().unwrap_or_default();
-    status.map(|s| (out, err, s.code()))
+    (out, err, status.and_then(|s| s.code()), timed_out)
 }
 
 /// The result for one spec, ours and (if installed) progenitor's.

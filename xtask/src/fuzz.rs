@@ -171,7 +171,10 @@ fn mutate_value(doc: &mut Value, rng: &mut Rng) {
             }
         }
         _ => {
-            // Deep nesting.
+            // Deep nesting (of a small value).
+            if serde_json::to_string(slot).map_or(0, |t| t.len()) > 10_000 {
+                return;
+            }
             let mut v = slot.clone();
             for _ in 0..rng.below(200) {
                 v = serde_json::json!({ "type": "array", "items": v });
@@ -217,7 +220,13 @@ fn input(seeds: &[(String, String)], seed: u64, i: u64) -> (String, String) {
     let parsed: Option<Value> = serde_json::from_str(text).ok().or_else(|| serde_yaml::from_str(text).ok());
     let Some(mut doc) = parsed else { return (label, mutate_text(text, &mut rng)) };
     for _ in 0..1 + rng.below(6) {
+        let before = doc.clone();
         mutate_value(&mut doc, &mut rng);
+        // Keep inputs small enough to generate quickly: a mutation that blows the document up
+        // is undone.
+        if serde_json::to_string(&doc).map_or(0, |t| t.len()) > 1_000_000 {
+            doc = before;
+        }
     }
     let text = if rng.chance(50) {
         serde_json::to_string_pretty(&doc).unwrap_or_default()
@@ -260,11 +269,10 @@ pub fn run(seconds: u64, first_seed: u64) -> Result<usize, String> {
     while Instant::now() < deadline {
         let mut cmd = Command::new(&exe);
         cmd.args(["fuzz-batch", &seed.to_string(), &BATCH.to_string()]).stdin(Stdio::null());
-        let out = crate::corpus::run_limited_pub(cmd, Duration::from_secs(120));
-        let (stdout, stderr, code) = match out {
-            Some(o) => o,
-            None => (String::new(), "time-out (120 s for the batch)".into(), None),
-        };
+        let (stdout, mut stderr, code, timed_out) = crate::corpus::run_capture(cmd, Duration::from_secs(60));
+        if timed_out {
+            stderr.push_str("time-out (60 s for the batch)");
+        }
         let last_start = stdout.lines().filter(|l| l.starts_with("start ")).last().map(str::to_string);
         let finished = stdout.lines().any(|l| l == "done");
         for line in stdout.lines().filter(|l| l.starts_with("internal ")) {
@@ -274,7 +282,13 @@ pub fn run(seconds: u64, first_seed: u64) -> Result<usize, String> {
         }
         if !finished {
             findings += 1;
-            let what = if code.is_none() { "hang or crash" } else { "panic" };
+            let what = if timed_out {
+                "hang"
+            } else if code.is_none() {
+                "crash"
+            } else {
+                "panic"
+            };
             let line = last_start.unwrap_or_default();
             eprintln!("finding ({what}): {line}\n{}", stderr.lines().take(5).collect::<Vec<_>>().join("\n"));
             save(&findings_dir, &seeds, seed, &line, what)?;
@@ -297,4 +311,10 @@ fn save(dir: &Path, seeds: &[(String, String)], seed: u64, line: &str, what: &st
     fs::write(&path, format!("# {what}: {label}\n{text}")).map_err(|e| e.to_string())?;
     eprintln!("  saved {}", path.display());
     Ok(())
+}
+
+/// Writes input `i` of batch `seed` to `path` (to reproduce a finding).
+pub fn dump(seed: u64, i: u64, path: &Path) -> Result<(), String> {
+    let (label, text) = input(&seeds(), seed, i);
+    fs::write(path, format!("# {label}\n{text}")).map_err(|e| e.to_string())
 }

@@ -65,6 +65,16 @@ fn main() -> ExitCode {
                 }
             }
         }
+        ["fuzz-dump", seed, i, path] => {
+            let (Ok(seed), Ok(i)) = (seed.parse(), i.parse()) else { return ExitCode::FAILURE };
+            match xtask::fuzz::dump(seed, i, std::path::Path::new(path)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         ["fuzz-batch", seed, count] => {
             let (Ok(seed), Ok(count)) = (seed.parse(), count.parse()) else { return ExitCode::FAILURE };
             ExitCode::from(xtask::fuzz::run_batch(seed, count) as u8)
