@@ -32,6 +32,8 @@ pub struct CorpusOptions {
     pub report: Option<PathBuf>,
     /// Parallel child processes.
     pub jobs: usize,
+    /// Fail the run when a sampled crate does not compile cleanly.
+    pub fail_on_compile: bool,
 }
 
 /// What happened to one spec.
@@ -370,6 +372,19 @@ pub fn run(options: &CorpusOptions) -> Result<String, String> {
     let report = render(&rows, wall, &compiled, options, progenitor.is_some());
     if let Some(path) = &options.report {
         fs::write(path, &report).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    // Panics, internal errors and time-outs are bugs whatever the input: the run fails on them.
+    let bugs: Vec<String> = rows
+        .iter()
+        .filter(|r| matches!(r.ours, Outcome::Panic(_) | Outcome::Internal(_) | Outcome::Timeout))
+        .map(|r| format!("{} ({})", r.entry.name, r.ours.label()))
+        .collect();
+    if !bugs.is_empty() {
+        return Err(format!("{report}\n{} spec(s) hit a generator bug: {}", bugs.len(), bugs.join(", ")));
+    }
+    let broken: Vec<&str> = compiled.iter().filter(|c| !c.1).map(|c| c.0.as_str()).collect();
+    if options.fail_on_compile && !broken.is_empty() {
+        return Err(format!("{report}\ngenerated crates that do not compile cleanly: {}", broken.join(", ")));
     }
     Ok(report)
 }

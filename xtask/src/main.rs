@@ -10,9 +10,11 @@ tasks:
                       (--check: write nothing, fail if the checked-in files differ)
   generate --spec FILE --out DIR [--name CRATE]
                       write a standalone client crate for any OpenAPI 3.0 spec
-  corpus [--stride N] [--compile N] [--no-big] [--jobs N] [--out FILE]
+  corpus [--stride N] [--compile N] [--no-big] [--jobs N] [--out FILE] [--strict]
                       run the generator over the real-spec corpus (npm packages cached
-                      outside the repo) and write the report (default CORPUS.md)
+                      outside the repo) and write the report (default CORPUS.md); fails on
+                      any panic, internal error or time-out (--strict: also on a sampled
+                      crate that does not compile cleanly)
   fuzz [--seconds N] [--seed S]
                       mutate real specs and random text; fail on a panic, hang or internal
                       error (inputs saved under target/fuzz-findings/)
@@ -105,6 +107,7 @@ fn main() -> ExitCode {
                 compile_big: !rest.contains(&"--no-big"),
                 report: Some(xtask::root().join(flag("--out").unwrap_or("CORPUS.md"))),
                 jobs: num("--jobs", 2),
+                fail_on_compile: rest.contains(&"--strict"),
             };
             match xtask::corpus::run(&options) {
                 Ok(report) => {
