@@ -263,6 +263,29 @@ pub enum ParamLocation {
     Query,
     /// A request header.
     Header,
+    /// A cookie (sent in the `Cookie` header).
+    Cookie,
+}
+
+/// How a parameter's value is written (OpenAPI `style`, or `content`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamStyle {
+    /// `form`: the query and cookie default.
+    Form,
+    /// `simple`: the path and header default.
+    Simple,
+    /// `spaceDelimited` (query arrays).
+    SpaceDelimited,
+    /// `pipeDelimited` (query arrays).
+    PipeDelimited,
+    /// `deepObject` (query objects): `name[key]=value`.
+    DeepObject,
+    /// `label` (path): `.value`.
+    Label,
+    /// `matrix` (path): `;name=value`.
+    Matrix,
+    /// Described by `content` with a JSON media type: the value is sent as JSON text.
+    Json,
 }
 
 /// An operation parameter.
@@ -284,6 +307,8 @@ pub struct Param {
     pub explode: bool,
     /// Docs.
     pub docs: Docs,
+    /// How the value is written.
+    pub style: ParamStyle,
 }
 
 /// Media type of a request body.
@@ -293,6 +318,12 @@ pub enum BodyEncoding {
     Json,
     /// `application/x-www-form-urlencoded`.
     Form,
+    /// `multipart/form-data`: each property of the object is one part.
+    Multipart,
+    /// `text/*`: a string.
+    Text,
+    /// Any other media type: raw bytes.
+    Binary,
 }
 
 /// A request body.
@@ -306,6 +337,11 @@ pub struct Body {
     pub required: bool,
     /// Docs.
     pub docs: Docs,
+    /// The `Content-Type` sent (for text and binary bodies, the spec's media type).
+    pub media_type: String,
+    /// Form bodies: the properties whose `encoding` gives a style other than the default
+    /// (`form`, exploded), with that style and `explode`.
+    pub form_styles: Vec<(String, ParamStyle, bool)>,
 }
 
 /// What a successful response carries.
@@ -364,6 +400,12 @@ pub struct Operation {
     pub tags: Vec<String>,
     /// Docs.
     pub docs: Docs,
+    /// The operation's own accepted combinations of security schemes (spec names), when they
+    /// differ from the API's ([`Auth::alternatives`]); `Some(vec![])` for a public operation.
+    pub security: Option<Vec<Vec<String>>>,
+    /// Another 2xx response of the operation has no body (a `204` beside a `200` with JSON):
+    /// an empty body is a success too.
+    pub may_be_empty: bool,
 }
 
 /// What a paginated operation yields.
@@ -410,6 +452,8 @@ pub enum SchemeKind {
     Header(String),
     /// A query parameter with the value as is.
     Query(String),
+    /// A cookie with the value as is.
+    Cookie(String),
 }
 
 /// The response envelope (`x-envelope`).

@@ -96,7 +96,8 @@ fn schema_children<'v>(value: &'v Value, is_schema: bool, pointer: &str) -> Vec<
             }
         };
         match (is_schema, k.as_str()) {
-            (true, "items" | "additionalProperties" | "not") => out.push((v, true, p)),
+            // `additionalProperties: false` (or `true`) is a boolean, not a schema.
+            (true, "items" | "additionalProperties" | "not") if !v.is_boolean() => out.push((v, true, p)),
             (true, "properties" | "allOf" | "oneOf" | "anyOf") => each(&mut out, true),
             (true, _) => {}
             (false, "schema") => out.push((v, true, p)),
@@ -335,12 +336,7 @@ fn refine(value: &Value, pointer: &str, message: &str) -> String {
 
 /// Finds the 1-based line of the node a JSON pointer names, by following the keys through the
 /// text's indentation. Works for block YAML and pretty-printed JSON; returns `None` when unsure.
-#[cfg(test)]
-pub fn line_of(text: &str, pointer: &str) -> Option<usize> {
-    line_in(&text.lines().collect::<Vec<_>>(), pointer)
-}
-
-/// [`line_of`] over the text already split into lines (split once for many pointers).
+/// The text comes split into lines, so that many pointers share one split.
 pub fn line_in(lines: &[&str], pointer: &str) -> Option<usize> {
     let tokens: Vec<String> = pointer.split('/').skip(1).map(|t| t.replace("~1", "/").replace("~0", "~")).collect();
     let mut start = 0usize;

@@ -184,20 +184,35 @@ async fn token_takes_precedence_and_is_the_only_scheme_sent() {
 }
 
 #[tokio::test]
-async fn incomplete_or_missing_credentials_fail_at_build() {
+async fn partial_credentials_fail_at_build_missing_ones_at_the_call() {
     let server = MockServer::start().await;
+    // A credential whose every combination lacks a part is a mistake: `build` says which part.
     let cases = [
         (bare_builder(&server).api_email("user@example.com"), "api_key"),
         (bare_builder(&server).api_key("key-SECRET"), "api_email"),
-        (bare_builder(&server), "api_token"),
     ];
     for (builder, missing) in cases {
         match builder.build() {
-            Err(Error::Config(message)) => assert!(message.contains(missing), "{message}"),
+            Err(Error::Config(message)) => {
+                assert!(message.contains(missing), "{message}");
+                assert!(!message.contains("key-SECRET") && !message.contains("user@example.com"), "{message}");
+            }
             other => panic!("expected a configuration error, got {other:?}"),
         }
     }
     assert!(bare_builder(&server).credential("no_such_scheme", "x").api_token(TOKEN).build().is_err());
+
+    // No credentials at all builds (an API may have public operations); a call that needs them
+    // fails before sending, naming what it accepts.
+    let client = bare_builder(&server).build().unwrap();
+    match client.get_certificate_pack(ZONE, PACK).await {
+        Err(Error::Config(message)) => {
+            for name in ["api_token", "api_email", "api_key", "CLOUDFLARE_API_TOKEN"] {
+                assert!(message.contains(name), "{name}: {message}");
+            }
+        }
+        other => panic!("expected a configuration error, got {other:?}"),
+    }
     assert!(server.received_requests().await.unwrap().is_empty());
 }
 

@@ -166,20 +166,38 @@ fn incomplete_credentials_in_the_environment_name_what_is_missing() {
     match with_env(&[("CLOUDFLARE_EMAIL", "env@example.com")], Client::from_env) {
         Err(Error::Config(message)) => {
             assert!(message.contains("CLOUDFLARE_API_KEY"), "{message}");
-            assert!(message.contains("CLOUDFLARE_API_TOKEN"), "{message}");
             assert!(!message.contains("env@example.com"), "{message}");
         }
         other => panic!("expected a configuration error, got {other:?}"),
     }
-    assert!(matches!(with_env(&[], Client::from_env), Err(Error::Config(_))));
 }
 
-#[test]
-fn from_env_false_reads_nothing() {
-    // Built only, never used: the default base URL is the real API.
-    let vars = [("CLOUDFLARE_API_TOKEN", "env-token"), ("CLOUDFLARE_BASE_URL", "http://127.0.0.1:9/client/v4")];
-    let no_env = || Client::builder().from_env(false).build();
-    assert!(matches!(with_env(&vars, no_env), Err(Error::Config(_))), "the token in the environment is ignored");
+#[tokio::test]
+async fn without_credentials_in_the_environment_calls_fail_before_sending() {
+    let server = pack_server().await;
+    let url = base(&server);
+    let client = with_env(&[("CLOUDFLARE_BASE_URL", &url)], Client::from_env).unwrap();
+    match client.get_certificate_pack(ZONE, PACK).await {
+        Err(Error::Config(message)) => {
+            assert!(message.contains("CLOUDFLARE_API_TOKEN"), "{message}");
+            assert!(message.contains("CLOUDFLARE_API_KEY"), "{message}");
+        }
+        other => panic!("expected a configuration error, got {other:?}"),
+    }
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn from_env_false_reads_nothing() {
+    let server = pack_server().await;
+    let url = base(&server);
+    // The token and base URL in the environment are ignored: the call has no credentials and
+    // fails before sending.
+    let vars = [("CLOUDFLARE_API_TOKEN", "env-token"), ("CLOUDFLARE_BASE_URL", url.as_str())];
+    let no_env = with_env(&vars, || Client::builder().from_env(false).base_url(&url).build()).unwrap();
+    let err = no_env.get_certificate_pack(ZONE, PACK).await.unwrap_err();
+    assert!(matches!(err, Error::Config(_)), "{err:?}");
+    assert!(server.received_requests().await.unwrap().is_empty());
     let client = with_env(&vars, || Client::builder().from_env(false).api_token("t").build()).unwrap();
     assert_eq!(client.base_url(), "https://api.cloudflare.com/client/v4");
 }

@@ -273,7 +273,7 @@ pub fn run(seconds: u64, first_seed: u64) -> Result<usize, String> {
         if timed_out {
             stderr.push_str("time-out (60 s for the batch)");
         }
-        let last_start = stdout.lines().filter(|l| l.starts_with("start ")).last().map(str::to_string);
+        let last_start = stdout.lines().rfind(|l| l.starts_with("start ")).map(str::to_string);
         let finished = stdout.lines().any(|l| l == "done");
         for line in stdout.lines().filter(|l| l.starts_with("internal ")) {
             findings += 1;

@@ -39,10 +39,11 @@ pub(crate) static SPEC: crate::ApiSpec = crate::ApiSpec {
             env: Some("CLOUDFLARE_API_TOKEN"),
         },
     ],
-    alternatives: &[&["api_token"], &["api_email", "api_key"]],
+    alternatives: &[&[2], &[0, 1]],
+    combinations: &[&[2], &[0, 1]],
 };
 
-/// Credential setters, one per security scheme of the spec. When several accepted combinations are complete, the first in this order is used (and only it is sent): `api_token`, then `api_email` + `api_key`.
+/// Credential setters, one per security scheme of the spec. Set every one you have: each call sends only the first combination its operation accepts whose every part is set. Unless an operation says otherwise, it accepts, in this order: `api_token`, then `api_email` + `api_key`.
 impl crate::ClientBuilder {
     /// The previous authorization scheme for interacting with the Cloudflare API, used in conjunction with a Global API key.
     ///

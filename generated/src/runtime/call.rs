@@ -117,6 +117,28 @@ impl Decode for Bytes {
     }
 }
 
+/// A response that may come without a body (a `204` beside a `200` with JSON, say): an empty
+/// body decodes as the default value (`None` for an `Option`), anything else as `D` decodes it.
+pub struct AllowEmpty<D>(PhantomData<fn() -> D>);
+
+impl<D: Decode> Decode for AllowEmpty<D>
+where
+    D::Output: Default,
+{
+    type Output = D::Output;
+
+    fn decode(raw: &RawResponse) -> Result<(D::Output, Vec<ApiMessage>), Error> {
+        if raw.body.iter().all(u8::is_ascii_whitespace) {
+            return Ok((D::Output::default(), Vec::new()));
+        }
+        D::decode(raw)
+    }
+
+    fn decode_error(raw: &RawResponse) -> Error {
+        D::decode_error(raw)
+    }
+}
+
 /// One call, ready to send. `.await` it for the decoded value, or call [`Call::send`] for the
 /// status and headers too. Per-call settings override the client's.
 #[must_use = "a call does nothing until it is awaited"]
@@ -235,6 +257,7 @@ impl Client {
         let timeout = options.timeout.unwrap_or(super::client::DEFAULT_TIMEOUT);
         let max_retries = if request.retryable { options.max_retries.unwrap_or(0) } else { 0 };
         let url = format!("{}{}", inner.base_url, request.path);
+        let auth = self.credentials_for(request.security.unwrap_or(inner.spec.alternatives))?;
 
         let mut attempt: u32 = 0;
         loop {
@@ -242,7 +265,8 @@ impl Client {
             let mut builder = inner.http.request(request.method.clone(), &url).timeout(timeout);
             let mut query: Vec<(&str, &str)> = request.query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
             let mut headers = inner.default_headers.clone();
-            for (kind, secret) in &inner.auth {
+            let mut cookies = String::new();
+            for (kind, secret) in &auth {
                 match kind {
                     AuthKind::Bearer => {
                         let mut v = HeaderValue::from_str(&format!("Bearer {}", secret.expose()))
@@ -264,7 +288,17 @@ impl Client {
                         headers.insert(n, v);
                     }
                     AuthKind::Query(name) => query.push((name, secret.expose())),
+                    AuthKind::Cookie(name) => add_cookie(&mut cookies, name, secret.expose(), false),
                 }
+            }
+            for (name, value) in &request.cookies {
+                add_cookie(&mut cookies, name, value, true);
+            }
+            if !cookies.is_empty() {
+                let mut v = HeaderValue::from_str(&cookies)
+                    .map_err(|_| Error::Config("a cookie is not a valid header value".into()))?;
+                v.set_sensitive(true);
+                headers.insert(reqwest::header::COOKIE, v);
             }
             for (k, v) in &request.headers {
                 headers.insert(k.clone(), v.clone());
@@ -276,7 +310,7 @@ impl Client {
                 builder = builder.query(&query);
             }
             if let Some((body, content_type)) = &request.body {
-                headers.insert(reqwest::header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+                headers.insert(reqwest::header::CONTENT_TYPE, content_type.clone());
                 builder = builder.body(body.clone());
             }
             builder = builder.headers(headers);
@@ -327,6 +361,21 @@ impl Client {
                 }
             }
         }
+    }
+}
+
+/// Appends `name=value` to a `Cookie` header value; parameter values are percent-encoded,
+/// credentials are sent as given.
+fn add_cookie(cookies: &mut String, name: &str, value: &str, encode: bool) {
+    if !cookies.is_empty() {
+        cookies.push_str("; ");
+    }
+    cookies.push_str(name);
+    cookies.push('=');
+    if encode {
+        super::request::encode_cookie(value, cookies);
+    } else {
+        cookies.push_str(value);
     }
 }
 

@@ -16,9 +16,18 @@ pub struct ApiSpec {
     pub base_url_env: Option<&'static str>,
     /// Security schemes.
     pub schemes: &'static [AuthScheme],
-    /// Accepted combinations of schemes, most preferred first.
-    pub alternatives: &'static [&'static [&'static str]],
+    /// The combinations of schemes accepted by operations that declare no `security` of their
+    /// own, most preferred first; each is a list of indices into `schemes`.
+    pub alternatives: Security,
+    /// Every combination some operation accepts, for the check that no credential is given
+    /// without its partners (see [`ClientBuilder::build`]).
+    pub combinations: Security,
 }
+
+/// Accepted combinations of credentials, most preferred first: each combination is a list of
+/// indices into [`ApiSpec::schemes`], all of which are sent together. No combination means no
+/// authentication; an empty combination means credentials are optional.
+pub type Security = &'static [&'static [usize]];
 
 /// One security scheme.
 #[derive(Debug)]
@@ -42,6 +51,8 @@ pub enum AuthKind {
     Header(&'static str),
     /// A query parameter carrying the value as is.
     Query(&'static str),
+    /// A cookie carrying the value as is.
+    Cookie(&'static str),
 }
 
 /// Defaults, as in Cloudflare's official SDKs.
@@ -79,7 +90,9 @@ impl Backoff {
 pub(crate) struct Inner {
     pub(crate) http: reqwest::Client,
     pub(crate) base_url: String,
-    pub(crate) auth: Vec<(AuthKind, Secret)>,
+    pub(crate) spec: &'static ApiSpec,
+    /// The credential of each scheme of `spec.schemes` (same order), when given.
+    pub(crate) credentials: Vec<Option<Secret>>,
     pub(crate) default_headers: HeaderMap,
     pub(crate) options: RequestOptions,
     pub(crate) backoff: Backoff,
@@ -93,7 +106,9 @@ pub struct Client {
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let schemes: Vec<String> = self.inner.auth.iter().map(|(k, s)| format!("{k:?}={s:?}")).collect();
+        let schemes: Vec<String> = (self.inner.spec.schemes.iter().zip(&self.inner.credentials))
+            .filter_map(|(scheme, secret)| secret.as_ref().map(|s| format!("{}={s:?}", scheme.name)))
+            .collect();
         f.debug_struct("Client")
             .field("base_url", &self.inner.base_url)
             .field("auth", &schemes)
@@ -130,7 +145,8 @@ impl Client {
             inner: Arc::new(Inner {
                 http: inner.http.clone(),
                 base_url: inner.base_url.clone(),
-                auth: inner.auth.clone(),
+                spec: inner.spec,
+                credentials: inner.credentials.clone(),
                 default_headers: inner.default_headers.clone(),
                 options: merged,
                 backoff: inner.backoff,
@@ -167,9 +183,13 @@ impl RequestOptions {
 
 /// Builds a [`Client`].
 ///
-/// Credentials: the first of the spec's accepted combinations (in the spec's order of
-/// preference) whose every part is set is used, and only that one is sent. Credentials set on
-/// the builder replace the environment entirely; the environment is read only when none are set.
+/// Credentials: set every one you have (one setter per security scheme of the spec). The client
+/// keeps them all; each call sends exactly one combination: the first, in the spec's order of
+/// preference, that the operation accepts and whose every part is set. An operation that needs
+/// credentials none of whose combinations is complete fails before sending, with an
+/// [`Error::Config`] naming the combinations it accepts and their environment variables.
+/// Credentials set on the builder replace the environment entirely; the environment is read only
+/// when none are set.
 pub struct ClientBuilder {
     spec: &'static ApiSpec,
     base_url: Option<String>,
@@ -259,7 +279,7 @@ impl ClientBuilder {
     /// Uses the caller's own `reqwest::Client` (proxies, TLS settings, connection pool). Its
     /// own timeout, if any, still applies on top of this client's, and so does its redirect
     /// policy: build it with `redirect(reqwest::redirect::Policy::none())` unless you trust every
-    /// host a redirect may lead to with the `X-Auth-Key` credentials.
+    /// host a redirect may lead to with credentials sent in headers other than `Authorization`.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -277,8 +297,11 @@ impl ClientBuilder {
         self
     }
 
-    /// Builds the client. Fails, before any request, when the base URL is not an http(s) URL,
-    /// a header is malformed, or no accepted combination of credentials is complete.
+    /// Builds the client. Fails, before any request, when the base URL is not an http(s) URL, a
+    /// header or credential is malformed, or credentials are *partial*: some are given, but no
+    /// combination any operation accepts is complete (an email without its key, say), which is
+    /// almost always a mistake. Missing credentials are not an error here: some operations may
+    /// need none, and the others fail when called (see the type's docs).
     pub fn build(self) -> Result<Client, Error> {
         let env = |name: Option<&str>| -> Option<String> {
             name.and_then(|n| std::env::var(n).ok()).filter(|v| !v.trim().is_empty())
@@ -300,17 +323,18 @@ impl ClientBuilder {
                 }
             }
         }
-        let auth = choose_credentials(self.spec, &given)?;
-        for (kind, secret) in &auth {
-            let valid = match kind {
-                AuthKind::Bearer => HeaderValue::from_str(&format!("Bearer {}", secret.expose())).is_ok(),
-                AuthKind::Header(_) => HeaderValue::from_str(secret.expose()).is_ok(),
-                AuthKind::Basic | AuthKind::Query(_) => true,
+        for (name, secret) in &given {
+            let valid = match self.spec.schemes.iter().find(|s| s.name == *name).map(|s| s.kind) {
+                Some(AuthKind::Bearer) => HeaderValue::from_str(&format!("Bearer {}", secret.expose())).is_ok(),
+                Some(AuthKind::Header(_) | AuthKind::Cookie(_)) => HeaderValue::from_str(secret.expose()).is_ok(),
+                _ => true,
             };
             if !valid {
-                return Err(Error::Config(format!("the {kind:?} credential is not a valid header value")));
+                return Err(Error::Config(format!("the `{name}` credential is not a valid header value")));
             }
         }
+        check_partial(self.spec, &given)?;
+        let credentials = self.spec.schemes.iter().map(|s| given.get(s.name).cloned()).collect();
 
         let mut default_headers = HeaderMap::new();
         let agent = self
@@ -328,9 +352,9 @@ impl ClientBuilder {
         }
         let http = match self.http {
             Some(c) => c,
-            // Redirects are not followed: a 3xx comes back as an API error. The API does not
-            // redirect, and reqwest, when following one to another host, strips `Authorization`
-            // but would still send `X-Auth-Key` and `X-Auth-Email` there.
+            // Redirects are not followed: a 3xx comes back as an API error. reqwest, when
+            // following one to another host, strips `Authorization` but would still send API
+            // keys carried in other headers there.
             None => reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
@@ -340,7 +364,8 @@ impl ClientBuilder {
             inner: Arc::new(Inner {
                 http,
                 base_url,
-                auth,
+                spec: self.spec,
+                credentials,
                 default_headers,
                 options: RequestOptions {
                     timeout: Some(self.timeout),
@@ -366,42 +391,65 @@ fn normalize_base_url(raw: &str) -> Result<String, Error> {
     Ok(url.as_str().trim_end_matches('/').to_string())
 }
 
-fn choose_credentials(
-    spec: &ApiSpec,
-    given: &BTreeMap<&'static str, Secret>,
-) -> Result<Vec<(AuthKind, Secret)>, Error> {
-    if spec.alternatives.is_empty() || spec.alternatives.iter().any(|alt| alt.is_empty()) && given.is_empty() {
-        return Ok(Vec::new());
-    }
-    for alt in spec.alternatives {
-        if !alt.is_empty() && alt.iter().all(|name| given.contains_key(name)) {
-            let mut chosen = Vec::new();
-            for name in alt.iter() {
-                let scheme = spec.schemes.iter().find(|s| s.name == *name);
-                if let (Some(scheme), Some(secret)) = (scheme, given.get(name)) {
-                    chosen.push((scheme.kind, secret.clone()));
-                }
-            }
-            return Ok(chosen);
-        }
-    }
-    let describe: Vec<String> = spec
-        .alternatives
+/// `scheme (env VAR) + scheme`, for messages.
+fn describe(spec: &ApiSpec, combination: &[usize]) -> String {
+    let parts: Vec<String> = combination
         .iter()
-        .map(|alt| {
-            alt.iter()
-                .map(|name| match spec.schemes.iter().find(|s| s.name == *name).and_then(|s| s.env) {
-                    Some(env) => format!("{name} (env {env})"),
-                    None => name.to_string(),
-                })
-                .collect::<Vec<_>>()
-                .join(" + ")
+        .filter_map(|i| spec.schemes.get(*i))
+        .map(|s| match s.env {
+            Some(env) => format!("{} (env {env})", s.name),
+            None => s.name.to_string(),
         })
         .collect();
+    parts.join(" + ")
+}
+
+/// Fails when credentials are given but no combination any operation accepts is complete: the
+/// client could authenticate nothing with them.
+fn check_partial(spec: &ApiSpec, given: &BTreeMap<&'static str, Secret>) -> Result<(), Error> {
+    let has = |i: &usize| spec.schemes.get(*i).is_some_and(|s| given.contains_key(s.name));
+    if given.is_empty() || spec.combinations.iter().any(|c| c.iter().all(has)) {
+        return Ok(());
+    }
+    // The combinations the given credentials are part of; none: they are for no operation.
+    let to_complete: Vec<String> =
+        spec.combinations.iter().filter(|c| c.iter().any(has)).map(|c| describe(spec, c)).collect();
+    if to_complete.is_empty() {
+        return Ok(());
+    }
     let have: Vec<&str> = given.keys().copied().collect();
-    Err(Error::Config(if have.is_empty() {
-        format!("no credentials: set one of: {}", describe.join("; or "))
-    } else {
-        format!("incomplete credentials (have: {}); set one of: {}", have.join(", "), describe.join("; or "))
-    }))
+    Err(Error::Config(format!(
+        "incomplete credentials (have: {}); complete one of: {}",
+        have.join(", "),
+        to_complete.join("; or ")
+    )))
+}
+
+impl Client {
+    /// The credentials to send with a request that accepts `alternatives`: the first non-empty
+    /// combination whose every part is set; none when the operation needs no authentication
+    /// (no combination, or an empty one); otherwise an error naming what would do.
+    pub(crate) fn credentials_for(&self, alternatives: Security) -> Result<Vec<(AuthKind, &Secret)>, Error> {
+        let inner = &self.inner;
+        let lookup = |i: &usize| {
+            let scheme = inner.spec.schemes.get(*i)?;
+            let secret = inner.credentials.get(*i)?.as_ref()?;
+            Some((scheme.kind, secret))
+        };
+        for combination in alternatives.iter().filter(|c| !c.is_empty()) {
+            if let Some(chosen) = combination.iter().map(lookup).collect::<Option<Vec<_>>>() {
+                return Ok(chosen);
+            }
+        }
+        if alternatives.is_empty() || alternatives.iter().any(|c| c.is_empty()) {
+            return Ok(Vec::new());
+        }
+        let accepted: Vec<String> = alternatives.iter().map(|c| describe(inner.spec, c)).collect();
+        let have: Vec<&str> = (inner.spec.schemes.iter().zip(&inner.credentials))
+            .filter(|(_, secret)| secret.is_some())
+            .map(|(scheme, _)| scheme.name)
+            .collect();
+        let have = if have.is_empty() { String::new() } else { format!(" (have: {})", have.join(", ")) };
+        Err(Error::Config(format!("this operation needs credentials{have}; set one of: {}", accepted.join("; or "))))
+    }
 }

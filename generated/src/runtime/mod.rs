@@ -7,20 +7,22 @@ mod call;
 mod client;
 mod envelope;
 mod error;
+mod multipart;
 mod paginate;
 mod request;
 mod secret;
 mod values;
 
-pub use call::{Bytes, Call, Decode, Empty, Json, RawResponse, Response, Text};
+pub use call::{AllowEmpty, Bytes, Call, Decode, Empty, Json, RawResponse, Response, Text};
 pub use client::{
-    ApiSpec, AuthKind, AuthScheme, Backoff, Client, ClientBuilder, RequestOptions, DEFAULT_MAX_RETRIES,
+    ApiSpec, AuthKind, AuthScheme, Backoff, Client, ClientBuilder, RequestOptions, Security, DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT, MAX_RETRY_AFTER,
 };
 pub use envelope::{Envelope, Enveloped, Opened};
 pub use error::{ApiError, ApiErrorKind, Error, BODY_EXCERPT_LIMIT};
+pub use multipart::Binary;
 pub use paginate::{whole, Items, Page, PageInfo, PageScheme, Paged, Pages};
-pub use request::{ParamValue, Request};
+pub use request::{JsonParam, ParamValue, Request, Style};
 pub use reqwest::Method;
 pub use secret::Secret;
 pub use values::{False, True};
@@ -28,16 +30,16 @@ pub use values::{False, True};
 /// What the crate root re-exports for callers.
 pub mod public {
     pub use super::{
-        ApiError, ApiErrorKind, ApiSpec, AuthKind, AuthScheme, Backoff, Call, Client, ClientBuilder, Error, Items,
-        Page, PageInfo, Pages, RequestOptions, Response, Secret, BODY_EXCERPT_LIMIT, DEFAULT_MAX_RETRIES,
-        DEFAULT_TIMEOUT, MAX_RETRY_AFTER,
+        ApiError, ApiErrorKind, ApiSpec, AuthKind, AuthScheme, Backoff, Binary, Call, Client, ClientBuilder, Error,
+        Items, Page, PageInfo, Pages, RequestOptions, Response, Secret, Security, BODY_EXCERPT_LIMIT,
+        DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, MAX_RETRY_AFTER,
     };
 }
 
 /// Building blocks the generated code uses; public so that generated signatures can name them.
 pub mod rt {
     pub use super::{
-        whole, Bytes, Decode, Empty, Envelope, Enveloped, False, Json, Method, Opened, PageInfo, PageScheme, Paged,
-        ParamValue, RawResponse, Request, Text, True,
+        whole, AllowEmpty, Binary, Bytes, Decode, Empty, Envelope, Enveloped, False, Json, JsonParam, Method, Opened,
+        PageInfo, PageScheme, Paged, ParamValue, RawResponse, Request, Style, Text, True,
     };
 }

@@ -146,6 +146,7 @@ fn module(api: &Api) -> TokenStream {
                 quote!(crate::AuthKind::Header(#h))
             }
             SchemeKind::Query(q) => quote!(crate::AuthKind::Query(#q)),
+            SchemeKind::Cookie(c) => quote!(crate::AuthKind::Cookie(#c)),
         };
         let env = match &s.env {
             Some(e) => quote!(Some(#e)),
@@ -153,7 +154,16 @@ fn module(api: &Api) -> TokenStream {
         };
         quote!(crate::AuthScheme { name: #name, kind: #kind, env: #env })
     });
-    let alternatives = api.auth.alternatives.iter().map(|alt| quote!(&[#(#alt),*]));
+    let alternatives = security(api, &api.auth.alternatives);
+    let mut combinations: Vec<&Vec<String>> = Vec::new();
+    let every =
+        api.auth.alternatives.iter().chain(api.operations.iter().filter_map(|op| op.security.as_ref()).flatten());
+    for combination in every {
+        if !combination.is_empty() && !combinations.contains(&combination) {
+            combinations.push(combination);
+        }
+    }
+    let combinations = security(api, &combinations);
     let setters = api.auth.schemes.values().map(|s| {
         let method = ident(&s.rust_name);
         let name = &s.spec_name;
@@ -162,6 +172,7 @@ fn module(api: &Api) -> TokenStream {
             SchemeKind::Basic => "Sent as HTTP Basic auth; the value is `user:password`.".to_string(),
             SchemeKind::Header(h) => format!("Sent in the `{h}` header."),
             SchemeKind::Query(q) => format!("Sent as the `{q}` query parameter."),
+            SchemeKind::Cookie(c) => format!("Sent as the `{c}` cookie."),
         };
         let env = s.env.as_ref().map(|e| format!("Default: the `{e}` environment variable.")).unwrap_or_default();
         let attrs = docs::attrs(&s.docs, &[format!("{how} {env}").trim().to_string()]);
@@ -180,25 +191,14 @@ fn module(api: &Api) -> TokenStream {
         None => (quote!(serde_json::Value), None),
     };
     let envelope_mod = api.envelope.as_ref().map(|_| quote! { mod envelope; });
-    let precedence = api
-        .auth
-        .alternatives
-        .iter()
-        .map(|alt| {
-            let names: Vec<String> = alt
-                .iter()
-                .map(|n| api.auth.schemes.get(n).map(|s| format!("`{}`", s.rust_name)).unwrap_or_default())
-                .collect();
-            names.join(" + ")
-        })
-        .collect::<Vec<_>>()
-        .join(", then ");
-    let builder_doc = if precedence.trim().is_empty() {
-        docs::text("Credential setters, one per security scheme of the spec.")
+    let precedence = describe_security(api, &api.auth.alternatives);
+    let setters_intro = "Credential setters, one per security scheme of the spec. Set every one you have: each call \
+                 sends only the first combination its operation accepts whose every part is set.";
+    let builder_doc = if api.auth.alternatives.iter().all(Vec::is_empty) {
+        docs::text(setters_intro)
     } else {
         docs::text(&format!(
-            "Credential setters, one per security scheme of the spec. When several accepted \
-             combinations are complete, the first in this order is used (and only it is sent): {precedence}."
+            "{setters_intro} Unless an operation says otherwise, it accepts, in this order: {precedence}."
         ))
     };
     let builder = (!api.auth.schemes.is_empty()).then(|| {
@@ -225,11 +225,40 @@ fn module(api: &Api) -> TokenStream {
             default_base_url: #base,
             base_url_env: #base_env,
             schemes: &[#(#schemes),*],
-            alternatives: &[#(#alternatives),*],
+            alternatives: #alternatives,
+            combinations: #combinations,
         };
 
         #builder
     }
+}
+
+/// Accepted combinations as static data: indices into the emitted scheme list (the schemes in
+/// name order), e.g. `&[&[2], &[0, 1]]`.
+pub(crate) fn security<V: AsRef<[String]>>(api: &Api, alternatives: &[V]) -> TokenStream {
+    let index = |name: &String| api.auth.schemes.keys().position(|k| k == name).unwrap_or(usize::MAX);
+    let alts = alternatives.iter().map(|alt| {
+        let indices = alt.as_ref().iter().map(|n| proc_macro2::Literal::usize_unsuffixed(index(n)));
+        quote!(&[#(#indices),*])
+    });
+    quote!(&[#(#alts),*])
+}
+
+/// `` `a` + `b`, then `c` `` (setter names), for docs; `, or none` when credentials are
+/// optional (the runtime sends a complete combination when there is one).
+pub(crate) fn describe_security(api: &Api, alternatives: &[Vec<String>]) -> String {
+    let describe = |alt: &Vec<String>| {
+        let names: Vec<String> = alt
+            .iter()
+            .map(|n| api.auth.schemes.get(n).map(|s| format!("`{}`", s.rust_name)).unwrap_or_default())
+            .collect();
+        names.join(" + ")
+    };
+    let mut text = alternatives.iter().filter(|a| !a.is_empty()).map(describe).collect::<Vec<_>>().join(", then ");
+    if alternatives.iter().any(Vec::is_empty) {
+        text.push_str(", or none");
+    }
+    text
 }
 
 fn envelope(api: &Api, env: &ir::Envelope) -> TokenStream {

@@ -3,7 +3,8 @@
 use super::types::{allow_deprecated, location, mentions_deprecated, strip_nullable};
 use super::{docs, ident, resolve, ty};
 use crate::ir::{
-    Api, BodyEncoding, Constraints, Operation, Param, ParamLocation, ResponseBody, Segment, TypeKind, TypeRef,
+    Api, BodyEncoding, Constraints, Operation, Param, ParamLocation, ParamStyle, ResponseBody, Segment, TypeKind,
+    TypeRef,
 };
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -60,19 +61,37 @@ fn decoder(api: &Api, op: &Operation) -> TokenStream {
         let info = ty(&p.info, &prefix);
         return quote!(crate::rt::Paged<super::envelope::ApiPagination, #item, #info>);
     }
-    match &op.response {
+    // With an empty body allowed, the value is optional (JSON values are `Null` instead).
+    let optional = |t: &TypeRef, optional: bool| {
+        let is_json = matches!(resolve(api, strip_nullable(t)), TypeRef::Json);
+        let inner = ty(if is_json { t } else { strip_nullable(t) }, &prefix);
+        if (optional || matches!(t, TypeRef::Nullable(_))) && !is_json {
+            quote!(Option<#inner>)
+        } else {
+            inner
+        }
+    };
+    let decoder = match &op.response {
         ResponseBody::Empty => quote!(crate::rt::Empty),
         ResponseBody::Text { .. } => quote!(crate::rt::Text),
         ResponseBody::Bytes { .. } => quote!(crate::rt::Bytes),
+        ResponseBody::Json(t) if op.may_be_empty => {
+            let t = optional(t, true);
+            quote!(crate::rt::Json<#t>)
+        }
         ResponseBody::Json(t) => {
             let t = ty(t, &prefix);
             quote!(crate::rt::Json<#t>)
         }
-        ResponseBody::Enveloped { result, optional } => {
-            let t = ty(result, &prefix);
-            let t = if *optional && !matches!(resolve(api, result), TypeRef::Json) { quote!(Option<#t>) } else { t };
+        ResponseBody::Enveloped { result, optional: opt } => {
+            let t = optional(result, *opt || op.may_be_empty);
             quote!(crate::rt::Enveloped<super::envelope::ApiEnvelope, #t>)
         }
+    };
+    if op.may_be_empty {
+        quote!(crate::rt::AllowEmpty<#decoder>)
+    } else {
+        decoder
     }
 }
 
@@ -129,32 +148,70 @@ fn checks(api: &Api, p: &Param, value: &TokenStream) -> TokenStream {
     }
 }
 
+/// A value written as text as it is: a string, number, boolean, date or enum.
+fn is_scalar(api: &Api, t: &TypeRef) -> bool {
+    match resolve(api, strip_nullable(t)) {
+        TypeRef::String | TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 => true,
+        TypeRef::DateTime | TypeRef::Date => true,
+        TypeRef::Named(n) => matches!(api.types.get(n).map(|d| &d.kind), Some(TypeKind::Enum { .. })),
+        _ => false,
+    }
+}
+
 /// Statements that check and add one parameter whose value is the expression `v`.
 fn add_param(api: &Api, p: &Param, v: &TokenStream) -> TokenStream {
     let wire = &p.wire_name;
     let check = checks(api, p, v);
-    let is_vec = matches!(resolve(api, strip_nullable(&p.ty)), TypeRef::Vec(_));
-    let add = match p.location {
-        ParamLocation::Path => {
-            if matches!(resolve(api, strip_nullable(&p.ty)), TypeRef::String) {
+    let explode = p.explode;
+    let resolved = resolve(api, strip_nullable(&p.ty));
+    let is_vec = matches!(resolved, TypeRef::Vec(_));
+    let scalars = match resolved {
+        TypeRef::Vec(inner) => is_scalar(api, inner),
+        other => is_scalar(api, other),
+    };
+    let header = wire.to_ascii_lowercase();
+    let add = match (p.location, p.style) {
+        (ParamLocation::Path, ParamStyle::Json) => {
+            quote!(r.path_param(#wire, &crate::rt::ParamValue::to_param(&crate::rt::JsonParam(#v)));)
+        }
+        (ParamLocation::Query, ParamStyle::Json) => quote!(r.query(#wire, crate::rt::JsonParam(#v));),
+        (ParamLocation::Header, ParamStyle::Json) => quote!(r.header(#header, crate::rt::JsonParam(#v));),
+        (ParamLocation::Cookie, ParamStyle::Json) => quote!(r.cookie(#wire, crate::rt::JsonParam(#v));),
+        (ParamLocation::Path, ParamStyle::Simple) if scalars && !is_vec => {
+            if matches!(resolved, TypeRef::String) {
                 quote!(r.path_param(#wire, #v);)
             } else {
                 quote!(r.path_param(#wire, &crate::rt::ParamValue::to_param(&#v));)
             }
         }
-        ParamLocation::Query if is_vec => {
-            let explode = p.explode;
-            quote!(r.query_array(#wire, #v, #explode);)
+        (ParamLocation::Path, style) => {
+            let style = match style {
+                ParamStyle::Label => quote!(Label),
+                ParamStyle::Matrix => quote!(Matrix),
+                _ => quote!(Simple),
+            };
+            // Path parameters are arguments: copy types come by value.
+            let v = if is_copy(api, &p.ty) { quote!(&#v) } else { quote!(#v) };
+            quote!(r.path_structured(#wire, #v, crate::rt::Style::#style, #explode);)
         }
-        ParamLocation::Query => quote!(r.query(#wire, #v);),
-        ParamLocation::Header if is_vec => {
-            let lower = wire.to_ascii_lowercase();
-            quote!(r.header(#lower, #v.iter().map(crate::rt::ParamValue::to_param).collect::<Vec<_>>().join(","));)
+        (ParamLocation::Query, _) if scalars && !is_vec => quote!(r.query(#wire, #v);),
+        (ParamLocation::Query, ParamStyle::Form) if scalars => quote!(r.query_array(#wire, #v, #explode);),
+        (ParamLocation::Query, style) => {
+            let style = match style {
+                ParamStyle::SpaceDelimited => quote!(SpaceDelimited),
+                ParamStyle::PipeDelimited => quote!(PipeDelimited),
+                ParamStyle::DeepObject => quote!(DeepObject),
+                _ => quote!(Form),
+            };
+            quote!(r.query_structured(#wire, #v, crate::rt::Style::#style, #explode);)
         }
-        ParamLocation::Header => {
-            let lower = wire.to_ascii_lowercase();
-            quote!(r.header(#lower, #v);)
+        (ParamLocation::Header, _) if is_vec && scalars => {
+            quote!(r.header(#header, #v.iter().map(crate::rt::ParamValue::to_param).collect::<Vec<_>>().join(","));)
         }
+        (ParamLocation::Header, _) if scalars => quote!(r.header(#header, #v);),
+        (ParamLocation::Header, _) => quote!(r.header_structured(#header, #v, #explode);),
+        (ParamLocation::Cookie, _) if scalars && !is_vec => quote!(r.cookie(#wire, #v);),
+        (ParamLocation::Cookie, _) => quote!(r.cookie_structured(#wire, #v, #explode);),
     };
     quote!(#check #add)
 }
@@ -204,26 +261,66 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
         args.push(quote!(params: &types::#pt));
         arg_docs.push("- `params`: the optional parameters.".to_string());
     }
-    // Bodies are borrowed; a list or a string is taken as a slice (and passed on by reference,
-    // since `Request::json` wants a sized value).
-    let mut body_expr = quote!(body);
+    // Bodies are borrowed (a list or a string as a slice); raw bytes are taken by value. An
+    // optional body is an `Option`.
+    let mut body_stmt = None;
     if let Some(b) = &op.body {
         let prefix = quote!(types::);
-        let t = match resolve(api, &b.ty) {
-            TypeRef::Vec(inner) => {
-                body_expr = quote!(&body);
-                let inner = ty(inner, &prefix);
-                quote!([#inner])
+        let media = &b.media_type;
+        let (t, set) = match b.encoding {
+            BodyEncoding::Text => (quote!(&str), quote!(r.text(body, #media);)),
+            BodyEncoding::Binary if b.required => (quote!(impl Into<Vec<u8>>), quote!(r.bytes(body, #media);)),
+            BodyEncoding::Binary => (quote!(Vec<u8>), quote!(r.bytes(body, #media);)),
+            encoding => {
+                let t = match resolve(api, &b.ty) {
+                    TypeRef::Vec(inner) => {
+                        let inner = ty(inner, &prefix);
+                        quote!(&[#inner])
+                    }
+                    TypeRef::String => quote!(&str),
+                    _ => {
+                        let t = ty(&b.ty, &prefix);
+                        quote!(&#t)
+                    }
+                };
+                let styles = b.form_styles.iter().map(|(property, style, explode)| {
+                    let style = match style {
+                        ParamStyle::SpaceDelimited => quote!(SpaceDelimited),
+                        ParamStyle::PipeDelimited => quote!(PipeDelimited),
+                        ParamStyle::DeepObject => quote!(DeepObject),
+                        _ => quote!(Form),
+                    };
+                    quote!((#property, crate::rt::Style::#style, #explode))
+                });
+                let set = match encoding {
+                    BodyEncoding::Form if !b.form_styles.is_empty() => quote!(r.form_styled(body, &[#(#styles),*]);),
+                    BodyEncoding::Form => quote!(r.form(body);),
+                    BodyEncoding::Multipart => quote!(r.multipart(body);),
+                    _ => quote!(r.json(body);),
+                };
+                (t, set)
             }
-            TypeRef::String => {
-                body_expr = quote!(&body);
-                quote!(str)
-            }
-            _ => ty(&b.ty, &prefix),
         };
-        args.push(quote!(body: &#t));
+        if b.required {
+            args.push(quote!(body: #t));
+            body_stmt = Some(set);
+        } else {
+            args.push(quote!(body: Option<#t>));
+            body_stmt = Some(quote! {
+                if let Some(body) = body {
+                    #set
+                }
+            });
+        }
         let desc = b.docs.description.as_deref().map(str::trim).filter(|d| !d.is_empty());
-        arg_docs.push(format!("- `body`: {}", desc.unwrap_or("the request body.")));
+        let what = match b.encoding {
+            BodyEncoding::Json => "JSON".to_string(),
+            BodyEncoding::Form => "form-urlencoded".to_string(),
+            BodyEncoding::Multipart => "multipart/form-data, one part per property".to_string(),
+            BodyEncoding::Text | BodyEncoding::Binary => format!("sent as `{media}`"),
+        };
+        let optional = if b.required { "" } else { "; optional" };
+        arg_docs.push(format!("- `body` ({what}{optional}): {}", desc.unwrap_or("the request body.")));
     }
 
     let mut stmts = Vec::new();
@@ -261,11 +358,10 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
             });
         }
     }
-    if let Some(b) = &op.body {
-        match b.encoding {
-            BodyEncoding::Json => stmts.push(quote!(r.json(#body_expr);)),
-            BodyEncoding::Form => stmts.push(quote!(r.form(#body_expr);)),
-        }
+    stmts.extend(body_stmt);
+    if let Some(alternatives) = &op.security {
+        let alternatives = super::security(api, alternatives);
+        stmts.push(quote!(r.security(#alternatives);));
     }
     if let ResponseBody::Text { accept } | ResponseBody::Bytes { accept } = &op.response {
         stmts.push(quote!(r.header("accept", #accept);));
@@ -274,6 +370,25 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
     let mut extra = vec![format!("`{} {}`", op.method.as_str(), op.path)];
     if !arg_docs.is_empty() {
         extra.push(format!("# Arguments\n\n{}", arg_docs.join("\n")));
+    }
+    match &op.security {
+        Some(alts) if alts.iter().all(Vec::is_empty) => extra.push("Authentication: none.".to_string()),
+        Some(alts) => extra.push(format!(
+            "Authentication (the first complete combination is sent): {}.",
+            super::describe_security(api, alts)
+        )),
+        None => {}
+    }
+    if op.may_be_empty {
+        let value = match &op.response {
+            ResponseBody::Json(t) | ResponseBody::Enveloped { result: t, .. }
+                if matches!(resolve(api, strip_nullable(t)), TypeRef::Json) =>
+            {
+                "`Value::Null`"
+            }
+            _ => "`None`",
+        };
+        extra.push(format!("A successful response may have no body (then the result is {value})."));
     }
     if op.paginated.is_some() {
         extra.push(

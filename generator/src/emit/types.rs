@@ -218,7 +218,9 @@ fn field(f: &Field, prefix: &TokenStream) -> TokenStream {
         extra.push("Deprecated.".to_string());
     }
     let attrs = docs::attrs(&f.docs, &extra);
-    let inner = ty(strip_nullable(&f.ty), prefix);
+    // `format: binary` strings are bytes (sent as files in multipart bodies).
+    let binary = f.docs.format.as_deref() == Some("binary") && *strip_nullable(&f.ty) == TypeRef::String;
+    let inner = if binary { quote!(crate::rt::Binary) } else { ty(strip_nullable(&f.ty), prefix) };
     let nullable = f.nullable || matches!(f.ty, TypeRef::Nullable(_));
     let serde = |rest: TokenStream| {
         let parts: Vec<TokenStream> = rename.clone().into_iter().chain((!rest.is_empty()).then_some(rest)).collect();
@@ -473,5 +475,6 @@ pub(crate) fn location(l: crate::ir::ParamLocation) -> &'static str {
         crate::ir::ParamLocation::Path => "path",
         crate::ir::ParamLocation::Query => "query",
         crate::ir::ParamLocation::Header => "header",
+        crate::ir::ParamLocation::Cookie => "cookie",
     }
 }

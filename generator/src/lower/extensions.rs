@@ -161,13 +161,7 @@ pub(crate) fn lower_security(cx: &mut Cx<'_>) {
                 let kind = match location {
                     APIKeyLocation::Header => SchemeKind::Header(wire.clone()),
                     APIKeyLocation::Query => SchemeKind::Query(wire.clone()),
-                    APIKeyLocation::Cookie => {
-                        cx.error(Diagnostic::unsupported(
-                            ptr(&pointer, &["in"]),
-                            "API keys in cookies are not supported",
-                        ));
-                        continue;
-                    }
+                    APIKeyLocation::Cookie => SchemeKind::Cookie(wire.clone()),
                 };
                 (kind, description, extensions)
             }
@@ -220,27 +214,21 @@ pub(crate) fn lower_security(cx: &mut Cx<'_>) {
     check_operation_security(cx);
 }
 
-/// Operation-level `security`: every scheme it names must exist, and it must accept the same
-/// combinations as the root `security` (the client sends the root's credentials on every call),
-/// or none (`security: []`, a public operation).
+/// Operation-level `security`: every scheme it names must exist. An operation keeps its own
+/// accepted combinations only where they differ from the root's (`security: []` marks a public
+/// operation).
 fn check_operation_security(cx: &mut Cx<'_>) {
     use std::collections::BTreeSet;
     let doc = cx.doc;
     let defined = |name: &str| doc.components.as_ref().is_some_and(|c| c.security_schemes.contains_key(name));
-    let as_sets = |reqs: &[openapiv3::SecurityRequirement]| -> BTreeSet<BTreeSet<String>> {
-        reqs.iter().map(|r| r.keys().cloned().collect()).collect()
-    };
-    let root = as_sets(doc.security.as_deref().unwrap_or_default());
     for (path, item) in doc.paths.iter() {
         let ReferenceOr::Item(item) = item else { continue };
         for (method, op) in item.iter() {
             let Some(security) = &op.security else { continue };
             let pointer = ptr("/paths", &[path, method, "security"]);
-            let mut ok = true;
             for (i, requirement) in security.iter().enumerate() {
                 for scheme in requirement.keys() {
                     if !defined(scheme) {
-                        ok = false;
                         cx.error(Diagnostic::invalid(
                             ptr(&pointer, &[&i.to_string(), scheme]),
                             format!("security scheme `{scheme}` is not defined in components.securitySchemes"),
@@ -248,15 +236,15 @@ fn check_operation_security(cx: &mut Cx<'_>) {
                     }
                 }
             }
-            let own = as_sets(security);
-            let public = own.iter().all(BTreeSet::is_empty);
-            if ok && !public && own != root {
-                cx.error(Diagnostic::unsupported(
-                    &pointer,
-                    "operation-level `security` that differs from the root `security` is not supported: \
-                     the client sends the root's credentials on every call",
-                ));
-            }
+        }
+    }
+    // Order matters between combinations (the first complete one is sent), not within one.
+    let as_sets =
+        |alts: &[Vec<String>]| -> Vec<BTreeSet<String>> { alts.iter().map(|a| a.iter().cloned().collect()).collect() };
+    let root = as_sets(&cx.api.auth.alternatives);
+    for op in &mut cx.api.operations {
+        if op.security.as_deref().is_some_and(|own| as_sets(own) == root) {
+            op.security = None;
         }
     }
 }

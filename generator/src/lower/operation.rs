@@ -3,7 +3,7 @@
 use super::schema::constraints;
 use super::Cx;
 use crate::diag::{ptr, Diagnostic};
-use crate::ir::{self, Body, BodyEncoding, Method, Param, ParamLocation, ResponseBody, Segment, TypeRef};
+use crate::ir::{self, Body, BodyEncoding, Method, Param, ParamLocation, ParamStyle, ResponseBody, Segment, TypeRef};
 use crate::naming::{self, Namer};
 use openapiv3::{
     Operation, Parameter, ParameterData, ParameterSchemaOrContent, ReferenceOr, RequestBody, Response, Schema,
@@ -118,25 +118,31 @@ fn lower_operation<'a>(
     let mut param_ptrs: Vec<&str> = Vec::new();
     for (param, p_ptr) in &resolved {
         let data = param.parameter_data_ref();
-        let (location, explode_default) = match param {
-            Parameter::Path { .. } => (ParamLocation::Path, false),
-            Parameter::Query { style, .. } => {
-                if matches!(style, openapiv3::QueryStyle::DeepObject) {
-                    cx.error(Diagnostic::unsupported(
-                        p_ptr,
-                        "query parameters with `style: deepObject` are not supported",
-                    ));
-                    continue;
-                }
-                (ParamLocation::Query, true)
-            }
-            Parameter::Header { .. } => (ParamLocation::Header, false),
-            Parameter::Cookie { .. } => {
-                cx.error(Diagnostic::unsupported(p_ptr, "cookie parameters are not supported"));
-                continue;
-            }
+        let (location, style) = match param {
+            Parameter::Path { style, .. } => (
+                ParamLocation::Path,
+                match style {
+                    openapiv3::PathStyle::Simple => ParamStyle::Simple,
+                    openapiv3::PathStyle::Label => ParamStyle::Label,
+                    openapiv3::PathStyle::Matrix => ParamStyle::Matrix,
+                },
+            ),
+            Parameter::Query { style, .. } => (
+                ParamLocation::Query,
+                match style {
+                    openapiv3::QueryStyle::Form => ParamStyle::Form,
+                    openapiv3::QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+                    openapiv3::QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+                    openapiv3::QueryStyle::DeepObject => ParamStyle::DeepObject,
+                },
+            ),
+            Parameter::Header { .. } => (ParamLocation::Header, ParamStyle::Simple),
+            Parameter::Cookie { .. } => (ParamLocation::Cookie, ParamStyle::Form),
         };
-        let (ty, cons, format) = param_type(cx, data, &format!("{type_hint}_{}", data.name), p_ptr);
+        // `form` explodes by default, every other style does not.
+        let explode_default = matches!(style, ParamStyle::Form);
+        let (ty, cons, format, json) = param_type(cx, data, &format!("{type_hint}_{}", data.name), p_ptr);
+        let style = if json { ParamStyle::Json } else { style };
         if location == ParamLocation::Path && !data.required {
             cx.error(Diagnostic::invalid(
                 ptr(p_ptr, &["required"]),
@@ -158,6 +164,7 @@ fn lower_operation<'a>(
                 format,
                 ..Default::default()
             },
+            style,
         });
     }
 
@@ -234,7 +241,7 @@ fn lower_operation<'a>(
         None => None,
     };
 
-    let (response, paginated) = lower_response(cx, op, pointer, &type_hint, &ordered);
+    let (response, paginated, may_be_empty) = lower_response(cx, op, pointer, &type_hint, &ordered);
 
     let retryable = match op.extensions.get("x-retryable") {
         Some(serde_json::Value::Bool(b)) => *b,
@@ -268,6 +275,9 @@ fn lower_operation<'a>(
             deprecated: op.deprecated,
             format: None,
         },
+        // Checked against the schemes, and dropped when it is the root's, by `lower_security`.
+        security: op.security.as_ref().map(|reqs| reqs.iter().map(|r| r.keys().cloned().collect()).collect()),
+        may_be_empty,
     })
 }
 
@@ -278,7 +288,8 @@ fn is_credential(cx: &Cx<'_>, param: &Parameter) -> bool {
     components.security_schemes.values().any(|s| match s {
         ReferenceOr::Item(openapiv3::SecurityScheme::APIKey { location, name: key, .. }) => match (location, param) {
             (openapiv3::APIKeyLocation::Header, Parameter::Header { .. }) => key.eq_ignore_ascii_case(name),
-            (openapiv3::APIKeyLocation::Query, Parameter::Query { .. }) => key == name,
+            (openapiv3::APIKeyLocation::Query, Parameter::Query { .. })
+            | (openapiv3::APIKeyLocation::Cookie, Parameter::Cookie { .. }) => key == name,
             _ => false,
         },
         _ => false,
@@ -321,25 +332,33 @@ fn resolve_parameter<'a>(cx: &mut Cx<'a>, p: &'a ReferenceOr<Parameter>, pointer
     None
 }
 
-/// A parameter's type, the checks its schema asks for (following a `$ref`), and a string
-/// format the type does not express.
+/// A parameter's type, the checks its schema asks for (following a `$ref`), a string format the
+/// type does not express, and whether it is sent as JSON text (`content: application/json`).
 fn param_type<'a>(
     cx: &mut Cx<'a>,
     data: &'a ParameterData,
     hint: &str,
     pointer: &str,
-) -> (TypeRef, ir::Constraints, Option<String>) {
-    let schema = match &data.format {
-        ParameterSchemaOrContent::Schema(s) => s,
-        ParameterSchemaOrContent::Content(_) => {
-            cx.error(Diagnostic::unsupported(
-                ptr(pointer, &["content"]),
-                "parameters described by `content` are not supported",
-            ));
-            return (TypeRef::String, ir::Constraints::default(), None);
+) -> (TypeRef, ir::Constraints, Option<String>, bool) {
+    let (schema, s_ptr, json) = match &data.format {
+        ParameterSchemaOrContent::Schema(s) => (Some(s), ptr(pointer, &["schema"]), false),
+        ParameterSchemaOrContent::Content(content) => {
+            let Some((media, media_type)) = content.iter().next() else {
+                cx.error(Diagnostic::invalid(ptr(pointer, &["content"]), "`content` must list one media type"));
+                return (TypeRef::String, ir::Constraints::default(), None, false);
+            };
+            if !is_json(media) {
+                cx.error(Diagnostic::unsupported(
+                    ptr(pointer, &["content", media]),
+                    format!("parameters described as `{media}` are not supported (JSON is)"),
+                ));
+            }
+            (media_type.schema.as_ref(), ptr(pointer, &["content", media, "schema"]), true)
         }
     };
-    let s_ptr = ptr(pointer, &["schema"]);
+    let Some(schema) = schema else {
+        return (TypeRef::Json, ir::Constraints::default(), None, json);
+    };
     // An absent parameter is how a client says "no value": `nullable` adds nothing here.
     let ty = match cx.type_of_ref(schema, hint, &s_ptr, 0) {
         TypeRef::Nullable(inner) => *inner,
@@ -355,27 +374,9 @@ fn param_type<'a>(
     };
     let cons = target.map(constraints).unwrap_or_default();
     let format = target.and_then(|s| super::schema_docs(s, &s_ptr).format);
-    let ok = match &ty {
-        TypeRef::Vec(inner) => is_scalar(cx, inner),
-        other => is_scalar(cx, other),
-    };
-    if !ok {
-        cx.error(Diagnostic::unsupported(&s_ptr, "only scalar parameters (and arrays of scalars) are supported"));
-    }
-    (ty, cons, format)
-}
-
-fn is_scalar(cx: &Cx<'_>, ty: &TypeRef) -> bool {
-    match ty {
-        TypeRef::String | TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 => true,
-        TypeRef::DateTime | TypeRef::Date => true,
-        TypeRef::Named(n) => match cx.api.types.get(n).map(|t| &t.kind) {
-            Some(ir::TypeKind::Enum { .. }) => true,
-            Some(ir::TypeKind::Alias(inner)) => is_scalar(cx, inner),
-            _ => false,
-        },
-        _ => false,
-    }
+    // Values that are not scalars (arrays, objects, unions) are written per the parameter's
+    // style by the runtime, from their JSON form.
+    (ty, cons, format, json)
 }
 
 fn lower_body<'a>(cx: &mut Cx<'a>, body: &'a ReferenceOr<RequestBody>, pointer: &str, hint: &str) -> Option<Body> {
@@ -395,29 +396,49 @@ fn lower_body<'a>(cx: &mut Cx<'a>, body: &'a ReferenceOr<RequestBody>, pointer: 
             }
         }
     };
-    let mut chosen = None;
-    for (media, content) in &body.content {
-        let encoding = if is_json(media) {
+    // JSON first, then form, then multipart, then whatever comes first.
+    let encoding_of = |media: &str| {
+        let essence = media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        if is_json(&essence) {
             BodyEncoding::Json
-        } else if media == "application/x-www-form-urlencoded" {
+        } else if essence == "application/x-www-form-urlencoded" {
             BodyEncoding::Form
+        } else if essence == "multipart/form-data" {
+            BodyEncoding::Multipart
+        } else if essence.starts_with("text/") {
+            BodyEncoding::Text
         } else {
-            continue;
-        };
-        chosen = Some((media, content, encoding));
-        break;
-    }
+            BodyEncoding::Binary
+        }
+    };
+    let rank = |e: BodyEncoding| match e {
+        BodyEncoding::Json => 0,
+        BodyEncoding::Form => 1,
+        BodyEncoding::Multipart => 2,
+        BodyEncoding::Text | BodyEncoding::Binary => 3,
+    };
+    let chosen = body
+        .content
+        .iter()
+        .map(|(media, content)| (media, content, encoding_of(media)))
+        .enumerate()
+        .min_by_key(|(i, (_, _, e))| (rank(*e), *i))
+        .map(|(_, c)| c);
     let Some((media, content, encoding)) = chosen else {
-        let listed: Vec<&str> = body.content.keys().map(String::as_str).collect();
-        cx.error(Diagnostic::unsupported(
-            ptr(&pointer, &["content"]),
-            format!(
-                "request body media types [{}] are not supported (JSON and form-urlencoded are)",
-                listed.join(", ")
-            ),
-        ));
+        cx.error(Diagnostic::invalid(ptr(&pointer, &["content"]), "a request body must list a media type"));
         return None;
     };
+    let docs = ir::Docs { description: body.description.clone(), ..Default::default() };
+    // A media type with a wildcard is no `Content-Type`.
+    let media_type = match encoding {
+        _ if !media.contains('*') => media.clone(),
+        BodyEncoding::Text => "text/plain".to_string(),
+        _ => "application/octet-stream".to_string(),
+    };
+    if matches!(encoding, BodyEncoding::Text | BodyEncoding::Binary) {
+        let ty = if encoding == BodyEncoding::Text { TypeRef::String } else { TypeRef::Json };
+        return Some(Body { ty, encoding, required: body.required, docs, media_type, form_styles: Vec::new() });
+    }
     let s_ptr = ptr(&pointer, &["content", media, "schema"]);
     let ty = match &content.schema {
         // Sending `null` as a whole body is not something a client wants to do.
@@ -427,34 +448,43 @@ fn lower_body<'a>(cx: &mut Cx<'a>, body: &'a ReferenceOr<RequestBody>, pointer: 
         },
         None => TypeRef::Json,
     };
-    if encoding == BodyEncoding::Form && !is_flat_object(cx, &ty) {
-        cx.error(Diagnostic::unsupported(
-            &s_ptr,
-            "a form-urlencoded body must be an object whose properties are scalars (strings, numbers, \
-             booleans, enums)",
-        ));
+    if matches!(encoding, BodyEncoding::Form | BodyEncoding::Multipart) && !is_object(cx, &ty, 0) {
+        cx.error(Diagnostic::unsupported(&s_ptr, format!("a {media} body must be an object")));
         return None;
     }
-    Some(Body {
-        ty,
-        encoding,
-        required: body.required,
-        docs: ir::Docs { description: body.description.clone(), ..Default::default() },
-    })
+    // A form property's `encoding` may give it a style of its own (`deepObject`, say). This
+    // library reads a missing `explode` as `false`; for `form`, the spec's default is `true`.
+    let mut form_styles = Vec::new();
+    if encoding == BodyEncoding::Form {
+        for (property, enc) in &content.encoding {
+            let style = match enc.style {
+                None | Some(openapiv3::QueryStyle::Form) => ParamStyle::Form,
+                Some(openapiv3::QueryStyle::SpaceDelimited) => ParamStyle::SpaceDelimited,
+                Some(openapiv3::QueryStyle::PipeDelimited) => ParamStyle::PipeDelimited,
+                Some(openapiv3::QueryStyle::DeepObject) => ParamStyle::DeepObject,
+            };
+            let explode = enc.explode || style == ParamStyle::Form;
+            if (style, explode) != (ParamStyle::Form, true) {
+                form_styles.push((property.clone(), style, explode));
+            }
+        }
+    }
+    Some(Body { ty, encoding, required: body.required, docs, media_type, form_styles })
 }
 
-/// An object whose fields all encode as single form values.
-fn is_flat_object(cx: &Cx<'_>, ty: &TypeRef) -> bool {
-    let TypeRef::Named(name) = ty else { return false };
-    match cx.api.types.get(name).map(|t| &t.kind) {
-        Some(ir::TypeKind::Struct { fields, additional }) => {
-            additional.as_ref().is_none_or(|t| is_scalar(cx, t))
-                && fields.iter().all(|f| match &f.ty {
-                    TypeRef::Nullable(inner) => is_scalar(cx, inner),
-                    other => is_scalar(cx, other),
-                })
-        }
-        Some(ir::TypeKind::Alias(inner)) => is_flat_object(cx, inner),
+/// A type that serializes as a JSON object: a struct, a map, any JSON value, or a union of
+/// those.
+fn is_object(cx: &Cx<'_>, ty: &TypeRef, depth: usize) -> bool {
+    match ty {
+        _ if depth > 16 => false,
+        TypeRef::Map(_) | TypeRef::Json => true,
+        TypeRef::Boxed(inner) => is_object(cx, inner, depth + 1),
+        TypeRef::Named(name) => match cx.api.types.get(name).map(|t| &t.kind) {
+            Some(ir::TypeKind::Struct { .. }) => true,
+            Some(ir::TypeKind::Alias(inner) | ir::TypeKind::Newtype(inner)) => is_object(cx, inner, depth + 1),
+            Some(ir::TypeKind::Union { variants, .. }) => variants.iter().all(|v| is_object(cx, &v.ty, depth + 1)),
+            _ => false,
+        },
         _ => false,
     }
 }
@@ -464,49 +494,69 @@ fn is_json(media: &str) -> bool {
     media == "application/json" || media.ends_with("+json") || media == "*/*"
 }
 
-/// The success response: the lowest 2xx code, else `2XX`, else `default`.
+/// The success response: the lowest 2xx code with a body (else `2XX`, else `default`), and
+/// whether another 2xx response has none (so an empty body is a success too).
 fn lower_response<'a>(
     cx: &mut Cx<'a>,
     op: &'a Operation,
     pointer: &str,
     hint: &str,
     params: &[Param],
-) -> (ResponseBody, Option<ir::Paginated>) {
+) -> (ResponseBody, Option<ir::Paginated>, bool) {
     let doc = cx.doc;
-    let mut best: Option<(u16, &'a ReferenceOr<Response>, String)> = None;
+    let mut success: Vec<(u16, &'a ReferenceOr<Response>, String)> = Vec::new();
     for (code, resp) in &op.responses.responses {
-        let (rank, label) = match code {
-            StatusCode::Code(c) if (200..300).contains(c) => (*c, c.to_string()),
-            StatusCode::Range(2) => (299, "2XX".to_string()),
-            _ => continue,
-        };
-        if best.as_ref().is_none_or(|(r, _, _)| rank < *r) {
-            best = Some((rank, resp, label));
+        match code {
+            StatusCode::Code(c) if (200..300).contains(c) => success.push((*c, resp, c.to_string())),
+            StatusCode::Range(2) => success.push((299, resp, "2XX".to_string())),
+            _ => {}
         }
     }
-    if best.is_none() {
-        best = op.responses.default.as_ref().map(|r| (0, r, "default".to_string()));
+    if success.is_empty() {
+        success.extend(op.responses.default.as_ref().map(|r| (0, r, "default".to_string())));
     }
-    let Some((code, resp, label)) = best else {
-        return (ResponseBody::Empty, None);
-    };
-    let r_ptr = ptr(pointer, &["responses", &label]);
-    let resp: &'a Response = match resp {
-        ReferenceOr::Item(r) => r,
-        ReferenceOr::Reference { reference } => {
-            let name = reference.strip_prefix("#/components/responses/").map(super::unescape);
-            match name.as_ref().and_then(|n| doc.components.as_ref().and_then(|c| c.responses.get(n))) {
-                Some(ReferenceOr::Item(r)) => r,
-                _ => {
-                    cx.error(Diagnostic::invalid(&r_ptr, format!("`$ref: {reference}` points to nothing")));
-                    return (ResponseBody::Empty, None);
+    success.sort_by_key(|(rank, _, _)| *rank);
+    let mut resolved: Vec<(&'a Response, String)> = Vec::new();
+    let mut empty = false;
+    for (code, resp, label) in success {
+        let r_ptr = ptr(pointer, &["responses", &label]);
+        let resp: &'a Response = match resp {
+            ReferenceOr::Item(r) => r,
+            ReferenceOr::Reference { reference } => {
+                let name = reference.strip_prefix("#/components/responses/").map(super::unescape);
+                match name.as_ref().and_then(|n| doc.components.as_ref().and_then(|c| c.responses.get(n))) {
+                    Some(ReferenceOr::Item(r)) => r,
+                    _ => {
+                        cx.error(Diagnostic::invalid(&r_ptr, format!("`$ref: {reference}` points to nothing")));
+                        return (ResponseBody::Empty, None, false);
+                    }
                 }
             }
+        };
+        if code == 204 || resp.content.is_empty() {
+            empty = true;
+        } else {
+            resolved.push((resp, r_ptr));
         }
-    };
-    if code == 204 || resp.content.is_empty() {
-        return (ResponseBody::Empty, None);
     }
+    let Some((resp, r_ptr)) = resolved.into_iter().next() else {
+        return (ResponseBody::Empty, None, false);
+    };
+    let (body, paginated) = lower_response_body(cx, resp, &r_ptr, hint, params);
+    // A page is never empty: pagination reads the envelope of every page.
+    let may_be_empty =
+        empty && paginated.is_none() && matches!(body, ResponseBody::Json(_) | ResponseBody::Enveloped { .. });
+    (body, paginated, may_be_empty)
+}
+
+/// The body of one success response (which has content).
+fn lower_response_body<'a>(
+    cx: &mut Cx<'a>,
+    resp: &'a Response,
+    r_ptr: &str,
+    hint: &str,
+    params: &[Param],
+) -> (ResponseBody, Option<ir::Paginated>) {
     let json = resp.content.iter().find(|(m, _)| is_json(m));
     let Some((media, content)) = json else {
         // Not JSON: text when every media type is text, bytes otherwise. The `Accept` header
@@ -516,7 +566,7 @@ fn lower_response<'a>(
         let body = if text { ResponseBody::Text { accept } } else { ResponseBody::Bytes { accept } };
         return (body, None);
     };
-    let s_ptr = ptr(&r_ptr, &["content", media, "schema"]);
+    let s_ptr = ptr(r_ptr, &["content", media, "schema"]);
     let Some(schema) = &content.schema else {
         return (ResponseBody::Json(TypeRef::Json), None);
     };
