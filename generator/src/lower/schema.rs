@@ -316,9 +316,9 @@ impl<'a> Cx<'a> {
                     }
                     continue;
                 }
-                if self.object_like(part, 0)
-                    || !matches!(part, ReferenceOr::Item(p) if is_annotation(p) || is_empty_schema(p))
-                {
+                // A scalar part beside object parts (a contradiction real specs contain, e.g. an
+                // envelope `allOf` an enum) adds no property: it is left out of the merge.
+                if self.object_like(part, 0) {
                     self.error(Diagnostic::unsupported(
                         &part_ptr,
                         "`allOf` part is not an object schema; only objects can be merged",
