@@ -207,8 +207,13 @@ fn lower_operation<'a>(
     }
 
     // Path parameters first in template order, then the rest in spec order; then name them.
-    let mut order: Vec<usize> = used.clone();
-    order.extend((0..params.len()).filter(|i| !used.contains(i)));
+    // A parameter the template uses twice (`/accounts/{id}/…/accounts/{id}`) is one argument.
+    let mut order: Vec<usize> = Vec::with_capacity(params.len());
+    for i in used.iter().copied().chain(0..params.len()) {
+        if !order.contains(&i) {
+            order.push(i);
+        }
+    }
     let mut remap = vec![0usize; params.len()];
     let mut ordered = Vec::with_capacity(params.len());
     for (new, old) in order.iter().enumerate() {
