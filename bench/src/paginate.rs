@@ -164,6 +164,16 @@ fn spawn_child(
     })
 }
 
+/// A difference in KiB as signed MiB, one decimal, without `-0.0`.
+fn signed_mib(kib: f64) -> String {
+    let mib = (kib / 1024.0 * 10.0).round() / 10.0;
+    if mib == 0.0 {
+        "±0.0".into()
+    } else {
+        format!("{mib:+.1}")
+    }
+}
+
 /// Runs the section and returns its Markdown.
 pub fn run(rounds: usize) -> Result<String, String> {
     let server = server::start(Vec::new())?;
@@ -207,11 +217,11 @@ pub fn run(rounds: usize) -> Result<String, String> {
         };
         let _ = writeln!(
             md,
-            "| {what} | {total} | {requests} | {} ({}–{}) | {:+.1} MiB | {} | {} |",
+            "| {what} | {total} | {requests} | {} ({}–{}) | {} MiB | {} | {} |",
             mib(hwm.median),
             mib(hwm.min),
             mib(hwm.max),
-            (hwm.median - one_page) / 1024.0,
+            signed_mib(hwm.median - one_page),
             mib(before.median),
             dur(time.median)
         );
@@ -221,10 +231,10 @@ pub fn run(rounds: usize) -> Result<String, String> {
     let collect = summarize(&results[3].iter().map(|o| o.hwm_kib).collect::<Vec<_>>()).median;
     let _ = writeln!(
         md,
-        "\nStreaming 10× more records moves the peak by {:+.1} MiB (1,000 → 10,000); collecting the same \
-         10,000 costs {:+.1} MiB more than streaming them. Bounded by about one page: {}.",
-        (stream_10k - stream_1k) / 1024.0,
-        (collect - stream_10k) / 1024.0,
+        "\nStreaming 10× more records moves the peak by {} MiB (1,000 → 10,000); collecting the same \
+         10,000 costs {} MiB more than streaming them. Bounded by about one page: {}.",
+        signed_mib(stream_10k - stream_1k),
+        signed_mib(collect - stream_10k),
         if stream_10k - one_page < 2.0 * 1024.0 && stream_10k - stream_1k < 1024.0 { "yes" } else { "no" }
     );
     Ok(md)
