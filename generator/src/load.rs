@@ -70,28 +70,39 @@ const CHEAP_SCHEMA_DEPTH: usize = 10;
 
 /// The children of a JSON node that are schemas, given whether the node is one.
 fn schema_children<'v>(value: &'v Value, is_schema: bool, pointer: &str) -> Vec<(&'v Value, bool, String)> {
+    schema_children_at(value, is_schema, pointer, true)
+}
+
+/// [`schema_children`], building the children's pointers only when `with_pointers`.
+fn schema_children_at<'v>(
+    value: &'v Value,
+    is_schema: bool,
+    pointer: &str,
+    with_pointers: bool,
+) -> Vec<(&'v Value, bool, String)> {
+    let ptr = |base: &str, token: &str| if with_pointers { crate::diag::ptr(base, &[token]) } else { String::new() };
     let mut out = Vec::new();
     let Some(map) = value.as_object() else {
         if let Some(items) = value.as_array() {
             for (i, v) in items.iter().enumerate() {
-                out.push((v, false, format!("{pointer}/{i}")));
+                out.push((v, false, if with_pointers { format!("{pointer}/{i}") } else { String::new() }));
             }
         }
         return out;
     };
     for (k, v) in map {
-        let p = crate::diag::ptr(pointer, &[k]);
+        let p = ptr(pointer, k);
         if k == "example" || k == "examples" || k.starts_with("x-") {
             continue;
         }
         let each = |out: &mut Vec<(&'v Value, bool, String)>, schema: bool| {
             if let Some(m) = v.as_object() {
                 for (ck, cv) in m {
-                    out.push((cv, schema, crate::diag::ptr(&p, &[ck])));
+                    out.push((cv, schema, ptr(&p, ck)));
                 }
             } else if let Some(items) = v.as_array() {
                 for (i, cv) in items.iter().enumerate() {
-                    out.push((cv, schema, format!("{p}/{i}")));
+                    out.push((cv, schema, if with_pointers { format!("{p}/{i}") } else { String::new() }));
                 }
             }
         };
@@ -115,10 +126,13 @@ fn schema_depth(value: &Value, pointer: &str, is_schema: bool, depth: usize) -> 
     }
     // Only the path to `/components` matters for telling schemas apart; deeper pointers are
     // not needed, so they are not built.
-    let here = if pointer.is_empty() || pointer == "/components" { pointer } else { "-" };
-    schema_children(value, is_schema, here)
+    let top = pointer.is_empty();
+    schema_children_at(value, is_schema, pointer, top)
         .into_iter()
-        .map(|(v, schema, p)| schema_depth(v, &p, schema, if schema { depth + 1 } else { depth }))
+        .map(|(v, schema, p)| {
+            let p = if top && p == "/components" { p } else { String::from("-") };
+            schema_depth(v, &p, schema, if schema { depth + 1 } else { depth })
+        })
         .max()
         .unwrap_or(if is_schema { depth } else { 0 })
         .max(if is_schema { depth } else { 0 })

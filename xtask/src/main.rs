@@ -11,6 +11,7 @@ tasks:
   generate --spec FILE --out DIR [--name CRATE]
                       write a standalone client crate for any OpenAPI 3.0 spec
   corpus [--stride N] [--compile N] [--no-big] [--jobs N] [--out FILE] [--strict]
+         [--peer-stride N]
                       run the generator over the real-spec corpus (npm packages cached
                       outside the repo) and write the report (default CORPUS.md); fails on
                       any panic, internal error or time-out (--strict: also on a sampled
@@ -18,6 +19,8 @@ tasks:
   fuzz [--seconds N] [--seed S]
                       mutate real specs and random text; fail on a panic, hang or internal
                       error (inputs saved under target/fuzz-findings/)
+  bench [--write] [--compile] [--profile] [--only SECTIONS]
+                      benchmarks beside their baselines (see BENCHMARKS.md)
   test [ARGS...]      install the Prism mock server if missing (npm, into target/prism),
                       then run `cargo test --workspace [ARGS...]`
 ";
@@ -108,6 +111,7 @@ fn main() -> ExitCode {
                 report: Some(xtask::root().join(flag("--out").unwrap_or("CORPUS.md"))),
                 jobs: num("--jobs", 2),
                 fail_on_compile: rest.contains(&"--strict"),
+                peer_stride: num("--peer-stride", 10),
             };
             match xtask::corpus::run(&options) {
                 Ok(report) => {

@@ -84,6 +84,8 @@ pub fn sanitize(text: &str) -> String {
 
 fn inline(line: &str) -> String {
     let chars: Vec<char> = line.chars().collect();
+    // Byte offset of each character, so the rest of the line is a slice, not a copy.
+    let offsets: Vec<usize> = line.char_indices().map(|(b, _)| b).collect();
     let mut out = String::with_capacity(line.len() + 8);
     let mut i = 0;
     let mut in_code = false;
@@ -99,7 +101,7 @@ fn inline(line: &str) -> String {
             i += 1;
             continue;
         }
-        let rest: String = chars.get(i..).map(|r| r.iter().collect()).unwrap_or_default();
+        let rest: &str = offsets.get(i).and_then(|&b| line.get(b..)).unwrap_or_default();
         // An autolink (`<https://…>`, `<mailto:…>`) stays as written.
         if ["<http://", "<https://", "<mailto:"].iter().any(|p| rest.starts_with(p)) {
             let body: String =
