@@ -31,6 +31,32 @@ impl crate::rt::Envelope for ApiEnvelope {
             info: raw.info,
         })
     }
+
+    fn open_typed<T: serde::de::DeserializeOwned>(
+        body: &[u8],
+    ) -> Option<Result<crate::rt::Typed<T>, serde_json::Error>> {
+        #[derive(serde::Deserialize)]
+        #[serde(bound = "T: serde::de::DeserializeOwned")]
+        struct Raw<T> {
+            #[serde(rename = "success", default)]
+            success: Option<bool>,
+            #[serde(rename = "errors", default)]
+            errors: Option<Vec<ApiMessage>>,
+            #[serde(rename = "messages", default)]
+            messages: Option<Vec<ApiMessage>>,
+            #[serde(rename = "result", default = "Option::default")]
+            result: Option<T>,
+        }
+        Some(
+            serde_json::from_slice::<Raw<T>>(body)
+                .map(|raw| crate::rt::Typed {
+                    success: raw.success,
+                    errors: raw.errors.unwrap_or_default(),
+                    messages: raw.messages.unwrap_or_default(),
+                    result: raw.result,
+                }),
+        )
+    }
 }
 
 /// Page-number pagination (`x-pagination`): the page number goes in the `page` query parameter; the page count is `result_info.total_pages`.

@@ -28,6 +28,27 @@ pub struct Opened<'a> {
 pub trait Envelope: Send + 'static {
     /// Splits a body into its parts.
     fn open(body: &[u8]) -> Result<Opened<'_>, serde_json::Error>;
+
+    /// Decodes a body in one pass with the payload typed (the fast path). `None` when the
+    /// format has no such decoder; an `Err` sends the caller to [`Envelope::open`], which tells
+    /// a failed call (`success: false`) from a payload of the wrong shape.
+    fn open_typed<T: DeserializeOwned>(body: &[u8]) -> Option<Result<Typed<T>, serde_json::Error>> {
+        let _ = body;
+        None
+    }
+}
+
+/// An envelope decoded in one pass, its payload typed.
+#[derive(Debug)]
+pub struct Typed<T> {
+    /// The success flag, if present.
+    pub success: Option<bool>,
+    /// Error messages.
+    pub errors: Vec<ApiMessage>,
+    /// Informational messages.
+    pub messages: Vec<ApiMessage>,
+    /// The payload, when present and not `null`.
+    pub result: Option<T>,
 }
 
 /// A payload decoded from inside the envelope `E`. A 2xx response whose envelope says
@@ -63,6 +84,18 @@ impl<E: Envelope, T: DeserializeOwned + Send + 'static> Decode for Enveloped<E, 
     type Output = T;
 
     fn decode(raw: &RawResponse) -> Result<(T, Vec<ApiMessage>), Error> {
+        // One pass over the body in the common case; the two-step path below only runs when
+        // that fails, to tell `success: false` from a payload that does not decode.
+        if let Some(Ok(typed)) = E::open_typed::<T>(&raw.body) {
+            if typed.success == Some(false) {
+                return Err(raw.api_error(typed.errors, typed.messages));
+            }
+            let value = match typed.result {
+                Some(v) => v,
+                None => decode_part(None).map_err(|e| raw.decode_error(format!("result: {e}")))?,
+            };
+            return Ok((value, typed.messages));
+        }
         let opened = open_success::<E>(raw)?;
         let value = decode_part(opened.result).map_err(|e| raw.decode_error(format!("result: {e}")))?;
         Ok((value, opened.messages))

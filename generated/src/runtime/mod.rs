@@ -18,7 +18,7 @@ pub use client::{
     ApiSpec, AuthKind, AuthScheme, Backoff, Client, ClientBuilder, RequestOptions, Security, DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT, MAX_RETRY_AFTER,
 };
-pub use envelope::{Envelope, Enveloped, Opened};
+pub use envelope::{Envelope, Enveloped, Opened, Typed};
 pub use error::{ApiError, ApiErrorKind, Error, BODY_EXCERPT_LIMIT};
 pub use multipart::Binary;
 pub use paginate::{whole, Items, Page, PageInfo, PageScheme, Paged, Pages};
@@ -40,6 +40,6 @@ pub mod public {
 pub mod rt {
     pub use super::{
         whole, AllowEmpty, Binary, Bytes, Decode, Empty, Envelope, Enveloped, False, Json, JsonParam, Method, Opened,
-        PageInfo, PageScheme, Paged, ParamValue, RawResponse, Request, Style, Text, True,
+        PageInfo, PageScheme, Paged, ParamValue, RawResponse, Request, Style, Text, True, Typed,
     };
 }
