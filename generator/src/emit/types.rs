@@ -208,7 +208,8 @@ fn field(f: &Field, prefix: &TokenStream) -> TokenStream {
     let wire = &f.wire_name;
     let rename = (f.rust_name != f.wire_name).then(|| quote!(rename = #wire));
     let mut extra = Vec::new();
-    if f.docs.summary.is_none() && f.docs.description.is_none() {
+    let blank = |t: &Option<String>| t.as_deref().is_none_or(|t| t.trim().is_empty());
+    if blank(&f.docs.summary) && blank(&f.docs.description) {
         extra.push(format!("The `{wire}` property."));
     }
     if let Some(format) = &f.docs.format {

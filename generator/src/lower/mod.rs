@@ -152,9 +152,10 @@ pub(crate) fn unescape(token: &str) -> String {
 
 /// Docs from a schema's `title`/`description`.
 pub(crate) fn schema_docs(schema: &Schema, pointer: &str) -> ir::Docs {
+    let text = |t: &Option<String>| t.clone().filter(|t| !t.trim().is_empty());
     ir::Docs {
-        summary: schema.schema_data.title.clone(),
-        description: schema.schema_data.description.clone(),
+        summary: text(&schema.schema_data.title),
+        description: text(&schema.schema_data.description),
         source: Some(pointer.to_string()),
         deprecated: schema.schema_data.deprecated,
         format: string_format(schema),
