@@ -471,29 +471,10 @@ impl<'a> Cx<'a> {
                 [Some(false)] => TypeRef::False,
                 _ => TypeRef::Bool,
             },
-            SchemaKind::Type(Type::Array(a)) => {
-                let item = match &a.items {
-                    Some(items) => {
-                        self.type_of_boxed(items, &format!("{hint}_item"), &ptr(pointer, &["items"]), depth + 1)
-                    }
-                    None => TypeRef::Json,
-                };
-                TypeRef::Vec(Box::new(item))
-            }
+            SchemaKind::Type(Type::Array(a)) => self.array_type(a.items.as_ref(), hint, pointer, depth),
             SchemaKind::Type(Type::Object(o)) => {
                 if o.properties.is_empty() {
-                    match &o.additional_properties {
-                        Some(AdditionalProperties::Schema(v)) => {
-                            let value = self.type_of_ref(
-                                v,
-                                &format!("{hint}_value"),
-                                &ptr(pointer, &["additionalProperties"]),
-                                depth + 1,
-                            );
-                            TypeRef::Map(Box::new(value))
-                        }
-                        _ => TypeRef::Json,
-                    }
+                    self.map_type(o.additional_properties.as_ref(), hint, pointer, depth)
                 } else {
                     self.named_inline(schema, hint, pointer, depth)
                 }
@@ -546,27 +527,40 @@ impl<'a> Cx<'a> {
                 _ => TypeRef::F64,
             },
             Some("boolean") => TypeRef::Bool,
-            Some("array") => {
-                let item = match &a.items {
-                    Some(items) => {
-                        self.type_of_boxed(items, &format!("{hint}_item"), &ptr(pointer, &["items"]), depth + 1)
-                    }
-                    None => TypeRef::Json,
-                };
-                TypeRef::Vec(Box::new(item))
+            Some("array") => self.array_type(a.items.as_ref(), hint, pointer, depth),
+            Some("object") => self.map_type(a.additional_properties.as_ref(), hint, pointer, depth),
+            _ => TypeRef::Json,
+        }
+    }
+
+    /// `type: array`: a `Vec` of the items' type (anything JSON when `items` is missing).
+    fn array_type(
+        &mut self,
+        items: Option<&'a ReferenceOr<Box<Schema>>>,
+        hint: &str,
+        pointer: &str,
+        depth: usize,
+    ) -> TypeRef {
+        let item = match items {
+            Some(items) => self.type_of_boxed(items, &format!("{hint}_item"), &ptr(pointer, &["items"]), depth + 1),
+            None => TypeRef::Json,
+        };
+        TypeRef::Vec(Box::new(item))
+    }
+
+    /// An object without properties: a map when `additionalProperties` has a schema, else free-form.
+    fn map_type(
+        &mut self,
+        additional: Option<&'a AdditionalProperties>,
+        hint: &str,
+        pointer: &str,
+        depth: usize,
+    ) -> TypeRef {
+        match additional {
+            Some(AdditionalProperties::Schema(v)) => {
+                let p = ptr(pointer, &["additionalProperties"]);
+                TypeRef::Map(Box::new(self.type_of_ref(v, &format!("{hint}_value"), &p, depth + 1)))
             }
-            Some("object") => match &a.additional_properties {
-                Some(AdditionalProperties::Schema(v)) => {
-                    let value = self.type_of_ref(
-                        v,
-                        &format!("{hint}_value"),
-                        &ptr(pointer, &["additionalProperties"]),
-                        depth + 1,
-                    );
-                    TypeRef::Map(Box::new(value))
-                }
-                _ => TypeRef::Json,
-            },
             _ => TypeRef::Json,
         }
     }
