@@ -8,7 +8,10 @@
 //! the base URL from `CLOUDFLARE_BASE_URL` when set. Errors go to stderr with the API's error
 //! codes and messages, and the exit status is non-zero.
 
+use common::fail;
 use std::process::ExitCode;
+
+mod common;
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -34,14 +37,4 @@ async fn main() -> ExitCode {
         },
         Err(e) => fail(&e),
     }
-}
-
-fn fail(e: &cloudflare_ssl::Error) -> ExitCode {
-    eprintln!("error: {e}");
-    if let Some(api) = e.api() {
-        for m in &api.errors {
-            eprintln!("  code {}: {}", m.code, m.message);
-        }
-    }
-    ExitCode::FAILURE
 }

@@ -10,8 +10,11 @@
 //! codes and messages, and the exit status is non-zero.
 
 use cloudflare_ssl::types::ListCustomTrustStoreParams;
+use common::fail;
 use futures_util::TryStreamExt;
 use std::process::ExitCode;
+
+mod common;
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -49,14 +52,4 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-fn fail(e: &cloudflare_ssl::Error) -> ExitCode {
-    eprintln!("error: {e}");
-    if let Some(api) = e.api() {
-        for m in &api.errors {
-            eprintln!("  code {}: {}", m.code, m.message);
-        }
-    }
-    ExitCode::FAILURE
 }
