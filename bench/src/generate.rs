@@ -29,6 +29,7 @@ fn options(path: &Path) -> generator::Options {
     generator::Options {
         spec_label: path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
         command: "cargo xtask bench".into(),
+        ..Default::default()
     }
 }
 
@@ -73,8 +74,14 @@ pub fn profile(spec: &Path, iterations: usize) -> Result<(), String> {
     let text = std::fs::read_to_string(spec).map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
     let options = options(spec);
     for _ in 0..iterations {
-        let out = generator::generate(&text, &options);
+        let mut timings = generator::Timings::new();
+        let started = Instant::now();
+        let out = generator::generate_timed(&text, &options, &mut timings);
+        let total = started.elapsed();
         std::hint::black_box(out.is_ok());
+        let stages: Vec<String> =
+            timings.iter().map(|(stage, d)| format!("{stage} {}", dur(d.as_nanos() as f64))).collect();
+        eprintln!("generate {}: {}", dur(total.as_nanos() as f64), stages.join(", "));
     }
     Ok(())
 }

@@ -23,7 +23,11 @@ pub fn fixtures(kind: &str) -> Vec<(String, PathBuf)> {
 
 /// Generator options for a fixture (the header names the fixture).
 pub fn options(label: &str) -> generator::Options {
-    generator::Options { spec_label: label.to_string(), command: "cargo xtask codegen".to_string() }
+    generator::Options {
+        spec_label: label.to_string(),
+        command: "cargo xtask codegen".to_string(),
+        ..Default::default()
+    }
 }
 
 /// All emitted files of one spec, concatenated with a marker line before each.
@@ -86,7 +90,11 @@ pub fn compile_crates(scratch: &str, crates: &[(String, Vec<generator::File>)]) 
         let api = krate.join("src/api");
         std::fs::create_dir_all(&api).map_err(|e| e.to_string())?;
         for f in files {
-            std::fs::write(api.join(&f.path), &f.contents).map_err(|e| e.to_string())?;
+            let path = api.join(&f.path);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+            }
+            std::fs::write(path, &f.contents).map_err(|e| e.to_string())?;
         }
         let lib = format!(
             "//! Fixture `{name}`.\n#![deny(warnings, missing_docs)]\n#[path = {runtime:?}]\nmod runtime;\nmod api;\n\

@@ -40,7 +40,8 @@ pub fn codegen(check: bool) -> Result<Report, String> {
     let root = root();
     let spec_path = root.join(SPEC);
     let spec = fs::read_to_string(&spec_path).map_err(|e| format!("cannot read {}: {e}", spec_path.display()))?;
-    let options = generator::Options { spec_label: SPEC.to_string(), command: COMMAND.to_string() };
+    let options =
+        generator::Options { spec_label: SPEC.to_string(), command: COMMAND.to_string(), ..Default::default() };
     let files = generator::generate(&spec, &options).map_err(|d| format!("{SPEC}:\n{d}"))?;
     let out = root.join(OUT_DIR);
     let mut report = Report::default();
@@ -51,21 +52,22 @@ pub fn codegen(check: bool) -> Result<Report, String> {
             report.changed.push(rel);
         }
     }
-    if let Ok(entries) = fs::read_dir(&out) {
-        let mut extra: Vec<String> = entries
-            .filter_map(Result::ok)
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|name| !files.iter().any(|f| &f.path == name))
-            .map(|name| format!("{OUT_DIR}/{name}"))
-            .collect();
-        extra.sort();
-        if !check {
-            for name in &extra {
-                fs::remove_file(root.join(name)).map_err(|e| format!("cannot remove {name}: {e}"))?;
-            }
+    let mut extra: Vec<String> = files_under(&out)
+        .into_iter()
+        .filter(|rel| !files.iter().any(|f| &f.path == rel))
+        .map(|rel| format!("{OUT_DIR}/{rel}"))
+        .collect();
+    extra.sort();
+    if !check {
+        for name in &extra {
+            fs::remove_file(root.join(name)).map_err(|e| format!("cannot remove {name}: {e}"))?;
         }
-        report.extra = extra;
+        // Folders a split file left behind when it is one file again.
+        for dir in ["types", "operations"] {
+            let _ = fs::remove_dir(out.join(dir));
+        }
     }
+    report.extra = extra;
     if check && (!report.changed.is_empty() || !report.extra.is_empty()) {
         let mut msg = String::from("the checked-in generated code is not what the generator emits now:\n");
         for f in &report.changed {
@@ -79,6 +81,25 @@ pub fn codegen(check: bool) -> Result<Report, String> {
         return Err(msg);
     }
     Ok(report)
+}
+
+/// Every file under `dir`, as paths relative to it with `/` separators.
+fn files_under(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![(dir.to_path_buf(), String::new())];
+    while let Some((path, rel)) = stack.pop() {
+        let Ok(entries) = fs::read_dir(&path) else { continue };
+        for entry in entries.filter_map(Result::ok) {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let child = if rel.is_empty() { name } else { format!("{rel}/{name}") };
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                stack.push((entry.path(), child));
+            } else {
+                out.push(child);
+            }
+        }
+    }
+    out
 }
 
 /// Makes `path` hold `contents` (line endings normalised). Returns whether it differed.
@@ -164,7 +185,8 @@ pub fn generate_crate(spec_path: &Path, out: &Path, name: Option<&str>) -> Resul
     let spec = fs::read_to_string(spec_path).map_err(|e| format!("cannot read {}: {e}", spec_path.display()))?;
     let label = spec_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let api = generator::lower(&spec).map_err(|d| format!("{}:\n{d}", spec_path.display()))?;
-    let options = generator::Options { spec_label: label, command: "cargo xtask generate".to_string() };
+    let options =
+        generator::Options { spec_label: label, command: "cargo xtask generate".to_string(), ..Default::default() };
     let files = generator::generate(&spec, &options).map_err(|d| format!("{}:\n{d}", spec_path.display()))?;
     let crate_name = match name {
         Some(n) => n.to_string(),

@@ -2,7 +2,7 @@
 //! Models from the spec's schemas, and parameter structs for operations.
 
 /// Schema: `/components/schemas/ApiResponseCommon`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ApiResponseCommon {
     /// The `errors` property.
     pub errors: Vec<Message>,
@@ -12,8 +12,49 @@ pub struct ApiResponseCommon {
     pub success: crate::rt::True,
 }
 
+impl serde::Serialize for ApiResponseCommon {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::rt::model::begin(serializer)?;
+        crate::rt::model::field(&mut map, "errors", &self.errors)?;
+        crate::rt::model::field(&mut map, "messages", &self.messages)?;
+        crate::rt::model::field(&mut map, "success", &self.success)?;
+        serde::ser::SerializeMap::end(map)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApiResponseCommon {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::rt::model::object(deserializer)
+    }
+}
+
+impl<'de> crate::rt::model::Object<'de> for ApiResponseCommon {
+    const NAME: &'static str = "ApiResponseCommon";
+    const FIELDS: &'static [&'static str] = &["errors", "messages", "success"];
+    fn from_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        while let Some(key) = crate::rt::model::next_key::<Self, A>(&mut map)? {
+            match key {
+                crate::rt::model::Key::Field(0) => f0 = Some(map.next_value()?),
+                crate::rt::model::Key::Field(1) => f1 = Some(map.next_value()?),
+                crate::rt::model::Key::Field(2) => f2 = Some(map.next_value()?),
+                _ => crate::rt::model::skip(&mut map)?,
+            }
+        }
+        Ok(ApiResponseCommon {
+            errors: crate::rt::model::required::<_, A::Error>(f0, "errors")?,
+            messages: crate::rt::model::required::<_, A::Error>(f1, "messages")?,
+            success: crate::rt::model::required::<_, A::Error>(f2, "success")?,
+        })
+    }
+}
+
 /// Schema: `/components/schemas/ApiResponseCommonFailure`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ApiResponseCommonFailure {
     /// The `errors` property.
     pub errors: Vec<Message>,
@@ -22,12 +63,56 @@ pub struct ApiResponseCommonFailure {
     /// Whether the API call was successful.
     pub success: crate::rt::False,
     /// The `result` property.
-    #[serde(default)]
     pub result: Option<serde_json::Value>,
 }
 
+impl serde::Serialize for ApiResponseCommonFailure {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::rt::model::begin(serializer)?;
+        crate::rt::model::field(&mut map, "errors", &self.errors)?;
+        crate::rt::model::field(&mut map, "messages", &self.messages)?;
+        crate::rt::model::field(&mut map, "success", &self.success)?;
+        crate::rt::model::field(&mut map, "result", &self.result)?;
+        serde::ser::SerializeMap::end(map)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ApiResponseCommonFailure {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::rt::model::object(deserializer)
+    }
+}
+
+impl<'de> crate::rt::model::Object<'de> for ApiResponseCommonFailure {
+    const NAME: &'static str = "ApiResponseCommonFailure";
+    const FIELDS: &'static [&'static str] = &["errors", "messages", "success", "result"];
+    fn from_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = crate::rt::model::next_key::<Self, A>(&mut map)? {
+            match key {
+                crate::rt::model::Key::Field(0) => f0 = Some(map.next_value()?),
+                crate::rt::model::Key::Field(1) => f1 = Some(map.next_value()?),
+                crate::rt::model::Key::Field(2) => f2 = Some(map.next_value()?),
+                crate::rt::model::Key::Field(3) => f3 = map.next_value()?,
+                _ => crate::rt::model::skip(&mut map)?,
+            }
+        }
+        Ok(ApiResponseCommonFailure {
+            errors: crate::rt::model::required::<_, A::Error>(f0, "errors")?,
+            messages: crate::rt::model::required::<_, A::Error>(f1, "messages")?,
+            success: crate::rt::model::required::<_, A::Error>(f2, "success")?,
+            result: f3,
+        })
+    }
+}
+
 /// Schema: `/components/schemas/Certificate`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Certificate {
     /// Certificate identifier.
     pub id: String,
@@ -36,32 +121,117 @@ pub struct Certificate {
     /// Certificate status.
     pub status: String,
     /// Certificate bundle method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bundle_method: Option<String>,
     /// When the certificate from the authority expires.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_on: Option<chrono::DateTime<chrono::Utc>>,
     /// Specify the region where your private key can be held locally.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub geo_restrictions: Option<GeoRestrictions>,
     /// The certificate authority that issued the certificate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuer: Option<String>,
     /// When the certificate was last modified.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_on: Option<chrono::DateTime<chrono::Utc>>,
     /// The order/priority in which the certificate will be used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<f64>,
     /// The type of hash used for the certificate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature: Option<String>,
     /// When the certificate was uploaded to Cloudflare.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uploaded_on: Option<chrono::DateTime<chrono::Utc>>,
     /// Identifier.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<Identifier>,
+}
+
+impl serde::Serialize for Certificate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::rt::model::begin(serializer)?;
+        crate::rt::model::field(&mut map, "id", &self.id)?;
+        crate::rt::model::field(&mut map, "hosts", &self.hosts)?;
+        crate::rt::model::field(&mut map, "status", &self.status)?;
+        crate::rt::model::optional(&mut map, "bundle_method", &self.bundle_method)?;
+        crate::rt::model::optional(&mut map, "expires_on", &self.expires_on)?;
+        crate::rt::model::optional(
+            &mut map,
+            "geo_restrictions",
+            &self.geo_restrictions,
+        )?;
+        crate::rt::model::optional(&mut map, "issuer", &self.issuer)?;
+        crate::rt::model::optional(&mut map, "modified_on", &self.modified_on)?;
+        crate::rt::model::optional(&mut map, "priority", &self.priority)?;
+        crate::rt::model::optional(&mut map, "signature", &self.signature)?;
+        crate::rt::model::optional(&mut map, "uploaded_on", &self.uploaded_on)?;
+        crate::rt::model::optional(&mut map, "zone_id", &self.zone_id)?;
+        serde::ser::SerializeMap::end(map)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Certificate {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::rt::model::object(deserializer)
+    }
+}
+
+impl<'de> crate::rt::model::Object<'de> for Certificate {
+    const NAME: &'static str = "Certificate";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "hosts",
+        "status",
+        "bundle_method",
+        "expires_on",
+        "geo_restrictions",
+        "issuer",
+        "modified_on",
+        "priority",
+        "signature",
+        "uploaded_on",
+        "zone_id",
+    ];
+    fn from_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        let mut f11 = None;
+        while let Some(key) = crate::rt::model::next_key::<Self, A>(&mut map)? {
+            match key {
+                crate::rt::model::Key::Field(0) => f0 = Some(map.next_value()?),
+                crate::rt::model::Key::Field(1) => f1 = Some(map.next_value()?),
+                crate::rt::model::Key::Field(2) => f2 = Some(map.next_value()?),
+                crate::rt::model::Key::Field(3) => f3 = map.next_value()?,
+                crate::rt::model::Key::Field(4) => f4 = map.next_value()?,
+                crate::rt::model::Key::Field(5) => f5 = map.next_value()?,
+                crate::rt::model::Key::Field(6) => f6 = map.next_value()?,
+                crate::rt::model::Key::Field(7) => f7 = map.next_value()?,
+                crate::rt::model::Key::Field(8) => f8 = map.next_value()?,
+                crate::rt::model::Key::Field(9) => f9 = map.next_value()?,
+                crate::rt::model::Key::Field(10) => f10 = map.next_value()?,
+                crate::rt::model::Key::Field(11) => f11 = map.next_value()?,
+                _ => crate::rt::model::skip(&mut map)?,
+            }
+        }
+        Ok(Certificate {
+            id: crate::rt::model::required::<_, A::Error>(f0, "id")?,
+            hosts: crate::rt::model::required::<_, A::Error>(f1, "hosts")?,
+            status: crate::rt::model::required::<_, A::Error>(f2, "status")?,
+            bundle_method: f3,
+            expires_on: f4,
+            geo_restrictions: f5,
+            issuer: f6,
+            modified_on: f7,
+            priority: f8,
+            signature: f9,
+            uploaded_on: f10,
+            zone_id: f11,
+        })
+    }
 }
 
 /// Certificate Authority selected for the order. For information on any certificate authority specific details or restrictions [see this page for more details.](https://developers.cloudflare.com/ssl/reference/certificate-authorities)
@@ -134,7 +304,7 @@ impl crate::rt::ParamValue for CertificateAuthority {
 /// A certificate pack with all its properties.
 ///
 /// Schema: `/components/schemas/CertificatePack`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CertificatePack {
     /// Identifier.
     pub id: Identifier,
@@ -145,36 +315,150 @@ pub struct CertificatePack {
     /// Status of certificate pack.
     pub status: CertificatePackStatus,
     /// Type of certificate pack.
-    #[serde(rename = "type")]
     pub type_: CertificatePackType,
     /// Certificate Authority selected for the order. For information on any certificate authority specific details or restrictions [see this page for more details.](https://developers.cloudflare.com/ssl/reference/certificate-authorities)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate_authority: Option<CertificateAuthority>,
     /// Whether or not to add Cloudflare Branding for the order. This will add a subdomain of sni.cloudflaressl.com as the Common Name if set to true.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloudflare_branding: Option<bool>,
     /// DCV Delegation records for domain validation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dcv_delegation_records: Option<Vec<ValidationRecord>>,
     /// Identifier of the primary certificate in a pack.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub primary_certificate: Option<String>,
     /// Domain validation errors that have been received by the certificate authority (CA).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_errors: Option<Vec<ValidationError>>,
     /// Validation Method selected for the order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_method: Option<ValidationMethod>,
     /// Certificates' validation records.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validation_records: Option<Vec<ValidationRecord>>,
     /// Validity Days selected for the order.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub validity_days: Option<ValidityDays>,
 }
 
+impl serde::Serialize for CertificatePack {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::rt::model::begin(serializer)?;
+        crate::rt::model::field(&mut map, "id", &self.id)?;
+        crate::rt::model::field(&mut map, "certificates", &self.certificates)?;
+        crate::rt::model::field(&mut map, "hosts", &self.hosts)?;
+        crate::rt::model::field(&mut map, "status", &self.status)?;
+        crate::rt::model::field(&mut map, "type", &self.type_)?;
+        crate::rt::model::optional(
+            &mut map,
+            "certificate_authority",
+            &self.certificate_authority,
+        )?;
+        crate::rt::model::optional(
+            &mut map,
+            "cloudflare_branding",
+            &self.cloudflare_branding,
+        )?;
+        crate::rt::model::optional(
+            &mut map,
+            "dcv_delegation_records",
+            &self.dcv_delegation_records,
+        )?;
+        crate::rt::model::optional(
+            &mut map,
+            "primary_certificate",
+            &self.primary_certificate,
+        )?;
+        crate::rt::model::optional(
+            &mut map,
+            "validation_errors",
+            &self.validation_errors,
+        )?;
+        crate::rt::model::optional(
+            &mut map,
+            "validation_method",
+            &self.validation_method,
+        )?;
+        crate::rt::model::optional(
+            &mut map,
+            "validation_records",
+            &self.validation_records,
+        )?;
+        crate::rt::model::optional(&mut map, "validity_days", &self.validity_days)?;
+        serde::ser::SerializeMap::end(map)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CertificatePack {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::rt::model::object(deserializer)
+    }
+}
+
+impl<'de> crate::rt::model::Object<'de> for CertificatePack {
+    const NAME: &'static str = "CertificatePack";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "certificates",
+        "hosts",
+        "status",
+        "type",
+        "certificate_authority",
+        "cloudflare_branding",
+        "dcv_delegation_records",
+        "primary_certificate",
+        "validation_errors",
+        "validation_method",
+        "validation_records",
+        "validity_days",
+    ];
+    fn from_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        let mut f8 = None;
+        let mut f9 = None;
+        let mut f10 = None;
+        let mut f11 = None;
+        let mut f12 = None;
+        while let Some(key) = crate::rt::model::next_key::<Self, A>(&mut map)? {
+            match key {
+                crate::rt::model::Key::Field(0) => f0 = Some(map.next_value()?),
+                crate::rt::model::Key::Field(1) => f1 = Some(map.next_value()?),
+                crate::rt::model::Key::Field(2) => f2 = Some(map.next_value()?),
+                crate::rt::model::Key::Field(3) => f3 = Some(map.next_value()?),
+                crate::rt::model::Key::Field(4) => f4 = Some(map.next_value()?),
+                crate::rt::model::Key::Field(5) => f5 = map.next_value()?,
+                crate::rt::model::Key::Field(6) => f6 = map.next_value()?,
+                crate::rt::model::Key::Field(7) => f7 = map.next_value()?,
+                crate::rt::model::Key::Field(8) => f8 = map.next_value()?,
+                crate::rt::model::Key::Field(9) => f9 = map.next_value()?,
+                crate::rt::model::Key::Field(10) => f10 = map.next_value()?,
+                crate::rt::model::Key::Field(11) => f11 = map.next_value()?,
+                crate::rt::model::Key::Field(12) => f12 = map.next_value()?,
+                _ => crate::rt::model::skip(&mut map)?,
+            }
+        }
+        Ok(CertificatePack {
+            id: crate::rt::model::required::<_, A::Error>(f0, "id")?,
+            certificates: crate::rt::model::required::<_, A::Error>(f1, "certificates")?,
+            hosts: crate::rt::model::required::<_, A::Error>(f2, "hosts")?,
+            status: crate::rt::model::required::<_, A::Error>(f3, "status")?,
+            type_: crate::rt::model::required::<_, A::Error>(f4, "type")?,
+            certificate_authority: f5,
+            cloudflare_branding: f6,
+            dcv_delegation_records: f7,
+            primary_certificate: f8,
+            validation_errors: f9,
+            validation_method: f10,
+            validation_records: f11,
+            validity_days: f12,
+        })
+    }
+}
+
 /// Schema: `/components/schemas/CertificatePackResponseSingle`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CertificatePackResponseSingle {
     /// The `errors` property.
     pub errors: Vec<Message>,
@@ -184,6 +468,51 @@ pub struct CertificatePackResponseSingle {
     pub success: crate::rt::True,
     /// A certificate pack with all its properties.
     pub result: CertificatePack,
+}
+
+impl serde::Serialize for CertificatePackResponseSingle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::rt::model::begin(serializer)?;
+        crate::rt::model::field(&mut map, "errors", &self.errors)?;
+        crate::rt::model::field(&mut map, "messages", &self.messages)?;
+        crate::rt::model::field(&mut map, "success", &self.success)?;
+        crate::rt::model::field(&mut map, "result", &self.result)?;
+        serde::ser::SerializeMap::end(map)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CertificatePackResponseSingle {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::rt::model::object(deserializer)
+    }
+}
+
+impl<'de> crate::rt::model::Object<'de> for CertificatePackResponseSingle {
+    const NAME: &'static str = "CertificatePackResponseSingle";
+    const FIELDS: &'static [&'static str] = &["errors", "messages", "success", "result"];
+    fn from_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = crate::rt::model::next_key::<Self, A>(&mut map)? {
+            match key {
+                crate::rt::model::Key::Field(0) => f0 = Some(map.next_value()?),
+                crate::rt::model::Key::Field(1) => f1 = Some(map.next_value()?),
+                crate::rt::model::Key::Field(2) => f2 = Some(map.next_value()?),
+                crate::rt::model::Key::Field(3) => f3 = Some(map.next_value()?),
+                _ => crate::rt::model::skip(&mut map)?,
+            }
+        }
+        Ok(CertificatePackResponseSingle {
+            errors: crate::rt::model::required::<_, A::Error>(f0, "errors")?,
+            messages: crate::rt::model::required::<_, A::Error>(f1, "messages")?,
+            success: crate::rt::model::required::<_, A::Error>(f2, "success")?,
+            result: crate::rt::model::required::<_, A::Error>(f3, "result")?,
+        })
+    }
 }
 
 /// Status of certificate pack.
@@ -413,7 +742,7 @@ impl crate::rt::ParamValue for CertificatePackType {
 }
 
 /// Schema: `/components/schemas/CustomTrustStore`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomTrustStore {
     /// Identifier.
     pub id: Identifier,
@@ -433,8 +762,78 @@ pub struct CustomTrustStore {
     pub uploaded_on: chrono::DateTime<chrono::Utc>,
 }
 
+impl serde::Serialize for CustomTrustStore {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::rt::model::begin(serializer)?;
+        crate::rt::model::field(&mut map, "id", &self.id)?;
+        crate::rt::model::field(&mut map, "certificate", &self.certificate)?;
+        crate::rt::model::field(&mut map, "expires_on", &self.expires_on)?;
+        crate::rt::model::field(&mut map, "issuer", &self.issuer)?;
+        crate::rt::model::field(&mut map, "signature", &self.signature)?;
+        crate::rt::model::field(&mut map, "status", &self.status)?;
+        crate::rt::model::field(&mut map, "updated_at", &self.updated_at)?;
+        crate::rt::model::field(&mut map, "uploaded_on", &self.uploaded_on)?;
+        serde::ser::SerializeMap::end(map)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CustomTrustStore {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::rt::model::object(deserializer)
+    }
+}
+
+impl<'de> crate::rt::model::Object<'de> for CustomTrustStore {
+    const NAME: &'static str = "CustomTrustStore";
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "certificate",
+        "expires_on",
+        "issuer",
+        "signature",
+        "status",
+        "updated_at",
+        "uploaded_on",
+    ];
+    fn from_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        while let Some(key) = crate::rt::model::next_key::<Self, A>(&mut map)? {
+            match key {
+                crate::rt::model::Key::Field(0) => f0 = Some(map.next_value()?),
+                crate::rt::model::Key::Field(1) => f1 = Some(map.next_value()?),
+                crate::rt::model::Key::Field(2) => f2 = Some(map.next_value()?),
+                crate::rt::model::Key::Field(3) => f3 = Some(map.next_value()?),
+                crate::rt::model::Key::Field(4) => f4 = Some(map.next_value()?),
+                crate::rt::model::Key::Field(5) => f5 = Some(map.next_value()?),
+                crate::rt::model::Key::Field(6) => f6 = Some(map.next_value()?),
+                crate::rt::model::Key::Field(7) => f7 = Some(map.next_value()?),
+                _ => crate::rt::model::skip(&mut map)?,
+            }
+        }
+        Ok(CustomTrustStore {
+            id: crate::rt::model::required::<_, A::Error>(f0, "id")?,
+            certificate: crate::rt::model::required::<_, A::Error>(f1, "certificate")?,
+            expires_on: crate::rt::model::required::<_, A::Error>(f2, "expires_on")?,
+            issuer: crate::rt::model::required::<_, A::Error>(f3, "issuer")?,
+            signature: crate::rt::model::required::<_, A::Error>(f4, "signature")?,
+            status: crate::rt::model::required::<_, A::Error>(f5, "status")?,
+            updated_at: crate::rt::model::required::<_, A::Error>(f6, "updated_at")?,
+            uploaded_on: crate::rt::model::required::<_, A::Error>(f7, "uploaded_on")?,
+        })
+    }
+}
+
 /// Schema: `/components/schemas/CustomTrustStoreResponseCollection`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomTrustStoreResponseCollection {
     /// The `errors` property.
     pub errors: Vec<Message>,
@@ -443,11 +842,64 @@ pub struct CustomTrustStoreResponseCollection {
     /// Whether the API call was successful.
     pub success: crate::rt::True,
     /// The `result` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<Vec<CustomTrustStore>>,
     /// The `result_info` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result_info: Option<ResultInfo>,
+}
+
+impl serde::Serialize for CustomTrustStoreResponseCollection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::rt::model::begin(serializer)?;
+        crate::rt::model::field(&mut map, "errors", &self.errors)?;
+        crate::rt::model::field(&mut map, "messages", &self.messages)?;
+        crate::rt::model::field(&mut map, "success", &self.success)?;
+        crate::rt::model::optional(&mut map, "result", &self.result)?;
+        crate::rt::model::optional(&mut map, "result_info", &self.result_info)?;
+        serde::ser::SerializeMap::end(map)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CustomTrustStoreResponseCollection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::rt::model::object(deserializer)
+    }
+}
+
+impl<'de> crate::rt::model::Object<'de> for CustomTrustStoreResponseCollection {
+    const NAME: &'static str = "CustomTrustStoreResponseCollection";
+    const FIELDS: &'static [&'static str] = &[
+        "errors",
+        "messages",
+        "success",
+        "result",
+        "result_info",
+    ];
+    fn from_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        while let Some(key) = crate::rt::model::next_key::<Self, A>(&mut map)? {
+            match key {
+                crate::rt::model::Key::Field(0) => f0 = Some(map.next_value()?),
+                crate::rt::model::Key::Field(1) => f1 = Some(map.next_value()?),
+                crate::rt::model::Key::Field(2) => f2 = Some(map.next_value()?),
+                crate::rt::model::Key::Field(3) => f3 = map.next_value()?,
+                crate::rt::model::Key::Field(4) => f4 = map.next_value()?,
+                _ => crate::rt::model::skip(&mut map)?,
+            }
+        }
+        Ok(CustomTrustStoreResponseCollection {
+            errors: crate::rt::model::required::<_, A::Error>(f0, "errors")?,
+            messages: crate::rt::model::required::<_, A::Error>(f1, "messages")?,
+            success: crate::rt::model::required::<_, A::Error>(f2, "success")?,
+            result: f3,
+            result_info: f4,
+        })
+    }
 }
 
 /// Status of the zone’s custom SSL.
@@ -532,11 +984,41 @@ impl crate::rt::ParamValue for CustomTrustStoreStatus {
 /// Specify the region where your private key can be held locally.
 ///
 /// Schema: `/components/schemas/GeoRestrictions`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GeoRestrictions {
     /// The `label` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<GeoRestrictionsLabel>,
+}
+
+impl serde::Serialize for GeoRestrictions {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::rt::model::begin(serializer)?;
+        crate::rt::model::optional(&mut map, "label", &self.label)?;
+        serde::ser::SerializeMap::end(map)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GeoRestrictions {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::rt::model::object(deserializer)
+    }
+}
+
+impl<'de> crate::rt::model::Object<'de> for GeoRestrictions {
+    const NAME: &'static str = "GeoRestrictions";
+    const FIELDS: &'static [&'static str] = &["label"];
+    fn from_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        while let Some(key) = crate::rt::model::next_key::<Self, A>(&mut map)? {
+            match key {
+                crate::rt::model::Key::Field(0) => f0 = map.next_value()?,
+                _ => crate::rt::model::skip(&mut map)?,
+            }
+        }
+        Ok(GeoRestrictions { label: f0 })
+    }
 }
 
 /// Schema: `/components/schemas/GeoRestrictions/properties/label`
@@ -610,54 +1092,216 @@ impl crate::rt::ParamValue for GeoRestrictionsLabel {
 pub type Identifier = String;
 
 /// Schema: `/components/schemas/Message`
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Message {
     /// The `code` property.
     pub code: i64,
     /// The `message` property.
     pub message: String,
     /// The `documentation_url` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub documentation_url: Option<String>,
     /// The `source` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<MessageSource>,
 }
 
+impl serde::Serialize for Message {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::rt::model::begin(serializer)?;
+        crate::rt::model::field(&mut map, "code", &self.code)?;
+        crate::rt::model::field(&mut map, "message", &self.message)?;
+        crate::rt::model::optional(
+            &mut map,
+            "documentation_url",
+            &self.documentation_url,
+        )?;
+        crate::rt::model::optional(&mut map, "source", &self.source)?;
+        serde::ser::SerializeMap::end(map)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Message {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::rt::model::object(deserializer)
+    }
+}
+
+impl<'de> crate::rt::model::Object<'de> for Message {
+    const NAME: &'static str = "Message";
+    const FIELDS: &'static [&'static str] = &[
+        "code",
+        "message",
+        "documentation_url",
+        "source",
+    ];
+    fn from_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        while let Some(key) = crate::rt::model::next_key::<Self, A>(&mut map)? {
+            match key {
+                crate::rt::model::Key::Field(0) => f0 = Some(map.next_value()?),
+                crate::rt::model::Key::Field(1) => f1 = Some(map.next_value()?),
+                crate::rt::model::Key::Field(2) => f2 = map.next_value()?,
+                crate::rt::model::Key::Field(3) => f3 = map.next_value()?,
+                _ => crate::rt::model::skip(&mut map)?,
+            }
+        }
+        Ok(Message {
+            code: crate::rt::model::required::<_, A::Error>(f0, "code")?,
+            message: crate::rt::model::required::<_, A::Error>(f1, "message")?,
+            documentation_url: f2,
+            source: f3,
+        })
+    }
+}
+
 /// Schema: `/components/schemas/Message/properties/source`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MessageSource {
     /// The `pointer` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pointer: Option<String>,
 }
 
+impl serde::Serialize for MessageSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::rt::model::begin(serializer)?;
+        crate::rt::model::optional(&mut map, "pointer", &self.pointer)?;
+        serde::ser::SerializeMap::end(map)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MessageSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::rt::model::object(deserializer)
+    }
+}
+
+impl<'de> crate::rt::model::Object<'de> for MessageSource {
+    const NAME: &'static str = "MessageSource";
+    const FIELDS: &'static [&'static str] = &["pointer"];
+    fn from_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        while let Some(key) = crate::rt::model::next_key::<Self, A>(&mut map)? {
+            match key {
+                crate::rt::model::Key::Field(0) => f0 = map.next_value()?,
+                _ => crate::rt::model::skip(&mut map)?,
+            }
+        }
+        Ok(MessageSource { pointer: f0 })
+    }
+}
+
 /// Schema: `/components/schemas/ResultInfo`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResultInfo {
     /// Total number of results for the requested service.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<f64>,
     /// Current page within paginated list of results.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<f64>,
     /// Number of results per page of results.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_page: Option<f64>,
     /// Total results available without any search parameters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_count: Option<f64>,
     /// The number of total pages in the entire result set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_pages: Option<f64>,
 }
 
+impl serde::Serialize for ResultInfo {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::rt::model::begin(serializer)?;
+        crate::rt::model::optional(&mut map, "count", &self.count)?;
+        crate::rt::model::optional(&mut map, "page", &self.page)?;
+        crate::rt::model::optional(&mut map, "per_page", &self.per_page)?;
+        crate::rt::model::optional(&mut map, "total_count", &self.total_count)?;
+        crate::rt::model::optional(&mut map, "total_pages", &self.total_pages)?;
+        serde::ser::SerializeMap::end(map)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResultInfo {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::rt::model::object(deserializer)
+    }
+}
+
+impl<'de> crate::rt::model::Object<'de> for ResultInfo {
+    const NAME: &'static str = "ResultInfo";
+    const FIELDS: &'static [&'static str] = &[
+        "count",
+        "page",
+        "per_page",
+        "total_count",
+        "total_pages",
+    ];
+    fn from_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        while let Some(key) = crate::rt::model::next_key::<Self, A>(&mut map)? {
+            match key {
+                crate::rt::model::Key::Field(0) => f0 = map.next_value()?,
+                crate::rt::model::Key::Field(1) => f1 = map.next_value()?,
+                crate::rt::model::Key::Field(2) => f2 = map.next_value()?,
+                crate::rt::model::Key::Field(3) => f3 = map.next_value()?,
+                crate::rt::model::Key::Field(4) => f4 = map.next_value()?,
+                _ => crate::rt::model::skip(&mut map)?,
+            }
+        }
+        Ok(ResultInfo {
+            count: f0,
+            page: f1,
+            per_page: f2,
+            total_count: f3,
+            total_pages: f4,
+        })
+    }
+}
+
 /// Schema: `/components/schemas/ValidationError`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ValidationError {
     /// A domain validation error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+
+impl serde::Serialize for ValidationError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::rt::model::begin(serializer)?;
+        crate::rt::model::optional(&mut map, "message", &self.message)?;
+        serde::ser::SerializeMap::end(map)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ValidationError {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::rt::model::object(deserializer)
+    }
+}
+
+impl<'de> crate::rt::model::Object<'de> for ValidationError {
+    const NAME: &'static str = "ValidationError";
+    const FIELDS: &'static [&'static str] = &["message"];
+    fn from_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        while let Some(key) = crate::rt::model::next_key::<Self, A>(&mut map)? {
+            match key {
+                crate::rt::model::Key::Field(0) => f0 = map.next_value()?,
+                _ => crate::rt::model::skip(&mut map)?,
+            }
+        }
+        Ok(ValidationError { message: f0 })
+    }
 }
 
 /// Validation Method selected for the order.
@@ -728,32 +1372,94 @@ impl crate::rt::ParamValue for ValidationMethod {
 }
 
 /// Schema: `/components/schemas/ValidationRecord`
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ValidationRecord {
     /// The CNAME record hostname for DCV delegation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cname: Option<String>,
     /// The CNAME record target value for DCV delegation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cname_target: Option<String>,
     /// The set of email addresses that the certificate authority (CA) will use to complete domain validation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emails: Option<Vec<String>>,
     /// The content that the certificate authority (CA) will expect to find at the http_url during the domain validation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_body: Option<String>,
     /// The url that will be checked during domain validation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http_url: Option<String>,
     /// Status of the validation record.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// The hostname that the certificate authority (CA) will check for a TXT record during domain validation .
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txt_name: Option<String>,
     /// The TXT record that the certificate authority (CA) will check during domain validation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub txt_value: Option<String>,
+}
+
+impl serde::Serialize for ValidationRecord {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = crate::rt::model::begin(serializer)?;
+        crate::rt::model::optional(&mut map, "cname", &self.cname)?;
+        crate::rt::model::optional(&mut map, "cname_target", &self.cname_target)?;
+        crate::rt::model::optional(&mut map, "emails", &self.emails)?;
+        crate::rt::model::optional(&mut map, "http_body", &self.http_body)?;
+        crate::rt::model::optional(&mut map, "http_url", &self.http_url)?;
+        crate::rt::model::optional(&mut map, "status", &self.status)?;
+        crate::rt::model::optional(&mut map, "txt_name", &self.txt_name)?;
+        crate::rt::model::optional(&mut map, "txt_value", &self.txt_value)?;
+        serde::ser::SerializeMap::end(map)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ValidationRecord {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::rt::model::object(deserializer)
+    }
+}
+
+impl<'de> crate::rt::model::Object<'de> for ValidationRecord {
+    const NAME: &'static str = "ValidationRecord";
+    const FIELDS: &'static [&'static str] = &[
+        "cname",
+        "cname_target",
+        "emails",
+        "http_body",
+        "http_url",
+        "status",
+        "txt_name",
+        "txt_value",
+    ];
+    fn from_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut f0 = None;
+        let mut f1 = None;
+        let mut f2 = None;
+        let mut f3 = None;
+        let mut f4 = None;
+        let mut f5 = None;
+        let mut f6 = None;
+        let mut f7 = None;
+        while let Some(key) = crate::rt::model::next_key::<Self, A>(&mut map)? {
+            match key {
+                crate::rt::model::Key::Field(0) => f0 = map.next_value()?,
+                crate::rt::model::Key::Field(1) => f1 = map.next_value()?,
+                crate::rt::model::Key::Field(2) => f2 = map.next_value()?,
+                crate::rt::model::Key::Field(3) => f3 = map.next_value()?,
+                crate::rt::model::Key::Field(4) => f4 = map.next_value()?,
+                crate::rt::model::Key::Field(5) => f5 = map.next_value()?,
+                crate::rt::model::Key::Field(6) => f6 = map.next_value()?,
+                crate::rt::model::Key::Field(7) => f7 = map.next_value()?,
+                _ => crate::rt::model::skip(&mut map)?,
+            }
+        }
+        Ok(ValidationRecord {
+            cname: f0,
+            cname_target: f1,
+            emails: f2,
+            http_body: f3,
+            http_url: f4,
+            status: f5,
+            txt_name: f6,
+            txt_value: f7,
+        })
+    }
 }
 
 /// Validity Days selected for the order.

@@ -252,74 +252,81 @@ impl Client {
             return Err(e.clone_before_send());
         }
         let inner = &self.inner;
-        let mut options = inner.options.clone();
-        options.merge(call_options);
-        let timeout = options.timeout.unwrap_or(super::client::DEFAULT_TIMEOUT);
-        let max_retries = if request.retryable { options.max_retries.unwrap_or(0) } else { 0 };
+        // Per-call settings win over the client's; nothing is cloned for the merge.
+        let timeout = call_options.timeout.or(inner.options.timeout).unwrap_or(super::client::DEFAULT_TIMEOUT);
+        let any_retries = call_options.max_retries.or(inner.options.max_retries).unwrap_or(0);
+        let max_retries = if request.retryable { any_retries } else { 0 };
         let url = format!("{}{}", inner.base_url, request.path);
         let auth = self.credentials_for(request.security.unwrap_or(inner.spec.alternatives))?;
+        let mut query: Vec<(&str, &str)> = request.query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let mut cookies = String::new();
+        let mut basic = None;
+        for &(_, kind, secret) in &auth {
+            match kind {
+                // Prepared once, when the client was built.
+                AuthKind::Bearer | AuthKind::Header(_) => {}
+                AuthKind::Basic => basic = Some(secret.expose().split_once(':').unwrap_or((secret.expose(), ""))),
+                AuthKind::Query(name) => query.push((name, secret.expose())),
+                AuthKind::Cookie(name) => add_cookie(&mut cookies, name, secret.expose(), false),
+            }
+        }
+        for (name, value) in &request.cookies {
+            add_cookie(&mut cookies, name, value, true);
+        }
+        let cookie = if cookies.is_empty() {
+            None
+        } else {
+            let mut v = HeaderValue::from_str(&cookies)
+                .map_err(|_| Error::Config("a cookie is not a valid header value".into()))?;
+            v.set_sensitive(true);
+            Some(v)
+        };
 
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
             let mut builder = inner.http.request(request.method.clone(), &url).timeout(timeout);
-            let mut query: Vec<(&str, &str)> = request.query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-            let mut headers = inner.default_headers.clone();
-            let mut cookies = String::new();
-            for (kind, secret) in &auth {
-                match kind {
-                    AuthKind::Bearer => {
-                        let mut v = HeaderValue::from_str(&format!("Bearer {}", secret.expose()))
-                            .map_err(|_| Error::Config("the API token is not a valid header value".into()))?;
-                        v.set_sensitive(true);
-                        headers.insert(reqwest::header::AUTHORIZATION, v);
-                    }
-                    AuthKind::Basic => {
-                        let (user, pass) = secret.expose().split_once(':').unwrap_or((secret.expose(), ""));
-                        builder = builder.basic_auth(user, Some(pass));
-                    }
-                    AuthKind::Header(name) => {
-                        let n = HeaderName::from_bytes(name.as_bytes())
-                            .map_err(|_| Error::Config(format!("bad header name {name}")))?;
-                        let mut v = HeaderValue::from_str(secret.expose()).map_err(|_| {
-                            Error::Config(format!("the credential for {name} is not a valid header value"))
-                        })?;
-                        v.set_sensitive(true);
-                        headers.insert(n, v);
-                    }
-                    AuthKind::Query(name) => query.push((name, secret.expose())),
-                    AuthKind::Cookie(name) => add_cookie(&mut cookies, name, secret.expose(), false),
-                }
-            }
-            for (name, value) in &request.cookies {
-                add_cookie(&mut cookies, name, value, true);
-            }
-            if !cookies.is_empty() {
-                let mut v = HeaderValue::from_str(&cookies)
-                    .map_err(|_| Error::Config("a cookie is not a valid header value".into()))?;
-                v.set_sensitive(true);
-                headers.insert(reqwest::header::COOKIE, v);
-            }
-            for (k, v) in &request.headers {
-                headers.insert(k.clone(), v.clone());
-            }
-            for (k, v) in &options.headers {
-                headers.insert(k.clone(), v.clone());
+            if let Some((user, pass)) = basic {
+                builder = builder.basic_auth(user, Some(pass));
             }
             if !query.is_empty() {
                 builder = builder.query(&query);
             }
-            if let Some((body, content_type)) = &request.body {
-                headers.insert(reqwest::header::CONTENT_TYPE, content_type.clone());
+            if let Some((body, _)) = &request.body {
+                // `Bytes`: a reference count, not a copy, per attempt.
                 builder = builder.body(body.clone());
             }
-            builder = builder.headers(headers);
 
             let outcome = async {
-                let resp = builder.send().await?;
+                let mut http_request = builder.build()?;
+                // Headers go straight into the request, later ones replacing earlier ones of the
+                // same name: the client's defaults, credentials, cookies, the operation's header
+                // parameters, the client's extra headers, the call's, then the body's type.
+                let headers = http_request.headers_mut();
+                for (k, v) in &inner.default_headers {
+                    headers.insert(k.clone(), v.clone());
+                }
+                for &(index, _, _) in &auth {
+                    if let Some(Some((name, value))) = inner.auth_headers.get(index) {
+                        headers.insert(name.clone(), value.clone());
+                    }
+                }
+                if let Some(v) = &cookie {
+                    headers.insert(reqwest::header::COOKIE, v.clone());
+                }
+                for (k, v) in &request.headers {
+                    headers.insert(k.clone(), v.clone());
+                }
+                for (k, v) in inner.options.headers.iter().chain(&call_options.headers) {
+                    headers.insert(k.clone(), v.clone());
+                }
+                if let Some((_, content_type)) = &request.body {
+                    headers.insert(reqwest::header::CONTENT_TYPE, content_type.clone());
+                }
+                let mut resp = inner.http.execute(http_request).await?;
                 let status = resp.status();
-                let headers = resp.headers().clone();
-                let body = resp.bytes().await?.to_vec();
+                let headers = std::mem::take(resp.headers_mut());
+                let body = Vec::from(resp.bytes().await?);
                 Ok::<_, reqwest::Error>(RawResponse { status, headers, body })
             }
             .await;
@@ -347,7 +354,7 @@ impl Client {
                 Err(e) => {
                     // A request that never reached the server is always safe to send again.
                     let safe = request.retryable || e.is_connect();
-                    let retries_left = attempt <= options.max_retries.unwrap_or(0) && safe;
+                    let retries_left = attempt <= any_retries && safe;
                     if retries_left
                         && (e.is_timeout() || e.is_connect() || e.is_request() || e.is_body() || e.is_decode())
                     {

@@ -94,6 +94,8 @@ pub(crate) struct Inner {
     /// The credential of each scheme of `spec.schemes` (same order), when given.
     pub(crate) credentials: Vec<Option<Secret>>,
     pub(crate) default_headers: HeaderMap,
+    /// The header each credential is sent in (`Bearer` and header schemes), prepared once.
+    pub(crate) auth_headers: Vec<Option<(HeaderName, HeaderValue)>>,
     pub(crate) options: RequestOptions,
     pub(crate) backoff: Backoff,
 }
@@ -148,6 +150,7 @@ impl Client {
                 spec: inner.spec,
                 credentials: inner.credentials.clone(),
                 default_headers: inner.default_headers.clone(),
+                auth_headers: inner.auth_headers.clone(),
                 options: merged,
                 backoff: inner.backoff,
             }),
@@ -334,7 +337,10 @@ impl ClientBuilder {
             }
         }
         check_partial(self.spec, &given)?;
-        let credentials = self.spec.schemes.iter().map(|s| given.get(s.name).cloned()).collect();
+        let credentials: Vec<Option<Secret>> = self.spec.schemes.iter().map(|s| given.get(s.name).cloned()).collect();
+        let auth_headers = (self.spec.schemes.iter().zip(&credentials))
+            .map(|(scheme, secret)| secret.as_ref().map_or(Ok(None), |secret| auth_header(scheme.kind, secret)))
+            .collect::<Result<Vec<_>, Error>>()?;
 
         let mut default_headers = HeaderMap::new();
         let agent = self
@@ -367,6 +373,7 @@ impl ClientBuilder {
                 spec: self.spec,
                 credentials,
                 default_headers,
+                auth_headers,
                 options: RequestOptions {
                     timeout: Some(self.timeout),
                     max_retries: Some(self.max_retries),
@@ -376,6 +383,24 @@ impl ClientBuilder {
             }),
         })
     }
+}
+
+/// The header a credential is sent in, for the schemes sent as one (`Bearer`, API key in a
+/// header); marked sensitive so that it is never printed.
+fn auth_header(kind: AuthKind, secret: &Secret) -> Result<Option<(HeaderName, HeaderValue)>, Error> {
+    let (name, value) = match kind {
+        AuthKind::Bearer => (reqwest::header::AUTHORIZATION, format!("Bearer {}", secret.expose())),
+        AuthKind::Header(name) => (
+            HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Error::Config(format!("`{name}` is not a valid header name")))?,
+            secret.expose().to_string(),
+        ),
+        AuthKind::Basic | AuthKind::Query(_) | AuthKind::Cookie(_) => return Ok(None),
+    };
+    let mut value = HeaderValue::from_str(&value)
+        .map_err(|_| Error::Config(format!("the credential for `{name}` is not a valid header value")))?;
+    value.set_sensitive(true);
+    Ok(Some((name, value)))
 }
 
 /// Checks the base URL and drops trailing slashes, so that paths (which start with `/`) are
@@ -429,12 +454,13 @@ impl Client {
     /// The credentials to send with a request that accepts `alternatives`: the first non-empty
     /// combination whose every part is set; none when the operation needs no authentication
     /// (no combination, or an empty one); otherwise an error naming what would do.
-    pub(crate) fn credentials_for(&self, alternatives: Security) -> Result<Vec<(AuthKind, &Secret)>, Error> {
+    /// Each is `(index of the scheme in the spec, kind, secret)`.
+    pub(crate) fn credentials_for(&self, alternatives: Security) -> Result<Vec<(usize, AuthKind, &Secret)>, Error> {
         let inner = &self.inner;
         let lookup = |i: &usize| {
             let scheme = inner.spec.schemes.get(*i)?;
             let secret = inner.credentials.get(*i)?.as_ref()?;
-            Some((scheme.kind, secret))
+            Some((*i, scheme.kind, secret))
         };
         for combination in alternatives.iter().filter(|c| !c.is_empty()) {
             if let Some(chosen) = combination.iter().map(lookup).collect::<Option<Vec<_>>>() {

@@ -11,6 +11,7 @@ mod multipart;
 mod paginate;
 mod request;
 mod secret;
+pub mod serde_impl;
 mod values;
 
 pub use call::{AllowEmpty, Bytes, Call, Decode, Empty, Json, RawResponse, Response, Text};
@@ -38,6 +39,8 @@ pub mod public {
 
 /// Building blocks the generated code uses; public so that generated signatures can name them.
 pub mod rt {
+    /// The shared halves of the generated models' `Serialize`/`Deserialize` impls.
+    pub use super::serde_impl as model;
     pub use super::{
         whole, AllowEmpty, Binary, Bytes, Decode, Empty, Envelope, Enveloped, False, Json, JsonParam, Method, Opened,
         PageInfo, PageScheme, Paged, ParamValue, RawResponse, Request, Style, Text, True, Typed,

@@ -21,7 +21,7 @@ pub struct Request {
     pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
     pub(crate) cookies: Vec<(String, String)>,
     /// The body and its `Content-Type`.
-    pub(crate) body: Option<(Vec<u8>, HeaderValue)>,
+    pub(crate) body: Option<(bytes::Bytes, HeaderValue)>,
     pub(crate) retryable: bool,
     /// The operation's own accepted credentials; `None`: the API's default.
     pub(crate) security: Option<Security>,
@@ -223,7 +223,7 @@ impl Request {
 
     fn set_body(&mut self, body: Vec<u8>, content_type: &str) {
         match HeaderValue::from_str(content_type) {
-            Ok(ct) => self.body = Some((body, ct)),
+            Ok(ct) => self.body = Some((body.into(), ct)),
             Err(_) => self.fail(Error::invalid("body", format!("`{content_type}` is not a valid Content-Type"))),
         }
     }
@@ -605,7 +605,7 @@ mod tests {
         r.form_styled(&body, &[("address", Style::DeepObject, true)]);
         let (bytes, content_type) = r.body.unwrap();
         assert_eq!(content_type, "application/x-www-form-urlencoded");
-        assert_eq!(String::from_utf8(bytes).unwrap(), "address%5Bcity%5D=Paris&name=a+b&tags=x&tags=y");
+        assert_eq!(String::from_utf8(bytes.to_vec()).unwrap(), "address%5Bcity%5D=Paris&name=a+b&tags=x&tags=y");
     }
 
     #[test]

@@ -8,25 +8,132 @@ use crate::ir::{self, Api, SchemeKind, TypeKind, TypeRef};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-/// One emitted Rust file, before rendering.
-pub struct Unit {
-    /// Path relative to the output folder.
-    pub path: &'static str,
-    /// Inner doc attributes and items.
-    pub tokens: TokenStream,
+/// Above this many models (or operations), `types.rs` (or `operations.rs`) becomes a folder
+/// of modules of about this many items each, re-exported flat: rustc then works on them in
+/// parallel and, after a spec change, recompiles only the modules that changed.
+pub const SPLIT_OVER: usize = 300;
+
+/// One file to emit: its path and what goes in it. Files are emitted and rendered
+/// independently (in parallel), each from the IR alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    /// Path relative to the API module folder (`mod.rs`, `types/a.rs`, ...).
+    pub path: String,
+    part: Part,
 }
 
-/// Emits every file of the API module.
-pub fn emit(api: &Api) -> Vec<Unit> {
-    let mut units = vec![
-        Unit { path: "mod.rs", tokens: module(api) },
-        Unit { path: "types.rs", tokens: types::emit(api) },
-        Unit { path: "operations.rs", tokens: operations::emit(api) },
-    ];
-    if let Some(env) = &api.envelope {
-        units.push(Unit { path: "envelope.rs", tokens: envelope(api, env) });
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Part {
+    Module,
+    Envelope,
+    /// Models and parameter structs whose names fall in this part (all of them when `None`):
+    /// the part's name and the number of parts.
+    Types(Option<(String, usize)>),
+    /// The `types/mod.rs` of split models: the list of part modules.
+    TypesIndex(Vec<String>),
+    Operations(Option<(String, usize)>),
+    OperationsIndex(Vec<String>),
+}
+
+/// The module a name goes to when its file is split into `parts` modules: a hash of the name
+/// (FNV-1a), so that parts stay even (names cluster by prefix) and a new item changes one part
+/// only. `parts` is a power of two and changes only when the item count doubles.
+fn bucket(name: &str, parts: usize) -> String {
+    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+    format!("part{:02}", hash % parts.max(1) as u64)
+}
+
+/// How many parts `count` items are split into: about `per_part` in each, at least 2.
+fn parts(count: usize, per_part: usize) -> usize {
+    count.div_ceil(per_part.max(1)).next_power_of_two().clamp(2, 64)
+}
+
+/// Every file of the API module, in a fixed order.
+pub fn plan(api: &Api, split_over: usize) -> Vec<Job> {
+    let mut jobs = vec![Job { path: "mod.rs".into(), part: Part::Module }];
+    let type_names = api.types.values().map(|d| d.name.as_str());
+    let param_names = api.operations.iter().filter_map(|op| op.params_type.as_deref());
+    let all_types: Vec<&str> = type_names.chain(param_names).collect();
+    if all_types.len() > split_over {
+        let n = parts(all_types.len(), split_over);
+        let buckets: std::collections::BTreeSet<String> = all_types.iter().map(|name| bucket(name, n)).collect();
+        let buckets: Vec<String> = buckets.into_iter().collect();
+        jobs.push(Job { path: "types/mod.rs".into(), part: Part::TypesIndex(buckets.clone()) });
+        jobs.extend(
+            buckets.into_iter().map(|b| Job { path: format!("types/{b}.rs"), part: Part::Types(Some((b, n))) }),
+        );
+    } else {
+        jobs.push(Job { path: "types.rs".into(), part: Part::Types(None) });
     }
-    units
+    if api.operations.len() > split_over {
+        let n = parts(api.operations.len(), split_over);
+        let buckets: std::collections::BTreeSet<String> =
+            api.operations.iter().map(|op| bucket(&op.rust_name, n)).collect();
+        let buckets: Vec<String> = buckets.into_iter().collect();
+        jobs.push(Job { path: "operations/mod.rs".into(), part: Part::OperationsIndex(buckets.clone()) });
+        jobs.extend(
+            buckets
+                .into_iter()
+                .map(|b| Job { path: format!("operations/{b}.rs"), part: Part::Operations(Some((b, n))) }),
+        );
+    } else {
+        jobs.push(Job { path: "operations.rs".into(), part: Part::Operations(None) });
+    }
+    if api.envelope.is_some() {
+        jobs.push(Job { path: "envelope.rs".into(), part: Part::Envelope });
+    }
+    jobs
+}
+
+/// The tokens of one file.
+pub fn emit(api: &Api, job: &Job) -> TokenStream {
+    let in_bucket =
+        |part: &Option<(String, usize)>, name: &str| part.as_ref().is_none_or(|(b, n)| *b == bucket(name, *n));
+    match &job.part {
+        Part::Module => module(api),
+        Part::Envelope => api.envelope.as_ref().map(|env| envelope(api, env)).unwrap_or_default(),
+        Part::Types(b) => types::emit(api, b.is_some(), |name| in_bucket(b, name)),
+        Part::Operations(b) => operations::emit(api, b.is_some(), |name| in_bucket(b, name)),
+        Part::TypesIndex(buckets) => {
+            index("Models from the spec's schemas, and parameter structs for operations.", buckets, TokenStream::new())
+        }
+        Part::OperationsIndex(buckets) => {
+            // The parts name `super::types` and `super::envelope` as an unsplit file does.
+            let envelope = api.envelope.as_ref().map(|_| {
+                quote!(
+                    use super::envelope;
+                )
+            });
+            let imports = quote! {
+                #[allow(unused_imports)]
+                use super::types;
+                #envelope
+            };
+            index("Request functions, one per operation of the spec.", buckets, imports)
+        }
+    }
+}
+
+/// The `mod.rs` of a split file: one module per part; models are re-exported flat, operations
+/// get `imports` for their parts instead.
+fn index(doc: &str, buckets: &[String], imports: TokenStream) -> TokenStream {
+    let public = imports.is_empty();
+    let doc = docs::inner(&format!(
+        "{doc}\n\nSplit into parts by a hash of each name, so that the compiler can work on them separately{}.",
+        if public { "; everything is re-exported here" } else { "" }
+    ));
+    let mods = buckets.iter().map(|b| ident(b));
+    let uses = public.then(|| {
+        let mods = buckets.iter().map(|b| ident(b));
+        quote!(#(pub use #mods::*;)*)
+    });
+    quote! {
+        #doc
+
+        #imports
+        #(mod #mods;)*
+        #uses
+    }
 }
 
 pub(crate) fn ident(name: &str) -> Ident {

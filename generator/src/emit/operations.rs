@@ -9,17 +9,32 @@ use crate::ir::{
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub fn emit(api: &Api) -> TokenStream {
-    let ops: Vec<TokenStream> = api.operations.iter().map(|op| operation(api, op)).collect();
+/// The request functions whose Rust names pass `keep`; `split` says whether this is one
+/// letter's module of a split `operations` folder.
+pub fn emit(api: &Api, split: bool, keep: impl Fn(&str) -> bool) -> TokenStream {
+    // A split module's `super` is `operations/mod.rs`, which imports what `super` names here.
+    let ops: Vec<TokenStream> =
+        api.operations.iter().filter(|op| keep(&op.rust_name)).map(|op| operation(api, op)).collect();
     // Import the models only when some signature or body names one (an unused import warns).
-    let uses_types = ops.iter().any(|t| t.to_string().contains("types ::"));
+    let uses_types = ops.iter().any(|t| names_path(t.clone(), "types"));
     let use_types = uses_types.then(|| {
-        quote!(
-            use super::types;
-        )
+        if split {
+            quote!(
+                use super::super::types;
+            )
+        } else {
+            quote!(
+                use super::types;
+            )
+        }
+    });
+    let doc = docs::inner(if split {
+        "One part of the request functions (see the parent module)."
+    } else {
+        "Request functions, one per operation of the spec."
     });
     quote! {
-        //! Request functions, one per operation of the spec.
+        #doc
 
         #use_types
 
@@ -27,6 +42,30 @@ pub fn emit(api: &Api) -> TokenStream {
             #(#ops)*
         }
     }
+}
+
+/// Whether `tokens` contain the path segment `name::` (a walk over the tokens: no formatting).
+fn names_path(tokens: TokenStream, name: &str) -> bool {
+    let mut previous_was_name = false;
+    for tree in tokens {
+        match tree {
+            proc_macro2::TokenTree::Group(g) => {
+                if names_path(g.stream(), name) {
+                    return true;
+                }
+                previous_was_name = false;
+            }
+            proc_macro2::TokenTree::Ident(i) => previous_was_name = i == name,
+            proc_macro2::TokenTree::Punct(p) => {
+                if previous_was_name && p.as_char() == ':' {
+                    return true;
+                }
+                previous_was_name = false;
+            }
+            proc_macro2::TokenTree::Literal(_) => previous_was_name = false,
+        }
+    }
+    false
 }
 
 /// How a required parameter is taken as an argument.

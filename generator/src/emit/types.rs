@@ -5,11 +5,27 @@ use crate::ir::{Api, EnumRepr, Field, Operation, TypeDef, TypeKind, TypeRef, Uni
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub fn emit(api: &Api) -> TokenStream {
-    let defs = api.types.values().map(|def| type_def(api, def));
-    let params = api.operations.iter().filter_map(|op| params_struct(api, op));
+/// The models and parameter structs whose Rust names pass `keep`; `split` says whether this is
+/// one letter's module of a split `types` folder (which sees its siblings through `super`).
+pub fn emit(api: &Api, split: bool, keep: impl Fn(&str) -> bool) -> TokenStream {
+    let defs = api.types.values().filter(|def| keep(&def.name)).map(|def| type_def(api, def));
+    let params = (api.operations.iter())
+        .filter(|op| op.params_type.as_deref().is_some_and(&keep))
+        .filter_map(|op| params_struct(api, op));
+    let head = if split {
+        quote! {
+            //! One part of the models and parameter structs (see the parent module).
+
+            #[allow(unused_imports)]
+            use super::*;
+        }
+    } else {
+        quote! {
+            //! Models from the spec's schemas, and parameter structs for operations.
+        }
+    };
     quote! {
-        //! Models from the spec's schemas, and parameter structs for operations.
+        #head
 
         #(#defs)*
         #(#params)*
@@ -56,14 +72,28 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
         }
         TypeKind::Newtype(t) => {
             let allow = allow_deprecated(mentions_deprecated(api, t));
+            let impl_allow = allow_deprecated(def.docs.deprecated || mentions_deprecated(api, t));
             let t = ty(t, &prefix);
             quote! {
                 #attrs
                 #deprecated
                 #allow
-                #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-                #[serde(transparent)]
+                #[derive(Debug, Clone, PartialEq)]
                 pub struct #name(pub #t);
+
+                #impl_allow
+                impl serde::Serialize for #name {
+                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                        serde::Serialize::serialize(&self.0, serializer)
+                    }
+                }
+
+                #impl_allow
+                impl<'de> serde::Deserialize<'de> for #name {
+                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        serde::Deserialize::deserialize(deserializer).map(#name)
+                    }
+                }
             }
         }
         TypeKind::Struct { fields, additional } => {
@@ -82,19 +112,24 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
                 let t = ty(t, &prefix);
                 quote! {
                     /// Properties not listed in the schema.
-                    #[serde(flatten)]
                     pub additional_properties: std::collections::BTreeMap<String, #t>,
                 }
             });
+            // The impls name the struct and every field: allowed when any of them is deprecated.
+            let impl_allow =
+                allow_deprecated(allow.is_some() || def.docs.deprecated || fields.iter().any(|f| f.docs.deprecated));
+            let impls = struct_serde(&name, &def.name, fields, additional.is_some(), impl_allow.as_ref());
             quote! {
                 #attrs
                 #deprecated
                 #allow
-                #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+                #[derive(Debug, Clone, PartialEq, #default)]
                 pub struct #name {
                     #(#fields_ts)*
                     #extra
                 }
+
+                #impls
             }
         }
         TypeKind::Enum { repr, variants } => {
@@ -111,16 +146,20 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
                 quote!(#doc #n(#t),)
             });
             match discriminator {
-                None => quote! {
-                    #attrs
-                    #deprecated
-                    #allow
-                    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-                    #[serde(untagged)]
-                    pub enum #name {
-                        #(#vs)*
+                None => {
+                    let impls = untagged_impls(&name, &def.name, variants, allow.as_ref());
+                    quote! {
+                        #attrs
+                        #deprecated
+                        #allow
+                        #[derive(Debug, Clone, PartialEq)]
+                        pub enum #name {
+                            #(#vs)*
+                        }
+
+                        #impls
                     }
-                },
+                }
                 Some(property) => {
                     let doc = docs::text(&format!(
                         "A `{property}` value this client does not know (or none), with the object as received."
@@ -206,7 +245,6 @@ fn tagged_impls(
 fn field(f: &Field, prefix: &TokenStream) -> TokenStream {
     let name = ident(&f.rust_name);
     let wire = &f.wire_name;
-    let rename = (f.rust_name != f.wire_name).then(|| quote!(rename = #wire));
     let mut extra = Vec::new();
     let blank = |t: &Option<String>| t.as_deref().is_none_or(|t| t.trim().is_empty());
     if blank(&f.docs.summary) && blank(&f.docs.description) {
@@ -222,32 +260,165 @@ fn field(f: &Field, prefix: &TokenStream) -> TokenStream {
     // `format: binary` strings are bytes (sent as files in multipart bodies).
     let binary = f.docs.format.as_deref() == Some("binary") && *strip_nullable(&f.ty) == TypeRef::String;
     let inner = if binary { quote!(crate::rt::Binary) } else { ty(strip_nullable(&f.ty), prefix) };
-    let nullable = f.nullable || matches!(f.ty, TypeRef::Nullable(_));
-    let serde = |rest: TokenStream| {
-        let parts: Vec<TokenStream> = rename.clone().into_iter().chain((!rest.is_empty()).then_some(rest)).collect();
-        (!parts.is_empty()).then(|| quote!(#[serde(#(#parts),*)]))
-    };
-    if f.required && !nullable {
-        let serde = serde(TokenStream::new());
+    if f.required && !nullable(f) {
         quote! {
             #attrs
-            #serde
             pub #name: #inner,
         }
-    } else if f.required {
-        // Required but nullable: always sent, as `null` when `None`.
-        let serde = serde(quote!(default));
+    } else {
+        // Optional, or required but nullable (then always sent, as `null` when `None`).
         quote! {
             #attrs
-            #serde
             pub #name: Option<#inner>,
         }
+    }
+}
+
+fn nullable(f: &Field) -> bool {
+    f.nullable || matches!(f.ty, TypeRef::Nullable(_))
+}
+
+/// `Serialize`/`Deserialize` for a model struct, written out instead of derived: a line per
+/// property here, the rest in the runtime's `rt::model` (see there for why).
+fn struct_serde(
+    name: &proc_macro2::Ident,
+    label: &str,
+    fields: &[Field],
+    keeps_others: bool,
+    allow: Option<&TokenStream>,
+) -> TokenStream {
+    let wires: Vec<&str> = fields.iter().map(|f| f.wire_name.as_str()).collect();
+    let rust: Vec<_> = fields.iter().map(|f| ident(&f.rust_name)).collect();
+    let locals: Vec<_> = (0..fields.len()).map(|i| quote::format_ident!("f{}", i)).collect();
+    let ser = fields.iter().zip(&rust).map(|(f, n)| {
+        let wire = &f.wire_name;
+        if f.required {
+            quote!(crate::rt::model::field(&mut map, #wire, &self.#n)?;)
+        } else {
+            quote!(crate::rt::model::optional(&mut map, #wire, &self.#n)?;)
+        }
+    });
+    let ser_others = keeps_others.then(|| quote!(crate::rt::model::others(&mut map, &self.additional_properties)?;));
+    let arms = fields.iter().zip(&locals).enumerate().map(|(i, (f, local))| {
+        let index = proc_macro2::Literal::usize_unsuffixed(i);
+        if f.required && !nullable(f) {
+            quote!(crate::rt::model::Key::Field(#index) => #local = Some(map.next_value()?),)
+        } else {
+            quote!(crate::rt::model::Key::Field(#index) => #local = map.next_value()?,)
+        }
+    });
+    let values = fields.iter().zip(&locals).zip(&rust).map(|((f, local), n)| {
+        let wire = &f.wire_name;
+        if f.required && !nullable(f) {
+            quote!(#n: crate::rt::model::required::<_, A::Error>(#local, #wire)?,)
+        } else {
+            quote!(#n: #local,)
+        }
+    });
+    let (others_local, others_arm, others_value) = if keeps_others {
+        (
+            Some(quote!(let mut others = std::collections::BTreeMap::new();)),
+            quote! {
+                crate::rt::model::Key::Other(key) => {
+                    others.insert(key.into_owned(), map.next_value()?);
+                }
+            },
+            Some(quote!(additional_properties: others,)),
+        )
     } else {
-        let serde = serde(quote!(default, skip_serializing_if = "Option::is_none"));
+        (None, quote!(_ => crate::rt::model::skip(&mut map)?,), None)
+    };
+    let keeps = keeps_others.then(|| {
+        quote!(
+            const KEEPS_OTHERS: bool = true;
+        )
+    });
+    let read = if fields.is_empty() && !keeps_others {
         quote! {
-            #attrs
-            #serde
-            pub #name: Option<#inner>,
+            while crate::rt::model::next_key::<Self, A>(&mut map)?.is_some() {
+                crate::rt::model::skip(&mut map)?;
+            }
+        }
+    } else {
+        let fallback = (!fields.is_empty() && keeps_others)
+            .then(|| quote!(crate::rt::model::Key::Field(_) => crate::rt::model::skip(&mut map)?,));
+        quote! {
+            #(let mut #locals = None;)*
+            #others_local
+            while let Some(key) = crate::rt::model::next_key::<Self, A>(&mut map)? {
+                match key {
+                    #(#arms)*
+                    #fallback
+                    #others_arm
+                }
+            }
+        }
+    };
+    quote! {
+        #allow
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut map = crate::rt::model::begin(serializer)?;
+                #(#ser)*
+                #ser_others
+                serde::ser::SerializeMap::end(map)
+            }
+        }
+
+        #allow
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::rt::model::object(deserializer)
+            }
+        }
+
+        #allow
+        impl<'de> crate::rt::model::Object<'de> for #name {
+            const NAME: &'static str = #label;
+            const FIELDS: &'static [&'static str] = &[#(#wires),*];
+            #keeps
+
+            fn from_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+                #read
+                Ok(#name {
+                    #(#values)*
+                    #others_value
+                })
+            }
+        }
+    }
+}
+
+/// `Serialize`/`Deserialize` for a union without a discriminator: written as its variant is;
+/// read by trying each variant in order against the buffered JSON value.
+fn untagged_impls(
+    name: &proc_macro2::Ident,
+    label: &str,
+    variants: &[UnionVariant],
+    allow: Option<&TokenStream>,
+) -> TokenStream {
+    let idents: Vec<_> = variants.iter().map(|v| ident(&v.rust_name)).collect();
+    quote! {
+        #allow
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#name::#idents(v) => serde::Serialize::serialize(v, serializer),)*
+                }
+            }
+        }
+
+        #allow
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                #(
+                    if let Some(v) = crate::rt::model::variant(&value) {
+                        return Ok(#name::#idents(v));
+                    }
+                )*
+                Err(crate::rt::model::no_variant(#label))
+            }
         }
     }
 }
