@@ -138,10 +138,42 @@ fn schema_depth(value: &Value, pointer: &str, is_schema: bool, depth: usize) -> 
         .max(if is_schema { depth } else { 0 })
 }
 
-/// Checks every schema, children first, so no check ever retries a failing child.
+/// Checks the schemas children first, so that no check retries a failing child many times.
+/// Only every [`CHECK_STRIDE`]-th level (counted up from the deepest leaf) is deserialized: a
+/// bad schema then sits at most that many levels below a checked one whose checked descendants
+/// passed, which bounds serde's retries; a failing check is narrowed down to the innermost bad
+/// schema by checking its subtree at every level.
 fn check_schemas(value: &Value, pointer: &str, is_schema: bool) -> Option<(String, String)> {
+    strided(value, pointer, is_schema).err()
+}
+
+/// Levels between two checks of [`check_schemas`].
+const CHECK_STRIDE: usize = 4;
+
+/// The height of `value` in schema levels, or the innermost failing schema under it.
+fn strided(value: &Value, pointer: &str, is_schema: bool) -> Result<usize, (String, String)> {
+    let mut height = 0;
     for (child, schema, p) in schema_children(value, is_schema, pointer) {
-        if let Some(found) = check_schemas(child, &p, schema) {
+        let h = strided(child, &p, schema)?;
+        height = height.max(if schema { h + 1 } else { h });
+    }
+    if is_schema
+        && height > 0
+        && height % CHECK_STRIDE == 0
+        && fits::<openapiv3::ReferenceOr<openapiv3::Schema>>(value).is_some()
+    {
+        return Err(check_every_level(value, pointer, true).unwrap_or_else(|| {
+            let message = fits::<openapiv3::ReferenceOr<openapiv3::Schema>>(value).unwrap_or_default();
+            (refine(value, pointer, &message), message)
+        }));
+    }
+    Ok(height)
+}
+
+/// Checks every schema under `value`, children first: the innermost failing one.
+fn check_every_level(value: &Value, pointer: &str, is_schema: bool) -> Option<(String, String)> {
+    for (child, schema, p) in schema_children(value, is_schema, pointer) {
+        if let Some(found) = check_every_level(child, &p, schema) {
             return Some(found);
         }
     }

@@ -470,7 +470,8 @@ fn page_info_impls(api: &Api, scheme: &ir::PaginationScheme) -> Vec<TokenStream>
     let mut out = Vec::new();
     for op in &api.operations {
         let Some(p) = &op.paginated else { continue };
-        let TypeRef::Named(name) = &p.info else { continue };
+        // Through aliases: models of the same shape are one type (see `lower::dedupe`).
+        let TypeRef::Named(name) = resolve(api, &p.info) else { continue };
         if !seen.insert(name.clone()) {
             continue;
         }

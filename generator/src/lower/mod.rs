@@ -1,6 +1,7 @@
 //! `openapiv3` → IR. Every validation and every "unsupported" decision lives here; emission
 //! only ever sees a well-formed [`ir::Api`].
 
+mod dedupe;
 mod extensions;
 mod operation;
 mod schema;
@@ -24,6 +25,7 @@ pub fn lower(doc: &OpenAPI) -> Result<ir::Api, Vec<Diagnostic>> {
     extensions::lower_security(&mut cx);
     schema::resolve_self_references(&mut cx.api.types, &mut cx.diags);
     schema::box_cycles(&mut cx.api.types);
+    dedupe::dedupe(&mut cx.api.types);
     if cx.diags.is_empty() {
         Ok(cx.api)
     } else {
