@@ -139,7 +139,7 @@ pub struct Field {
 }
 
 /// A reference to a type.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum TypeRef {
     /// `string`.
     String,

@@ -99,7 +99,10 @@ pub fn generate_timed(spec: &str, options: &Options, timings: &mut Timings) -> R
 /// independent; token streams are not `Send`, so each file is emitted on the thread that renders
 /// it). The results come back in the order of `jobs`, whatever the thread count.
 fn run_jobs(api: &ir::Api, jobs: &[emit::Job], header: &str) -> Vec<Result<String, Diagnostic>> {
-    let one = |job: &emit::Job| render::render(emit::emit(api, job), header, &job.path);
+    let one = |job: &emit::Job| {
+        let (tokens, texts) = emit::emit(api, job);
+        render::render(tokens, &texts.0, header, &job.path)
+    };
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len());
     if threads <= 1 {
         return jobs.iter().map(one).collect();

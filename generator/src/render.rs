@@ -4,8 +4,9 @@
 use crate::diag::Diagnostic;
 use proc_macro2::TokenStream;
 
-/// Formats one file. A token stream that does not parse is a generator bug, reported as such.
-pub fn render(tokens: TokenStream, header: &str, path: &str) -> Result<String, Diagnostic> {
+/// Formats one file; each placeholder item `__text!(N);` becomes `texts[N]`, which is already
+/// formatted. A token stream that does not parse is a generator bug, reported as such.
+pub fn render(tokens: TokenStream, texts: &[String], header: &str, path: &str) -> Result<String, Diagnostic> {
     let file: syn::File = syn::parse2(tokens)
         .map_err(|e| Diagnostic::internal("", format!("emitted code for {path} does not parse: {e}")))?;
     let body = prettyplease::unparse(&file);
@@ -13,7 +14,11 @@ pub fn render(tokens: TokenStream, header: &str, path: &str) -> Result<String, D
     out.push_str(header);
     out.push('\n');
     let mut prev = "";
-    for line in body.lines() {
+    let lines = body.lines().flat_map(|line| match placeholder(line).and_then(|i| texts.get(i)) {
+        Some(text) => either(text.lines(), None),
+        None => either("".lines(), Some(line)),
+    });
+    for line in lines {
         if needs_blank_line(prev, line) {
             out.push('\n');
         }
@@ -22,6 +27,16 @@ pub fn render(tokens: TokenStream, header: &str, path: &str) -> Result<String, D
         prev = line;
     }
     Ok(out)
+}
+
+/// The `N` of a placeholder line `__text!(N);`.
+fn placeholder(line: &str) -> Option<usize> {
+    line.strip_prefix("__text!(")?.strip_suffix(");")?.parse().ok()
+}
+
+/// The lines of a text, or one line.
+fn either<'a>(text: std::str::Lines<'a>, line: Option<&'a str>) -> impl Iterator<Item = &'a str> {
+    text.chain(line)
 }
 
 /// A blank line between items: after an item's closing line, before the next item at the same

@@ -6,6 +6,19 @@ use quote::quote;
 
 /// `#[doc = "…"]` attributes for an item: summary, description, then `extra` lines.
 pub fn attrs(docs: &Docs, extra: &[String]) -> TokenStream {
+    let lines = lines(docs, extra);
+    quote! { #( #[doc = #lines] )* }
+}
+
+/// The same as [`attrs`], as `///` comment lines indented by `indent`, each ending in `\n`.
+pub fn comment(docs: &Docs, extra: &[String], indent: &str) -> String {
+    // A bare carriage return is not allowed in a comment (it is in a `#[doc]` string).
+    let printable = |l: &String| l.replace(|c: char| c.is_control() && c != '\t', " ");
+    lines(docs, extra).iter().map(|l| format!("{indent}///{}\n", printable(l))).collect()
+}
+
+/// The text of each doc line of an item (with its leading space, empty for blank lines).
+fn lines(docs: &Docs, extra: &[String]) -> Vec<String> {
     let mut paragraphs: Vec<String> = Vec::new();
     if let Some(s) = docs.summary.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         paragraphs.push(s.to_string());
@@ -16,7 +29,8 @@ pub fn attrs(docs: &Docs, extra: &[String]) -> TokenStream {
         }
     }
     paragraphs.extend(extra.iter().filter(|e| !e.is_empty()).cloned());
-    lines_to_attrs(&paragraphs.join("\n\n"))
+    let clean = sanitize(&paragraphs.join("\n\n"));
+    clean.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") }).collect()
 }
 
 /// Doc attributes for free text.

@@ -85,14 +85,35 @@ pub fn plan(api: &Api, split_over: usize) -> Vec<Job> {
     jobs
 }
 
-/// The tokens of one file.
-pub fn emit(api: &Api, job: &Job) -> TokenStream {
+/// Pre-formatted code for a file, standing in its tokens as placeholder items `__text!(N);`
+/// that [`crate::render`] replaces. Used for the impls that are pure templates: formatting
+/// them through `syn` and `prettyplease` would cost more than all the rest.
+#[derive(Debug, Default)]
+pub struct Texts(pub Vec<String>);
+
+impl Texts {
+    /// Keeps `text` and returns its placeholder.
+    pub fn add(&mut self, text: String) -> TokenStream {
+        let index = proc_macro2::Literal::usize_unsuffixed(self.0.len());
+        self.0.push(text);
+        quote!(__text!(#index);)
+    }
+}
+
+/// The tokens of one file, and the pre-formatted texts they refer to.
+pub fn emit(api: &Api, job: &Job) -> (TokenStream, Texts) {
+    let mut texts = Texts::default();
+    let tokens = emit_into(api, job, &mut texts);
+    (tokens, texts)
+}
+
+fn emit_into(api: &Api, job: &Job, texts: &mut Texts) -> TokenStream {
     let in_bucket =
         |part: &Option<(String, usize)>, name: &str| part.as_ref().is_none_or(|(b, n)| *b == bucket(name, *n));
     match &job.part {
         Part::Module => module(api),
         Part::Envelope => api.envelope.as_ref().map(|env| envelope(api, env)).unwrap_or_default(),
-        Part::Types(b) => types::emit(api, b.is_some(), |name| in_bucket(b, name)),
+        Part::Types(b) => types::emit(api, b.is_some(), |name| in_bucket(b, name), texts),
         Part::Operations(b) => operations::emit(api, b.is_some(), |name| in_bucket(b, name)),
         Part::TypesIndex(buckets) => {
             index("Models from the spec's schemas, and parameter structs for operations.", buckets, TokenStream::new())
@@ -214,6 +235,28 @@ pub(crate) fn ty(t: &TypeRef, prefix: &TokenStream) -> TokenStream {
             let inner = ty(inner, prefix);
             quote!(Box<#inner>)
         }
+    }
+}
+
+/// [`ty`] as text, for pre-formatted code; named types get `prefix` (e.g. `types::`).
+pub(crate) fn ty_text(t: &TypeRef, prefix: &str) -> String {
+    match t {
+        TypeRef::String => "String".into(),
+        TypeRef::Bool => "bool".into(),
+        TypeRef::True => "crate::rt::True".into(),
+        TypeRef::False => "crate::rt::False".into(),
+        TypeRef::I32 => "i32".into(),
+        TypeRef::I64 => "i64".into(),
+        TypeRef::F32 => "f32".into(),
+        TypeRef::F64 => "f64".into(),
+        TypeRef::DateTime => "chrono::DateTime<chrono::Utc>".into(),
+        TypeRef::Date => "chrono::NaiveDate".into(),
+        TypeRef::Json => "serde_json::Value".into(),
+        TypeRef::Named(n) => format!("{prefix}{n}"),
+        TypeRef::Vec(inner) => format!("Vec<{}>", ty_text(inner, prefix)),
+        TypeRef::Map(inner) => format!("std::collections::BTreeMap<String, {}>", ty_text(inner, prefix)),
+        TypeRef::Nullable(inner) => format!("Option<{}>", ty_text(inner, prefix)),
+        TypeRef::Boxed(inner) => format!("Box<{}>", ty_text(inner, prefix)),
     }
 }
 

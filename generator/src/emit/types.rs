@@ -7,8 +7,14 @@ use quote::quote;
 
 /// The models and parameter structs whose Rust names pass `keep`; `split` says whether this is
 /// one letter's module of a split `types` folder (which sees its siblings through `super`).
-pub fn emit(api: &Api, split: bool, keep: impl Fn(&str) -> bool) -> TokenStream {
-    let defs = api.types.values().filter(|def| keep(&def.name)).map(|def| type_def(api, def));
+pub fn emit(api: &Api, split: bool, keep: impl Fn(&str) -> bool, text: &mut super::Texts) -> TokenStream {
+    let defs: Vec<TokenStream> =
+        api.types.values().filter(|def| keep(&def.name)).map(|def| type_def(api, def, text)).collect();
+    let use_model = text.0.iter().any(|t| t.contains("model::")).then(|| {
+        quote!(
+            use crate::rt::model;
+        )
+    });
     let params = (api.operations.iter())
         .filter(|op| op.params_type.as_deref().is_some_and(&keep))
         .filter_map(|op| params_struct(api, op));
@@ -18,10 +24,13 @@ pub fn emit(api: &Api, split: bool, keep: impl Fn(&str) -> bool) -> TokenStream 
 
             #[allow(unused_imports)]
             use super::*;
+            #use_model
         }
     } else {
         quote! {
             //! Models from the spec's schemas, and parameter structs for operations.
+
+            #use_model
         }
     };
     quote! {
@@ -54,21 +63,18 @@ pub(crate) fn allow_deprecated(yes: bool) -> Option<TokenStream> {
     yes.then(|| quote!(#[allow(deprecated)]))
 }
 
-fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
+fn type_def(api: &Api, def: &TypeDef, text: &mut super::Texts) -> TokenStream {
     let prefix = TokenStream::new();
     let name = ident(&def.name);
     let attrs = docs::attrs(&def.docs, &source_line(def));
     let deprecated = def.docs.deprecated.then(|| quote!(#[deprecated]));
     match &def.kind {
         TypeKind::Alias(t) => {
-            let allow = allow_deprecated(mentions_deprecated(api, t));
-            let t = ty(t, &prefix);
-            quote! {
-                #attrs
-                #deprecated
-                #allow
-                pub type #name = #t;
-            }
+            let mut out = docs::comment(&def.docs, &source_line(def), "");
+            out.push_str(if def.docs.deprecated { "#[deprecated]\n" } else { "" });
+            out.push_str(if mentions_deprecated(api, t) { "#[allow(deprecated)]\n" } else { "" });
+            out.push_str(&format!("pub type {} = {};\n", def.name, super::ty_text(t, "")));
+            text.add(out)
         }
         TypeKind::Newtype(t) => {
             let allow = allow_deprecated(mentions_deprecated(api, t));
@@ -106,35 +112,31 @@ fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
             let defaultable = |f: &Field| {
                 !f.required || f.nullable || matches!(f.ty, TypeRef::Nullable(_) | TypeRef::True | TypeRef::False)
             };
-            let default = fields.iter().all(defaultable).then(|| quote!(Default,));
-            let fields_ts = fields.iter().map(|f| field(f, &prefix));
-            let extra = additional.as_ref().map(|t| {
-                let t = ty(t, &prefix);
-                quote! {
-                    /// Properties not listed in the schema.
-                    pub additional_properties: std::collections::BTreeMap<String, #t>,
-                }
-            });
+            let default = if fields.iter().all(defaultable) { ", Default" } else { "" };
             // The impls name the struct and every field: allowed when any of them is deprecated.
-            let impl_allow =
-                allow_deprecated(allow.is_some() || def.docs.deprecated || fields.iter().any(|f| f.docs.deprecated));
-            let impls = struct_serde(&name, &def.name, fields, additional.is_some(), impl_allow.as_ref());
-            quote! {
-                #attrs
-                #deprecated
-                #allow
-                #[derive(Debug, Clone, PartialEq, #default)]
-                pub struct #name {
-                    #(#fields_ts)*
-                    #extra
-                }
-
-                #impls
+            let impl_allow = allow.is_some() || def.docs.deprecated || fields.iter().any(|f| f.docs.deprecated);
+            let mut out = docs::comment(&def.docs, &source_line(def), "");
+            out.push_str(if def.docs.deprecated { "#[deprecated]\n" } else { "" });
+            out.push_str(if allow.is_some() { "#[allow(deprecated)]\n" } else { "" });
+            out.push_str(&format!("#[derive(Debug, Clone, PartialEq{default})]\npub struct {} {{\n", def.name));
+            for f in fields {
+                out.push_str(&field(f));
             }
+            if let Some(t) = additional {
+                out.push_str("    /// Properties not listed in the schema.\n");
+                out.push_str(&format!(
+                    "    pub additional_properties: std::collections::BTreeMap<String, {}>,\n",
+                    super::ty_text(t, "")
+                ));
+            }
+            out.push_str("}\n");
+            out.push_str(&struct_serde(&def.name, fields, additional.is_some(), impl_allow));
+            text.add(out)
         }
         TypeKind::Enum { repr, variants } => {
-            let allow = allow_deprecated(def.docs.deprecated);
-            open_enum(&name, attrs, deprecated, allow, *repr, variants)
+            let mut out = open_enum(def, *repr, variants);
+            out.push_str(&enum_impls(&def.name, *repr, variants, def.docs.deprecated));
+            text.add(out)
         }
         TypeKind::Union { variants, discriminator } => {
             let allow =
@@ -242,8 +244,8 @@ fn tagged_impls(
     }
 }
 
-fn field(f: &Field, prefix: &TokenStream) -> TokenStream {
-    let name = ident(&f.rust_name);
+/// One field of a model struct, as text.
+fn field(f: &Field) -> String {
     let wire = &f.wire_name;
     let mut extra = Vec::new();
     let blank = |t: &Option<String>| t.as_deref().is_none_or(|t| t.trim().is_empty());
@@ -256,22 +258,17 @@ fn field(f: &Field, prefix: &TokenStream) -> TokenStream {
     if f.docs.deprecated {
         extra.push("Deprecated.".to_string());
     }
-    let attrs = docs::attrs(&f.docs, &extra);
+    let mut out = docs::comment(&f.docs, &extra, "    ");
     // `format: binary` strings are bytes (sent as files in multipart bodies).
     let binary = f.docs.format.as_deref() == Some("binary") && *strip_nullable(&f.ty) == TypeRef::String;
-    let inner = if binary { quote!(crate::rt::Binary) } else { ty(strip_nullable(&f.ty), prefix) };
+    let inner = if binary { "crate::rt::Binary".to_string() } else { super::ty_text(strip_nullable(&f.ty), "") };
     if f.required && !nullable(f) {
-        quote! {
-            #attrs
-            pub #name: #inner,
-        }
+        out.push_str(&format!("    pub {}: {inner},\n", f.rust_name));
     } else {
         // Optional, or required but nullable (then always sent, as `null` when `None`).
-        quote! {
-            #attrs
-            pub #name: Option<#inner>,
-        }
+        out.push_str(&format!("    pub {}: Option<{inner}>,\n", f.rust_name));
     }
+    out
 }
 
 fn nullable(f: &Field) -> bool {
@@ -279,114 +276,101 @@ fn nullable(f: &Field) -> bool {
 }
 
 /// `Serialize`/`Deserialize` for a model struct, written out instead of derived: a line per
-/// property here, the rest in the runtime's `rt::model` (see there for why).
-fn struct_serde(
-    name: &proc_macro2::Ident,
-    label: &str,
-    fields: &[Field],
-    keeps_others: bool,
-    allow: Option<&TokenStream>,
-) -> TokenStream {
-    let wires: Vec<&str> = fields.iter().map(|f| f.wire_name.as_str()).collect();
-    let rust: Vec<_> = fields.iter().map(|f| ident(&f.rust_name)).collect();
-    let locals: Vec<_> = (0..fields.len()).map(|i| quote::format_ident!("f{}", i)).collect();
-    let ser = fields.iter().zip(&rust).map(|(f, n)| {
-        let wire = &f.wire_name;
-        if f.required {
-            quote!(crate::rt::model::field(&mut map, #wire, &self.#n)?;)
-        } else {
-            quote!(crate::rt::model::optional(&mut map, #wire, &self.#n)?;)
-        }
-    });
-    let ser_others = keeps_others.then(|| quote!(crate::rt::model::others(&mut map, &self.additional_properties)?;));
-    let arms = fields.iter().zip(&locals).enumerate().map(|(i, (f, local))| {
-        let index = proc_macro2::Literal::usize_unsuffixed(i);
-        if f.required && !nullable(f) {
-            quote!(crate::rt::model::Key::Field(#index) => #local = Some(map.next_value()?),)
-        } else {
-            quote!(crate::rt::model::Key::Field(#index) => #local = map.next_value()?,)
-        }
-    });
-    let values = fields.iter().zip(&locals).zip(&rust).map(|((f, local), n)| {
-        let wire = &f.wire_name;
-        if f.required && !nullable(f) {
-            quote!(#n: crate::rt::model::required::<_, A::Error>(#local, #wire)?,)
-        } else {
-            quote!(#n: #local,)
-        }
-    });
-    let (others_local, others_arm, others_value) = if keeps_others {
-        (
-            Some(quote!(let mut others = std::collections::BTreeMap::new();)),
-            quote! {
-                crate::rt::model::Key::Other(key) => {
-                    others.insert(key.into_owned(), map.next_value()?);
-                }
-            },
-            Some(quote!(additional_properties: others,)),
-        )
-    } else {
-        (None, quote!(_ => crate::rt::model::skip(&mut map)?,), None)
-    };
-    let keeps = keeps_others.then(|| {
-        quote!(
-            const KEEPS_OTHERS: bool = true;
-        )
-    });
-    let read = if fields.is_empty() && !keeps_others {
-        quote! {
-            while crate::rt::model::next_key::<Self, A>(&mut map)?.is_some() {
-                crate::rt::model::skip(&mut map)?;
-            }
-        }
-    } else {
-        let fallback = (!fields.is_empty() && keeps_others)
-            .then(|| quote!(crate::rt::model::Key::Field(_) => crate::rt::model::skip(&mut map)?,));
-        quote! {
-            #(let mut #locals = None;)*
-            #others_local
-            while let Some(key) = crate::rt::model::next_key::<Self, A>(&mut map)? {
-                match key {
-                    #(#arms)*
-                    #fallback
-                    #others_arm
-                }
-            }
-        }
-    };
-    quote! {
-        #allow
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                let mut map = crate::rt::model::begin(serializer)?;
-                #(#ser)*
-                #ser_others
-                serde::ser::SerializeMap::end(map)
-            }
-        }
-
-        #allow
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                crate::rt::model::object(deserializer)
-            }
-        }
-
-        #allow
-        impl<'de> crate::rt::model::Object<'de> for #name {
-            const NAME: &'static str = #label;
-            const FIELDS: &'static [&'static str] = &[#(#wires),*];
-            #keeps
-
-            fn from_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-                #read
-                Ok(#name {
-                    #(#values)*
-                    #others_value
-                })
-            }
-        }
+/// property here, the rest in the runtime's `rt::model` (see there for why). Pre-formatted
+/// text: these impls are a template, and formatting them through `syn` and `prettyplease`
+/// was most of the generator's time on big specs.
+fn struct_serde(name: &str, fields: &[Field], keeps_others: bool, allow: bool) -> String {
+    let mut t = String::with_capacity(600 + fields.len() * 160);
+    let allow = if allow { "#[allow(deprecated)]\n" } else { "" };
+    let lit = |s: &str| format!("{s:?}");
+    t.push_str(allow);
+    t.push_str(&format!("impl serde::Serialize for {name} {{\n"));
+    t.push_str("    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {\n");
+    t.push_str("        let mut map = model::begin(serializer)?;\n");
+    for f in fields {
+        let how = if f.required { "field" } else { "optional" };
+        t.push_str(&format!("        model::{how}(&mut map, {}, &self.{})?;\n", lit(&f.wire_name), f.rust_name));
     }
+    if keeps_others {
+        t.push_str("        model::others(&mut map, &self.additional_properties)?;\n");
+    }
+    t.push_str("        serde::ser::SerializeMap::end(map)\n    }\n}\n");
+    t.push_str(allow);
+    t.push_str(&format!("impl<'de> serde::Deserialize<'de> for {name} {{\n"));
+    t.push_str("    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {\n");
+    t.push_str("        model::object(deserializer)\n    }\n}\n");
+    t.push_str(allow);
+    t.push_str(&format!("impl<'de> model::Object<'de> for {name} {{\n"));
+    t.push_str(&format!("    const NAME: &'static str = {};\n", lit(name)));
+    let wires: Vec<String> = fields.iter().map(|f| lit(&f.wire_name)).collect();
+    let one_line = format!("    const FIELDS: &'static [&'static str] = &[{}];", wires.join(", "));
+    if one_line.len() <= 100 {
+        t.push_str(&one_line);
+        t.push('\n');
+    } else {
+        t.push_str("    const FIELDS: &'static [&'static str] = &[\n");
+        for w in &wires {
+            t.push_str(&format!("        {w},\n"));
+        }
+        t.push_str("    ];\n");
+    }
+    if keeps_others {
+        t.push_str("    const KEEPS_OTHERS: bool = true;\n");
+    }
+    t.push_str("    fn from_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {\n");
+    if fields.is_empty() && !keeps_others {
+        t.push_str("        while model::next_key::<Self, A>(&mut map)?.is_some() {\n");
+        t.push_str("            model::skip(&mut map)?;\n        }\n");
+    } else {
+        for i in 0..fields.len() {
+            t.push_str(&format!("        let mut f{i} = None;\n"));
+        }
+        if keeps_others {
+            t.push_str("        let mut others = std::collections::BTreeMap::new();\n");
+        }
+        t.push_str("        while let Some(key) = model::next_key::<Self, A>(&mut map)? {\n");
+        t.push_str("            match key {\n");
+        for (i, f) in fields.iter().enumerate() {
+            if f.required && !nullable(f) {
+                t.push_str(&format!("                model::Key::Field({i}) => f{i} = Some(map.next_value()?),\n"));
+            } else {
+                t.push_str(&format!("                model::Key::Field({i}) => f{i} = map.next_value()?,\n"));
+            }
+        }
+        if keeps_others {
+            if !fields.is_empty() {
+                t.push_str("                model::Key::Field(_) => model::skip(&mut map)?,\n");
+            }
+            t.push_str("                model::Key::Other(key) => {\n");
+            t.push_str("                    others.insert(key.into_owned(), map.next_value()?);\n");
+            t.push_str("                }\n");
+        } else {
+            t.push_str("                _ => model::skip(&mut map)?,\n");
+        }
+        t.push_str("            }\n        }\n");
+    }
+    if fields.is_empty() && !keeps_others {
+        t.push_str(&format!("        Ok({name} {{}})\n"));
+    } else {
+        t.push_str(&format!("        Ok({name} {{\n"));
+        for (i, f) in fields.iter().enumerate() {
+            if f.required && !nullable(f) {
+                t.push_str(&format!(
+                    "            {}: model::required::<_, A::Error>(f{i}, {})?,\n",
+                    f.rust_name,
+                    lit(&f.wire_name)
+                ));
+            } else {
+                t.push_str(&format!("            {}: f{i},\n", f.rust_name));
+            }
+        }
+        if keeps_others {
+            t.push_str("            additional_properties: others,\n");
+        }
+        t.push_str("        })\n");
+    }
+    t.push_str("    }\n}\n");
+    t
 }
 
 /// `Serialize`/`Deserialize` for a union without a discriminator: written as its variant is;
@@ -423,154 +407,101 @@ fn untagged_impls(
     }
 }
 
-fn open_enum(
-    name: &proc_macro2::Ident,
-    attrs: TokenStream,
-    deprecated: Option<TokenStream>,
-    allow: Option<TokenStream>,
-    repr: EnumRepr,
-    variants: &[crate::ir::Variant],
-) -> TokenStream {
-    let idents: Vec<_> = variants.iter().map(|v| ident(&v.rust_name)).collect();
-    let docs: Vec<String> = variants
-        .iter()
-        .map(|v| if v.wire.is_empty() { " The empty string.".to_string() } else { format!(" `{}`", v.wire) })
-        .collect();
+/// An open enum's definition, as text.
+fn open_enum(def: &TypeDef, repr: EnumRepr, variants: &[crate::ir::Variant]) -> String {
+    let (keeping, derives, unknown) = match repr {
+        EnumRepr::String => ("the raw text", "Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord", "String"),
+        EnumRepr::Integer => ("the number", "Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord", "i64"),
+    };
+    let mut out = docs::comment(&def.docs, &source_line(def), "");
+    out.push_str(&format!("///\n/// Values this client does not know yet decode into `Unknown`, keeping {keeping}.\n"));
+    if def.docs.deprecated {
+        out.push_str("#[deprecated]\n#[allow(deprecated)]\n");
+    }
+    out.push_str(&format!("#[derive({derives})]\npub enum {} {{\n", def.name));
+    for v in variants {
+        if v.wire.is_empty() {
+            out.push_str("    /// The empty string.\n");
+        } else if v.wire.contains(|c: char| c.is_control() || c == '`') {
+            out.push_str(&format!("    /// {:?}\n", v.wire));
+        } else {
+            out.push_str(&format!("    /// `{}`\n", v.wire));
+        }
+        out.push_str(&format!("    {},\n", v.rust_name));
+    }
+    out.push_str(&format!("    /// A value the spec does not list (yet), as received.\n    Unknown({unknown}),\n}}\n"));
+    out
+}
+
+/// The impls of an open enum, as pre-formatted text (see [`struct_serde`]): the wire value
+/// (`as_str` or `value`), `From` the wire value, `Display`, serde, and `ParamValue`.
+fn enum_impls(name: &str, repr: EnumRepr, variants: &[crate::ir::Variant], allow: bool) -> String {
+    let mut t = String::with_capacity(800 + variants.len() * 120);
+    let allow = if allow { "#[allow(deprecated)]\n" } else { "" };
+    let (value_fn, value_ty, from_ty, this) = match repr {
+        EnumRepr::String => ("as_str", "&str", "&str", "&self"),
+        EnumRepr::Integer => ("value", "i64", "i64", "self"),
+    };
+    // Integers are written as digits; strings as Rust literals.
+    let wire = |w: &str| match repr {
+        EnumRepr::String => format!("{w:?}"),
+        EnumRepr::Integer => w.parse::<i64>().map(|v| v.to_string()).unwrap_or_else(|_| "0".into()),
+    };
+    t.push_str(allow);
+    t.push_str(&format!("impl {name} {{\n"));
+    t.push_str("    /// The value as it appears on the wire.\n");
+    t.push_str(&format!("    pub fn {value_fn}({this}) -> {value_ty} {{\n        match self {{\n"));
+    for v in variants {
+        t.push_str(&format!("            {name}::{} => {},\n", v.rust_name, wire(&v.wire)));
+    }
+    t.push_str(&format!("            {name}::Unknown(other) => other,\n        }}\n    }}\n}}\n"));
+    t.push_str(allow);
+    t.push_str(&format!("impl From<{from_ty}> for {name} {{\n"));
+    t.push_str(&format!("    fn from(value: {from_ty}) -> Self {{\n        match value {{\n"));
+    for v in variants {
+        t.push_str(&format!("            {} => {name}::{},\n", wire(&v.wire), v.rust_name));
+    }
+    let other = match repr {
+        EnumRepr::String => "other.to_string()",
+        EnumRepr::Integer => "other",
+    };
+    t.push_str(&format!("            other => {name}::Unknown({other}),\n        }}\n    }}\n}}\n"));
+    t.push_str(allow);
+    t.push_str(&format!("impl std::fmt::Display for {name} {{\n"));
+    t.push_str("    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {\n");
+    match repr {
+        EnumRepr::String => t.push_str("        f.write_str(self.as_str())\n"),
+        EnumRepr::Integer => t.push_str("        write!(f, \"{}\", self.value())\n"),
+    }
+    t.push_str("    }\n}\n");
+    t.push_str(allow);
+    t.push_str(&format!("impl serde::Serialize for {name} {{\n"));
+    t.push_str("    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {\n");
+    match repr {
+        EnumRepr::String => t.push_str("        serializer.serialize_str(self.as_str())\n"),
+        EnumRepr::Integer => t.push_str("        serializer.serialize_i64(self.value())\n"),
+    }
+    t.push_str("    }\n}\n");
+    t.push_str(allow);
+    t.push_str(&format!("impl<'de> serde::Deserialize<'de> for {name} {{\n"));
+    t.push_str("    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {\n");
     match repr {
         EnumRepr::String => {
-            let wires: Vec<&str> = variants.iter().map(|v| v.wire.as_str()).collect();
-            quote! {
-                #attrs
-                ///
-                /// Values this client does not know yet decode into `Unknown`, keeping the raw text.
-                #deprecated
-                #allow
-                #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-                pub enum #name {
-                    #( #[doc = #docs] #idents, )*
-                    /// A value the spec does not list (yet), as received.
-                    Unknown(String),
-                }
-
-                #allow
-                impl #name {
-                    /// The value as it appears on the wire.
-                    pub fn as_str(&self) -> &str {
-                        match self {
-                            #( #name::#idents => #wires, )*
-                            #name::Unknown(other) => other,
-                        }
-                    }
-                }
-
-                #allow
-                impl From<&str> for #name {
-                    fn from(value: &str) -> Self {
-                        match value {
-                            #( #wires => #name::#idents, )*
-                            other => #name::Unknown(other.to_string()),
-                        }
-                    }
-                }
-
-                #allow
-                impl std::fmt::Display for #name {
-                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(self.as_str())
-                    }
-                }
-
-                #allow
-                impl serde::Serialize for #name {
-                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                        serializer.serialize_str(self.as_str())
-                    }
-                }
-
-                #allow
-                impl<'de> serde::Deserialize<'de> for #name {
-                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-                        Ok(#name::from(value.as_ref()))
-                    }
-                }
-
-                #allow
-                impl crate::rt::ParamValue for #name {
-                    fn to_param(&self) -> String {
-                        self.as_str().to_string()
-                    }
-                }
-            }
+            t.push_str("        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;\n");
+            t.push_str(&format!("        Ok({name}::from(value.as_ref()))\n"));
         }
-        EnumRepr::Integer => {
-            let values: Vec<i64> = variants.iter().filter_map(|v| v.wire.parse().ok()).collect();
-            let values = values.iter().map(|v| proc_macro2::Literal::i64_unsuffixed(*v));
-            let values: Vec<_> = values.collect();
-            quote! {
-                #attrs
-                ///
-                /// Values this client does not know yet decode into `Unknown`, keeping the number.
-                #deprecated
-                #allow
-                #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-                pub enum #name {
-                    #( #[doc = #docs] #idents, )*
-                    /// A value the spec does not list (yet), as received.
-                    Unknown(i64),
-                }
-
-                #allow
-                impl #name {
-                    /// The value as it appears on the wire.
-                    pub fn value(self) -> i64 {
-                        match self {
-                            #( #name::#idents => #values, )*
-                            #name::Unknown(other) => other,
-                        }
-                    }
-                }
-
-                #allow
-                impl From<i64> for #name {
-                    fn from(value: i64) -> Self {
-                        match value {
-                            #( #values => #name::#idents, )*
-                            other => #name::Unknown(other),
-                        }
-                    }
-                }
-
-                #allow
-                impl std::fmt::Display for #name {
-                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        write!(f, "{}", self.value())
-                    }
-                }
-
-                #allow
-                impl serde::Serialize for #name {
-                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                        serializer.serialize_i64(self.value())
-                    }
-                }
-
-                #allow
-                impl<'de> serde::Deserialize<'de> for #name {
-                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        Ok(#name::from(i64::deserialize(deserializer)?))
-                    }
-                }
-
-                #allow
-                impl crate::rt::ParamValue for #name {
-                    fn to_param(&self) -> String {
-                        self.value().to_string()
-                    }
-                }
-            }
-        }
+        EnumRepr::Integer => t.push_str(&format!("        Ok({name}::from(i64::deserialize(deserializer)?))\n")),
     }
+    t.push_str("    }\n}\n");
+    t.push_str(allow);
+    t.push_str(&format!("impl crate::rt::ParamValue for {name} {{\n"));
+    t.push_str("    fn to_param(&self) -> String {\n");
+    match repr {
+        EnumRepr::String => t.push_str("        self.as_str().to_string()\n"),
+        EnumRepr::Integer => t.push_str("        self.value().to_string()\n"),
+    }
+    t.push_str("    }\n}\n");
+    t
 }
 
 /// The struct holding an operation's optional parameters, with chainable setters.

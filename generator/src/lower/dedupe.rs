@@ -10,16 +10,17 @@
 //! spec gives still exists and signatures keep the names the spec uses.
 
 use crate::ir::{Docs, EnumRepr, TypeDef, TypeKind, TypeRef};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
 
 /// The parts of a model that decide its emitted code (docs aside).
-#[derive(PartialEq, Eq, PartialOrd, Ord)]
+#[derive(PartialEq, Eq, Hash)]
 enum Shape {
     Struct { fields: Vec<FieldShape>, additional: Option<TypeRef>, deprecated: bool },
     Enum { integer: bool, variants: Vec<(String, String)>, deprecated: bool },
 }
 
-#[derive(PartialEq, Eq, PartialOrd, Ord)]
+#[derive(PartialEq, Eq, Hash)]
 struct FieldShape {
     rust_name: String,
     wire_name: String,
@@ -37,18 +38,21 @@ const MAX_ROUNDS: usize = 16;
 pub fn dedupe(types: &mut BTreeMap<String, TypeDef>) {
     let mut canonical: BTreeMap<String, String> = BTreeMap::new();
     for _ in 0..MAX_ROUNDS {
-        let mut first_of: BTreeMap<Shape, &str> = BTreeMap::new();
+        // Shapes by hash; equal hashes are compared in full, so the result never depends on
+        // the hash function. Names are visited in order: the first of a shape stays a type.
+        let mut first_of: HashMap<u64, Vec<(Shape, &str)>> = HashMap::new();
         let mut found: Vec<(String, String)> = Vec::new();
         for (name, def) in types.iter() {
             if canonical.contains_key(name) {
                 continue;
             }
             let Some(shape) = shape(def, &canonical) else { continue };
-            match first_of.get(&shape) {
-                Some(first) => found.push((name.clone(), (*first).to_string())),
-                None => {
-                    first_of.insert(shape, name);
-                }
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            shape.hash(&mut hasher);
+            let same = first_of.entry(hasher.finish()).or_default();
+            match same.iter().find(|(s, _)| *s == shape) {
+                Some((_, first)) => found.push((name.clone(), (*first).to_string())),
+                None => same.push((shape, name)),
             }
         }
         if found.is_empty() {
