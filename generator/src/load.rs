@@ -144,16 +144,21 @@ fn schema_depth(value: &Value, pointer: &str, is_schema: bool, depth: usize) -> 
 /// passed, which bounds serde's retries; a failing check is narrowed down to the innermost bad
 /// schema by checking its subtree at every level.
 fn check_schemas(value: &Value, pointer: &str, is_schema: bool) -> Option<(String, String)> {
-    strided(value, pointer, is_schema).err()
+    // Pointers are built only once something failed: building one per node costs more than
+    // the checks themselves.
+    strided(value, pointer, is_schema).err().and_then(|()| check_every_level(value, pointer, is_schema))
 }
 
 /// Levels between two checks of [`check_schemas`].
 const CHECK_STRIDE: usize = 4;
 
-/// The height of `value` in schema levels, or the innermost failing schema under it.
-fn strided(value: &Value, pointer: &str, is_schema: bool) -> Result<usize, (String, String)> {
+/// The height of `value` in schema levels, or `Err` when a schema under it fails.
+fn strided(value: &Value, pointer: &str, is_schema: bool) -> Result<usize, ()> {
     let mut height = 0;
-    for (child, schema, p) in schema_children(value, is_schema, pointer) {
+    // As in `schema_depth`: only the path to `/components` is needed to tell schemas apart.
+    let top = pointer.is_empty();
+    for (child, schema, p) in schema_children_at(value, is_schema, pointer, top) {
+        let p = if top && p == "/components" { p } else { String::from("-") };
         let h = strided(child, &p, schema)?;
         height = height.max(if schema { h + 1 } else { h });
     }
@@ -162,10 +167,7 @@ fn strided(value: &Value, pointer: &str, is_schema: bool) -> Result<usize, (Stri
         && height % CHECK_STRIDE == 0
         && fits::<openapiv3::ReferenceOr<openapiv3::Schema>>(value).is_some()
     {
-        return Err(check_every_level(value, pointer, true).unwrap_or_else(|| {
-            let message = fits::<openapiv3::ReferenceOr<openapiv3::Schema>>(value).unwrap_or_default();
-            (refine(value, pointer, &message), message)
-        }));
+        return Err(());
     }
     Ok(height)
 }

@@ -26,6 +26,8 @@ pub const REPORT: &str = "BENCHMARKS.md";
 pub struct BenchOptions {
     /// Also run the cold-compile section.
     pub compile: bool,
+    /// Also build the full Cloudflare client (cold, after a one-operation change, `check`).
+    pub big: bool,
     /// Repetitions of each cold build.
     pub compile_reps: usize,
     /// Also profile `generate` with callgrind.
@@ -46,6 +48,7 @@ impl BenchOptions {
         while let Some(a) = it.next() {
             match *a {
                 "--compile" => o.compile = true,
+                "--big" => o.big = true,
                 "--profile" => o.profile = true,
                 "--write" => o.write = true,
                 "--quick" => o.quick = true,
@@ -54,7 +57,7 @@ impl BenchOptions {
                 }
                 "--only" => {
                     let list =
-                        it.next().ok_or("--only takes a list: generate,compile,overhead,decode,paginate,profile")?;
+                        it.next().ok_or("--only takes a list: generate,compile,big,overhead,decode,paginate,profile")?;
                     o.only = list.split(',').map(str::to_string).collect();
                 }
                 other => return Err(format!("unknown option {other}")),
@@ -69,6 +72,7 @@ impl BenchOptions {
         }
         match section {
             "compile" => self.compile,
+            "big" => self.big,
             "profile" => self.profile,
             _ => true,
         }
@@ -130,6 +134,10 @@ pub fn run(options: &BenchOptions) -> Result<String, String> {
     if options.wants("compile") {
         eprintln!("section: compile (cold builds; slow)");
         sections.push(("compile", compile(&root, &spec, progenitor.as_deref(), options.compile_reps, &stamp)?));
+    }
+    if options.wants("big") {
+        eprintln!("section: big (full Cloudflare client: cold build, one-operation change, cold check; slow)");
+        sections.push(("big", big(&root, &stamp)?));
     }
     if options.wants("overhead") {
         eprintln!("section: overhead");
@@ -359,6 +367,112 @@ fn count_lines(dir: &Path) -> usize {
 
 /// Section 2: cold `cargo build` and `cargo check` of the 2-op client crate, ours against
 /// progenitor's from the same spec, each in a fresh target directory (dependencies included).
+/// The full Cloudflare client (1,533 operations): a cold `cargo build`, a rebuild after a
+/// one-operation change of the spec (regenerated in place: only changed files are written), and
+/// a cold `cargo check`, each with its peak RSS.
+fn big(root: &Path, stamp: &str) -> Result<String, String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let spec = root.join("../shared/corpus/cloudflare-openapi.json");
+    let work = std::env::temp_dir().join("openapi-rust-gen-bench-big");
+    let _ = fs::remove_dir_all(&work);
+    fs::create_dir_all(&work).map_err(|e| e.to_string())?;
+    let dir = work.join("cloudflare");
+    // The edited spec keeps the original's file name, so that the headers do not change.
+    let edited_dir = work.join("edited");
+    fs::create_dir_all(&edited_dir).map_err(|e| e.to_string())?;
+    let edited = edited_dir.join("cloudflare-openapi.json");
+    let changed_op = edit_one_operation(&spec, &edited)?;
+    crate::generate_crate(&spec, &dir, Some("cloudflare-full"))?;
+    fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).map_err(|e| e.to_string())?;
+    let status = Command::new(&cargo)
+        .args(["fetch", "--quiet"])
+        .current_dir(&dir)
+        .env_remove("CARGO_TARGET_DIR")
+        .status()
+        .map_err(|e| e.to_string())?;
+    if !status.success() {
+        return Err("cargo fetch failed for the Cloudflare client".into());
+    }
+    let lines = count_lines(&dir.join("src"));
+    let files = crate::files_count(&dir.join("src/api"));
+    let run = |kind: &str, target: &Path| -> Result<Timed, String> {
+        let mut cmd = Command::new(&cargo);
+        cmd.args([kind, "--offline", "--locked"]).current_dir(&dir).env("CARGO_TARGET_DIR", target);
+        let t = timed(cmd, &work)?;
+        if !t.ok {
+            return Err(format!("cargo {kind} of the Cloudflare client failed:\n{}", t.stderr));
+        }
+        Ok(t)
+    };
+    let build_target = work.join("target-build");
+    eprintln!("  cold cargo build");
+    let cold = run("build", &build_target)?;
+    let before = snapshot_files(&dir.join("src/api"));
+    crate::generate_crate(&edited, &dir, Some("cloudflare-full"))?;
+    let after = snapshot_files(&dir.join("src/api"));
+    let rewritten: Vec<&String> = after.iter().filter(|(k, v)| before.get(*k) != Some(v)).map(|(k, _)| k).collect();
+    eprintln!("  cargo build after changing {changed_op}");
+    let rebuild = run("build", &build_target)?;
+    let _ = fs::remove_dir_all(&build_target);
+    let check_target = work.join("target-check");
+    eprintln!("  cold cargo check");
+    let check = run("check", &check_target)?;
+    let _ = fs::remove_dir_all(&check_target);
+    let mib = |t: &Timed| format!("{:.2} GiB", t.rss_kib / 1024.0 / 1024.0);
+    let mut md = format!(
+        "{stamp} Command: `cargo xtask bench --only big`. The crate `cargo xtask generate` writes for \
+         `cloudflare-openapi.json` ({lines} lines of Rust in {files} files under `src/api` and the runtime), \
+         with the workspace's lock file, after `cargo fetch`; dev profile, `--offline --locked`, new empty \
+         `CARGO_TARGET_DIR` for the cold runs (dependencies included). The one-operation change adds an \
+         optional query parameter to `{changed_op}` and edits its summary; regenerating rewrote {} file(s) \
+         ({}). Peak RSS is that of the largest single process (one rustc).\n\n\
+         | step | wall | peak RSS |\n|---|---|---|\n",
+        rewritten.len(),
+        rewritten.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
+    );
+    let _ = writeln!(md, "| cold `cargo build` | {:.1} s | {} |", cold.wall_s, mib(&cold));
+    let _ = writeln!(md, "| `cargo build` after the one-operation change | {:.1} s | {} |", rebuild.wall_s, mib(&rebuild));
+    let _ = writeln!(md, "| cold `cargo check` | {:.1} s | {} |", check.wall_s, mib(&check));
+    Ok(md)
+}
+
+/// Copies `spec` to `out` with one operation changed (the first `get` in path order gets an
+/// optional query parameter and an edited summary); returns that operation's method and path.
+fn edit_one_operation(spec: &Path, out: &Path) -> Result<String, String> {
+    let text = fs::read_to_string(spec).map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
+    let mut doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+    let paths = doc.get_mut("paths").and_then(|p| p.as_object_mut()).ok_or("the spec has no paths")?;
+    let mut keys: Vec<String> = paths.keys().cloned().collect();
+    keys.sort();
+    let path = keys
+        .into_iter()
+        .find(|k| paths.get(k).and_then(|i| i.get("get")).is_some())
+        .ok_or("the spec has no GET operation")?;
+    let op = paths.get_mut(&path).and_then(|i| i.get_mut("get")).and_then(|o| o.as_object_mut()).ok_or("no GET")?;
+    let summary = op.get("summary").and_then(|s| s.as_str()).unwrap_or_default().to_string();
+    op.insert("summary".into(), serde_json::Value::String(format!("{summary} (edited)")));
+    let param = serde_json::json!({"name": "bench_extra", "in": "query", "required": false, "schema": {"type": "string"}});
+    match op.get_mut("parameters").and_then(|p| p.as_array_mut()) {
+        Some(list) => list.push(param),
+        None => {
+            op.insert("parameters".into(), serde_json::Value::Array(vec![param]));
+        }
+    }
+    fs::write(out, serde_json::to_string(&doc).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    Ok(format!("GET {path}"))
+}
+
+/// Every file under `dir` with its modification time.
+fn snapshot_files(dir: &Path) -> std::collections::BTreeMap<String, std::time::SystemTime> {
+    crate::files_under(dir)
+        .into_iter()
+        .filter_map(|rel| {
+            let modified = fs::metadata(dir.join(&rel)).and_then(|m| m.modified()).ok()?;
+            Some((rel, modified))
+        })
+        .collect()
+}
+
 fn compile(root: &Path, spec: &Path, progenitor: Option<&Path>, reps: usize, stamp: &str) -> Result<String, String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let work = std::env::temp_dir().join("openapi-rust-gen-bench-compile");
@@ -735,7 +849,7 @@ fn shorten(text: &str, max: usize) -> String {
 /// The skeleton of `BENCHMARKS.md` when there is none.
 fn template() -> String {
     let mut t = String::from("# Benchmarks\n\nWritten by `cargo xtask bench --write`.\n");
-    for name in ["machine", "generate", "profile", "compile", "overhead", "decode", "paginate"] {
+    for name in ["machine", "generate", "profile", "compile", "big", "overhead", "decode", "paginate"] {
         let _ = write!(t, "\n## {name}\n\n<!-- bench:{name} -->\nnot measured yet\n<!-- /bench:{name} -->\n");
     }
     t

@@ -84,7 +84,7 @@ pub fn codegen(check: bool) -> Result<Report, String> {
 }
 
 /// Every file under `dir`, as paths relative to it with `/` separators.
-fn files_under(dir: &Path) -> Vec<String> {
+pub(crate) fn files_under(dir: &Path) -> Vec<String> {
     let mut out = Vec::new();
     let mut stack = vec![(dir.to_path_buf(), String::new())];
     while let Some((path, rel)) = stack.pop() {
@@ -100,6 +100,11 @@ fn files_under(dir: &Path) -> Vec<String> {
         }
     }
     out
+}
+
+/// How many files are under `dir`.
+pub(crate) fn files_count(dir: &Path) -> usize {
+    files_under(dir).len()
 }
 
 /// Makes `path` hold `contents` (line endings normalised). Returns whether it differed.

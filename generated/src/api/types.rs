@@ -280,8 +280,7 @@ impl serde::Serialize for CertificateAuthority {
 
 impl<'de> serde::Deserialize<'de> for CertificateAuthority {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(CertificateAuthority::from(value.as_ref()))
+        model::str_value(deserializer)
     }
 }
 
@@ -599,8 +598,7 @@ impl serde::Serialize for CertificatePackStatus {
 
 impl<'de> serde::Deserialize<'de> for CertificatePackStatus {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(CertificatePackStatus::from(value.as_ref()))
+        model::str_value(deserializer)
     }
 }
 
@@ -684,8 +682,7 @@ impl serde::Serialize for CertificatePackType {
 
 impl<'de> serde::Deserialize<'de> for CertificatePackType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(CertificatePackType::from(value.as_ref()))
+        model::str_value(deserializer)
     }
 }
 
@@ -918,8 +915,7 @@ impl serde::Serialize for CustomTrustStoreStatus {
 
 impl<'de> serde::Deserialize<'de> for CustomTrustStoreStatus {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(CustomTrustStoreStatus::from(value.as_ref()))
+        model::str_value(deserializer)
     }
 }
 
@@ -1021,8 +1017,7 @@ impl serde::Serialize for GeoRestrictionsLabel {
 
 impl<'de> serde::Deserialize<'de> for GeoRestrictionsLabel {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(GeoRestrictionsLabel::from(value.as_ref()))
+        model::str_value(deserializer)
     }
 }
 
@@ -1291,8 +1286,7 @@ impl serde::Serialize for ValidationMethod {
 
 impl<'de> serde::Deserialize<'de> for ValidationMethod {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(ValidationMethod::from(value.as_ref()))
+        model::str_value(deserializer)
     }
 }
 

@@ -109,6 +109,26 @@ impl<'de> Visitor<'de> for KeySeed {
     }
 }
 
+/// `Deserialize::deserialize` for a string enum, made `From` the text, which is borrowed from
+/// the input when it can be (no allocation for known values).
+pub fn str_value<'de, D: Deserializer<'de>, T: for<'a> From<&'a str>>(deserializer: D) -> Result<T, D::Error> {
+    deserializer.deserialize_str(StrVisitor(PhantomData))
+}
+
+struct StrVisitor<T>(PhantomData<fn() -> T>);
+
+impl<'de, T: for<'a> From<&'a str>> Visitor<'de> for StrVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: de::Error>(self, value: &str) -> Result<T, E> {
+        Ok(T::from(value))
+    }
+}
+
 /// Skips the value of a property the model does not know.
 pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
     map.next_value::<de::IgnoredAny>().map(drop)

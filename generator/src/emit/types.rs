@@ -66,7 +66,8 @@ pub(crate) fn allow_deprecated(yes: bool) -> Option<TokenStream> {
 fn type_def(api: &Api, def: &TypeDef, text: &mut super::Texts) -> TokenStream {
     let prefix = TokenStream::new();
     let name = ident(&def.name);
-    let attrs = docs::attrs(&def.docs, &source_line(def));
+    // Only the token-built kinds (newtypes, unions) need doc attributes.
+    let attrs = || docs::attrs(&def.docs, &source_line(def));
     let deprecated = def.docs.deprecated.then(|| quote!(#[deprecated]));
     match &def.kind {
         TypeKind::Alias(t) => {
@@ -80,6 +81,7 @@ fn type_def(api: &Api, def: &TypeDef, text: &mut super::Texts) -> TokenStream {
             let allow = allow_deprecated(mentions_deprecated(api, t));
             let impl_allow = allow_deprecated(def.docs.deprecated || mentions_deprecated(api, t));
             let t = ty(t, &prefix);
+            let attrs = attrs();
             quote! {
                 #attrs
                 #deprecated
@@ -150,6 +152,7 @@ fn type_def(api: &Api, def: &TypeDef, text: &mut super::Texts) -> TokenStream {
             match discriminator {
                 None => {
                     let impls = untagged_impls(&name, &def.name, variants, allow.as_ref());
+                    let attrs = attrs();
                     quote! {
                         #attrs
                         #deprecated
@@ -487,8 +490,7 @@ fn enum_impls(name: &str, repr: EnumRepr, variants: &[crate::ir::Variant], allow
     t.push_str("    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {\n");
     match repr {
         EnumRepr::String => {
-            t.push_str("        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;\n");
-            t.push_str(&format!("        Ok({name}::from(value.as_ref()))\n"));
+            t.push_str("        model::str_value(deserializer)\n");
         }
         EnumRepr::Integer => t.push_str(&format!("        Ok({name}::from(i64::deserialize(deserializer)?))\n")),
     }

@@ -9,26 +9,107 @@
 //! name in order stays a type; the others become documented aliases of it, so every name the
 //! spec gives still exists and signatures keep the names the spec uses.
 
-use crate::ir::{Docs, EnumRepr, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Docs, EnumRepr, Field, TypeDef, TypeKind, TypeRef};
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 
-/// The parts of a model that decide its emitted code (docs aside).
-#[derive(PartialEq, Eq, Hash)]
-enum Shape {
-    Struct { fields: Vec<FieldShape>, additional: Option<TypeRef>, deprecated: bool },
-    Enum { integer: bool, variants: Vec<(String, String)>, deprecated: bool },
+/// A model as far as its emitted code goes (docs aside), compared and hashed with the names
+/// that became aliases resolved. Borrowed: computing one allocates nothing.
+struct Shape<'a> {
+    def: &'a TypeDef,
+    canonical: &'a BTreeMap<String, String>,
 }
 
-#[derive(PartialEq, Eq, Hash)]
-struct FieldShape {
-    rust_name: String,
-    wire_name: String,
-    ty: TypeRef,
-    required: bool,
-    nullable: bool,
-    format: Option<String>,
-    deprecated: bool,
+impl Shape<'_> {
+    fn of<'a>(def: &'a TypeDef, canonical: &'a BTreeMap<String, String>) -> Option<Shape<'a>> {
+        matches!(def.kind, TypeKind::Struct { .. } | TypeKind::Enum { .. }).then_some(Shape { def, canonical })
+    }
+
+    fn name<'b>(&'b self, name: &'b str) -> &'b str {
+        self.canonical.get(name).map_or(name, String::as_str)
+    }
+
+    fn hash_ty<H: Hasher>(&self, t: &TypeRef, state: &mut H) {
+        std::mem::discriminant(t).hash(state);
+        match t {
+            TypeRef::Named(n) => self.name(n).hash(state),
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => {
+                self.hash_ty(inner, state)
+            }
+            _ => {}
+        }
+    }
+
+    fn same_ty(&self, a: &TypeRef, b: &TypeRef) -> bool {
+        match (a, b) {
+            (TypeRef::Named(x), TypeRef::Named(y)) => self.name(x) == self.name(y),
+            (TypeRef::Vec(x), TypeRef::Vec(y))
+            | (TypeRef::Map(x), TypeRef::Map(y))
+            | (TypeRef::Nullable(x), TypeRef::Nullable(y))
+            | (TypeRef::Boxed(x), TypeRef::Boxed(y)) => self.same_ty(x, y),
+            _ => a == b,
+        }
+    }
+}
+
+fn same_field(shape: &Shape<'_>, a: &Field, b: &Field) -> bool {
+    a.rust_name == b.rust_name
+        && a.wire_name == b.wire_name
+        && a.required == b.required
+        && a.nullable == b.nullable
+        && a.docs.format == b.docs.format
+        && a.docs.deprecated == b.docs.deprecated
+        && shape.same_ty(&a.ty, &b.ty)
+}
+
+impl Hash for Shape<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.def.docs.deprecated.hash(state);
+        match &self.def.kind {
+            TypeKind::Struct { fields, additional } => {
+                0u8.hash(state);
+                for f in fields {
+                    (&f.rust_name, &f.wire_name, f.required, f.nullable, &f.docs.format, f.docs.deprecated).hash(state);
+                    self.hash_ty(&f.ty, state);
+                }
+                if let Some(t) = additional {
+                    self.hash_ty(t, state);
+                }
+            }
+            TypeKind::Enum { repr, variants } => {
+                (1u8, *repr == EnumRepr::Integer).hash(state);
+                for v in variants {
+                    (&v.rust_name, &v.wire).hash(state);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+impl PartialEq for Shape<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        if self.def.docs.deprecated != other.def.docs.deprecated {
+            return false;
+        }
+        match (&self.def.kind, &other.def.kind) {
+            (TypeKind::Struct { fields: a, additional: x }, TypeKind::Struct { fields: b, additional: y }) => {
+                a.len() == b.len()
+                    && a.iter().zip(b).all(|(f, g)| same_field(self, f, g))
+                    && match (x, y) {
+                        (Some(x), Some(y)) => self.same_ty(x, y),
+                        (None, None) => true,
+                        _ => false,
+                    }
+            }
+            (TypeKind::Enum { repr: r, variants: a }, TypeKind::Enum { repr: q, variants: b }) => {
+                r == q
+                    && a.len() == b.len()
+                    && a.iter().zip(b).all(|(v, w)| v.rust_name == w.rust_name && v.wire == w.wire)
+            }
+            _ => false,
+        }
+    }
 }
 
 /// Rounds of merging at most (each round can only enable merges one reference level up).
@@ -46,7 +127,7 @@ pub fn dedupe(types: &mut BTreeMap<String, TypeDef>) {
             if canonical.contains_key(name) {
                 continue;
             }
-            let Some(shape) = shape(def, &canonical) else { continue };
+            let Some(shape) = Shape::of(def, &canonical) else { continue };
             let mut hasher = std::collections::hash_map::DefaultHasher::new();
             shape.hash(&mut hasher);
             let same = first_of.entry(hasher.finish()).or_default();
@@ -75,44 +156,4 @@ fn alias_docs(docs: &Docs, target: &str) -> Docs {
         _ => note,
     };
     Docs { description: Some(description), ..docs.clone() }
-}
-
-fn shape(def: &TypeDef, canonical: &BTreeMap<String, String>) -> Option<Shape> {
-    let deprecated = def.docs.deprecated;
-    match &def.kind {
-        TypeKind::Struct { fields, additional } => Some(Shape::Struct {
-            fields: fields
-                .iter()
-                .map(|f| FieldShape {
-                    rust_name: f.rust_name.clone(),
-                    wire_name: f.wire_name.clone(),
-                    ty: resolved(&f.ty, canonical),
-                    required: f.required,
-                    nullable: f.nullable,
-                    format: f.docs.format.clone(),
-                    deprecated: f.docs.deprecated,
-                })
-                .collect(),
-            additional: additional.as_ref().map(|t| resolved(t, canonical)),
-            deprecated,
-        }),
-        TypeKind::Enum { repr, variants } => Some(Shape::Enum {
-            integer: *repr == EnumRepr::Integer,
-            variants: variants.iter().map(|v| (v.rust_name.clone(), v.wire.clone())).collect(),
-            deprecated,
-        }),
-        TypeKind::Alias(_) | TypeKind::Newtype(_) | TypeKind::Union { .. } => None,
-    }
-}
-
-/// `t` with every name that became an alias replaced by the type it stands for.
-fn resolved(t: &TypeRef, canonical: &BTreeMap<String, String>) -> TypeRef {
-    match t {
-        TypeRef::Named(n) => TypeRef::Named(canonical.get(n).cloned().unwrap_or_else(|| n.clone())),
-        TypeRef::Vec(inner) => TypeRef::Vec(Box::new(resolved(inner, canonical))),
-        TypeRef::Map(inner) => TypeRef::Map(Box::new(resolved(inner, canonical))),
-        TypeRef::Nullable(inner) => TypeRef::Nullable(Box::new(resolved(inner, canonical))),
-        TypeRef::Boxed(inner) => TypeRef::Boxed(Box::new(resolved(inner, canonical))),
-        other => other.clone(),
-    }
 }
