@@ -5,8 +5,9 @@
 use super::call::{Decode, RawResponse};
 use super::error::Error;
 use crate::ApiMessage;
-use serde::de::DeserializeOwned;
+use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
+use std::fmt;
 use std::marker::PhantomData;
 
 /// An envelope split into its parts; the payload and page metadata stay undecoded.
@@ -24,17 +25,118 @@ pub struct Opened<'a> {
     pub info: Option<&'a RawValue>,
 }
 
+/// The property names of an envelope, as the spec declares them.
+#[derive(Debug, Clone, Copy)]
+pub struct EnvelopeKeys {
+    /// The success flag.
+    pub success: &'static str,
+    /// Error messages.
+    pub errors: &'static str,
+    /// Informational messages.
+    pub messages: &'static str,
+    /// The payload.
+    pub result: &'static str,
+    /// Page metadata, for APIs with pagination.
+    pub info: Option<&'static str>,
+}
+
 /// An API's envelope format.
 pub trait Envelope: Send + 'static {
-    /// Splits a body into its parts.
-    fn open(body: &[u8]) -> Result<Opened<'_>, serde_json::Error>;
+    /// Its property names.
+    const KEYS: EnvelopeKeys;
 
-    /// Decodes a body in one pass with the payload typed (the fast path). `None` when the
-    /// format has no such decoder; an `Err` sends the caller to [`Envelope::open`], which tells
-    /// a failed call (`success: false`) from a payload of the wrong shape.
-    fn open_typed<T: DeserializeOwned>(body: &[u8]) -> Option<Result<Typed<T>, serde_json::Error>> {
-        let _ = body;
-        None
+    /// Splits a body into its parts.
+    fn open(body: &[u8]) -> Result<Opened<'_>, serde_json::Error> {
+        read(body, EnvelopeVisitor { keys: Self::KEYS, result: PhantomData::<&RawValue> }).map(Opened::from)
+    }
+
+    /// Decodes a body in one pass with the payload typed (the fast path). An `Err` sends the
+    /// caller to [`Envelope::open`], which tells a failed call (`success: false`) from a payload
+    /// of the wrong shape.
+    fn open_typed<T: DeserializeOwned>(body: &[u8]) -> Result<Typed<T>, serde_json::Error> {
+        read(body, EnvelopeVisitor { keys: Self::KEYS, result: PhantomData::<T> }).map(|o| Typed {
+            success: o.success,
+            errors: o.errors,
+            messages: o.messages,
+            result: o.result,
+        })
+    }
+}
+
+/// Reads a whole body as one JSON object with `visitor`.
+fn read<'a, V: Visitor<'a>>(body: &'a [u8], visitor: V) -> Result<V::Value, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value = de.deserialize_map(visitor)?;
+    de.end()?;
+    Ok(value)
+}
+
+/// An envelope's parts with the payload as `R` (raw JSON, or the typed payload).
+struct Parts<'a, R> {
+    success: Option<bool>,
+    errors: Vec<ApiMessage>,
+    messages: Vec<ApiMessage>,
+    result: Option<R>,
+    info: Option<&'a RawValue>,
+}
+
+struct EnvelopeVisitor<R> {
+    keys: EnvelopeKeys,
+    result: PhantomData<R>,
+}
+
+impl<'de, R: de::Deserialize<'de>> Visitor<'de> for EnvelopeVisitor<R> {
+    type Value = Parts<'de, R>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an envelope object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let k = self.keys;
+        let names = [k.success, k.errors, k.messages, k.result, k.info.unwrap_or_default()];
+        let count = if k.info.is_some() { 5 } else { 4 };
+        let mut parts = Parts { success: None, errors: Vec::new(), messages: Vec::new(), result: None, info: None };
+        while let Some(key) = map.next_key_seed(KeyAmong(names.get(..count).unwrap_or_default()))? {
+            match key {
+                Some(0) => parts.success = map.next_value()?,
+                Some(1) => parts.errors = map.next_value::<Option<Vec<ApiMessage>>>()?.unwrap_or_default(),
+                Some(2) => parts.messages = map.next_value::<Option<Vec<ApiMessage>>>()?.unwrap_or_default(),
+                Some(3) => parts.result = map.next_value()?,
+                Some(4) => parts.info = map.next_value()?,
+                _ => map.next_value::<de::IgnoredAny>().map(drop)?,
+            }
+        }
+        Ok(parts)
+    }
+}
+
+impl<'a> From<Parts<'a, &'a RawValue>> for Opened<'a> {
+    fn from(p: Parts<'a, &'a RawValue>) -> Self {
+        Opened { success: p.success, errors: p.errors, messages: p.messages, result: p.result, info: p.info }
+    }
+}
+
+/// A key's index among `names`, or `None`.
+struct KeyAmong<'k>(&'k [&'k str]);
+
+impl<'de> DeserializeSeed<'de> for KeyAmong<'_> {
+    type Value = Option<usize>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<usize>, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeyAmong<'_> {
+    type Value = Option<usize>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a property name")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Option<usize>, E> {
+        Ok(self.0.iter().position(|n| *n == key))
     }
 }
 
@@ -86,7 +188,7 @@ impl<E: Envelope, T: DeserializeOwned + Send + 'static> Decode for Enveloped<E, 
     fn decode(raw: &RawResponse) -> Result<(T, Vec<ApiMessage>), Error> {
         // One pass over the body in the common case; the two-step path below only runs when
         // that fails, to tell `success: false` from a payload that does not decode.
-        if let Some(Ok(typed)) = E::open_typed::<T>(&raw.body) {
+        if let Ok(typed) = E::open_typed::<T>(&raw.body) {
             if typed.success == Some(false) {
                 return Err(raw.api_error(typed.errors, typed.messages));
             }

@@ -19,7 +19,7 @@ pub use client::{
     ApiSpec, AuthKind, AuthScheme, Backoff, Client, ClientBuilder, RequestOptions, Security, DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT, MAX_RETRY_AFTER,
 };
-pub use envelope::{Envelope, Enveloped, Opened, Typed};
+pub use envelope::{Envelope, EnvelopeKeys, Enveloped, Opened, Typed};
 pub use error::{ApiError, ApiErrorKind, Error, BODY_EXCERPT_LIMIT};
 pub use multipart::Binary;
 pub use paginate::{whole, Items, Page, PageInfo, PageScheme, Paged, Pages};
@@ -42,7 +42,7 @@ pub mod rt {
     /// The shared halves of the generated models' `Serialize`/`Deserialize` impls.
     pub use super::serde_impl as model;
     pub use super::{
-        whole, AllowEmpty, Binary, Bytes, Decode, Empty, Envelope, Enveloped, False, Json, JsonParam, Method, Opened,
+        whole, AllowEmpty, Binary, Bytes, Decode, Empty, Envelope, EnvelopeKeys, Enveloped, False, Json, JsonParam, Method, Opened,
         PageInfo, PageScheme, Paged, ParamValue, RawResponse, Request, Style, Text, True, Typed,
     };
 }

@@ -413,14 +413,13 @@ pub(crate) fn describe_security(api: &Api, alternatives: &[Vec<String>]) -> Stri
 
 fn envelope(api: &Api, env: &ir::Envelope) -> TokenStream {
     let (success, result, errors, messages) = (&env.success, &env.result, &env.errors, &env.messages);
-    let info_field = api.pagination.as_ref().map(|p| {
-        let info = &p.info;
-        quote! {
-            #[serde(rename = #info, borrow, default)]
-            info: Option<&'a serde_json::value::RawValue>,
+    let info = match &api.pagination {
+        Some(p) => {
+            let info = &p.info;
+            quote!(Some(#info))
         }
-    });
-    let info_value = if api.pagination.is_some() { quote!(raw.info) } else { quote!(None) };
+        None => quote!(None),
+    };
     let pagination = api.pagination.as_ref().map(|p| {
         let page = &p.page_param;
         let doc = docs::text(&format!(
@@ -449,58 +448,18 @@ fn envelope(api: &Api, env: &ir::Envelope) -> TokenStream {
     quote! {
         //! How this API wraps its responses, as declared in the spec.
 
-        use super::ApiMessage;
-
         #doc
         #[derive(Debug, Clone, Copy)]
         pub struct ApiEnvelope;
 
         impl crate::rt::Envelope for ApiEnvelope {
-            fn open(body: &[u8]) -> Result<crate::rt::Opened<'_>, serde_json::Error> {
-                #[derive(serde::Deserialize)]
-                struct Raw<'a> {
-                    #[serde(rename = #success, default)]
-                    success: Option<bool>,
-                    #[serde(rename = #errors, default)]
-                    errors: Option<Vec<ApiMessage>>,
-                    #[serde(rename = #messages, default)]
-                    messages: Option<Vec<ApiMessage>>,
-                    #[serde(rename = #result, borrow, default)]
-                    result: Option<&'a serde_json::value::RawValue>,
-                    #info_field
-                }
-                let raw: Raw<'_> = serde_json::from_slice(body)?;
-                Ok(crate::rt::Opened {
-                    success: raw.success,
-                    errors: raw.errors.unwrap_or_default(),
-                    messages: raw.messages.unwrap_or_default(),
-                    result: raw.result,
-                    info: #info_value,
-                })
-            }
-
-            fn open_typed<T: serde::de::DeserializeOwned>(
-                body: &[u8],
-            ) -> Option<Result<crate::rt::Typed<T>, serde_json::Error>> {
-                #[derive(serde::Deserialize)]
-                #[serde(bound = "T: serde::de::DeserializeOwned")]
-                struct Raw<T> {
-                    #[serde(rename = #success, default)]
-                    success: Option<bool>,
-                    #[serde(rename = #errors, default)]
-                    errors: Option<Vec<ApiMessage>>,
-                    #[serde(rename = #messages, default)]
-                    messages: Option<Vec<ApiMessage>>,
-                    #[serde(rename = #result, default = "Option::default")]
-                    result: Option<T>,
-                }
-                Some(serde_json::from_slice::<Raw<T>>(body).map(|raw| crate::rt::Typed {
-                    success: raw.success,
-                    errors: raw.errors.unwrap_or_default(),
-                    messages: raw.messages.unwrap_or_default(),
-                    result: raw.result,
-                }))
-            }
+            const KEYS: crate::rt::EnvelopeKeys = crate::rt::EnvelopeKeys {
+                success: #success,
+                errors: #errors,
+                messages: #messages,
+                result: #result,
+                info: #info,
+            };
         }
 
         #pagination
