@@ -56,8 +56,9 @@ impl BenchOptions {
                     o.compile_reps = it.next().and_then(|v| v.parse().ok()).ok_or("--reps takes a number")?;
                 }
                 "--only" => {
-                    let list =
-                        it.next().ok_or("--only takes a list: generate,compile,big,overhead,decode,paginate,profile")?;
+                    let list = it
+                        .next()
+                        .ok_or("--only takes a list: generate,compile,big,overhead,decode,paginate,profile")?;
                     o.only = list.split(',').map(str::to_string).collect();
                 }
                 other => return Err(format!("unknown option {other}")),
@@ -431,7 +432,8 @@ fn big(root: &Path, stamp: &str) -> Result<String, String> {
         rewritten.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
     );
     let _ = writeln!(md, "| cold `cargo build` | {:.1} s | {} |", cold.wall_s, mib(&cold));
-    let _ = writeln!(md, "| `cargo build` after the one-operation change | {:.1} s | {} |", rebuild.wall_s, mib(&rebuild));
+    let _ =
+        writeln!(md, "| `cargo build` after the one-operation change | {:.1} s | {} |", rebuild.wall_s, mib(&rebuild));
     let _ = writeln!(md, "| cold `cargo check` | {:.1} s | {} |", check.wall_s, mib(&check));
     Ok(md)
 }
@@ -451,7 +453,8 @@ fn edit_one_operation(spec: &Path, out: &Path) -> Result<String, String> {
     let op = paths.get_mut(&path).and_then(|i| i.get_mut("get")).and_then(|o| o.as_object_mut()).ok_or("no GET")?;
     let summary = op.get("summary").and_then(|s| s.as_str()).unwrap_or_default().to_string();
     op.insert("summary".into(), serde_json::Value::String(format!("{summary} (edited)")));
-    let param = serde_json::json!({"name": "bench_extra", "in": "query", "required": false, "schema": {"type": "string"}});
+    let param =
+        serde_json::json!({"name": "bench_extra", "in": "query", "required": false, "schema": {"type": "string"}});
     match op.get_mut("parameters").and_then(|p| p.as_array_mut()) {
         Some(list) => list.push(param),
         None => {

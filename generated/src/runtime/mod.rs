@@ -42,7 +42,7 @@ pub mod rt {
     /// The shared halves of the generated models' `Serialize`/`Deserialize` impls.
     pub use super::serde_impl as model;
     pub use super::{
-        whole, AllowEmpty, Binary, Bytes, Decode, Empty, Envelope, EnvelopeKeys, Enveloped, False, Json, JsonParam, Method, Opened,
-        PageInfo, PageScheme, Paged, ParamValue, RawResponse, Request, Style, Text, True, Typed,
+        whole, AllowEmpty, Binary, Bytes, Decode, Empty, Envelope, EnvelopeKeys, Enveloped, False, Json, JsonParam,
+        Method, Opened, PageInfo, PageScheme, Paged, ParamValue, RawResponse, Request, Style, Text, True, Typed,
     };
 }
