@@ -192,8 +192,11 @@ pub fn run_one(spec: &Path) -> i32 {
                 .sum::<usize>();
             let types = files
                 .iter()
-                .filter(|f| f.path == "types.rs")
-                .map(|f| f.contents.matches("\npub struct ").count() + f.contents.matches("\npub enum ").count())
+                .filter(|f| f.path == "types.rs" || f.path.starts_with("types/"))
+                .map(|f| {
+                    let defs = ["\npub struct ", "\npub enum "];
+                    defs.iter().map(|d| f.contents.matches(d).count()).sum::<usize>()
+                })
                 .sum::<usize>();
             println!("generated\t{ops}\t{types}\t{micros}");
         }
