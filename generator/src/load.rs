@@ -53,7 +53,7 @@ pub fn load(text: &str) -> Result<OpenAPI, Vec<Diagnostic>> {
             return Err(vec![Diagnostic::invalid(pointer, message)]);
         }
     }
-    match OpenAPI::deserialize(&value) {
+    match deserialize(&value) {
         Ok(doc) => Ok(doc),
         // serde locates a shape error only at the top; find the innermost node that fails.
         Err(e) => Err(vec![match locate(&value, "", Node::Document) {
@@ -61,6 +61,30 @@ pub fn load(text: &str) -> Result<OpenAPI, Vec<Diagnostic>> {
             None => Diagnostic::invalid("", strip_location(&e.to_string())),
         }]),
     }
+}
+
+/// `OpenAPI::deserialize`, with `paths` and `components` (nearly all of a big document) read on
+/// two threads. The result is the same: `OpenAPI`'s own impl reads each field independently.
+fn deserialize(value: &Value) -> Result<OpenAPI, serde_json::Error> {
+    let Some(map) = value.as_object() else { return OpenAPI::deserialize(value) };
+    let (Some(paths), components) = (map.get("paths"), map.get("components")) else {
+        return OpenAPI::deserialize(value);
+    };
+    let rest: serde_json::Map<String, Value> = map
+        .iter()
+        .filter(|(k, _)| *k != "components")
+        .map(|(k, v)| (k.clone(), if k == "paths" { Value::Object(serde_json::Map::new()) } else { v.clone() }))
+        .collect();
+    let (paths, components) = std::thread::scope(|scope| {
+        let paths = scope.spawn(|| openapiv3::Paths::deserialize(paths));
+        let components = components.map(openapiv3::Components::deserialize).transpose();
+        (paths.join(), components)
+    });
+    let mut doc = OpenAPI::deserialize(&Value::Object(rest))?;
+    // A panic on the other thread would be a bug in serde or openapiv3: reported, not resumed.
+    doc.paths = paths.map_err(|_| serde::de::Error::custom("reading `paths` panicked"))??;
+    doc.components = components?;
+    Ok(doc)
 }
 
 /// Inline schemas nested deeper than this are not supported (real specs stay below 25).

@@ -13,12 +13,28 @@ pub fn render(tokens: TokenStream, texts: &[String], header: &str, path: &str) -
     let mut out = String::with_capacity(body.len() + body.len() / 16 + header.len());
     out.push_str(header);
     out.push('\n');
+    // A placeholder's text takes its place, at its indentation.
+    let mut expanded = String::with_capacity(body.len() + texts.iter().map(String::len).sum::<usize>());
+    for line in body.lines() {
+        let indent = &line[..line.len() - line.trim_start().len()];
+        match placeholder(line.trim_start()).and_then(|i| texts.get(i)) {
+            Some(text) => {
+                for l in text.lines() {
+                    if !l.is_empty() {
+                        expanded.push_str(indent);
+                    }
+                    expanded.push_str(l);
+                    expanded.push('\n');
+                }
+            }
+            None => {
+                expanded.push_str(line);
+                expanded.push('\n');
+            }
+        }
+    }
     let mut prev = "";
-    let lines = body.lines().flat_map(|line| match placeholder(line).and_then(|i| texts.get(i)) {
-        Some(text) => either(text.lines(), None),
-        None => either("".lines(), Some(line)),
-    });
-    for line in lines {
+    for line in expanded.lines() {
         if needs_blank_line(prev, line) {
             out.push('\n');
         }
@@ -32,11 +48,6 @@ pub fn render(tokens: TokenStream, texts: &[String], header: &str, path: &str) -
 /// The `N` of a placeholder line `__text!(N);`.
 fn placeholder(line: &str) -> Option<usize> {
     line.strip_prefix("__text!(")?.strip_suffix(");")?.parse().ok()
-}
-
-/// The lines of a text, or one line.
-fn either<'a>(text: std::str::Lines<'a>, line: Option<&'a str>) -> impl Iterator<Item = &'a str> {
-    text.chain(line)
 }
 
 /// A blank line between items: after an item's closing line, before the next item at the same

@@ -284,12 +284,6 @@ impl<'de> serde::Deserialize<'de> for CertificateAuthority {
     }
 }
 
-impl crate::rt::ParamValue for CertificateAuthority {
-    fn to_param(&self) -> String {
-        self.as_str().to_string()
-    }
-}
-
 /// A certificate pack with all its properties.
 ///
 /// Schema: `/components/schemas/CertificatePack`
@@ -602,12 +596,6 @@ impl<'de> serde::Deserialize<'de> for CertificatePackStatus {
     }
 }
 
-impl crate::rt::ParamValue for CertificatePackStatus {
-    fn to_param(&self) -> String {
-        self.as_str().to_string()
-    }
-}
-
 /// Type of certificate pack.
 ///
 /// Schema: `/components/schemas/CertificatePackType`
@@ -683,12 +671,6 @@ impl serde::Serialize for CertificatePackType {
 impl<'de> serde::Deserialize<'de> for CertificatePackType {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         model::str_value(deserializer)
-    }
-}
-
-impl crate::rt::ParamValue for CertificatePackType {
-    fn to_param(&self) -> String {
-        self.as_str().to_string()
     }
 }
 
@@ -919,12 +901,6 @@ impl<'de> serde::Deserialize<'de> for CustomTrustStoreStatus {
     }
 }
 
-impl crate::rt::ParamValue for CustomTrustStoreStatus {
-    fn to_param(&self) -> String {
-        self.as_str().to_string()
-    }
-}
-
 /// Specify the region where your private key can be held locally.
 ///
 /// Schema: `/components/schemas/GeoRestrictions`
@@ -1018,12 +994,6 @@ impl serde::Serialize for GeoRestrictionsLabel {
 impl<'de> serde::Deserialize<'de> for GeoRestrictionsLabel {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         model::str_value(deserializer)
-    }
-}
-
-impl crate::rt::ParamValue for GeoRestrictionsLabel {
-    fn to_param(&self) -> String {
-        self.as_str().to_string()
     }
 }
 
@@ -1290,12 +1260,6 @@ impl<'de> serde::Deserialize<'de> for ValidationMethod {
     }
 }
 
-impl crate::rt::ParamValue for ValidationMethod {
-    fn to_param(&self) -> String {
-        self.as_str().to_string()
-    }
-}
-
 /// Schema: `/components/schemas/ValidationRecord`
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ValidationRecord {
@@ -1444,12 +1408,6 @@ impl serde::Serialize for ValidityDays {
 impl<'de> serde::Deserialize<'de> for ValidityDays {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         Ok(ValidityDays::from(i64::deserialize(deserializer)?))
-    }
-}
-
-impl crate::rt::ParamValue for ValidityDays {
-    fn to_param(&self) -> String {
-        self.value().to_string()
     }
 }
 

@@ -33,6 +33,12 @@ fn lines(docs: &Docs, extra: &[String]) -> Vec<String> {
     clean.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") }).collect()
 }
 
+/// [`text`] as `///` comment lines indented by `indent`.
+pub fn text_comment(text: &str, indent: &str) -> String {
+    let clean = sanitize(text);
+    clean.lines().map(|l| if l.is_empty() { format!("{indent}///\n") } else { format!("{indent}/// {l}\n") }).collect()
+}
+
 /// Doc attributes for free text.
 pub fn text(text: &str) -> TokenStream {
     lines_to_attrs(text)

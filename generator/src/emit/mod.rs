@@ -114,7 +114,7 @@ fn emit_into(api: &Api, job: &Job, texts: &mut Texts) -> TokenStream {
         Part::Module => module(api),
         Part::Envelope => api.envelope.as_ref().map(|env| envelope(api, env)).unwrap_or_default(),
         Part::Types(b) => types::emit(api, b.is_some(), |name| in_bucket(b, name), texts),
-        Part::Operations(b) => operations::emit(api, b.is_some(), |name| in_bucket(b, name)),
+        Part::Operations(b) => operations::emit(api, b.is_some(), |name| in_bucket(b, name), texts),
         Part::TypesIndex(buckets) => {
             index("Models from the spec's schemas, and parameter structs for operations.", buckets, TokenStream::new())
         }

@@ -11,10 +11,10 @@ use quote::quote;
 
 /// The request functions whose Rust names pass `keep`; `split` says whether this is one
 /// letter's module of a split `operations` folder.
-pub fn emit(api: &Api, split: bool, keep: impl Fn(&str) -> bool) -> TokenStream {
+pub fn emit(api: &Api, split: bool, keep: impl Fn(&str) -> bool, texts: &mut super::Texts) -> TokenStream {
     // A split module's `super` is `operations/mod.rs`, which imports what `super` names here.
     let ops: Vec<TokenStream> =
-        api.operations.iter().filter(|op| keep(&op.rust_name)).map(|op| operation(api, op)).collect();
+        api.operations.iter().filter(|op| keep(&op.rust_name)).map(|op| operation(api, op, texts)).collect();
     // Import the models only when some signature or body names one (an unused import warns).
     let uses_types = ops.iter().any(|t| names_path(t.clone(), "types"));
     let use_types = uses_types.then(|| {
@@ -279,7 +279,7 @@ fn uses_deprecated(api: &Api, op: &Operation) -> bool {
         || op.params.iter().any(|p| mentions_deprecated(api, &p.ty))
 }
 
-fn operation(api: &Api, op: &Operation) -> TokenStream {
+fn operation(api: &Api, op: &Operation, texts: &mut super::Texts) -> TokenStream {
     let name = ident(&op.rust_name);
     let method = method_tokens(op);
     let retryable = op.retryable;
@@ -435,7 +435,8 @@ fn operation(api: &Api, op: &Operation) -> TokenStream {
                 .to_string(),
         );
     }
-    let attrs = docs::attrs(&op.docs, &extra);
+    // The docs are pre-formatted text (long prose is costly to re-parse and print).
+    let attrs = texts.add(docs::comment(&op.docs, &extra, ""));
     let deprecated = op.docs.deprecated.then(|| quote!(#[deprecated]));
     let allow = allow_deprecated(uses_deprecated(api, op));
     quote! {

@@ -4,20 +4,24 @@ use super::{docs, ident, resolve, ty};
 use crate::ir::{Api, EnumRepr, Field, Operation, TypeDef, TypeKind, TypeRef, UnionVariant};
 use proc_macro2::TokenStream;
 use quote::quote;
+use std::collections::BTreeSet;
 
 /// The models and parameter structs whose Rust names pass `keep`; `split` says whether this is
 /// one letter's module of a split `types` folder (which sees its siblings through `super`).
 pub fn emit(api: &Api, split: bool, keep: impl Fn(&str) -> bool, text: &mut super::Texts) -> TokenStream {
+    let param_enums = param_enums(api);
     let defs: Vec<TokenStream> =
-        api.types.values().filter(|def| keep(&def.name)).map(|def| type_def(api, def, text)).collect();
+        api.types.values().filter(|def| keep(&def.name)).map(|def| type_def(api, def, text, &param_enums)).collect();
     let use_model = text.0.iter().any(|t| t.contains("model::")).then(|| {
         quote!(
             use crate::rt::model;
         )
     });
-    let params = (api.operations.iter())
+    let params: Vec<TokenStream> = (api.operations.iter())
         .filter(|op| op.params_type.as_deref().is_some_and(&keep))
-        .filter_map(|op| params_struct(api, op));
+        .filter_map(|op| params_struct(api, op))
+        .map(|t| text.add(t))
+        .collect();
     let head = if split {
         quote! {
             //! One part of the models and parameter structs (see the parent module).
@@ -63,7 +67,7 @@ pub(crate) fn allow_deprecated(yes: bool) -> Option<TokenStream> {
     yes.then(|| quote!(#[allow(deprecated)]))
 }
 
-fn type_def(api: &Api, def: &TypeDef, text: &mut super::Texts) -> TokenStream {
+fn type_def(api: &Api, def: &TypeDef, text: &mut super::Texts, param_enums: &BTreeSet<&str>) -> TokenStream {
     let prefix = TokenStream::new();
     let name = ident(&def.name);
     // Only the token-built kinds (newtypes, unions) need doc attributes.
@@ -137,7 +141,8 @@ fn type_def(api: &Api, def: &TypeDef, text: &mut super::Texts) -> TokenStream {
         }
         TypeKind::Enum { repr, variants } => {
             let mut out = open_enum(def, *repr, variants);
-            out.push_str(&enum_impls(&def.name, *repr, variants, def.docs.deprecated));
+            let param = param_enums.contains(def.name.as_str());
+            out.push_str(&enum_impls(&def.name, *repr, variants, def.docs.deprecated, param));
             text.add(out)
         }
         TypeKind::Union { variants, discriminator } => {
@@ -149,47 +154,37 @@ fn type_def(api: &Api, def: &TypeDef, text: &mut super::Texts) -> TokenStream {
                 let t = ty(&v.ty, &prefix);
                 quote!(#doc #n(#t),)
             });
-            match discriminator {
-                None => {
-                    let impls = untagged_impls(&name, &def.name, variants, allow.as_ref());
-                    let attrs = attrs();
-                    quote! {
-                        #attrs
-                        #deprecated
-                        #allow
-                        #[derive(Debug, Clone, PartialEq)]
-                        pub enum #name {
-                            #(#vs)*
-                        }
-
-                        #impls
-                    }
-                }
+            // Without a discriminator the variants are tried in order; with one, the property
+            // picks the variant and unlisted values keep the object in `Unknown`.
+            let (attrs, unknown, impls) = match discriminator {
+                None => (attrs(), None, untagged_impls(&name, &def.name, variants, allow.as_ref())),
                 Some(property) => {
                     let doc = docs::text(&format!(
                         "A `{property}` value this client does not know (or none), with the object as received."
                     ));
-                    let impls = tagged_impls(&name, property, variants, allow.as_ref());
                     let mut extra = vec![format!(
                         "The `{property}` property says which variant an object is; objects with other values \
                          decode into `Unknown`."
                     )];
                     extra.extend(source_line(def));
-                    let attrs = docs::attrs(&def.docs, &extra);
-                    quote! {
-                        #attrs
-                        #deprecated
-                        #allow
-                        #[derive(Debug, Clone, PartialEq)]
-                        pub enum #name {
-                            #(#vs)*
-                            #doc
-                            Unknown(serde_json::Value),
-                        }
-
-                        #impls
-                    }
+                    (
+                        docs::attrs(&def.docs, &extra),
+                        Some(quote!(#doc Unknown(serde_json::Value),)),
+                        tagged_impls(&name, property, variants, allow.as_ref()),
+                    )
                 }
+            };
+            quote! {
+                #attrs
+                #deprecated
+                #allow
+                #[derive(Debug, Clone, PartialEq)]
+                pub enum #name {
+                    #(#vs)*
+                    #unknown
+                }
+
+                #impls
             }
         }
     }
@@ -436,9 +431,33 @@ fn open_enum(def: &TypeDef, repr: EnumRepr, variants: &[crate::ir::Variant]) -> 
     out
 }
 
+/// The enums some operation takes as a parameter (aliases followed): only they need
+/// `ParamValue`.
+fn param_enums(api: &Api) -> BTreeSet<&str> {
+    fn walk<'a>(api: &'a Api, t: &'a TypeRef, out: &mut BTreeSet<&'a str>) {
+        match resolve(api, t) {
+            TypeRef::Named(n) => {
+                if matches!(api.types.get(n).map(|d| &d.kind), Some(TypeKind::Enum { .. })) {
+                    out.insert(n.as_str());
+                }
+            }
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => {
+                walk(api, inner, out)
+            }
+            _ => {}
+        }
+    }
+    let mut out = BTreeSet::new();
+    for p in api.operations.iter().flat_map(|op| &op.params) {
+        walk(api, &p.ty, &mut out);
+    }
+    out
+}
+
 /// The impls of an open enum, as pre-formatted text (see [`struct_serde`]): the wire value
-/// (`as_str` or `value`), `From` the wire value, `Display`, serde, and `ParamValue`.
-fn enum_impls(name: &str, repr: EnumRepr, variants: &[crate::ir::Variant], allow: bool) -> String {
+/// (`as_str` or `value`), `From` the wire value, `Display`, serde, and `ParamValue` when some
+/// operation takes it as a parameter.
+fn enum_impls(name: &str, repr: EnumRepr, variants: &[crate::ir::Variant], allow: bool, param: bool) -> String {
     let mut t = String::with_capacity(800 + variants.len() * 120);
     let allow = if allow { "#[allow(deprecated)]\n" } else { "" };
     let (value_fn, value_ty, from_ty, this) = match repr {
@@ -495,6 +514,9 @@ fn enum_impls(name: &str, repr: EnumRepr, variants: &[crate::ir::Variant], allow
         EnumRepr::Integer => t.push_str(&format!("        Ok({name}::from(i64::deserialize(deserializer)?))\n")),
     }
     t.push_str("    }\n}\n");
+    if !param {
+        return t;
+    }
     t.push_str(allow);
     t.push_str(&format!("impl crate::rt::ParamValue for {name} {{\n"));
     t.push_str("    fn to_param(&self) -> String {\n");
@@ -507,13 +529,18 @@ fn enum_impls(name: &str, repr: EnumRepr, variants: &[crate::ir::Variant], allow
 }
 
 /// The struct holding an operation's optional parameters, with chainable setters.
-fn params_struct(api: &Api, op: &Operation) -> Option<TokenStream> {
-    let name = ident(op.params_type.as_ref()?);
-    let none = TokenStream::new();
+fn params_struct(api: &Api, op: &Operation) -> Option<String> {
+    let name = op.params_type.as_ref()?;
     let optional: Vec<_> = op.params.iter().filter(|p| !p.required).collect();
-    let fields = optional.iter().map(|p| {
-        let n = ident(&p.rust_name);
-        let t = ty(strip_nullable(&p.ty), &none);
+    let allow = optional.iter().any(|p| mentions_deprecated(api, &p.ty));
+    let allow = if allow { "#[allow(deprecated)]\n" } else { "" };
+    let mut out = docs::text_comment(
+        &format!("Optional parameters of [`Client::{}`](crate::Client::{}).", op.rust_name, op.rust_name),
+        "",
+    );
+    out.push_str(allow);
+    out.push_str(&format!("#[derive(Debug, Clone, Default, PartialEq)]\npub struct {name} {{\n"));
+    for p in &optional {
         let mut extra = vec![format!("`{}` {} parameter.", p.wire_name, location(p.location))];
         if let Some(format) = &p.docs.format {
             extra.push(format!("Format: `{format}`."));
@@ -521,51 +548,30 @@ fn params_struct(api: &Api, op: &Operation) -> Option<TokenStream> {
         if p.docs.deprecated {
             extra.push("Deprecated.".to_string());
         }
-        let attrs = docs::attrs(&p.docs, &extra);
-        quote! {
-            #attrs
-            pub #n: Option<#t>,
-        }
-    });
-    let setters = optional.iter().map(|p| {
-        let n = ident(&p.rust_name);
+        out.push_str(&docs::comment(&p.docs, &extra, "    "));
+        out.push_str(&format!("    pub {}: Option<{}>,\n", p.rust_name, super::ty_text(strip_nullable(&p.ty), "")));
+    }
+    out.push_str("}\n");
+    out.push_str(allow);
+    out.push_str(&format!("impl {name} {{\n"));
+    for p in &optional {
         let inner = strip_nullable(&p.ty);
-        let t = ty(inner, &none);
-        let doc = docs::text(&format!("Sets `{}`.", p.wire_name));
+        out.push_str(&docs::text_comment(&format!("Sets `{}`.", p.wire_name), "    "));
         if matches!(resolve(api, inner), TypeRef::String) {
-            quote! {
-                #doc
-                pub fn #n(mut self, value: impl Into<String>) -> Self {
-                    self.#n = Some(value.into());
-                    self
-                }
-            }
+            out.push_str(&format!("    pub fn {}(mut self, value: impl Into<String>) -> Self {{\n", p.rust_name));
+            out.push_str(&format!("        self.{} = Some(value.into());\n", p.rust_name));
         } else {
-            quote! {
-                #doc
-                pub fn #n(mut self, value: #t) -> Self {
-                    self.#n = Some(value);
-                    self
-                }
-            }
+            out.push_str(&format!(
+                "    pub fn {}(mut self, value: {}) -> Self {{\n",
+                p.rust_name,
+                super::ty_text(inner, "")
+            ));
+            out.push_str(&format!("        self.{} = Some(value);\n", p.rust_name));
         }
-    });
-    let doc =
-        docs::text(&format!("Optional parameters of [`Client::{}`](crate::Client::{}).", op.rust_name, op.rust_name));
-    let allow = allow_deprecated(optional.iter().any(|p| mentions_deprecated(api, &p.ty)));
-    Some(quote! {
-        #doc
-        #allow
-        #[derive(Debug, Clone, Default, PartialEq)]
-        pub struct #name {
-            #(#fields)*
-        }
-
-        #allow
-        impl #name {
-            #(#setters)*
-        }
-    })
+        out.push_str("        self\n    }\n");
+    }
+    out.push_str("}\n");
+    Some(out)
 }
 
 pub(crate) fn strip_nullable(t: &TypeRef) -> &TypeRef {
