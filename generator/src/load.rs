@@ -174,7 +174,7 @@ fn check_schemas(value: &Value, pointer: &str, is_schema: bool) -> Option<(Strin
 }
 
 /// Levels between two checks of [`check_schemas`].
-const CHECK_STRIDE: usize = 4;
+const CHECK_STRIDE: usize = 6;
 
 /// The height of `value` in schema levels, or `Err` when a schema under it fails.
 fn strided(value: &Value, pointer: &str, is_schema: bool) -> Result<usize, ()> {

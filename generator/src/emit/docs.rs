@@ -103,6 +103,10 @@ pub fn sanitize(text: &str) -> String {
 }
 
 fn inline(line: &str) -> String {
+    // Most lines have nothing to rewrite: no code spans, brackets, angle brackets or URLs.
+    if !line.contains(['`', '<', '>', '[', ']']) && !line.contains("http") {
+        return line.to_string();
+    }
     let chars: Vec<char> = line.chars().collect();
     // Byte offset of each character, so the rest of the line is a slice, not a copy.
     let offsets: Vec<usize> = line.char_indices().map(|(b, _)| b).collect();
