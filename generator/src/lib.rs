@@ -95,6 +95,9 @@ pub fn generate_timed(spec: &str, options: &Options, timings: &mut Timings) -> R
     }
 }
 
+/// A rendered file (or why not), with the index of its job.
+type Rendered = (usize, Result<String, Diagnostic>);
+
 /// Emits and renders every file, on as many threads as the machine has cores (files are
 /// independent; token streams are not `Send`, so each file is emitted on the thread that renders
 /// it). The results come back in the order of `jobs`, whatever the thread count.
@@ -108,7 +111,7 @@ fn run_jobs(api: &ir::Api, jobs: &[emit::Job], header: &str) -> Vec<Result<Strin
         return jobs.iter().map(one).collect();
     }
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut results: Vec<(usize, Result<String, Diagnostic>)> = std::thread::scope(|scope| {
+    let done: Option<Vec<Vec<Rendered>>> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
                 scope.spawn(|| {
@@ -122,18 +125,11 @@ fn run_jobs(api: &ir::Api, jobs: &[emit::Job], header: &str) -> Vec<Result<Strin
                 })
             })
             .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| {
-                w.join()
-                    .unwrap_or_else(|_| vec![(usize::MAX, Err(Diagnostic::internal("", "a render thread panicked")))])
-            })
-            .collect()
+        workers.into_iter().map(|w| w.join().ok()).collect()
     });
+    let Some(done) = done else { return vec![Err(Diagnostic::internal("", "a render thread panicked"))] };
+    let mut results: Vec<Rendered> = done.into_iter().flatten().collect();
     results.sort_by_key(|(i, _)| *i);
-    if results.len() != jobs.len() || results.iter().any(|(i, _)| *i == usize::MAX) {
-        return vec![Err(Diagnostic::internal("", "a render thread panicked"))];
-    }
     results.into_iter().map(|(_, r)| r).collect()
 }
 

@@ -395,7 +395,7 @@ fn big(root: &Path, stamp: &str) -> Result<String, String> {
         return Err("cargo fetch failed for the Cloudflare client".into());
     }
     let lines = count_lines(&dir.join("src"));
-    let files = crate::files_count(&dir.join("src/api"));
+    let files = crate::files_under(&dir.join("src/api")).len();
     let run = |kind: &str, target: &Path| -> Result<Timed, String> {
         let mut cmd = Command::new(&cargo);
         cmd.args([kind, "--offline", "--locked"]).current_dir(&dir).env("CARGO_TARGET_DIR", target);
@@ -628,23 +628,11 @@ fn profile(bench: &Path, root: &Path, stamp: &str, quick: bool) -> Result<String
     }
     for (label, spec, n) in cases {
         eprintln!("  callgrind: {label}");
-        let out_file = work.join("callgrind.out");
-        let _ = fs::remove_file(&out_file);
-        let status = Command::new("valgrind")
-            .arg("--tool=callgrind")
-            .arg(format!("--callgrind-out-file={}", out_file.display()))
-            .arg(bench)
-            .arg("profile-generate")
-            .arg(&spec)
-            .arg(n.to_string())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .map_err(|e| e.to_string())?;
-        if !status.success() {
+        let spec = spec.to_string_lossy();
+        let Ok(out_file) = run_callgrind(bench, &["profile-generate", &spec, &n.to_string()], &work) else {
             let _ = writeln!(md, "\n{label}: callgrind failed.");
             continue;
-        }
+        };
         let annotate = |inclusive: bool| -> Vec<(f64, String)> {
             let mut cmd = Command::new("callgrind_annotate");
             if inclusive {
@@ -704,8 +692,8 @@ fn parse_annotate(text: &str) -> Vec<Cost> {
         .collect()
 }
 
-/// Runs `bench ARGS` under callgrind; returns the exclusive profile (every function) and the total.
-fn callgrind(bench: &Path, args: &[&str], work: &Path) -> Result<(Vec<Cost>, u64), String> {
+/// Runs `bench ARGS` under callgrind; returns the profile file.
+fn run_callgrind(bench: &Path, args: &[&str], work: &Path) -> Result<PathBuf, String> {
     let out_file = work.join("callgrind.out");
     let _ = fs::remove_file(&out_file);
     let status = Command::new("valgrind")
@@ -720,6 +708,12 @@ fn callgrind(bench: &Path, args: &[&str], work: &Path) -> Result<(Vec<Cost>, u64
     if !status.success() {
         return Err(format!("callgrind of `bench {}` failed", args.join(" ")));
     }
+    Ok(out_file)
+}
+
+/// Runs `bench ARGS` under callgrind; returns the exclusive profile (every function) and the total.
+fn callgrind(bench: &Path, args: &[&str], work: &Path) -> Result<(Vec<Cost>, u64), String> {
+    let out_file = run_callgrind(bench, args, work)?;
     let out = Command::new("callgrind_annotate")
         .arg("--threshold=100")
         .arg(&out_file)

@@ -102,11 +102,6 @@ pub(crate) fn files_under(dir: &Path) -> Vec<String> {
     out
 }
 
-/// How many files are under `dir`.
-pub(crate) fn files_count(dir: &Path) -> usize {
-    files_under(dir).len()
-}
-
 /// Makes `path` hold `contents` (line endings normalised). Returns whether it differed.
 pub fn ensure_file_contents(path: &Path, contents: &str, check: bool) -> Result<bool, String> {
     let normalize = |s: &str| s.replace("\r\n", "\n");

@@ -326,21 +326,12 @@ impl ClientBuilder {
                 }
             }
         }
-        for (name, secret) in &given {
-            let valid = match self.spec.schemes.iter().find(|s| s.name == *name).map(|s| s.kind) {
-                Some(AuthKind::Bearer) => HeaderValue::from_str(&format!("Bearer {}", secret.expose())).is_ok(),
-                Some(AuthKind::Header(_) | AuthKind::Cookie(_)) => HeaderValue::from_str(secret.expose()).is_ok(),
-                _ => true,
-            };
-            if !valid {
-                return Err(Error::Config(format!("the `{name}` credential is not a valid header value")));
-            }
-        }
-        check_partial(self.spec, &given)?;
         let credentials: Vec<Option<Secret>> = self.spec.schemes.iter().map(|s| given.get(s.name).cloned()).collect();
+        // Checks every credential that travels in a header, and prepares the header once.
         let auth_headers = (self.spec.schemes.iter().zip(&credentials))
-            .map(|(scheme, secret)| secret.as_ref().map_or(Ok(None), |secret| auth_header(scheme.kind, secret)))
+            .map(|(scheme, secret)| secret.as_ref().map_or(Ok(None), |secret| auth_header(scheme, secret)))
             .collect::<Result<Vec<_>, Error>>()?;
+        check_partial(self.spec, &given)?;
 
         let mut default_headers = HeaderMap::new();
         let agent = self
@@ -386,19 +377,24 @@ impl ClientBuilder {
 }
 
 /// The header a credential is sent in, for the schemes sent as one (`Bearer`, API key in a
-/// header); marked sensitive so that it is never printed.
-fn auth_header(kind: AuthKind, secret: &Secret) -> Result<Option<(HeaderName, HeaderValue)>, Error> {
-    let (name, value) = match kind {
+/// header), marked sensitive so that it is never printed. Cookie credentials are only checked
+/// here: they share the `Cookie` header with cookie parameters, built per call.
+fn auth_header(scheme: &AuthScheme, secret: &Secret) -> Result<Option<(HeaderName, HeaderValue)>, Error> {
+    let invalid = || Error::Config(format!("the `{}` credential is not a valid header value", scheme.name));
+    let (name, value) = match scheme.kind {
         AuthKind::Bearer => (reqwest::header::AUTHORIZATION, format!("Bearer {}", secret.expose())),
         AuthKind::Header(name) => (
             HeaderName::from_bytes(name.as_bytes())
                 .map_err(|_| Error::Config(format!("`{name}` is not a valid header name")))?,
             secret.expose().to_string(),
         ),
-        AuthKind::Basic | AuthKind::Query(_) | AuthKind::Cookie(_) => return Ok(None),
+        AuthKind::Cookie(_) => {
+            HeaderValue::from_str(secret.expose()).map_err(|_| invalid())?;
+            return Ok(None);
+        }
+        AuthKind::Basic | AuthKind::Query(_) => return Ok(None),
     };
-    let mut value = HeaderValue::from_str(&value)
-        .map_err(|_| Error::Config(format!("the credential for `{name}` is not a valid header value")))?;
+    let mut value = HeaderValue::from_str(&value).map_err(|_| invalid())?;
     value.set_sensitive(true);
     Ok(Some((name, value)))
 }

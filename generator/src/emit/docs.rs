@@ -12,9 +12,14 @@ pub fn attrs(docs: &Docs, extra: &[String]) -> TokenStream {
 
 /// The same as [`attrs`], as `///` comment lines indented by `indent`, each ending in `\n`.
 pub fn comment(docs: &Docs, extra: &[String], indent: &str) -> String {
-    // A bare carriage return is not allowed in a comment (it is in a `#[doc]` string).
+    as_comment(&lines(docs, extra), indent)
+}
+
+/// Doc lines as `///` comments. A bare carriage return is not allowed in a comment (it is in a
+/// `#[doc]` string): control characters become spaces.
+fn as_comment(lines: &[String], indent: &str) -> String {
     let printable = |l: &String| l.replace(|c: char| c.is_control() && c != '\t', " ");
-    lines(docs, extra).iter().map(|l| format!("{indent}///{}\n", printable(l))).collect()
+    lines.iter().map(|l| format!("{indent}///{}\n", printable(l))).collect()
 }
 
 /// The text of each doc line of an item (with its leading space, empty for blank lines).
@@ -29,32 +34,29 @@ fn lines(docs: &Docs, extra: &[String]) -> Vec<String> {
         }
     }
     paragraphs.extend(extra.iter().filter(|e| !e.is_empty()).cloned());
-    let clean = sanitize(&paragraphs.join("\n\n"));
-    clean.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") }).collect()
+    text_lines(&paragraphs.join("\n\n"))
 }
 
 /// [`text`] as `///` comment lines indented by `indent`.
 pub fn text_comment(text: &str, indent: &str) -> String {
-    let clean = sanitize(text);
-    clean.lines().map(|l| if l.is_empty() { format!("{indent}///\n") } else { format!("{indent}/// {l}\n") }).collect()
+    as_comment(&text_lines(text), indent)
+}
+
+/// Free text as doc lines: sanitised, each with its leading space (empty for blank lines).
+fn text_lines(text: &str) -> Vec<String> {
+    sanitize(text).lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") }).collect()
 }
 
 /// Doc attributes for free text.
 pub fn text(text: &str) -> TokenStream {
-    lines_to_attrs(text)
+    let lines = text_lines(text);
+    quote! { #( #[doc = #lines] )* }
 }
 
 /// Inner doc attributes (`//!`) for a module.
 pub fn inner(text: &str) -> TokenStream {
-    let clean = sanitize(text);
-    let lines = clean.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+    let lines = text_lines(text);
     quote! { #( #![doc = #lines] )* }
-}
-
-fn lines_to_attrs(text: &str) -> TokenStream {
-    let clean = sanitize(text);
-    let lines = clean.lines().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
-    quote! { #( #[doc = #lines] )* }
 }
 
 /// Makes Markdown from a spec safe for rustdoc:

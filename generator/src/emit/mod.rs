@@ -26,26 +26,38 @@ pub struct Job {
 enum Part {
     Module,
     Envelope,
-    /// Models and parameter structs whose names fall in this part (all of them when `None`):
-    /// the part's name and the number of parts.
-    Types(Option<(String, usize)>),
+    /// Models and parameter structs in this part (all of them when `None`).
+    Types(Option<Split>),
     /// The `types/mod.rs` of split models: the list of part modules.
     TypesIndex(Vec<String>),
-    Operations(Option<(String, usize)>),
+    Operations(Option<Split>),
     OperationsIndex(Vec<String>),
 }
 
-/// The module a name goes to when its file is split into `parts` modules: a hash of the name
-/// (FNV-1a), so that parts stay even (names cluster by prefix) and a new item changes one part
-/// only. `parts` is a power of two and changes only when the item count doubles.
-fn bucket(name: &str, parts: usize) -> String {
-    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
-    format!("part{:02}", hash % parts.max(1) as u64)
+/// One part of a split file: part `index` of `parts`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Split {
+    index: u64,
+    parts: u64,
 }
 
-/// How many parts `count` items are split into: about `per_part` in each, at least 2.
-fn parts(count: usize, per_part: usize) -> usize {
-    count.div_ceil(per_part.max(1)).next_power_of_two().clamp(2, 64)
+impl Split {
+    /// The part a name goes to: a hash of the name (FNV-1a), so that parts stay even (names
+    /// cluster by prefix) and a new item changes one part only. `parts` is a power of two and
+    /// changes only when the item count doubles.
+    fn of(name: &str, parts: u64) -> Split {
+        let hash =
+            name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
+        Split { index: hash % parts.max(1), parts }
+    }
+
+    fn module(self) -> String {
+        format!("part{:02}", self.index)
+    }
+
+    fn holds(self, name: &str) -> bool {
+        Split::of(name, self.parts) == self
+    }
 }
 
 /// Every file of the API module, in a fixed order.
@@ -54,34 +66,34 @@ pub fn plan(api: &Api, split_over: usize) -> Vec<Job> {
     let type_names = api.types.values().map(|d| d.name.as_str());
     let param_names = api.operations.iter().filter_map(|op| op.params_type.as_deref());
     let all_types: Vec<&str> = type_names.chain(param_names).collect();
-    if all_types.len() > split_over {
-        let n = parts(all_types.len(), split_over);
-        let buckets: std::collections::BTreeSet<String> = all_types.iter().map(|name| bucket(name, n)).collect();
-        let buckets: Vec<String> = buckets.into_iter().collect();
-        jobs.push(Job { path: "types/mod.rs".into(), part: Part::TypesIndex(buckets.clone()) });
-        jobs.extend(
-            buckets.into_iter().map(|b| Job { path: format!("types/{b}.rs"), part: Part::Types(Some((b, n))) }),
-        );
-    } else {
-        jobs.push(Job { path: "types.rs".into(), part: Part::Types(None) });
-    }
-    if api.operations.len() > split_over {
-        let n = parts(api.operations.len(), split_over);
-        let buckets: std::collections::BTreeSet<String> =
-            api.operations.iter().map(|op| bucket(&op.rust_name, n)).collect();
-        let buckets: Vec<String> = buckets.into_iter().collect();
-        jobs.push(Job { path: "operations/mod.rs".into(), part: Part::OperationsIndex(buckets.clone()) });
-        jobs.extend(
-            buckets
-                .into_iter()
-                .map(|b| Job { path: format!("operations/{b}.rs"), part: Part::Operations(Some((b, n))) }),
-        );
-    } else {
-        jobs.push(Job { path: "operations.rs".into(), part: Part::Operations(None) });
-    }
+    let op_names: Vec<&str> = api.operations.iter().map(|op| op.rust_name.as_str()).collect();
+    jobs.extend(split_jobs("types", &all_types, split_over, Part::Types, Part::TypesIndex));
+    jobs.extend(split_jobs("operations", &op_names, split_over, Part::Operations, Part::OperationsIndex));
     if api.envelope.is_some() {
         jobs.push(Job { path: "envelope.rs".into(), part: Part::Envelope });
     }
+    jobs
+}
+
+/// `NAME.rs`, or above `split_over` names a folder `NAME/` with an index and parts of about
+/// `split_over` names each.
+fn split_jobs(
+    name: &str,
+    names: &[&str],
+    split_over: usize,
+    part: fn(Option<Split>) -> Part,
+    index: fn(Vec<String>) -> Part,
+) -> Vec<Job> {
+    if names.len() <= split_over {
+        return vec![Job { path: format!("{name}.rs"), part: part(None) }];
+    }
+    // A power of two, at least 2: parts change only when the count doubles.
+    let parts = names.len().div_ceil(split_over.max(1)).next_power_of_two().clamp(2, 64) as u64;
+    let used: std::collections::BTreeSet<u64> = names.iter().map(|n| Split::of(n, parts).index).collect();
+    let splits: Vec<Split> = used.into_iter().map(|index| Split { index, parts }).collect();
+    let mut jobs =
+        vec![Job { path: format!("{name}/mod.rs"), part: index(splits.iter().map(|s| s.module()).collect()) }];
+    jobs.extend(splits.into_iter().map(|s| Job { path: format!("{name}/{}.rs", s.module()), part: part(Some(s)) }));
     jobs
 }
 
@@ -108,13 +120,12 @@ pub fn emit(api: &Api, job: &Job) -> (TokenStream, Texts) {
 }
 
 fn emit_into(api: &Api, job: &Job, texts: &mut Texts) -> TokenStream {
-    let in_bucket =
-        |part: &Option<(String, usize)>, name: &str| part.as_ref().is_none_or(|(b, n)| *b == bucket(name, *n));
+    let in_part = |part: &Option<Split>, name: &str| part.is_none_or(|s| s.holds(name));
     match &job.part {
         Part::Module => module(api),
         Part::Envelope => api.envelope.as_ref().map(|env| envelope(api, env)).unwrap_or_default(),
-        Part::Types(b) => types::emit(api, b.is_some(), |name| in_bucket(b, name), texts),
-        Part::Operations(b) => operations::emit(api, b.is_some(), |name| in_bucket(b, name), texts),
+        Part::Types(p) => types::emit(api, p.is_some(), |name| in_part(p, name), texts),
+        Part::Operations(p) => operations::emit(api, p.is_some(), |name| in_part(p, name), texts),
         Part::TypesIndex(buckets) => {
             index("Models from the spec's schemas, and parameter structs for operations.", buckets, TokenStream::new())
         }
@@ -202,43 +213,12 @@ pub fn check_names(api: &Api) -> Vec<crate::Diagnostic> {
 }
 
 /// The Rust type for a type reference; named types are prefixed with `prefix` (e.g. `types::`).
-pub(crate) fn ty(t: &TypeRef, prefix: &TokenStream) -> TokenStream {
-    match t {
-        TypeRef::String => quote!(String),
-        TypeRef::Bool => quote!(bool),
-        TypeRef::True => quote!(crate::rt::True),
-        TypeRef::False => quote!(crate::rt::False),
-        TypeRef::I32 => quote!(i32),
-        TypeRef::I64 => quote!(i64),
-        TypeRef::F32 => quote!(f32),
-        TypeRef::F64 => quote!(f64),
-        TypeRef::DateTime => quote!(chrono::DateTime<chrono::Utc>),
-        TypeRef::Date => quote!(chrono::NaiveDate),
-        TypeRef::Json => quote!(serde_json::Value),
-        TypeRef::Named(n) => {
-            let n = ident(n);
-            quote!(#prefix #n)
-        }
-        TypeRef::Vec(inner) => {
-            let inner = ty(inner, prefix);
-            quote!(Vec<#inner>)
-        }
-        TypeRef::Map(inner) => {
-            let inner = ty(inner, prefix);
-            quote!(std::collections::BTreeMap<String, #inner>)
-        }
-        TypeRef::Nullable(inner) => {
-            let inner = ty(inner, prefix);
-            quote!(Option<#inner>)
-        }
-        TypeRef::Boxed(inner) => {
-            let inner = ty(inner, prefix);
-            quote!(Box<#inner>)
-        }
-    }
+pub(crate) fn ty(t: &TypeRef, prefix: &str) -> TokenStream {
+    // Spelled once, in `ty_text`; the names in it are checked identifiers, so it always lexes.
+    ty_text(t, prefix).parse().unwrap_or_default()
 }
 
-/// [`ty`] as text, for pre-formatted code; named types get `prefix` (e.g. `types::`).
+/// The Rust type for a type reference, as text; named types get `prefix` (e.g. `types::`).
 pub(crate) fn ty_text(t: &TypeRef, prefix: &str) -> String {
     match t {
         TypeRef::String => "String".into(),
@@ -334,10 +314,9 @@ fn module(api: &Api) -> TokenStream {
         }
     });
     let (message, message_allow) = match &api.envelope {
-        Some(env) => (
-            ty(&env.message_ty, &quote!(types::)),
-            types::allow_deprecated(types::mentions_deprecated(api, &env.message_ty)),
-        ),
+        Some(env) => {
+            (ty(&env.message_ty, "types::"), types::allow_deprecated(types::mentions_deprecated(api, &env.message_ty)))
+        }
         None => (quote!(serde_json::Value), None),
     };
     let envelope_mod = api.envelope.as_ref().map(|_| quote! { mod envelope; });

@@ -9,24 +9,19 @@ use crate::ir::{
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// The request functions whose Rust names pass `keep`; `split` says whether this is one
-/// letter's module of a split `operations` folder.
+/// The request functions whose Rust names pass `keep`; `split` says whether this is one part
+/// of a split `operations` folder.
 pub fn emit(api: &Api, split: bool, keep: impl Fn(&str) -> bool, texts: &mut super::Texts) -> TokenStream {
     // A split module's `super` is `operations/mod.rs`, which imports what `super` names here.
     let ops: Vec<TokenStream> =
         api.operations.iter().filter(|op| keep(&op.rust_name)).map(|op| operation(api, op, texts)).collect();
     // Import the models only when some signature or body names one (an unused import warns).
     let uses_types = ops.iter().any(|t| names_path(t.clone(), "types"));
+    // In a split folder, `operations/mod.rs` imports `types` for its parts.
     let use_types = uses_types.then(|| {
-        if split {
-            quote!(
-                use super::super::types;
-            )
-        } else {
-            quote!(
-                use super::types;
-            )
-        }
+        quote!(
+            use super::types;
+        )
     });
     let doc = docs::inner(if split {
         "One part of the request functions (see the parent module)."
@@ -70,12 +65,12 @@ fn names_path(tokens: TokenStream, name: &str) -> bool {
 
 /// How a required parameter is taken as an argument.
 fn arg_type(api: &Api, t: &TypeRef) -> TokenStream {
-    let prefix = quote!(types::);
+    let prefix = "types::";
     match resolve(api, strip_nullable(t)) {
         TypeRef::String => quote!(&str),
-        TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 => ty(resolve(api, t), &prefix),
+        TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 => ty(resolve(api, t), prefix),
         TypeRef::Vec(inner) => {
-            let inner = ty(inner, &prefix);
+            let inner = ty(inner, prefix);
             quote!(&[#inner])
         }
         TypeRef::Named(n)
@@ -84,26 +79,26 @@ fn arg_type(api: &Api, t: &TypeRef) -> TokenStream {
                 Some(TypeKind::Enum { repr: crate::ir::EnumRepr::Integer, .. })
             ) =>
         {
-            ty(strip_nullable(t), &prefix)
+            ty(strip_nullable(t), prefix)
         }
         _ => {
-            let t = ty(strip_nullable(t), &prefix);
+            let t = ty(strip_nullable(t), prefix);
             quote!(&#t)
         }
     }
 }
 
 fn decoder(api: &Api, op: &Operation) -> TokenStream {
-    let prefix = quote!(types::);
+    let prefix = "types::";
     if let Some(p) = &op.paginated {
-        let item = ty(&p.item, &prefix);
-        let info = ty(&p.info, &prefix);
+        let item = ty(&p.item, prefix);
+        let info = ty(&p.info, prefix);
         return quote!(crate::rt::Paged<super::envelope::ApiPagination, #item, #info>);
     }
     // With an empty body allowed, the value is optional (JSON values are `Null` instead).
     let optional = |t: &TypeRef, optional: bool| {
         let is_json = matches!(resolve(api, strip_nullable(t)), TypeRef::Json);
-        let inner = ty(if is_json { t } else { strip_nullable(t) }, &prefix);
+        let inner = ty(if is_json { t } else { strip_nullable(t) }, prefix);
         if (optional || matches!(t, TypeRef::Nullable(_))) && !is_json {
             quote!(Option<#inner>)
         } else {
@@ -119,7 +114,7 @@ fn decoder(api: &Api, op: &Operation) -> TokenStream {
             quote!(crate::rt::Json<#t>)
         }
         ResponseBody::Json(t) => {
-            let t = ty(t, &prefix);
+            let t = ty(t, prefix);
             quote!(crate::rt::Json<#t>)
         }
         ResponseBody::Enveloped { result, optional: opt } => {
@@ -304,7 +299,7 @@ fn operation(api: &Api, op: &Operation, texts: &mut super::Texts) -> TokenStream
     // optional body is an `Option`.
     let mut body_stmt = None;
     if let Some(b) = &op.body {
-        let prefix = quote!(types::);
+        let prefix = "types::";
         let media = &b.media_type;
         let (t, set) = match b.encoding {
             BodyEncoding::Text => (quote!(&str), quote!(r.text(body, #media);)),
@@ -313,12 +308,12 @@ fn operation(api: &Api, op: &Operation, texts: &mut super::Texts) -> TokenStream
             encoding => {
                 let t = match resolve(api, &b.ty) {
                     TypeRef::Vec(inner) => {
-                        let inner = ty(inner, &prefix);
+                        let inner = ty(inner, prefix);
                         quote!(&[#inner])
                     }
                     TypeRef::String => quote!(&str),
                     _ => {
-                        let t = ty(&b.ty, &prefix);
+                        let t = ty(&b.ty, prefix);
                         quote!(&#t)
                     }
                 };

@@ -7,7 +7,7 @@ use quote::quote;
 use std::collections::BTreeSet;
 
 /// The models and parameter structs whose Rust names pass `keep`; `split` says whether this is
-/// one letter's module of a split `types` folder (which sees its siblings through `super`).
+/// one part of a split `types` folder (which sees its siblings through `super`).
 pub fn emit(api: &Api, split: bool, keep: impl Fn(&str) -> bool, text: &mut super::Texts) -> TokenStream {
     let param_enums = param_enums(api);
     let defs: Vec<TokenStream> =
@@ -68,7 +68,7 @@ pub(crate) fn allow_deprecated(yes: bool) -> Option<TokenStream> {
 }
 
 fn type_def(api: &Api, def: &TypeDef, text: &mut super::Texts, param_enums: &BTreeSet<&str>) -> TokenStream {
-    let prefix = TokenStream::new();
+    let prefix = "";
     let name = ident(&def.name);
     // Only the token-built kinds (newtypes, unions) need doc attributes.
     let attrs = || docs::attrs(&def.docs, &source_line(def));
@@ -84,7 +84,7 @@ fn type_def(api: &Api, def: &TypeDef, text: &mut super::Texts, param_enums: &BTr
         TypeKind::Newtype(t) => {
             let allow = allow_deprecated(mentions_deprecated(api, t));
             let impl_allow = allow_deprecated(def.docs.deprecated || mentions_deprecated(api, t));
-            let t = ty(t, &prefix);
+            let t = ty(t, prefix);
             let attrs = attrs();
             quote! {
                 #attrs
@@ -151,7 +151,7 @@ fn type_def(api: &Api, def: &TypeDef, text: &mut super::Texts, param_enums: &BTr
             let vs = variants.iter().map(|v| {
                 let doc = docs::attrs(&v.docs, &[]);
                 let n = ident(&v.rust_name);
-                let t = ty(&v.ty, &prefix);
+                let t = ty(&v.ty, prefix);
                 quote!(#doc #n(#t),)
             });
             // Without a discriminator the variants are tried in order; with one, the property
