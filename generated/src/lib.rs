@@ -33,6 +33,7 @@
 
 #[rustfmt::skip] // Emitted code is formatted by the generator (prettyplease), never by rustfmt.
 mod api;
+mod model;
 mod runtime;
 
 pub use api::*;

@@ -70,7 +70,10 @@ pub fn response_examples(path: &str, method: &str, status: &str) -> Vec<(String,
 
 /// Builds each `(name, files)` as a crate (the emitted files under `src/api/`, beside the real
 /// runtime) in one scratch workspace under `target/<scratch>`, and runs `cargo clippy` on all of
-/// them at once with warnings denied. Returns the compiler output on failure.
+/// them at once with warnings denied. Files under `models/` (see
+/// [`generator::Options::models_crate`], which must then be `{name}_models` with `-` as `_`) go
+/// to a second crate `<name>-models` that the first depends on. Returns the compiler output on
+/// failure.
 pub fn compile_crates(scratch: &str, crates: &[(String, Vec<generator::File>)]) -> Result<(), String> {
     use std::fmt::Write as _;
     let root = root();
@@ -78,35 +81,57 @@ pub fn compile_crates(scratch: &str, crates: &[(String, Vec<generator::File>)]) 
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let runtime = root.join("generated/src/runtime/mod.rs");
-    let manifest = std::fs::read_to_string(root.join("generated/Cargo.toml")).map_err(|e| e.to_string())?;
-    let deps = manifest
-        .split("[dependencies]")
-        .nth(1)
-        .and_then(|rest| rest.split("\n[").next())
-        .ok_or("generated/Cargo.toml has no [dependencies]")?;
-    let mut members = String::new();
-    for (name, files) in crates {
-        let krate = dir.join(name);
-        let api = krate.join("src/api");
-        std::fs::create_dir_all(&api).map_err(|e| e.to_string())?;
-        for f in files {
-            let path = api.join(&f.path);
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
-            }
-            std::fs::write(path, &f.contents).map_err(|e| e.to_string())?;
+    let model = root.join("generated/src/model/mod.rs");
+    let deps = xtask::runtime_dependencies(&root)?;
+    let write = |path: &Path, text: &str| -> Result<(), String> {
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
         }
-        let lib = format!(
-            "//! Fixture `{name}`.\n#![deny(warnings, missing_docs)]\n#[path = {runtime:?}]\nmod runtime;\nmod api;\n\
-             pub use api::*;\npub use runtime::public::*;\npub use runtime::rt;\n"
-        );
-        std::fs::write(krate.join("src/lib.rs"), lib).map_err(|e| e.to_string())?;
-        let cargo = format!(
+        std::fs::write(path, text).map_err(|e| e.to_string())
+    };
+    let manifest = |name: &str, deps: &str| {
+        format!(
             "[package]\nname = \"fixture-{}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
              [dependencies]{deps}\n[lints.clippy]\nall = \"deny\"\n",
             name.replace('_', "-")
+        )
+    };
+    let mut members = String::new();
+    for (name, files) in crates {
+        let krate = dir.join(name);
+        let models = dir.join(format!("{name}-models"));
+        let mut split = false;
+        for f in files {
+            match f.path.strip_prefix("models/") {
+                Some(rest) => {
+                    split = true;
+                    write(&models.join("src").join(rest), &f.contents)?;
+                }
+                None => write(&krate.join("src/api").join(&f.path), &f.contents)?,
+            }
+        }
+        let mut deps = deps.clone();
+        let model_mod = if split {
+            let models_name = format!("fixture-{name}-models").replace('_', "-");
+            let lib = xtask::models_lib(&format!("//! Models of fixture `{name}`.\n#![deny(warnings, missing_docs)]"))
+                .replace("pub mod model;", &format!("#[path = {model:?}]\npub mod model;"));
+            write(&models.join("src/lib.rs"), &lib)?;
+            write(
+                &models.join("Cargo.toml"),
+                &manifest(&format!("{name}-models"), &format!("\n{}", xtask::model_dependencies(&deps))),
+            )?;
+            let _ = write!(members, "\"{name}-models\", ");
+            let _ = writeln!(deps, "{models_name} = {{ path = \"../{name}-models\" }}");
+            format!("use {}::model;", models_name.replace('-', "_"))
+        } else {
+            format!("#[path = {model:?}]\nmod model;")
+        };
+        let lib = format!(
+            "//! Fixture `{name}`.\n#![deny(warnings, missing_docs)]\n#[path = {runtime:?}]\nmod runtime;\n{model_mod}\nmod api;\n\
+             pub use api::*;\npub use runtime::public::*;\npub use runtime::rt;\n"
         );
-        std::fs::write(krate.join("Cargo.toml"), cargo).map_err(|e| e.to_string())?;
+        write(&krate.join("src/lib.rs"), &lib)?;
+        write(&krate.join("Cargo.toml"), &manifest(name, &deps))?;
         let _ = write!(members, "{name:?}, ");
     }
     let ws = format!("[workspace]\nresolver = \"2\"\nmembers = [{members}]\n");

@@ -6,6 +6,10 @@
 const SPLIT: &[&str] =
     &["docs", "one_of_any_of", "operations", "maps_and_free_form", "recursive", "envelope_pagination"];
 
+/// Fixtures also compiled with their models in a separate crate (`operations` split as well).
+const MODELS_CRATE: &[&str] =
+    &["operations", "envelope_pagination", "one_of_any_of", "recursive", "request_bodies", "parameter_styles"];
+
 #[test]
 fn good_fixtures_compile_without_warnings() {
     let crates: Vec<(String, Vec<generator::File>)> = testkit::fixtures("good")
@@ -27,7 +31,26 @@ fn good_fixtures_compile_without_warnings() {
             assert!(files.iter().any(|f| f.path.starts_with("types/")), "{name}: types were not split");
             (format!("split-{name}"), files)
         });
-    let crates: Vec<(String, Vec<generator::File>)> = crates.into_iter().chain(split).collect();
+    // And with the models in a crate of their own, as the biggest specs are.
+    let models_crate = testkit::fixtures("good")
+        .into_iter()
+        .filter(|(name, _)| MODELS_CRATE.contains(&name.as_str()))
+        .map(|(name, path)| {
+            let spec = std::fs::read_to_string(&path).unwrap();
+            let krate = format!("models-{name}");
+            let options = generator::Options {
+                split_over: if name == "operations" { 1 } else { usize::MAX },
+                models_crate: Some(format!("fixture_{krate}_models").replace('-', "_")),
+                ..testkit::options(&name)
+            };
+            let files =
+                generator::generate(&spec, &options).unwrap_or_else(|d| panic!("{name} does not generate:\n{d}"));
+            assert!(files.iter().any(|f| f.path.starts_with("models/types")), "{name}: no models crate");
+            let reexported = format!("pub use {}::types::*;", options.models_crate.as_deref().unwrap_or_default());
+            assert!(files.iter().any(|f| f.path.starts_with("types") && f.contents.contains(&reexported)), "{name}");
+            (krate, files)
+        });
+    let crates: Vec<(String, Vec<generator::File>)> = crates.into_iter().chain(split).chain(models_crate).collect();
     if let Err(out) = testkit::compile_crates("fixture-crates", &crates) {
         panic!("generated fixture crates do not compile cleanly:\n{out}");
     }

@@ -394,8 +394,15 @@ fn big(root: &Path, stamp: &str) -> Result<String, String> {
     if !status.success() {
         return Err("cargo fetch failed for the Cloudflare client".into());
     }
-    let lines = count_lines(&dir.join("src"));
-    let files = crate::files_under(&dir.join("src/api")).len();
+    // Above `generator::MODELS_CRATE_OVER` models the models are a crate of their own in `models/`.
+    let lines = count_lines(&dir.join("src")) + count_lines(&dir.join("models/src"));
+    let files =
+        crate::files_under(&dir.join("src/api")).len() + crate::files_under(&dir.join("models/src/types")).len();
+    let layout = if dir.join("models").exists() {
+        "two crates: the models (`models/`, with the runtime's `model` module) and the client that re-exports them"
+    } else {
+        "one crate"
+    };
     let run = |kind: &str, target: &Path| -> Result<Timed, String> {
         let mut cmd = Command::new(&cargo);
         cmd.args([kind, "--offline", "--locked"]).current_dir(&dir).env("CARGO_TARGET_DIR", target);
@@ -408,9 +415,9 @@ fn big(root: &Path, stamp: &str) -> Result<String, String> {
     let build_target = work.join("target-build");
     eprintln!("  cold cargo build");
     let cold = run("build", &build_target)?;
-    let before = snapshot_files(&dir.join("src/api"));
+    let before = snapshot_files(&dir);
     crate::generate_crate(&edited, &dir, Some("cloudflare-full"))?;
-    let after = snapshot_files(&dir.join("src/api"));
+    let after = snapshot_files(&dir);
     let rewritten: Vec<&String> = after.iter().filter(|(k, v)| before.get(*k) != Some(v)).map(|(k, _)| k).collect();
     eprintln!("  cargo build after changing {changed_op}");
     let rebuild = run("build", &build_target)?;
@@ -422,7 +429,7 @@ fn big(root: &Path, stamp: &str) -> Result<String, String> {
     let mib = |t: &Timed| format!("{:.2} GiB", t.rss_kib / 1024.0 / 1024.0);
     let mut md = format!(
         "{stamp} Command: `cargo xtask bench --only big`. The crate `cargo xtask generate` writes for \
-         `cloudflare-openapi.json` ({lines} lines of Rust in {files} files under `src/api` and the runtime), \
+         `cloudflare-openapi.json` ({lines} lines of Rust: {files} emitted files and the runtime; {layout}), \
          with the workspace's lock file, after `cargo fetch`; dev profile, `--offline --locked`, new empty \
          `CARGO_TARGET_DIR` for the cold runs (dependencies included). The one-operation change adds an \
          optional query parameter to `{changed_op}` and edits its summary; regenerating rewrote {} file(s) \

@@ -11,9 +11,8 @@ mod multipart;
 mod paginate;
 mod request;
 mod secret;
-pub mod serde_impl;
-mod values;
 
+pub use crate::model::Binary;
 pub use call::{AllowEmpty, Bytes, Call, Decode, Empty, Json, RawResponse, Response, Text};
 pub use client::{
     ApiSpec, AuthKind, AuthScheme, Backoff, Client, ClientBuilder, RequestOptions, Security, DEFAULT_MAX_RETRIES,
@@ -21,12 +20,10 @@ pub use client::{
 };
 pub use envelope::{Envelope, EnvelopeKeys, Enveloped, Opened, Typed};
 pub use error::{ApiError, ApiErrorKind, Error, BODY_EXCERPT_LIMIT};
-pub use multipart::Binary;
 pub use paginate::{whole, Items, Page, PageInfo, PageScheme, Paged, Pages};
-pub use request::{JsonParam, ParamValue, Request, Style};
+pub use request::{Request, Style};
 pub use reqwest::Method;
 pub use secret::Secret;
-pub use values::{False, True};
 
 /// What the crate root re-exports for callers.
 pub mod public {
@@ -39,10 +36,9 @@ pub mod public {
 
 /// Building blocks the generated code uses; public so that generated signatures can name them.
 pub mod rt {
-    /// The shared halves of the generated models' `Serialize`/`Deserialize` impls.
-    pub use super::serde_impl as model;
     pub use super::{
-        whole, AllowEmpty, Binary, Bytes, Decode, Empty, Envelope, EnvelopeKeys, Enveloped, False, Json, JsonParam,
-        Method, Opened, PageInfo, PageScheme, Paged, ParamValue, RawResponse, Request, Style, Text, True, Typed,
+        whole, AllowEmpty, Bytes, Decode, Empty, Envelope, EnvelopeKeys, Enveloped, Json, Method, Opened, PageInfo,
+        PageScheme, Paged, RawResponse, Request, Style, Text, Typed,
     };
+    pub use crate::model::rt::*;
 }

@@ -13,6 +13,11 @@ use quote::quote;
 /// parallel and, after a spec change, recompiles only the modules that changed.
 pub const SPLIT_OVER: usize = 300;
 
+/// Above this many models, callers are advised to put them in a crate of their own
+/// ([`crate::Options::models_crate`]): rustc checks a crate's items on one thread, so one crate
+/// of thousands of models keeps a core idle and makes every rebuild re-read all of them.
+pub const MODELS_CRATE_OVER: usize = 1_000;
+
 /// One file to emit: its path and what goes in it. Files are emitted and rendered
 /// independently (in parallel), each from the IR alone.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,12 +31,23 @@ pub struct Job {
 enum Part {
     Module,
     Envelope,
-    /// Models and parameter structs in this part (all of them when `None`).
-    Types(Option<Split>),
+    /// Models and/or parameter structs in this part (all of them when `None`).
+    Types(Option<Split>, Which),
     /// The `types/mod.rs` of split models: the list of part modules.
-    TypesIndex(Vec<String>),
+    TypesIndex(Vec<String>, Which),
     Operations(Option<Split>),
     OperationsIndex(Vec<String>),
+}
+
+/// Which items a `types` file holds: everything, or (when the models are a crate of their own,
+/// see [`crate::Options::models_crate`]) the models in that crate and the parameter structs,
+/// which go with their operations, in the main one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Which {
+    All,
+    Models,
+    /// Parameter structs, beside a re-export of the models crate's `types` (its Rust name).
+    Params(String),
 }
 
 /// One part of a split file: part `index` of `parts`.
@@ -60,17 +76,31 @@ impl Split {
     }
 }
 
-/// Every file of the API module, in a fixed order.
-pub fn plan(api: &Api, split_over: usize) -> Vec<Job> {
+/// Every file of the API module, in a fixed order. With `models_crate` (the Rust name of a
+/// separate models crate), the models are planned as files under `models/` (that crate's `src/`)
+/// and the API module's `types` holds the parameter structs and re-exports the models.
+pub fn plan(api: &Api, split_over: usize, models_crate: Option<&str>) -> Vec<Job> {
     let mut jobs = vec![Job { path: "mod.rs".into(), part: Part::Module }];
     let type_names = api.types.values().map(|d| d.name.as_str());
     let param_names = api.operations.iter().filter_map(|op| op.params_type.as_deref());
-    let all_types: Vec<&str> = type_names.chain(param_names).collect();
     let op_names: Vec<&str> = api.operations.iter().map(|op| op.rust_name.as_str()).collect();
-    jobs.extend(split_jobs("types", &all_types, split_over, Part::Types, Part::TypesIndex));
+    let types = |name: &str, names: &[&str], which: Which| {
+        let (w, i) = (which.clone(), which);
+        split_jobs(name, names, split_over, move |s| Part::Types(s, w.clone()), move |b| Part::TypesIndex(b, i.clone()))
+    };
+    match models_crate {
+        None => jobs.extend(types("types", &type_names.chain(param_names).collect::<Vec<_>>(), Which::All)),
+        Some(krate) => {
+            jobs.extend(types("types", &param_names.collect::<Vec<_>>(), Which::Params(krate.to_string())));
+        }
+    }
     jobs.extend(split_jobs("operations", &op_names, split_over, Part::Operations, Part::OperationsIndex));
     if api.envelope.is_some() {
         jobs.push(Job { path: "envelope.rs".into(), part: Part::Envelope });
+    }
+    if models_crate.is_some() {
+        let names: Vec<&str> = api.types.values().map(|d| d.name.as_str()).collect();
+        jobs.extend(types("models/types", &names, Which::Models));
     }
     jobs
 }
@@ -81,8 +111,8 @@ fn split_jobs(
     name: &str,
     names: &[&str],
     split_over: usize,
-    part: fn(Option<Split>) -> Part,
-    index: fn(Vec<String>) -> Part,
+    part: impl Fn(Option<Split>) -> Part,
+    index: impl Fn(Vec<String>) -> Part,
 ) -> Vec<Job> {
     if names.len() <= split_over {
         return vec![Job { path: format!("{name}.rs"), part: part(None) }];
@@ -124,10 +154,19 @@ fn emit_into(api: &Api, job: &Job, texts: &mut Texts) -> TokenStream {
     match &job.part {
         Part::Module => module(api),
         Part::Envelope => api.envelope.as_ref().map(|env| envelope(api, env)).unwrap_or_default(),
-        Part::Types(p) => types::emit(api, p.is_some(), |name| in_part(p, name), texts),
+        Part::Types(p, which) => types::emit(api, p.is_some(), |name| in_part(p, name), which, texts),
         Part::Operations(p) => operations::emit(api, p.is_some(), |name| in_part(p, name), texts),
-        Part::TypesIndex(buckets) => {
-            index("Models from the spec's schemas, and parameter structs for operations.", buckets, TokenStream::new())
+        Part::TypesIndex(buckets, which) => {
+            let (doc, reexport) = match which {
+                Which::All => ("Models from the spec's schemas, and parameter structs for operations.", None),
+                Which::Models => ("Models from the spec's schemas.", None),
+                Which::Params(krate) => (
+                    "Models from the spec's schemas (re-exported from their own crate), and parameter structs for \
+                     operations.",
+                    Some(types::reexport(krate)),
+                ),
+            };
+            index(doc, buckets, TokenStream::new(), reexport.unwrap_or_default())
         }
         Part::OperationsIndex(buckets) => {
             // The parts name `super::types` and `super::envelope` as an unsplit file does.
@@ -141,14 +180,14 @@ fn emit_into(api: &Api, job: &Job, texts: &mut Texts) -> TokenStream {
                 use super::types;
                 #envelope
             };
-            index("Request functions, one per operation of the spec.", buckets, imports)
+            index("Request functions, one per operation of the spec.", buckets, imports, TokenStream::new())
         }
     }
 }
 
-/// The `mod.rs` of a split file: one module per part; models are re-exported flat, operations
-/// get `imports` for their parts instead.
-fn index(doc: &str, buckets: &[String], imports: TokenStream) -> TokenStream {
+/// The `mod.rs` of a split file: one module per part; models are re-exported flat (after
+/// `reexport`), operations get `imports` for their parts instead.
+fn index(doc: &str, buckets: &[String], imports: TokenStream, reexport: TokenStream) -> TokenStream {
     let public = imports.is_empty();
     let doc = docs::inner(&format!(
         "{doc}\n\nSplit into parts by a hash of each name, so that the compiler can work on them separately{}.",
@@ -163,6 +202,7 @@ fn index(doc: &str, buckets: &[String], imports: TokenStream) -> TokenStream {
         #doc
 
         #imports
+        #reexport
         #(mod #mods;)*
         #uses
     }

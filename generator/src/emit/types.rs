@@ -1,40 +1,63 @@
 //! Models: structs, open enums, aliases, untagged unions, and operation parameter structs.
 
-use super::{docs, ident, resolve, ty};
+use super::{docs, ident, resolve, ty, Which};
 use crate::ir::{Api, EnumRepr, Field, Operation, TypeDef, TypeKind, TypeRef, UnionVariant};
 use proc_macro2::TokenStream;
 use quote::quote;
 use std::collections::BTreeSet;
 
-/// The models and parameter structs whose Rust names pass `keep`; `split` says whether this is
-/// one part of a split `types` folder (which sees its siblings through `super`).
-pub fn emit(api: &Api, split: bool, keep: impl Fn(&str) -> bool, text: &mut super::Texts) -> TokenStream {
+/// The models and parameter structs whose Rust names pass `keep` (of those `which` selects);
+/// `split` says whether this is one part of a split `types` folder (which sees its siblings
+/// through `super`).
+pub fn emit(
+    api: &Api,
+    split: bool,
+    keep: impl Fn(&str) -> bool,
+    which: &Which,
+    text: &mut super::Texts,
+) -> TokenStream {
     let param_enums = param_enums(api);
-    let defs: Vec<TokenStream> =
-        api.types.values().filter(|def| keep(&def.name)).map(|def| type_def(api, def, text, &param_enums)).collect();
+    let models = !matches!(which, Which::Params(_));
+    let defs: Vec<TokenStream> = (api.types.values())
+        .filter(|def| models && keep(&def.name))
+        .map(|def| type_def(api, def, text, &param_enums))
+        .collect();
     let use_model = text.0.iter().any(|t| t.contains("model::")).then(|| {
         quote!(
             use crate::rt::model;
         )
     });
     let params: Vec<TokenStream> = (api.operations.iter())
-        .filter(|op| op.params_type.as_deref().is_some_and(&keep))
+        .filter(|op| *which != Which::Models && op.params_type.as_deref().is_some_and(&keep))
         .filter_map(|op| params_struct(api, op))
         .map(|t| text.add(t))
         .collect();
-    let head = if split {
-        quote! {
+    let head = match (split, which) {
+        (true, _) => quote! {
             //! One part of the models and parameter structs (see the parent module).
 
             #[allow(unused_imports)]
             use super::*;
             #use_model
-        }
-    } else {
-        quote! {
+        },
+        (false, Which::All) => quote! {
             //! Models from the spec's schemas, and parameter structs for operations.
 
             #use_model
+        },
+        (false, Which::Models) => quote! {
+            //! Models from the spec's schemas.
+
+            #use_model
+        },
+        (false, Which::Params(krate)) => {
+            let reexport = reexport(krate);
+            quote! {
+                //! Models from the spec's schemas (re-exported from their own crate), and parameter structs for
+                //! operations.
+
+                #reexport
+            }
         }
     };
     quote! {
@@ -42,6 +65,14 @@ pub fn emit(api: &Api, split: bool, keep: impl Fn(&str) -> bool, text: &mut supe
 
         #(#defs)*
         #(#params)*
+    }
+}
+
+/// The re-export of a separate models crate's `types`.
+pub(crate) fn reexport(krate: &str) -> TokenStream {
+    let krate = ident(krate);
+    quote! {
+        pub use #krate::types::*;
     }
 }
 
