@@ -113,8 +113,8 @@ pub fn compile_crates(scratch: &str, crates: &[(String, Vec<generator::File>)]) 
         let mut deps = deps.clone();
         let model_mod = if split {
             let models_name = format!("fixture-{name}-models").replace('_', "-");
-            let lib = xtask::models_lib(&format!("//! Models of fixture `{name}`.\n#![deny(warnings, missing_docs)]"))
-                .replace("pub mod model;", &format!("#[path = {model:?}]\npub mod model;"));
+            let doc = format!("//! Models of fixture `{name}`.\n#![deny(warnings, missing_docs)]");
+            let lib = xtask::models_lib(&doc, Some(&model));
             write(&models.join("src/lib.rs"), &lib)?;
             write(
                 &models.join("Cargo.toml"),

@@ -202,11 +202,13 @@ pub fn model_dependencies(deps: &str) -> String {
         .collect()
 }
 
-/// The `src/lib.rs` of a separate models crate, whose `src/model/` is the runtime's and whose
-/// `src/types...` are the emitted `models/` files.
-pub fn models_lib(doc: &str) -> String {
+/// The `src/lib.rs` of a separate models crate, whose `model` module is the runtime's
+/// (`src/model/`, or where `model_path` says) and whose `src/types...` are the emitted `models/`
+/// files.
+pub fn models_lib(doc: &str, model_path: Option<&Path>) -> String {
+    let path = model_path.map(|p| format!("#[path = {:?}]\n", p.display().to_string())).unwrap_or_default();
     format!(
-        "{doc}\n\n#![forbid(unsafe_code)]\n#![warn(missing_docs)]\n\n#[doc(hidden)]\npub mod model;\n\
+        "{doc}\n\n#![forbid(unsafe_code)]\n#![warn(missing_docs)]\n\n#[doc(hidden)]\n{path}pub mod model;\n\
          #[rustfmt::skip]\npub mod types;\n\nuse model::rt;\n"
     )
 }
@@ -282,7 +284,7 @@ pub fn generate_crate(spec_path: &Path, out: &Path, name: Option<&str>) -> Resul
         );
         ensure_file_contents(&out.join("models/Cargo.toml"), &cargo, false)?;
         let doc = format!("//! Models of {title}: the `types` of `{crate_name}`, which re-exports them.");
-        ensure_file_contents(&out.join("models/src/lib.rs"), &models_lib(&doc), false)?;
+        ensure_file_contents(&out.join("models/src/lib.rs"), &models_lib(&doc, None), false)?;
     }
     for f in &files {
         let path = match f.path.strip_prefix("models/") {
