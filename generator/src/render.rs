@@ -73,7 +73,8 @@ fn needs_blank_line(prev: &str, line: &str) -> bool {
     }
     let p = prev.trim_start();
     let closes = p == "}" || p == "};" || p.ends_with("{}") || (p.ends_with(';') && !p.starts_with("//"));
-    if prev.starts_with("use ") && line.starts_with("use ") {
+    let is_use = |s: &str| s.starts_with("use ") || s.starts_with("pub use ");
+    if is_use(prev) && is_use(line) {
         return false;
     }
     if prev.starts_with("mod ") && (line.starts_with("mod ") || line.starts_with("pub mod ")) {

@@ -72,8 +72,9 @@ pub fn response_examples(path: &str, method: &str, status: &str) -> Vec<(String,
 /// runtime) in one scratch workspace under `target/<scratch>`, and runs `cargo clippy` on all of
 /// them at once with warnings denied. Files under `models/` (see
 /// [`generator::Options::models_crate`], which must then be `{name}_models` with `-` as `_`) go
-/// to a second crate `<name>-models` that the first depends on. Returns the compiler output on
-/// failure.
+/// to a crate `<name>-models` that the first depends on, and files under `models-N/` (see
+/// [`generator::Options::model_groups`]) to crates `<name>-models-N` that depend on that one.
+/// Returns the compiler output on failure.
 pub fn compile_crates(scratch: &str, crates: &[(String, Vec<generator::File>)]) -> Result<(), String> {
     use std::fmt::Write as _;
     let root = root();
@@ -99,32 +100,38 @@ pub fn compile_crates(scratch: &str, crates: &[(String, Vec<generator::File>)]) 
     let mut members = String::new();
     for (name, files) in crates {
         let krate = dir.join(name);
-        let models = dir.join(format!("{name}-models"));
-        let mut split = false;
+        let mut folders = std::collections::BTreeSet::new();
         for f in files {
-            match f.path.strip_prefix("models/") {
-                Some(rest) => {
-                    split = true;
-                    write(&models.join("src").join(rest), &f.contents)?;
+            match xtask::file_place(&f.path) {
+                ("", rest) => write(&krate.join("src/api").join(rest), &f.contents)?,
+                (folder, rest) => {
+                    folders.insert(folder);
+                    write(&dir.join(format!("{name}-{folder}")).join("src").join(rest), &f.contents)?;
                 }
-                None => write(&krate.join("src/api").join(&f.path), &f.contents)?,
             }
         }
         let mut deps = deps.clone();
-        let model_mod = if split {
-            let models_name = format!("fixture-{name}-models").replace('_', "-");
+        let core = format!("fixture-{name}-models").replace('_', "-");
+        for folder in &folders {
+            let models = dir.join(format!("{name}-{folder}"));
             let doc = format!("//! Models of fixture `{name}`.\n#![deny(warnings, missing_docs)]");
-            let lib = xtask::models_lib(&doc, Some(&model));
+            let (lib, core_dep) = match *folder {
+                "models" => (xtask::models_lib(&doc, Some(&model)), String::new()),
+                _ => (
+                    xtask::models_group_lib(&doc, &core.replace('-', "_")),
+                    format!("{core} = {{ path = \"../{name}-models\" }}\n"),
+                ),
+            };
             write(&models.join("src/lib.rs"), &lib)?;
-            write(
-                &models.join("Cargo.toml"),
-                &manifest(&format!("{name}-models"), &format!("\n{}", xtask::model_dependencies(&deps))),
-            )?;
-            let _ = write!(members, "\"{name}-models\", ");
-            let _ = writeln!(deps, "{models_name} = {{ path = \"../{name}-models\" }}");
-            format!("use {}::model;", models_name.replace('-', "_"))
-        } else {
+            let model_deps = format!("\n{}{core_dep}", xtask::model_dependencies(&deps));
+            write(&models.join("Cargo.toml"), &manifest(&format!("{name}-{folder}"), &model_deps))?;
+            let _ = write!(members, "\"{name}-{folder}\", ");
+            let _ = writeln!(deps, "fixture-{}-{folder} = {{ path = \"../{name}-{folder}\" }}", name.replace('_', "-"));
+        }
+        let model_mod = if folders.is_empty() {
             format!("#[path = {model:?}]\nmod model;")
+        } else {
+            format!("use {}::model;", core.replace('-', "_"))
         };
         let lib = format!(
             "//! Fixture `{name}`.\n#![deny(warnings, missing_docs)]\n#[path = {runtime:?}]\nmod runtime;\n{model_mod}\nmod api;\n\

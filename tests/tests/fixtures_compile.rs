@@ -10,6 +10,10 @@ const SPLIT: &[&str] =
 const MODELS_CRATE: &[&str] =
     &["operations", "envelope_pagination", "one_of_any_of", "recursive", "request_bodies", "parameter_styles"];
 
+/// Fixtures also compiled with their models spread over a core crate and two group crates
+/// (`model_groups` split into modules as well).
+const MODEL_GROUPS: &[&str] = &["model_groups", "one_of_any_of", "recursive", "envelope_pagination"];
+
 #[test]
 fn good_fixtures_compile_without_warnings() {
     let crates: Vec<(String, Vec<generator::File>)> = testkit::fixtures("good")
@@ -50,7 +54,28 @@ fn good_fixtures_compile_without_warnings() {
             assert!(files.iter().any(|f| f.path.starts_with("types") && f.contents.contains(&reexported)), "{name}");
             (krate, files)
         });
-    let crates: Vec<(String, Vec<generator::File>)> = crates.into_iter().chain(split).chain(models_crate).collect();
+    // And with the models spread over several crates, as the biggest specs are.
+    let groups = testkit::fixtures("good").into_iter().filter(|(name, _)| MODEL_GROUPS.contains(&name.as_str())).map(
+        |(name, path)| {
+            let spec = std::fs::read_to_string(&path).unwrap();
+            let krate = format!("groups-{name}");
+            let options = generator::Options {
+                split_over: if name == "model_groups" { 1 } else { usize::MAX },
+                models_crate: Some(format!("fixture_{krate}_models").replace('-', "_")),
+                model_groups: 2,
+                ..testkit::options(&name)
+            };
+            let files =
+                generator::generate(&spec, &options).unwrap_or_else(|d| panic!("{name} does not generate:\n{d}"));
+            assert!(files.iter().any(|f| f.path.starts_with("models-1/types")), "{name}: no first group");
+            if name == "model_groups" {
+                assert!(files.iter().any(|f| f.path.starts_with("models-2/types")), "{name}: no second group");
+            }
+            (krate, files)
+        },
+    );
+    let crates: Vec<(String, Vec<generator::File>)> =
+        crates.into_iter().chain(split).chain(models_crate).chain(groups).collect();
     if let Err(out) = testkit::compile_crates("fixture-crates", &crates) {
         panic!("generated fixture crates do not compile cleanly:\n{out}");
     }

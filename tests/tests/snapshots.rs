@@ -16,6 +16,26 @@ fn good_fixtures_generate_deterministically() {
     }
 }
 
+/// The models of `model_groups` spread over crates: `Money` (named by nine models) and what it
+/// names in the core, the rest in two groups that name the core's models but not each other's.
+#[test]
+fn model_groups_layout() {
+    let spec = std::fs::read_to_string(testkit::root().join("tests/fixtures/good/model_groups.yaml")).unwrap();
+    let options = generator::Options {
+        models_crate: Some("shop_models".into()),
+        model_groups: 2,
+        ..testkit::options("tests/fixtures/good/model_groups.yaml")
+    };
+    let files = generator::generate(&spec, &options).unwrap();
+    let again = generator::generate(&spec, &options).unwrap();
+    assert_eq!(files, again, "output differs between two runs");
+    let mut joined = String::new();
+    for f in files {
+        joined.push_str(&format!("// ===== {} =====\n{}", f.path, f.contents));
+    }
+    insta::assert_snapshot!(joined);
+}
+
 #[test]
 fn bad_fixtures_give_located_diagnostics() {
     let fixtures = testkit::fixtures("bad");

@@ -394,14 +394,32 @@ fn big(root: &Path, stamp: &str) -> Result<String, String> {
     if !status.success() {
         return Err("cargo fetch failed for the Cloudflare client".into());
     }
-    // Above `generator::MODELS_CRATE_OVER` models the models are a crate of their own in `models/`.
-    let lines = count_lines(&dir.join("src")) + count_lines(&dir.join("models/src"));
-    let files =
-        crate::files_under(&dir.join("src/api")).len() + crate::files_under(&dir.join("models/src/types")).len();
-    let layout = if dir.join("models").exists() {
-        "two crates: the models (`models/`, with the runtime's `model` module) and the client that re-exports them"
-    } else {
-        "one crate"
+    // Above `generator::MODELS_CRATE_OVER` models the models are crates of their own: `models/`
+    // (the core) and `models-N/` (the groups).
+    let mut model_dirs: Vec<PathBuf> = fs::read_dir(&dir)
+        .map_err(|e| e.to_string())?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            p.join("Cargo.toml").exists() && !crate::file_place(&format!("{name}/")).0.is_empty()
+        })
+        .collect();
+    model_dirs.sort();
+    let lines = count_lines(&dir.join("src")) + model_dirs.iter().map(|d| count_lines(&d.join("src"))).sum::<usize>();
+    let files = crate::files_under(&dir.join("src/api")).len()
+        + model_dirs.iter().map(|d| crate::files_under(&d.join("src/types")).len()).sum::<usize>();
+    let layout = match model_dirs.len() {
+        0 => "one crate".to_string(),
+        1 => "two crates: the models (`models/`, with the runtime's `model` module) and the client that re-exports \
+              them"
+            .to_string(),
+        n => format!(
+            "{} crates: the core models (`models/`, with the runtime's `model` module), {} groups of models \
+             (`models-N/`) that depend on it only, and the client that re-exports them",
+            n + 1,
+            n - 1
+        ),
     };
     let run = |kind: &str, target: &Path| -> Result<Timed, String> {
         let mut cmd = Command::new(&cargo);

@@ -209,15 +209,44 @@ pub fn models_lib(doc: &str, model_path: Option<&Path>) -> String {
     let path = model_path.map(|p| format!("#[path = {:?}]\n", p.display().to_string())).unwrap_or_default();
     format!(
         "{doc}\n\n#![forbid(unsafe_code)]\n#![warn(missing_docs)]\n\n#[doc(hidden)]\n{path}pub mod model;\n\
-         #[rustfmt::skip]\npub mod types;\n\nuse model::rt;\n"
+         #[rustfmt::skip]\npub mod types;\n\n// `crate::rt` for the emitted code (unused when it names nothing there).\n#[allow(unused_imports)]\nuse model::rt;\n"
     )
+}
+
+/// The `src/lib.rs` of a group crate of models (see [`generator::Options::model_groups`]):
+/// its `src/types...` are the emitted `models-N/` files, and the `model` module is the core
+/// crate's (`core`, a Rust name).
+pub fn models_group_lib(doc: &str, core: &str) -> String {
+    format!(
+        "{doc}\n\n#![forbid(unsafe_code)]\n#![warn(missing_docs)]\n\nuse {core}::model;\n\
+         #[rustfmt::skip]\npub mod types;\n\n// `crate::rt` for the emitted code (unused when it names nothing there).\n#[allow(unused_imports)]\nuse model::rt;\n"
+    )
+}
+
+/// Where an emitted file goes in a generated client: under the client crate's `src/api/`, or
+/// (for `models/...` and `models-N/...`, see [`generator::Options::model_groups`]) in the
+/// `src/` of a models crate. Returns the crate's folder suffix (`""` for the client, `models`,
+/// `models-N`) and the path inside its `src/` (or `src/api/`).
+pub fn file_place(path: &str) -> (&str, &str) {
+    match path.split_once('/') {
+        Some((folder, rest))
+            if folder == "models"
+                || folder
+                    .strip_prefix("models-")
+                    .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())) =>
+        {
+            (folder, rest)
+        }
+        _ => ("", path),
+    }
 }
 
 /// Generates a standalone client crate for any spec: `DIR/Cargo.toml`, `DIR/src/lib.rs`, the
 /// runtime under `DIR/src/runtime/` and `DIR/src/model/` (copied from `generated/`) and the
-/// emitted `DIR/src/api/`. Above [`generator::MODELS_CRATE_OVER`] models, the models are a crate
-/// of their own in `DIR/models/` (with the runtime's `model` module), which the client
-/// re-exports. Returns the number of operations and types, for reporting.
+/// emitted `DIR/src/api/`. Above [`generator::MODELS_CRATE_OVER`] models, the models are crates
+/// of their own: the core in `DIR/models/` (with the runtime's `model` module) and, above
+/// [`generator::MODELS_PER_GROUP`], groups in `DIR/models-N/` depending on the core; the client
+/// re-exports them all. Returns the number of operations and types, for reporting.
 pub fn generate_crate(spec_path: &Path, out: &Path, name: Option<&str>) -> Result<(usize, usize), String> {
     let spec = fs::read_to_string(spec_path).map_err(|e| format!("cannot read {}: {e}", spec_path.display()))?;
     let label = spec_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -244,19 +273,23 @@ pub fn generate_crate(spec_path: &Path, out: &Path, name: Option<&str>) -> Resul
         spec_label: label,
         command: "cargo xtask generate".to_string(),
         models_crate: models_crate.clone(),
+        model_groups: api.types.len().div_ceil(generator::MODELS_PER_GROUP),
         ..Default::default()
     };
     let files = generator::generate(&spec, &options).map_err(|d| format!("{}:\n{d}", spec_path.display()))?;
     let root = root();
     let deps = runtime_dependencies(&root)?;
     let title = format!("{} {}", api.title.replace('\n', " "), api.version.replace('\n', " "));
-    let models_dep = match &models_crate {
-        Some(_) => format!("{models_name} = {{ path = \"models\" }}\n"),
-        None => String::new(),
-    };
+    // The models crates, by folder: `models` (the core), `models-1`, ...
+    let folders: std::collections::BTreeSet<&str> =
+        files.iter().map(|f| file_place(&f.path).0).filter(|folder| !folder.is_empty()).collect();
+    let mut models_deps = String::new();
+    for folder in &folders {
+        models_deps.push_str(&format!("{crate_name}-{folder} = {{ path = \"{folder}\" }}\n"));
+    }
     let cargo = format!(
         "[package]\nname = {crate_name:?}\nversion = \"0.1.0\"\nedition = \"2021\"\n\
-         description = {:?}\n\n[dependencies]{deps}{models_dep}\n[workspace]\n",
+         description = {:?}\n\n[dependencies]{deps}{models_deps}\n[workspace]\n",
         format!("Client for {title}, generated from {}", options.spec_label)
     );
     ensure_file_contents(&out.join("Cargo.toml"), &cargo, false)?;
@@ -275,21 +308,36 @@ pub fn generate_crate(spec_path: &Path, out: &Path, name: Option<&str>) -> Resul
     let model_dir = if models_crate.is_some() { out.join("models/src/model") } else { out.join("src/model") };
     copy_dir(&root.join("generated/src/runtime"), &out.join("src/runtime"))?;
     copy_dir(&root.join("generated/src/model"), &model_dir)?;
-    if models_crate.is_some() {
+    for folder in &folders {
+        let core = format!("{models_name} = {{ path = \"../models\" }}\n");
+        let (what, core_dep) =
+            if *folder == "models" { ("Models", "") } else { ("A group of the models", core.as_str()) };
         let cargo = format!(
-            "[package]\nname = {models_name:?}\nversion = \"0.1.0\"\nedition = \"2021\"\n\
-             description = {:?}\n\n[dependencies]\n{}",
-            format!("Models of {title} for {crate_name}, generated from {}", options.spec_label),
+            "[package]\nname = \"{crate_name}-{folder}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\
+             description = {:?}\n\n[dependencies]\n{}{core_dep}",
+            format!("{what} of {title} for {crate_name}, generated from {}", options.spec_label),
             model_dependencies(&deps)
         );
-        ensure_file_contents(&out.join("models/Cargo.toml"), &cargo, false)?;
-        let doc = format!("//! Models of {title}: the `types` of `{crate_name}`, which re-exports them.");
-        ensure_file_contents(&out.join("models/src/lib.rs"), &models_lib(&doc, None), false)?;
+        ensure_file_contents(&out.join(folder).join("Cargo.toml"), &cargo, false)?;
+        let lib = match (*folder, &models_crate) {
+            ("models", _) | (_, None) => models_lib(
+                &format!("//! Models of {title}: the `types` of `{crate_name}`, which re-exports them."),
+                None,
+            ),
+            (_, Some(core)) => models_group_lib(
+                &format!(
+                    "//! A group of the models of {title}: part of the `types` of `{crate_name}`, which re-exports \
+                     them.\n//! They name their own models and those of `{models_name}`, never another group's."
+                ),
+                core,
+            ),
+        };
+        ensure_file_contents(&out.join(folder).join("src/lib.rs"), &lib, false)?;
     }
     for f in &files {
-        let path = match f.path.strip_prefix("models/") {
-            Some(rest) => out.join("models/src").join(rest),
-            None => out.join("src/api").join(&f.path),
+        let path = match file_place(&f.path) {
+            ("", rest) => out.join("src/api").join(rest),
+            (folder, rest) => out.join(folder).join("src").join(rest),
         };
         ensure_file_contents(&path, &f.contents, false)?;
     }

@@ -1,6 +1,7 @@
 //! IR → token streams, one per emitted file. Never sees `openapiv3`.
 
 mod docs;
+mod groups;
 mod operations;
 mod types;
 
@@ -17,6 +18,11 @@ pub const SPLIT_OVER: usize = 300;
 /// ([`crate::Options::models_crate`]): rustc checks a crate's items on one thread, so one crate
 /// of thousands of models keeps a core idle and makes every rebuild re-read all of them.
 pub const MODELS_CRATE_OVER: usize = 1_000;
+
+/// With the models in crates of their own, about this many models per group crate
+/// ([`crate::Options::model_groups`]): groups compile in parallel, and each crate has a fixed
+/// cost (reading its dependencies, writing its metadata).
+pub const MODELS_PER_GROUP: usize = 2_500;
 
 /// One file to emit: its path and what goes in it. Files are emitted and rendered
 /// independently (in parallel), each from the IR alone.
@@ -45,9 +51,39 @@ enum Part {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Which {
     All,
-    Models,
-    /// Parameter structs, beside a re-export of the models crate's `types` (its Rust name).
-    Params(String),
+    /// The models of a models crate: all of them (`None`), or one of the sets that
+    /// [`groups::model_groups`] cuts (see [`crate::Options::model_groups`]).
+    Models(Option<Group>),
+    /// Parameter structs, beside re-exports of the models crates' `types` (their Rust names).
+    Params(Vec<String>),
+}
+
+impl Which {
+    /// Whether this file holds the model `name` (if it holds models at all).
+    fn holds_model(&self, name: &str) -> bool {
+        match self {
+            Which::All | Which::Models(None) => true,
+            Which::Models(Some(group)) => group.names.contains(name),
+            Which::Params(_) => false,
+        }
+    }
+
+    /// The crate whose `types` this file's models may name besides their own: the core crate,
+    /// for a group.
+    fn core(&self) -> Option<&str> {
+        match self {
+            Which::Models(Some(group)) => group.core.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+/// The models of one crate of several, and the Rust name of the core crate whose models they
+/// may name (`None` for the core itself).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Group {
+    names: std::sync::Arc<std::collections::BTreeSet<String>>,
+    core: Option<String>,
 }
 
 /// One part of a split file: part `index` of `parts`.
@@ -62,9 +98,7 @@ impl Split {
     /// cluster by prefix) and a new item changes one part only. `parts` is a power of two and
     /// changes only when the item count doubles.
     fn of(name: &str, parts: u64) -> Split {
-        let hash =
-            name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3));
-        Split { index: hash % parts.max(1), parts }
+        Split { index: fnv(name) % parts.max(1), parts }
     }
 
     fn module(self) -> String {
@@ -76,10 +110,17 @@ impl Split {
     }
 }
 
+/// FNV-1a of a name: the same name gets the same place on every machine.
+fn fnv(name: &str) -> u64 {
+    name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
 /// Every file of the API module, in a fixed order. With `models_crate` (the Rust name of a
 /// separate models crate), the models are planned as files under `models/` (that crate's `src/`)
-/// and the API module's `types` holds the parameter structs and re-exports the models.
-pub fn plan(api: &Api, split_over: usize, models_crate: Option<&str>) -> Vec<Job> {
+/// and the API module's `types` holds the parameter structs and re-exports the models. With
+/// `model_groups` > 1 as well, `models/` is the core and the groups are planned under
+/// `models-1/`, `models-2/`, ... (crates `{models_crate}_1`, ...; empty groups are left out).
+pub fn plan(api: &Api, split_over: usize, models_crate: Option<&str>, model_groups: usize) -> Vec<Job> {
     let mut jobs = vec![Job { path: "mod.rs".into(), part: Part::Module }];
     let type_names = api.types.values().map(|d| d.name.as_str());
     let param_names = api.operations.iter().filter_map(|op| op.params_type.as_deref());
@@ -88,19 +129,39 @@ pub fn plan(api: &Api, split_over: usize, models_crate: Option<&str>) -> Vec<Job
         let (w, i) = (which.clone(), which);
         split_jobs(name, names, split_over, move |s| Part::Types(s, w.clone()), move |b| Part::TypesIndex(b, i.clone()))
     };
-    match models_crate {
-        None => jobs.extend(types("types", &type_names.chain(param_names).collect::<Vec<_>>(), Which::All)),
-        Some(krate) => {
-            jobs.extend(types("types", &param_names.collect::<Vec<_>>(), Which::Params(krate.to_string())));
+    // The models crates: (folder, Rust name, which models).
+    let mut models: Vec<(String, String, Which)> = Vec::new();
+    if let Some(krate) = models_crate {
+        if model_groups > 1 {
+            for (i, names) in groups::model_groups(api, model_groups).into_iter().enumerate() {
+                let core = (i > 0).then(|| krate.to_string());
+                if i == 0 || !names.is_empty() {
+                    let (folder, name) = match i {
+                        0 => ("models".to_string(), krate.to_string()),
+                        _ => (format!("models-{i}"), format!("{krate}_{i}")),
+                    };
+                    models.push((folder, name, Which::Models(Some(Group { names: names.into(), core }))));
+                }
+            }
+        } else {
+            models.push(("models".to_string(), krate.to_string(), Which::Models(None)));
         }
+    }
+    if models.is_empty() {
+        jobs.extend(types("types", &type_names.chain(param_names).collect::<Vec<_>>(), Which::All));
+    } else {
+        // An empty core (no hubs) still holds the `model` module, but has no `types` to re-export.
+        let has_models = |which: &Which| !matches!(which, Which::Models(Some(g)) if g.names.is_empty());
+        let crates = models.iter().filter(|(_, _, which)| has_models(which)).map(|(_, name, _)| name.clone()).collect();
+        jobs.extend(types("types", &param_names.collect::<Vec<_>>(), Which::Params(crates)));
     }
     jobs.extend(split_jobs("operations", &op_names, split_over, Part::Operations, Part::OperationsIndex));
     if api.envelope.is_some() {
         jobs.push(Job { path: "envelope.rs".into(), part: Part::Envelope });
     }
-    if models_crate.is_some() {
-        let names: Vec<&str> = api.types.values().map(|d| d.name.as_str()).collect();
-        jobs.extend(types("models/types", &names, Which::Models));
+    for (folder, _, which) in models {
+        let names: Vec<&str> = api.types.keys().map(String::as_str).filter(|n| which.holds_model(n)).collect();
+        jobs.extend(types(&format!("{folder}/types"), &names, which));
     }
     jobs
 }
@@ -159,11 +220,11 @@ fn emit_into(api: &Api, job: &Job, texts: &mut Texts) -> TokenStream {
         Part::TypesIndex(buckets, which) => {
             let (doc, reexport) = match which {
                 Which::All => ("Models from the spec's schemas, and parameter structs for operations.", None),
-                Which::Models => ("Models from the spec's schemas.", None),
-                Which::Params(krate) => (
-                    "Models from the spec's schemas (re-exported from their own crate), and parameter structs for \
+                Which::Models(_) => ("Models from the spec's schemas.", which.core().map(types::import_core)),
+                Which::Params(krates) => (
+                    "Models from the spec's schemas (re-exported from their own crates), and parameter structs for \
                      operations.",
-                    Some(types::reexport(krate)),
+                    Some(types::reexport(krates)),
                 ),
             };
             index(doc, buckets, TokenStream::new(), reexport.unwrap_or_default())

@@ -19,7 +19,7 @@ pub fn emit(
     let param_enums = param_enums(api);
     let models = !matches!(which, Which::Params(_));
     let defs: Vec<TokenStream> = (api.types.values())
-        .filter(|def| models && keep(&def.name))
+        .filter(|def| models && keep(&def.name) && which.holds_model(&def.name))
         .map(|def| type_def(api, def, text, &param_enums))
         .collect();
     let use_model = text.0.iter().any(|t| t.contains("model::")).then(|| {
@@ -28,7 +28,7 @@ pub fn emit(
         )
     });
     let params: Vec<TokenStream> = (api.operations.iter())
-        .filter(|op| *which != Which::Models && op.params_type.as_deref().is_some_and(&keep))
+        .filter(|op| matches!(which, Which::All | Which::Params(_)) && op.params_type.as_deref().is_some_and(&keep))
         .filter_map(|op| params_struct(api, op))
         .map(|t| text.add(t))
         .collect();
@@ -45,15 +45,19 @@ pub fn emit(
 
             #use_model
         },
-        (false, Which::Models) => quote! {
-            //! Models from the spec's schemas.
-
-            #use_model
-        },
-        (false, Which::Params(krate)) => {
-            let reexport = reexport(krate);
+        (false, Which::Models(_)) => {
+            let core = which.core().map(import_core);
             quote! {
-                //! Models from the spec's schemas (re-exported from their own crate), and parameter structs for
+                //! Models from the spec's schemas.
+
+                #core
+                #use_model
+            }
+        }
+        (false, Which::Params(krates)) => {
+            let reexport = reexport(krates);
+            quote! {
+                //! Models from the spec's schemas (re-exported from their own crates), and parameter structs for
                 //! operations.
 
                 #reexport
@@ -68,11 +72,20 @@ pub fn emit(
     }
 }
 
-/// The re-export of a separate models crate's `types`.
-pub(crate) fn reexport(krate: &str) -> TokenStream {
+/// The re-exports of the separate models crates' `types`.
+pub(crate) fn reexport(krates: &[String]) -> TokenStream {
+    let krates = krates.iter().map(|k| ident(k));
+    quote! {
+        #(pub use #krates::types::*;)*
+    }
+}
+
+/// A group's import of the core crate's models, which its own may name.
+pub(crate) fn import_core(krate: &str) -> TokenStream {
     let krate = ident(krate);
     quote! {
-        pub use #krate::types::*;
+        #[allow(unused_imports)]
+        use #krate::types::*;
     }
 }
 
