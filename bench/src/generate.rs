@@ -25,6 +25,9 @@ struct Run {
 }
 
 /// Generation options the bench uses (the header text does not matter for timing).
+/// The Rust name of the models crate(s), for specs big enough to get them.
+const MODELS: &str = "bench_models";
+
 fn options(path: &Path) -> generator::Options {
     generator::Options {
         spec_label: path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
@@ -43,7 +46,10 @@ pub fn gen_once(spec: &Path, out: &Path) -> i32 {
             return 1;
         }
     };
-    match generator::generate(&text, &options(spec)) {
+    // As `cargo xtask generate` does: lower, choose the layout by the number of models, emit.
+    let files = generator::lower(&text)
+        .and_then(|api| generator::generate_from(&api, &options(spec).with_layout_for(api.types.len(), MODELS)));
+    match files {
         Ok(files) => {
             let dir = out.join("src/api");
             for f in &files {
@@ -69,19 +75,24 @@ pub fn gen_once(spec: &Path, out: &Path) -> i32 {
     }
 }
 
-/// `bench profile-generate SPEC N`: runs `generate` N times (for perf or callgrind).
+/// `bench profile-generate SPEC N`: generates N times as `gen-once` does (lower, choose the
+/// layout by the number of models, emit and render), for perf or callgrind.
 pub fn profile(spec: &Path, iterations: usize) -> Result<(), String> {
     let text = std::fs::read_to_string(spec).map_err(|e| format!("cannot read {}: {e}", spec.display()))?;
-    let options = options(spec);
     for _ in 0..iterations {
-        let mut timings = generator::Timings::new();
         let started = Instant::now();
-        let out = generator::generate_timed(&text, &options, &mut timings);
+        let api = generator::lower(&text).map_err(|d| d.to_string())?;
+        let lowered = started.elapsed();
+        let options = options(spec).with_layout_for(api.types.len(), MODELS);
+        let out = generator::generate_from(&api, &options);
         let total = started.elapsed();
         std::hint::black_box(out.is_ok());
-        let stages: Vec<String> =
-            timings.iter().map(|(stage, d)| format!("{stage} {}", dur(d.as_nanos() as f64))).collect();
-        eprintln!("generate {}: {}", dur(total.as_nanos() as f64), stages.join(", "));
+        eprintln!(
+            "generate {}: load + lower {}, emit + render {}",
+            dur(total.as_nanos() as f64),
+            dur(lowered.as_nanos() as f64),
+            dur((total - lowered).as_nanos() as f64)
+        );
     }
     Ok(())
 }
@@ -153,14 +164,15 @@ pub fn run(inputs: &[Input], progenitor: Option<&Path>, rounds: Option<usize>) -
     for input in inputs {
         let text =
             std::fs::read_to_string(&input.path).map_err(|e| format!("cannot read {}: {e}", input.path.display()))?;
-        let options = options(&input.path);
         eprintln!("  generate: {} ({} bytes)", input.label, text.len());
+        let lowered = generator::lower(&text);
+        let models = lowered.as_ref().map_or(0, |api| api.types.len());
+        let options = options(&input.path).with_layout_for(models, MODELS);
 
         // What the generator does with it, and how long a first run takes.
         let started = Instant::now();
         let first = generator::generate(&text, &options);
         let first_ns = started.elapsed().as_nanos() as f64;
-        let lowered = generator::lower(&text);
         let outcome = match (&first, &lowered) {
             (Ok(files), Ok(api)) => format!(
                 "generated: {} operations, {} types; {} files, {:.0} KiB of Rust",
@@ -186,26 +198,26 @@ pub fn run(inputs: &[Input], progenitor: Option<&Path>, rounds: Option<usize>) -
         let big = first_ns > 0.2e9;
         let rounds = rounds.unwrap_or(if big { 5 } else { 15 });
         let inner = if big { 1 } else { ((0.3e9 / first_ns.max(1.0)) as usize).clamp(1, 30) };
-        let (mut parse, mut lower, mut generate) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut load, mut lower, mut emit, mut generate) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         let (mut ours, mut theirs) = (Vec::new(), Vec::new());
         let ours_out = scratch.join("ours");
         let theirs_out = scratch.join("progenitor");
         let spec_arg = input.path.to_string_lossy().into_owned();
         for round in 0..rounds {
-            let in_proc = |parse: &mut Vec<f64>, lower: &mut Vec<f64>, generate: &mut Vec<f64>| {
+            // One `generate_timed` call per sample: its total, and each stage's share of it.
+            let mut in_proc = || {
                 for _ in 0..inner {
+                    let mut timings = generator::Timings::new();
                     let t = Instant::now();
-                    let v = serde_yaml::from_str::<serde_yaml::Value>(&text);
-                    parse.push(t.elapsed().as_nanos() as f64);
-                    drop(std::hint::black_box(v));
-                    let t = Instant::now();
-                    let v = generator::lower(&text);
-                    lower.push(t.elapsed().as_nanos() as f64);
-                    drop(std::hint::black_box(v));
-                    let t = Instant::now();
-                    let v = generator::generate(&text, &options);
+                    let v = generator::generate_timed(&text, &options, &mut timings);
                     generate.push(t.elapsed().as_nanos() as f64);
                     drop(std::hint::black_box(v));
+                    let stage = |name: &str| {
+                        timings.iter().find(|(s, _)| *s == name).map_or(f64::NAN, |(_, d)| d.as_nanos() as f64)
+                    };
+                    load.push(stage("load"));
+                    lower.push(stage("lower"));
+                    emit.push(stage("emit + render"));
                 }
             };
             let mut sub_ours = || -> Result<(), String> {
@@ -224,16 +236,16 @@ pub fn run(inputs: &[Input], progenitor: Option<&Path>, rounds: Option<usize>) -
                 Ok(())
             };
             if round % 2 == 0 {
-                in_proc(&mut parse, &mut lower, &mut generate);
+                in_proc();
                 sub_ours()?;
                 sub_theirs()?;
             } else {
                 sub_theirs()?;
                 sub_ours()?;
-                in_proc(&mut parse, &mut lower, &mut generate);
+                in_proc();
             }
         }
-        let (p, l, g) = (summarize(&parse), summarize(&lower), summarize(&generate));
+        let (p, l, e, g) = (summarize(&load), summarize(&lower), summarize(&emit), summarize(&generate));
         let _ = writeln!(
             in_process,
             "| {} | {:.1} MB | {} | {} | {} | {} | {} | {} ({}×{}) |",
@@ -242,8 +254,8 @@ pub fn run(inputs: &[Input], progenitor: Option<&Path>, rounds: Option<usize>) -
             outcome,
             dur_iqr(&p),
             dur_iqr(&l),
+            dur_iqr(&e),
             dur_iqr(&g),
-            if first.is_ok() { dur(g.median - l.median) } else { "–".into() },
             g.n,
             rounds,
             inner
@@ -251,11 +263,11 @@ pub fn run(inputs: &[Input], progenitor: Option<&Path>, rounds: Option<usize>) -
         if first.is_ok() && g.median > 0.0 {
             let _ = writeln!(
                 phases_note,
-                "- {}: YAML parse {:.0} %, rest of load + lower {:.0} %, emit + render {:.0} % of `generate`.",
+                "- {}: load {:.0} %, lower {:.0} %, emit + render {:.0} % of `generate` (medians).",
                 input.label,
                 100.0 * p.median / g.median,
-                100.0 * (l.median - p.median) / g.median,
-                100.0 * (g.median - l.median) / g.median
+                100.0 * l.median / g.median,
+                100.0 * e.median / g.median
             );
         }
         let wall = |runs: &[Run]| summarize(&runs.iter().map(|r| r.wall_ns).collect::<Vec<_>>());
@@ -281,10 +293,12 @@ pub fn run(inputs: &[Input], progenitor: Option<&Path>, rounds: Option<usize>) -
     let _ = std::fs::remove_dir_all(&scratch);
     let mut md = String::new();
     md.push_str(
-        "In-process, release build: `serde_yaml` parse of the text alone (the first step of `load`), \
-         `generator::lower` (load + lower to IR), `generator::generate` (end to end: load, lower, emit, \
-         render). Times per call, median (IQR); rounds × calls per round.\n\n\
-         | spec | size | outcome | YAML parse | `lower` | `generate` | emit + render (difference) | samples |\n\
+        "In-process, release build: `generator::generate_timed` end to end (`generate`: load, lower, emit, \
+         render), with the time of each stage in the same calls: `load` (text → JSON value → `openapiv3`, \
+         with the schema checks), `lower` (→ IR), `emit + render` (IR → formatted files, one thread per \
+         core). Options as `cargo xtask generate` sets them (models in crates of their own above \
+         1,000 models). Times per call, median (IQR); rounds × calls per round.\n\n\
+         | spec | size | outcome | load | lower | emit + render | `generate` | samples |\n\
          |---|---|---|---|---|---|---|---|\n",
     );
     md.push_str(&in_process);

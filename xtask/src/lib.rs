@@ -268,15 +268,11 @@ pub fn generate_crate(spec_path: &Path, out: &Path, name: Option<&str>) -> Resul
         }
     };
     let models_name = format!("{crate_name}-models");
-    let models_crate = (api.types.len() > generator::MODELS_CRATE_OVER).then(|| models_name.replace('-', "_"));
-    let options = generator::Options {
-        spec_label: label,
-        command: "cargo xtask generate".to_string(),
-        models_crate: models_crate.clone(),
-        model_groups: api.types.len().div_ceil(generator::MODELS_PER_GROUP),
-        ..Default::default()
-    };
-    let files = generator::generate(&spec, &options).map_err(|d| format!("{}:\n{d}", spec_path.display()))?;
+    let options =
+        generator::Options { spec_label: label, command: "cargo xtask generate".to_string(), ..Default::default() }
+            .with_layout_for(api.types.len(), &models_name.replace('-', "_"));
+    let models_crate = options.models_crate.clone();
+    let files = generator::generate_from(&api, &options).map_err(|d| format!("{}:\n{d}", spec_path.display()))?;
     let root = root();
     let deps = runtime_dependencies(&root)?;
     let title = format!("{} {}", api.title.replace('\n', " "), api.version.replace('\n', " "));
