@@ -538,7 +538,34 @@ fn compile(root: &Path, spec: &Path, progenitor: Option<&Path>, reps: usize, sta
             .output()
             .map_err(|e| e.to_string())?;
         if out.status.success() {
+            // Its crate turns reqwest's default features off, TLS included: it cannot reach an
+            // `https://` server. With reqwest's defaults back on (its TLS: rustls with aws-lc-rs)
+            // it can, as a client of an HTTPS-only API must.
+            let tls = work.join("progenitor-tls");
+            fs::create_dir_all(tls.join("src")).map_err(|e| e.to_string())?;
+            for rel in crate::files_under(&dir) {
+                if let Some(parent) = tls.join(&rel).parent() {
+                    fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+                }
+                fs::copy(dir.join(&rel), tls.join(&rel)).map_err(|e| e.to_string())?;
+            }
+            let manifest = tls.join("Cargo.toml");
+            let text = fs::read_to_string(&manifest).map_err(|e| e.to_string())?;
+            let with_tls = text.replace(
+                r#"reqwest = { version = "0.13", default-features=false,"#,
+                r#"reqwest = { version = "0.13","#,
+            );
             crates.push(("progenitor 0.15.1 (its own Cargo.toml: reqwest 0.13, no TLS)".into(), dir));
+            if with_tls == text {
+                let _ = writeln!(
+                    notes,
+                    "- progenitor's Cargo.toml has no `default-features=false` reqwest line: no TLS variant."
+                );
+            } else {
+                fs::write(&manifest, with_tls).map_err(|e| e.to_string())?;
+                crates
+                    .push(("progenitor 0.15.1 with reqwest's default features (TLS: rustls + aws-lc-rs)".into(), tls));
+            }
         } else {
             let _ = writeln!(notes, "- progenitor failed on the spec: {}", String::from_utf8_lossy(&out.stderr).trim());
         }
@@ -622,6 +649,14 @@ fn compile(root: &Path, spec: &Path, progenitor: Option<&Path>, reps: usize, sta
             ours.1 / theirs.1,
             plain.1 / theirs.1
         );
+        if let Some(tls) = build_medians.get(3) {
+            let _ = writeln!(
+                md,
+                "Ratios to progenitor's crate with TLS (both can reach an HTTPS API): build {:.2}×, check {:.2}×.",
+                ours.0 / tls.0,
+                ours.1 / tls.1
+            );
+        }
     }
     if !notes.is_empty() {
         md.push('\n');

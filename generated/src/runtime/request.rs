@@ -178,6 +178,12 @@ impl Request {
         }
     }
 
+    /// Adds a header whose value is a list of scalars, comma-joined (the `simple` style).
+    pub fn header_list<T: ParamValue>(&mut self, name: &str, values: &[T]) {
+        let joined: Vec<String> = values.iter().map(ParamValue::to_param).collect();
+        self.header(name, joined.join(","));
+    }
+
     /// Adds a query parameter whose value is structured (an object, an array, any value
     /// the spec describes with a schema that is not a plain scalar), written per its `style`:
     ///

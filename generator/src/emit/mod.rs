@@ -466,12 +466,20 @@ fn module(api: &Api) -> TokenStream {
 /// Accepted combinations as static data: indices into the emitted scheme list (the schemes in
 /// name order), e.g. `&[&[2], &[0, 1]]`.
 pub(crate) fn security<V: AsRef<[String]>>(api: &Api, alternatives: &[V]) -> TokenStream {
+    // Spelled once, in `security_text`: numbers, brackets and commas always lex.
+    security_text(api, alternatives).parse().unwrap_or_default()
+}
+
+/// [`security`] as text: `&[&[0], &[1, 2]]`.
+pub(crate) fn security_text<V: AsRef<[String]>>(api: &Api, alternatives: &[V]) -> String {
     let index = |name: &String| api.auth.schemes.keys().position(|k| k == name).unwrap_or(usize::MAX);
-    let alts = alternatives.iter().map(|alt| {
-        let indices = alt.as_ref().iter().map(|n| proc_macro2::Literal::usize_unsuffixed(index(n)));
-        quote!(&[#(#indices),*])
-    });
-    quote!(&[#(#alts),*])
+    let alts: Vec<String> = (alternatives.iter())
+        .map(|alt| {
+            let indices: Vec<String> = alt.as_ref().iter().map(|n| index(n).to_string()).collect();
+            format!("&[{}]", indices.join(", "))
+        })
+        .collect();
+    format!("&[{}]", alts.join(", "))
 }
 
 /// `` `a` + `b`, then `c` `` (setter names), for docs; `, or none` when credentials are

@@ -1,7 +1,12 @@
 //! One request function per operation, as methods on the runtime's `Client`.
+//!
+//! Written as pre-formatted text, laid out as prettyplease lays out code (lines of at most
+//! [`WIDTH`] columns, argument lists and generic arguments one per line when they do not fit):
+//! parsing and printing thousands of function bodies through `syn` and `prettyplease` was the
+//! largest part of the generator's time on big specs.
 
-use super::types::{allow_deprecated, location, mentions_deprecated, strip_nullable};
-use super::{docs, ident, resolve, ty};
+use super::types::{allow_deprecated_text, location, mentions_deprecated, strip_nullable};
+use super::{docs, resolve, ty_text};
 use crate::ir::{
     Api, BodyEncoding, Constraints, Operation, Param, ParamLocation, ParamStyle, ResponseBody, Segment, TypeKind,
     TypeRef,
@@ -9,16 +14,20 @@ use crate::ir::{
 use proc_macro2::TokenStream;
 use quote::quote;
 
+/// The widest line (without a trailing comma) that is kept on one line, as prettyplease does.
+const WIDTH: usize = 89;
+
+/// Indentation of the methods inside `impl crate::Client { ... }`.
+const BASE: usize = 4;
+
 /// The request functions whose Rust names pass `keep`; `split` says whether this is one part
 /// of a split `operations` folder.
 pub fn emit(api: &Api, split: bool, keep: impl Fn(&str) -> bool, texts: &mut super::Texts) -> TokenStream {
     // A split module's `super` is `operations/mod.rs`, which imports what `super` names here.
-    let ops: Vec<TokenStream> =
-        api.operations.iter().filter(|op| keep(&op.rust_name)).map(|op| operation(api, op, texts)).collect();
+    let ops: Vec<String> =
+        api.operations.iter().filter(|op| keep(&op.rust_name)).map(|op| operation(api, op)).collect();
     // Import the models only when some signature or body names one (an unused import warns).
-    let uses_types = ops.iter().any(|t| names_path(t.clone(), "types"));
-    // In a split folder, `operations/mod.rs` imports `types` for its parts.
-    let use_types = uses_types.then(|| {
+    let use_types = ops.iter().any(|t| t.contains("types::")).then(|| {
         quote!(
             use super::types;
         )
@@ -28,157 +37,174 @@ pub fn emit(api: &Api, split: bool, keep: impl Fn(&str) -> bool, texts: &mut sup
     } else {
         "Request functions, one per operation of the spec."
     });
+    let body = (!ops.is_empty()).then(|| texts.add(ops.join("\n")));
     quote! {
         #doc
 
         #use_types
 
         impl crate::Client {
-            #(#ops)*
+            #body
         }
     }
 }
 
-/// Whether `tokens` contain the path segment `name::` (a walk over the tokens: no formatting).
-fn names_path(tokens: TokenStream, name: &str) -> bool {
-    let mut previous_was_name = false;
-    for tree in tokens {
-        match tree {
-            proc_macro2::TokenTree::Group(g) => {
-                if names_path(g.stream(), name) {
-                    return true;
-                }
-                previous_was_name = false;
+/// `"text"`, as a Rust string literal.
+fn lit(text: &str) -> String {
+    format!("{text:?}")
+}
+
+/// `indent` spaces, relative to the methods (see [`BASE`]).
+fn pad(indent: usize) -> String {
+    " ".repeat(indent)
+}
+
+/// A call statement `callee(args);` at `indent`: on one line when it fits, else one argument
+/// per line.
+fn call(indent: usize, callee: &str, args: &[String]) -> String {
+    let line = format!("{}{callee}({});", pad(indent), args.join(", "));
+    if BASE + line.len() <= WIDTH {
+        return line + "\n";
+    }
+    let mut out = format!("{}{callee}(\n", pad(indent));
+    for a in args {
+        out.push_str(&format!("{}{a},\n", pad(indent + 4)));
+    }
+    out.push_str(&format!("{});\n", pad(indent)));
+    out
+}
+
+/// `if let Some(binding) = source { body }` at `indent` (`body` is already indented one level
+/// deeper).
+fn if_some(indent: usize, binding: &str, source: &str, body: &str) -> String {
+    format!("{p}if let Some({binding}) = {source} {{\n{body}{p}}}\n", p = pad(indent))
+}
+
+/// Writes the type `t` at `indent`, after `prefix` and before `suffix`, on one line when it
+/// fits, else with its generic arguments one per line (recursively).
+fn layout_type(out: &mut String, t: &str, indent: usize, prefix: &str, suffix: &str) {
+    let line = format!("{}{prefix}{t}{suffix}", pad(indent));
+    let counted = line.strip_suffix(',').unwrap_or(&line);
+    match split_generics(t) {
+        Some((head, args)) if BASE + counted.len() > WIDTH => {
+            out.push_str(&format!("{}{prefix}{head}<\n", pad(indent)));
+            for a in args {
+                layout_type(out, a, indent + 4, "", ",");
             }
-            proc_macro2::TokenTree::Ident(i) => previous_was_name = i == name,
-            proc_macro2::TokenTree::Punct(p) => {
-                if previous_was_name && p.as_char() == ':' {
-                    return true;
-                }
-                previous_was_name = false;
-            }
-            proc_macro2::TokenTree::Literal(_) => previous_was_name = false,
+            out.push_str(&format!("{}>{suffix}\n", pad(indent)));
+        }
+        _ => {
+            out.push_str(&line);
+            out.push('\n');
         }
     }
-    false
+}
+
+/// `Head<A, B<C, D>>` → `("Head", ["A", "B<C, D>"])`; `None` without generic arguments.
+fn split_generics(t: &str) -> Option<(&str, Vec<&str>)> {
+    let open = t.find('<')?;
+    let inner = t.get(open + 1..)?.strip_suffix('>')?;
+    let mut args = Vec::new();
+    let (mut depth, mut from) = (0usize, 0usize);
+    for (i, c) in inner.char_indices() {
+        match c {
+            '<' | '[' | '(' => depth += 1,
+            '>' | ']' | ')' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => {
+                args.push(inner.get(from..i)?.trim());
+                from = i + 1;
+            }
+            _ => {}
+        }
+    }
+    args.push(inner.get(from..)?.trim());
+    Some((t.get(..open)?, args))
 }
 
 /// How a required parameter is taken as an argument.
-fn arg_type(api: &Api, t: &TypeRef) -> TokenStream {
+fn arg_type(api: &Api, t: &TypeRef) -> String {
     let prefix = "types::";
     match resolve(api, strip_nullable(t)) {
-        TypeRef::String => quote!(&str),
-        TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 => ty(resolve(api, t), prefix),
-        TypeRef::Vec(inner) => {
-            let inner = ty(inner, prefix);
-            quote!(&[#inner])
-        }
+        TypeRef::String => "&str".into(),
+        TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 => ty_text(resolve(api, t), prefix),
+        TypeRef::Vec(inner) => format!("&[{}]", ty_text(inner, prefix)),
         TypeRef::Named(n)
             if matches!(
                 api.types.get(n).map(|d| &d.kind),
                 Some(TypeKind::Enum { repr: crate::ir::EnumRepr::Integer, .. })
             ) =>
         {
-            ty(strip_nullable(t), prefix)
+            ty_text(strip_nullable(t), prefix)
         }
-        _ => {
-            let t = ty(strip_nullable(t), prefix);
-            quote!(&#t)
-        }
+        _ => format!("&{}", ty_text(strip_nullable(t), prefix)),
     }
 }
 
-fn decoder(api: &Api, op: &Operation) -> TokenStream {
+fn decoder(api: &Api, op: &Operation) -> String {
     let prefix = "types::";
     if let Some(p) = &op.paginated {
-        let item = ty(&p.item, prefix);
-        let info = ty(&p.info, prefix);
-        return quote!(crate::rt::Paged<super::envelope::ApiPagination, #item, #info>);
+        let (item, info) = (ty_text(&p.item, prefix), ty_text(&p.info, prefix));
+        return format!("crate::rt::Paged<super::envelope::ApiPagination, {item}, {info}>");
     }
     // With an empty body allowed, the value is optional (JSON values are `Null` instead).
     let optional = |t: &TypeRef, optional: bool| {
         let is_json = matches!(resolve(api, strip_nullable(t)), TypeRef::Json);
-        let inner = ty(if is_json { t } else { strip_nullable(t) }, prefix);
+        let inner = ty_text(if is_json { t } else { strip_nullable(t) }, prefix);
         if (optional || matches!(t, TypeRef::Nullable(_))) && !is_json {
-            quote!(Option<#inner>)
+            format!("Option<{inner}>")
         } else {
             inner
         }
     };
     let decoder = match &op.response {
-        ResponseBody::Empty => quote!(crate::rt::Empty),
-        ResponseBody::Text { .. } => quote!(crate::rt::Text),
-        ResponseBody::Bytes { .. } => quote!(crate::rt::Bytes),
-        ResponseBody::Json(t) if op.may_be_empty => {
-            let t = optional(t, true);
-            quote!(crate::rt::Json<#t>)
-        }
-        ResponseBody::Json(t) => {
-            let t = ty(t, prefix);
-            quote!(crate::rt::Json<#t>)
-        }
+        ResponseBody::Empty => "crate::rt::Empty".to_string(),
+        ResponseBody::Text { .. } => "crate::rt::Text".to_string(),
+        ResponseBody::Bytes { .. } => "crate::rt::Bytes".to_string(),
+        ResponseBody::Json(t) if op.may_be_empty => format!("crate::rt::Json<{}>", optional(t, true)),
+        ResponseBody::Json(t) => format!("crate::rt::Json<{}>", ty_text(t, prefix)),
         ResponseBody::Enveloped { result, optional: opt } => {
-            let t = optional(result, *opt || op.may_be_empty);
-            quote!(crate::rt::Enveloped<super::envelope::ApiEnvelope, #t>)
+            format!("crate::rt::Enveloped<super::envelope::ApiEnvelope, {}>", optional(result, *opt || op.may_be_empty))
         }
     };
     if op.may_be_empty {
-        quote!(crate::rt::AllowEmpty<#decoder>)
+        format!("crate::rt::AllowEmpty<{decoder}>")
     } else {
         decoder
     }
 }
 
-fn method_tokens(op: &Operation) -> TokenStream {
-    let m = ident(op.method.as_str());
-    quote!(crate::rt::Method::#m)
-}
-
-/// Checks from the spec, applied to a value about to be sent. `value` is an expression of the
-/// parameter's type, by reference for strings and arrays.
-fn checks(api: &Api, p: &Param, value: &TokenStream) -> TokenStream {
+/// Checks from the spec, applied to a value about to be sent, at `indent`. `value` is an
+/// expression of the parameter's type, by reference for strings and arrays.
+fn checks(api: &Api, p: &Param, value: &str, indent: usize) -> String {
     let c: &Constraints = &p.constraints;
     if c.is_empty() {
-        return TokenStream::new();
+        return String::new();
     }
-    let wire = &p.wire_name;
-    let opt_usize = |v: Option<usize>| match v {
-        Some(n) => {
-            let n = proc_macro2::Literal::usize_unsuffixed(n);
-            quote!(Some(#n))
-        }
-        None => quote!(None),
-    };
-    let bound = |v: Option<f64>, exclusive: bool| match v {
-        Some(n) => {
-            let n = proc_macro2::Literal::f64_unsuffixed(n);
-            quote!(Some((#n, #exclusive)))
-        }
-        None => quote!(None),
-    };
+    let wire = lit(&p.wire_name);
+    let opt_usize = |v: Option<usize>| v.map_or("None".to_string(), |n| format!("Some({n})"));
+    let bound =
+        |v: Option<f64>, exclusive: bool| v.map_or("None".to_string(), |n| format!("Some(({n:?}, {exclusive}))"));
     match resolve(api, strip_nullable(&p.ty)) {
         TypeRef::String if c.min_length.is_some() || c.max_length.is_some() => {
             let (min, max) = (opt_usize(c.min_length), opt_usize(c.max_length));
-            quote!(r.check_length(#wire, #value, #min, #max);)
+            call(indent, "r.check_length", &[wire, value.to_string(), min, max])
         }
-        TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 if c.minimum.is_some() || c.maximum.is_some() => {
+        ty @ (TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64)
+            if c.minimum.is_some() || c.maximum.is_some() =>
+        {
             let (min, max) = (bound(c.minimum, c.exclusive_minimum), bound(c.maximum, c.exclusive_maximum));
-            let as_f64 = match resolve(api, strip_nullable(&p.ty)) {
-                TypeRef::F64 => quote!(#value),
-                _ => quote!(f64::from(#value)),
+            let as_f64 = match ty {
+                TypeRef::F64 => value.to_string(),
+                TypeRef::I64 => format!("{value} as f64"),
+                _ => format!("f64::from({value})"),
             };
-            let as_f64 = if matches!(resolve(api, strip_nullable(&p.ty)), TypeRef::I64) {
-                quote!(#value as f64)
-            } else {
-                as_f64
-            };
-            quote!(r.check_range(#wire, #as_f64, #min, #max);)
+            call(indent, "r.check_range", &[wire, as_f64, min, max])
         }
         TypeRef::Vec(_) if c.min_items.is_some() || c.max_items.is_some() => {
             let (min, max) = (opt_usize(c.min_items), opt_usize(c.max_items));
-            quote!(r.check_items(#wire, #value.len(), #min, #max);)
+            call(indent, "r.check_items", &[wire, format!("{value}.len()"), min, max])
         }
-        _ => TokenStream::new(),
+        _ => String::new(),
     }
 }
 
@@ -192,62 +218,63 @@ fn is_scalar(api: &Api, t: &TypeRef) -> bool {
     }
 }
 
-/// Statements that check and add one parameter whose value is the expression `v`.
-fn add_param(api: &Api, p: &Param, v: &TokenStream) -> TokenStream {
-    let wire = &p.wire_name;
-    let check = checks(api, p, v);
-    let explode = p.explode;
+/// The runtime's name of a parameter style.
+fn style_name(style: ParamStyle, location: ParamLocation) -> &'static str {
+    match (location, style) {
+        (ParamLocation::Path, ParamStyle::Label) => "Label",
+        (ParamLocation::Path, ParamStyle::Matrix) => "Matrix",
+        (ParamLocation::Path, _) => "Simple",
+        (_, ParamStyle::SpaceDelimited) => "SpaceDelimited",
+        (_, ParamStyle::PipeDelimited) => "PipeDelimited",
+        (_, ParamStyle::DeepObject) => "DeepObject",
+        _ => "Form",
+    }
+}
+
+/// Statements that check and add one parameter whose value is the expression `v`, at `indent`.
+fn add_param(api: &Api, p: &Param, v: &str, indent: usize) -> String {
+    let wire = lit(&p.wire_name);
+    let check = checks(api, p, v, indent);
+    let explode = p.explode.to_string();
     let resolved = resolve(api, strip_nullable(&p.ty));
     let is_vec = matches!(resolved, TypeRef::Vec(_));
     let scalars = match resolved {
         TypeRef::Vec(inner) => is_scalar(api, inner),
         other => is_scalar(api, other),
     };
-    let header = wire.to_ascii_lowercase();
+    let header = lit(&p.wire_name.to_ascii_lowercase());
+    let json = format!("crate::rt::JsonParam({v})");
+    let style = || format!("crate::rt::Style::{}", style_name(p.style, p.location));
+    let c = |callee: &str, args: &[String]| call(indent, callee, args);
     let add = match (p.location, p.style) {
         (ParamLocation::Path, ParamStyle::Json) => {
-            quote!(r.path_param(#wire, &crate::rt::ParamValue::to_param(&crate::rt::JsonParam(#v)));)
+            c("r.path_param", &[wire, format!("&crate::rt::ParamValue::to_param(&{json})")])
         }
-        (ParamLocation::Query, ParamStyle::Json) => quote!(r.query(#wire, crate::rt::JsonParam(#v));),
-        (ParamLocation::Header, ParamStyle::Json) => quote!(r.header(#header, crate::rt::JsonParam(#v));),
-        (ParamLocation::Cookie, ParamStyle::Json) => quote!(r.cookie(#wire, crate::rt::JsonParam(#v));),
+        (ParamLocation::Query, ParamStyle::Json) => c("r.query", &[wire, json]),
+        (ParamLocation::Header, ParamStyle::Json) => c("r.header", &[header, json]),
+        (ParamLocation::Cookie, ParamStyle::Json) => c("r.cookie", &[wire, json]),
         (ParamLocation::Path, ParamStyle::Simple) if scalars && !is_vec => {
             if matches!(resolved, TypeRef::String) {
-                quote!(r.path_param(#wire, #v);)
+                c("r.path_param", &[wire, v.to_string()])
             } else {
-                quote!(r.path_param(#wire, &crate::rt::ParamValue::to_param(&#v));)
+                c("r.path_param", &[wire, format!("&crate::rt::ParamValue::to_param(&{v})")])
             }
         }
-        (ParamLocation::Path, style) => {
-            let style = match style {
-                ParamStyle::Label => quote!(Label),
-                ParamStyle::Matrix => quote!(Matrix),
-                _ => quote!(Simple),
-            };
+        (ParamLocation::Path, _) => {
             // Path parameters are arguments: copy types come by value.
-            let v = if is_copy(api, &p.ty) { quote!(&#v) } else { quote!(#v) };
-            quote!(r.path_structured(#wire, #v, crate::rt::Style::#style, #explode);)
+            let v = if is_copy(api, &p.ty) { format!("&{v}") } else { v.to_string() };
+            c("r.path_structured", &[wire, v, style(), explode])
         }
-        (ParamLocation::Query, _) if scalars && !is_vec => quote!(r.query(#wire, #v);),
-        (ParamLocation::Query, ParamStyle::Form) if scalars => quote!(r.query_array(#wire, #v, #explode);),
-        (ParamLocation::Query, style) => {
-            let style = match style {
-                ParamStyle::SpaceDelimited => quote!(SpaceDelimited),
-                ParamStyle::PipeDelimited => quote!(PipeDelimited),
-                ParamStyle::DeepObject => quote!(DeepObject),
-                _ => quote!(Form),
-            };
-            quote!(r.query_structured(#wire, #v, crate::rt::Style::#style, #explode);)
-        }
-        (ParamLocation::Header, _) if is_vec && scalars => {
-            quote!(r.header(#header, #v.iter().map(crate::rt::ParamValue::to_param).collect::<Vec<_>>().join(","));)
-        }
-        (ParamLocation::Header, _) if scalars => quote!(r.header(#header, #v);),
-        (ParamLocation::Header, _) => quote!(r.header_structured(#header, #v, #explode);),
-        (ParamLocation::Cookie, _) if scalars && !is_vec => quote!(r.cookie(#wire, #v);),
-        (ParamLocation::Cookie, _) => quote!(r.cookie_structured(#wire, #v, #explode);),
+        (ParamLocation::Query, _) if scalars && !is_vec => c("r.query", &[wire, v.to_string()]),
+        (ParamLocation::Query, ParamStyle::Form) if scalars => c("r.query_array", &[wire, v.to_string(), explode]),
+        (ParamLocation::Query, _) => c("r.query_structured", &[wire, v.to_string(), style(), explode]),
+        (ParamLocation::Header, _) if is_vec && scalars => c("r.header_list", &[header, v.to_string()]),
+        (ParamLocation::Header, _) if scalars => c("r.header", &[header, v.to_string()]),
+        (ParamLocation::Header, _) => c("r.header_structured", &[header, v.to_string(), explode]),
+        (ParamLocation::Cookie, _) if scalars && !is_vec => c("r.cookie", &[wire, v.to_string()]),
+        (ParamLocation::Cookie, _) => c("r.cookie_structured", &[wire, v.to_string(), explode]),
     };
-    quote!(#check #add)
+    check + &add
 }
 
 fn is_copy(api: &Api, t: &TypeRef) -> bool {
@@ -274,131 +301,115 @@ fn uses_deprecated(api: &Api, op: &Operation) -> bool {
         || op.params.iter().any(|p| mentions_deprecated(api, &p.ty))
 }
 
-fn operation(api: &Api, op: &Operation, texts: &mut super::Texts) -> TokenStream {
-    let name = ident(&op.rust_name);
-    let method = method_tokens(op);
-    let retryable = op.retryable;
-    let decode = decoder(api, op);
+/// The body argument's type and the statement (at `indent`) that sets the body.
+fn body_arg(api: &Api, b: &crate::ir::Body, indent: usize) -> (String, String) {
+    let prefix = "types::";
+    let media = lit(&b.media_type);
+    let body = "body".to_string();
+    match b.encoding {
+        BodyEncoding::Text => ("&str".into(), call(indent, "r.text", &[body, media])),
+        BodyEncoding::Binary if b.required => ("impl Into<Vec<u8>>".into(), call(indent, "r.bytes", &[body, media])),
+        BodyEncoding::Binary => ("Vec<u8>".into(), call(indent, "r.bytes", &[body, media])),
+        encoding => {
+            let t = match resolve(api, &b.ty) {
+                TypeRef::Vec(inner) => format!("&[{}]", ty_text(inner, prefix)),
+                TypeRef::String => "&str".into(),
+                _ => format!("&{}", ty_text(&b.ty, prefix)),
+            };
+            let styles: Vec<String> = (b.form_styles.iter())
+                .map(|(property, style, explode)| {
+                    let style = style_name(*style, ParamLocation::Query);
+                    format!("({}, crate::rt::Style::{style}, {explode})", lit(property))
+                })
+                .collect();
+            let set = match encoding {
+                BodyEncoding::Form if !styles.is_empty() => {
+                    call(indent, "r.form_styled", &[body, format!("&[{}]", styles.join(", "))])
+                }
+                BodyEncoding::Form => call(indent, "r.form", &[body]),
+                BodyEncoding::Multipart => call(indent, "r.multipart", &[body]),
+                _ => call(indent, "r.json", &[body]),
+            };
+            (t, set)
+        }
+    }
+}
 
-    let mut args = Vec::new();
+/// One request function, at the methods' indentation (see [`BASE`]) minus [`BASE`].
+fn operation(api: &Api, op: &Operation) -> String {
+    let mut args = vec!["&self".to_string()];
     let mut arg_docs = Vec::new();
     for p in op.params.iter().filter(|p| p.required) {
-        let n = ident(&p.rust_name);
-        let t = arg_type(api, &p.ty);
-        args.push(quote!(#n: #t));
+        args.push(format!("{}: {}", p.rust_name, arg_type(api, &p.ty)));
         let wire = if p.wire_name == p.rust_name { String::new() } else { format!(" `{}`", p.wire_name) };
         let desc = p.docs.description.as_deref().map(|d| format!(": {}", d.trim())).unwrap_or_default();
         arg_docs.push(format!("- `{}` ({}{wire}){desc}", p.rust_name, location(p.location)));
     }
     if let Some(pt) = &op.params_type {
-        let pt = ident(pt);
-        args.push(quote!(params: &types::#pt));
+        args.push(format!("params: &types::{pt}"));
         arg_docs.push("- `params`: the optional parameters.".to_string());
     }
     // Bodies are borrowed (a list or a string as a slice); raw bytes are taken by value. An
     // optional body is an `Option`.
     let mut body_stmt = None;
     if let Some(b) = &op.body {
-        let prefix = "types::";
-        let media = &b.media_type;
-        let (t, set) = match b.encoding {
-            BodyEncoding::Text => (quote!(&str), quote!(r.text(body, #media);)),
-            BodyEncoding::Binary if b.required => (quote!(impl Into<Vec<u8>>), quote!(r.bytes(body, #media);)),
-            BodyEncoding::Binary => (quote!(Vec<u8>), quote!(r.bytes(body, #media);)),
-            encoding => {
-                let t = match resolve(api, &b.ty) {
-                    TypeRef::Vec(inner) => {
-                        let inner = ty(inner, prefix);
-                        quote!(&[#inner])
-                    }
-                    TypeRef::String => quote!(&str),
-                    _ => {
-                        let t = ty(&b.ty, prefix);
-                        quote!(&#t)
-                    }
-                };
-                let styles = b.form_styles.iter().map(|(property, style, explode)| {
-                    let style = match style {
-                        ParamStyle::SpaceDelimited => quote!(SpaceDelimited),
-                        ParamStyle::PipeDelimited => quote!(PipeDelimited),
-                        ParamStyle::DeepObject => quote!(DeepObject),
-                        _ => quote!(Form),
-                    };
-                    quote!((#property, crate::rt::Style::#style, #explode))
-                });
-                let set = match encoding {
-                    BodyEncoding::Form if !b.form_styles.is_empty() => quote!(r.form_styled(body, &[#(#styles),*]);),
-                    BodyEncoding::Form => quote!(r.form(body);),
-                    BodyEncoding::Multipart => quote!(r.multipart(body);),
-                    _ => quote!(r.json(body);),
-                };
-                (t, set)
-            }
-        };
         if b.required {
-            args.push(quote!(body: #t));
+            let (t, set) = body_arg(api, b, 4);
+            args.push(format!("body: {t}"));
             body_stmt = Some(set);
         } else {
-            args.push(quote!(body: Option<#t>));
-            body_stmt = Some(quote! {
-                if let Some(body) = body {
-                    #set
-                }
-            });
+            let (t, set) = body_arg(api, b, 8);
+            args.push(format!("body: Option<{t}>"));
+            body_stmt = Some(if_some(4, "body", "body", &set));
         }
         let desc = b.docs.description.as_deref().map(str::trim).filter(|d| !d.is_empty());
         let what = match b.encoding {
             BodyEncoding::Json => "JSON".to_string(),
             BodyEncoding::Form => "form-urlencoded".to_string(),
             BodyEncoding::Multipart => "multipart/form-data, one part per property".to_string(),
-            BodyEncoding::Text | BodyEncoding::Binary => format!("sent as `{media}`"),
+            BodyEncoding::Text | BodyEncoding::Binary => format!("sent as `{}`", b.media_type),
         };
         let optional = if b.required { "" } else { "; optional" };
         arg_docs.push(format!("- `body` ({what}{optional}): {}", desc.unwrap_or("the request body.")));
     }
 
-    let mut stmts = Vec::new();
+    let mut stmts = String::new();
     let mut prefix_lit = String::new();
     for seg in &op.segments {
         match seg {
             Segment::Literal(text) => prefix_lit.push_str(text),
             Segment::Param(i) => {
                 if !prefix_lit.is_empty() {
-                    let lit = std::mem::take(&mut prefix_lit);
-                    stmts.push(quote!(r.literal(#lit);));
+                    stmts.push_str(&call(4, "r.literal", &[lit(&std::mem::take(&mut prefix_lit))]));
                 }
                 if let Some(p) = op.params.get(*i) {
-                    let n = ident(&p.rust_name);
-                    stmts.push(add_param(api, p, &quote!(#n)));
+                    stmts.push_str(&add_param(api, p, &p.rust_name, 4));
                 }
             }
         }
     }
     if !prefix_lit.is_empty() {
-        stmts.push(quote!(r.literal(#prefix_lit);));
+        stmts.push_str(&call(4, "r.literal", &[lit(&prefix_lit)]));
     }
     for p in op.params.iter().filter(|p| p.location != ParamLocation::Path) {
-        let n = ident(&p.rust_name);
         if p.required {
-            stmts.push(add_param(api, p, &quote!(#n)));
+            stmts.push_str(&add_param(api, p, &p.rust_name, 4));
         } else {
             // Copy values are taken out of the params struct; the rest are borrowed.
-            let add = add_param(api, p, &quote!(v));
-            let source = if is_copy(api, &p.ty) { quote!(params.#n) } else { quote!(&params.#n) };
-            stmts.push(quote! {
-                if let Some(v) = #source {
-                    #add
-                }
-            });
+            let source = if is_copy(api, &p.ty) {
+                format!("params.{}", p.rust_name)
+            } else {
+                format!("&params.{}", p.rust_name)
+            };
+            stmts.push_str(&if_some(4, "v", &source, &add_param(api, p, "v", 8)));
         }
     }
     stmts.extend(body_stmt);
     if let Some(alternatives) = &op.security {
-        let alternatives = super::security(api, alternatives);
-        stmts.push(quote!(r.security(#alternatives);));
+        stmts.push_str(&call(4, "r.security", &[super::security_text(api, alternatives)]));
     }
     if let ResponseBody::Text { accept } | ResponseBody::Bytes { accept } = &op.response {
-        stmts.push(quote!(r.header("accept", #accept);));
+        stmts.push_str(&call(4, "r.header", &[lit("accept"), lit(accept)]));
     }
 
     let mut extra = vec![format!("`{} {}`", op.method.as_str(), op.path)];
@@ -430,18 +441,28 @@ fn operation(api: &Api, op: &Operation, texts: &mut super::Texts) -> TokenStream
                 .to_string(),
         );
     }
-    // The docs are pre-formatted text (long prose is costly to re-parse and print).
-    let attrs = texts.add(docs::comment(&op.docs, &extra, ""));
-    let deprecated = op.docs.deprecated.then(|| quote!(#[deprecated]));
-    let allow = allow_deprecated(uses_deprecated(api, op));
-    quote! {
-        #attrs
-        #deprecated
-        #allow
-        pub fn #name(&self, #(#args),*) -> crate::Call<#decode> {
-            let mut r = crate::rt::Request::new(#method, #retryable);
-            #(#stmts)*
-            self.call(r)
-        }
+    let mut out = docs::comment(&op.docs, &extra, "");
+    if op.docs.deprecated {
+        out.push_str("#[deprecated]\n");
     }
+    out.push_str(allow_deprecated_text(uses_deprecated(api, op)));
+    // The signature: on one line when it fits, else one argument per line.
+    let returns = format!("crate::Call<{}>", decoder(api, op));
+    let name = &op.rust_name;
+    let line = format!("pub fn {name}({}) -> {returns} {{", args.join(", "));
+    if BASE + line.len() <= WIDTH {
+        out.push_str(&line);
+        out.push('\n');
+    } else {
+        out.push_str(&format!("pub fn {name}(\n"));
+        for a in &args {
+            out.push_str(&format!("    {a},\n"));
+        }
+        layout_type(&mut out, &returns, 0, ") -> ", " {");
+    }
+    let method = op.method.as_str();
+    out.push_str(&format!("    let mut r = crate::rt::Request::new(crate::rt::Method::{method}, {});\n", op.retryable));
+    out.push_str(&stmts);
+    out.push_str("    self.call(r)\n}\n");
+    out
 }

@@ -111,6 +111,15 @@ pub(crate) fn allow_deprecated(yes: bool) -> Option<TokenStream> {
     yes.then(|| quote!(#[allow(deprecated)]))
 }
 
+/// [`allow_deprecated`] as a line of text.
+pub(crate) fn allow_deprecated_text(yes: bool) -> &'static str {
+    if yes {
+        "#[allow(deprecated)]\n"
+    } else {
+        ""
+    }
+}
+
 fn type_def(api: &Api, def: &TypeDef, text: &mut super::Texts, param_enums: &BTreeSet<&str>) -> TokenStream {
     let prefix = "";
     let name = ident(&def.name);
