@@ -91,6 +91,25 @@ pub fn lower(spec: &str) -> Result<ir::Api, Diagnostics> {
 }
 
 fn lower_timed(spec: &str, timings: &mut Timings) -> Result<ir::Api, Diagnostics> {
+    // Loading and lowering recurse as deeply as the spec's schemas nest (in `serde` above
+    // all): on a thread with a known stack ([`THREAD_STACK`]), whatever the caller's is.
+    let (result, stages) = std::thread::scope(|scope| {
+        let work = || {
+            let mut stages = Timings::new();
+            (lower_here(spec, &mut stages), stages)
+        };
+        match thread(scope, work) {
+            Some(handle) => handle.join().unwrap_or_else(|_| {
+                (Err(Diagnostics(vec![Diagnostic::internal("", "the lowering thread panicked")])), Timings::new())
+            }),
+            None => work(),
+        }
+    });
+    timings.extend(stages);
+    result
+}
+
+fn lower_here(spec: &str, timings: &mut Timings) -> Result<ir::Api, Diagnostics> {
     let start = std::time::Instant::now();
     let doc = load::load(spec).map_err(|d| located(spec, d))?;
     timings.push(("load", start.elapsed()));
@@ -158,26 +177,41 @@ fn run_jobs(api: &ir::Api, jobs: &[emit::Job], header: &str) -> Vec<Result<Strin
         return jobs.iter().map(one).collect();
     }
     let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(job) = jobs.get(i) else { break };
+            done.push((i, one(job)));
+        }
+        done
+    };
+    // The calling thread works too, so every job is done even if no thread can be started.
     let done: Option<Vec<Vec<Rendered>>> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(job) = jobs.get(i) else { break };
-                        done.push((i, one(job)));
-                    }
-                    done
-                })
-            })
-            .collect();
-        workers.into_iter().map(|w| w.join().ok()).collect()
+        let workers: Vec<_> = (1..threads).filter_map(|_| thread(scope, work)).collect();
+        let mut done = vec![Some(work())];
+        done.extend(workers.into_iter().map(|w| w.join().ok()));
+        done.into_iter().collect()
     });
     let Some(done) = done else { return vec![Err(Diagnostic::internal("", "a render thread panicked"))] };
     let mut results: Vec<Rendered> = done.into_iter().flatten().collect();
     results.sort_by_key(|(i, _)| *i);
     results.into_iter().map(|(_, r)| r).collect()
+}
+
+/// Stack size of the generator's threads: as much as a main thread gets, and then some. Deeply
+/// nested schemas recurse deeply (in `serde` while loading, in emission), and the 2 MiB a thread
+/// gets by default overflowed on fuzzed specs that the main thread handles. Only the pages used
+/// are ever committed.
+const THREAD_STACK: usize = 32 << 20;
+
+/// Starts `f` on a scoped thread with [`THREAD_STACK`]; `None` if no thread can be started
+/// (callers then do the work themselves).
+pub(crate) fn thread<'scope, 'env, T: Send + 'scope>(
+    scope: &'scope std::thread::Scope<'scope, 'env>,
+    f: impl FnOnce() -> T + Send + 'scope,
+) -> Option<std::thread::ScopedJoinHandle<'scope, T>> {
+    std::thread::Builder::new().stack_size(THREAD_STACK).spawn_scoped(scope, f).ok()
 }
 
 /// Adds line numbers where the pointer can be found in the text, and sorts.

@@ -76,9 +76,14 @@ fn deserialize(value: &Value) -> Result<OpenAPI, serde_json::Error> {
         .map(|(k, v)| (k.clone(), if k == "paths" { Value::Object(serde_json::Map::new()) } else { v.clone() }))
         .collect();
     let (paths, components) = std::thread::scope(|scope| {
-        let paths = scope.spawn(|| openapiv3::Paths::deserialize(paths));
+        let read_paths = || openapiv3::Paths::deserialize(paths);
+        let on_thread = crate::thread(scope, read_paths);
         let components = components.map(openapiv3::Components::deserialize).transpose();
-        (paths.join(), components)
+        let paths = match on_thread {
+            Some(handle) => handle.join(),
+            None => Ok(read_paths()),
+        };
+        (paths, components)
     });
     let mut doc = OpenAPI::deserialize(&Value::Object(rest))?;
     // A panic on the other thread would be a bug in serde or openapiv3: reported, not resumed.

@@ -282,29 +282,26 @@ pub(crate) fn ident(name: &str) -> Ident {
 /// Every identifier the IR hands to emission is valid Rust; a name that is not is a generator
 /// bug, reported instead of emitted.
 pub fn check_names(api: &Api) -> Vec<crate::Diagnostic> {
-    let mut names: Vec<(&str, String)> = Vec::new();
+    // (name, where it comes from): borrowed, as nearly every name is fine.
+    let mut names: Vec<(&str, &str)> = Vec::new();
     for def in api.types.values() {
-        let at = def.docs.source.clone().unwrap_or_default();
-        names.push((&def.name, at.clone()));
+        let at = def.docs.source.as_deref().unwrap_or_default();
+        names.push((&def.name, at));
         match &def.kind {
-            TypeKind::Struct { fields, .. } => names.extend(fields.iter().map(|f| (f.rust_name.as_str(), at.clone()))),
-            TypeKind::Enum { variants, .. } => {
-                names.extend(variants.iter().map(|v| (v.rust_name.as_str(), at.clone())))
-            }
-            TypeKind::Union { variants, .. } => {
-                names.extend(variants.iter().map(|v| (v.rust_name.as_str(), at.clone())))
-            }
+            TypeKind::Struct { fields, .. } => names.extend(fields.iter().map(|f| (f.rust_name.as_str(), at))),
+            TypeKind::Enum { variants, .. } => names.extend(variants.iter().map(|v| (v.rust_name.as_str(), at))),
+            TypeKind::Union { variants, .. } => names.extend(variants.iter().map(|v| (v.rust_name.as_str(), at))),
             TypeKind::Alias(_) | TypeKind::Newtype(_) => {}
         }
     }
     for op in &api.operations {
-        let at = op.docs.source.clone().unwrap_or_default();
-        names.push((&op.rust_name, at.clone()));
-        names.extend(op.params.iter().map(|p| (p.rust_name.as_str(), at.clone())));
-        names.extend(op.params_type.iter().map(|p| (p.as_str(), at.clone())));
+        let at = op.docs.source.as_deref().unwrap_or_default();
+        names.push((&op.rust_name, at));
+        names.extend(op.params.iter().map(|p| (p.rust_name.as_str(), at)));
+        names.extend(op.params_type.iter().map(|p| (p.as_str(), at)));
     }
     for scheme in api.auth.schemes.values() {
-        names.push((&scheme.rust_name, scheme.docs.source.clone().unwrap_or_default()));
+        names.push((&scheme.rust_name, scheme.docs.source.as_deref().unwrap_or_default()));
     }
     names
         .into_iter()
