@@ -304,6 +304,14 @@ pub fn generate_crate(spec_path: &Path, out: &Path, name: Option<&str>) -> Resul
     let model_dir = if models_crate.is_some() { out.join("models/src/model") } else { out.join("src/model") };
     copy_dir(&root.join("generated/src/runtime"), &out.join("src/runtime"))?;
     copy_dir(&root.join("generated/src/model"), &model_dir)?;
+    // Group crates of an earlier run that this one no longer has (fewer groups after a change).
+    for entry in fs::read_dir(out).map_err(|e| e.to_string())?.filter_map(Result::ok) {
+        let path = format!("{}/", entry.file_name().to_string_lossy());
+        let (folder, _) = file_place(&path);
+        if folder.starts_with("models-") && !folders.contains(folder) {
+            fs::remove_dir_all(entry.path()).map_err(|e| format!("cannot remove {}: {e}", entry.path().display()))?;
+        }
+    }
     for folder in &folders {
         let core = format!("{models_name} = {{ path = \"../models\" }}\n");
         let (what, core_dep) =
