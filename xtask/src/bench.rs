@@ -713,6 +713,13 @@ fn profile(bench: &Path, root: &Path, stamp: &str, quick: bool) -> Result<String
                 || f.starts_with("0x")
                 || f.starts_with("__libc")
                 || f.starts_with("core::ops::function")
+                // Thread plumbing: the pipeline runs on threads of its own.
+                || f.starts_with("start_thread")
+                || f.starts_with("<std::")
+                || f.starts_with("clone3")
+                // callgrind's entries inside a recursion cycle (`name'2`): their inclusive
+                // cost counts the cycle several times.
+                || f.rsplit_once('\'').is_some_and(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
         };
         for (pct, f) in inclusive.iter().filter(|(_, f)| !skip(f)).take(22) {
             let _ = writeln!(md, "| {pct:.1} | `{}` |", shorten(f, 110));
