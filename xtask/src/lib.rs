@@ -338,12 +338,28 @@ pub fn generate_crate(spec_path: &Path, out: &Path, name: Option<&str>) -> Resul
         };
         ensure_file_contents(&out.join(folder).join("src/lib.rs"), &lib, false)?;
     }
+    let mut written = std::collections::BTreeSet::new();
     for f in &files {
         let path = match file_place(&f.path) {
             ("", rest) => out.join("src/api").join(rest),
             (folder, rest) => out.join(folder).join("src").join(rest),
         };
         ensure_file_contents(&path, &f.contents, false)?;
+        written.insert(path);
+    }
+    // Emitted files of an earlier run that this one no longer writes (a split file now in fewer
+    // parts, or one file again): everything under `src/api/`, and the models crates' `types`.
+    let mut emitted_dirs = vec![out.join("src/api")];
+    emitted_dirs.extend(folders.iter().map(|folder| out.join(folder).join("src/types")));
+    let mut earlier: Vec<PathBuf> =
+        emitted_dirs.iter().flat_map(|dir| files_under(dir).into_iter().map(|rel| dir.join(rel))).collect();
+    earlier.extend(folders.iter().map(|folder| out.join(folder).join("src/types.rs")));
+    for path in earlier.iter().filter(|p| p.is_file() && !written.contains(*p)) {
+        fs::remove_file(path).map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
+    }
+    for dir in emitted_dirs.iter().chain([out.join("src/api/types"), out.join("src/api/operations")].iter()) {
+        // Only empty folders go (a split file that is one file again).
+        let _ = fs::remove_dir(dir);
     }
     Ok((api.operations.len(), api.types.len()))
 }
