@@ -24,10 +24,10 @@ struct Run {
     note: String,
 }
 
-/// Generation options the bench uses (the header text does not matter for timing).
 /// The Rust name of the models crate(s), for specs big enough to get them.
 const MODELS: &str = "bench_models";
 
+/// Generation options the bench uses (the header text does not matter for timing).
 fn options(path: &Path) -> generator::Options {
     generator::Options {
         spec_label: path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),

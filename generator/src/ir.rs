@@ -175,6 +175,20 @@ pub enum TypeRef {
     Boxed(Box<TypeRef>),
 }
 
+impl TypeRef {
+    /// The named type this reference ends in, through arrays, maps, `Option` and `Box` (a
+    /// reference wraps at most one type, so it names at most one).
+    pub fn named(&self) -> Option<&str> {
+        match self {
+            TypeRef::Named(n) => Some(n),
+            TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => {
+                inner.named()
+            }
+            _ => None,
+        }
+    }
+}
+
 /// Checks a value must pass before it is sent.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Constraints {

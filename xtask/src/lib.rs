@@ -207,19 +207,22 @@ pub fn model_dependencies(deps: &str) -> String {
 /// files.
 pub fn models_lib(doc: &str, model_path: Option<&Path>) -> String {
     let path = model_path.map(|p| format!("#[path = {:?}]\n", p.display().to_string())).unwrap_or_default();
-    format!(
-        "{doc}\n\n#![forbid(unsafe_code)]\n#![warn(missing_docs)]\n\n#[doc(hidden)]\n{path}pub mod model;\n\
-         #[rustfmt::skip]\npub mod types;\n\n// `crate::rt` for the emitted code (unused when it names nothing there).\n#[allow(unused_imports)]\nuse model::rt;\n"
-    )
+    lib_of_models(doc, &format!("#[doc(hidden)]\n{path}pub mod model;"))
 }
 
 /// The `src/lib.rs` of a group crate of models (see [`generator::Options::model_groups`]):
 /// its `src/types...` are the emitted `models-N/` files, and the `model` module is the core
 /// crate's (`core`, a Rust name).
 pub fn models_group_lib(doc: &str, core: &str) -> String {
+    lib_of_models(doc, &format!("use {core}::model;"))
+}
+
+/// A models crate's `src/lib.rs`, given how it gets its `model` module.
+fn lib_of_models(doc: &str, model: &str) -> String {
     format!(
-        "{doc}\n\n#![forbid(unsafe_code)]\n#![warn(missing_docs)]\n\nuse {core}::model;\n\
-         #[rustfmt::skip]\npub mod types;\n\n// `crate::rt` for the emitted code (unused when it names nothing there).\n#[allow(unused_imports)]\nuse model::rt;\n"
+        "{doc}\n\n#![forbid(unsafe_code)]\n#![warn(missing_docs)]\n\n{model}\n#[rustfmt::skip]\npub mod types;\n\n\
+         // `crate::rt` for the emitted code (unused when it names nothing there).\n#[allow(unused_imports)]\n\
+         use model::rt;\n"
     )
 }
 

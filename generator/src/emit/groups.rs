@@ -119,27 +119,13 @@ fn weight(api: &Api, name: &str) -> u64 {
 }
 
 fn named_in_kind<'a>(kind: &'a TypeKind, out: &mut BTreeSet<&'a str>) {
-    match kind {
-        TypeKind::Struct { fields, additional } => {
-            fields.iter().for_each(|f| named_in(&f.ty, out));
-            additional.iter().for_each(|t| named_in(t, out));
-        }
-        TypeKind::Enum { .. } => {}
-        TypeKind::Alias(t) | TypeKind::Newtype(t) => named_in(t, out),
-        TypeKind::Union { variants, .. } => variants.iter().for_each(|v| named_in(&v.ty, out)),
-    }
-}
-
-fn named_in<'a>(t: &'a TypeRef, out: &mut BTreeSet<&'a str>) {
-    match t {
-        TypeRef::Named(n) => {
-            out.insert(n);
-        }
-        TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => {
-            named_in(inner, out)
-        }
-        _ => {}
-    }
+    let refs: Vec<&TypeRef> = match kind {
+        TypeKind::Struct { fields, additional } => fields.iter().map(|f| &f.ty).chain(additional).collect(),
+        TypeKind::Enum { .. } => Vec::new(),
+        TypeKind::Alias(t) | TypeKind::Newtype(t) => vec![t],
+        TypeKind::Union { variants, .. } => variants.iter().map(|v| &v.ty).collect(),
+    };
+    out.extend(refs.into_iter().filter_map(TypeRef::named));
 }
 
 #[cfg(test)]

@@ -316,6 +316,11 @@ pub(crate) fn ty(t: &TypeRef, prefix: &str) -> TokenStream {
     ty_text(t, prefix).parse().unwrap_or_default()
 }
 
+/// `text` as a Rust string literal, for pre-formatted code.
+pub(crate) fn lit(text: &str) -> String {
+    format!("{text:?}")
+}
+
 /// The Rust type for a type reference, as text; named types get `prefix` (e.g. `types::`).
 pub(crate) fn ty_text(t: &TypeRef, prefix: &str) -> String {
     match t {

@@ -6,7 +6,7 @@
 //! largest part of the generator's time on big specs.
 
 use super::types::{allow_deprecated_text, location, mentions_deprecated, strip_nullable};
-use super::{docs, resolve, ty_text};
+use super::{docs, lit, resolve, ty_text};
 use crate::ir::{
     Api, BodyEncoding, Constraints, Operation, Param, ParamLocation, ParamStyle, ResponseBody, Segment, TypeKind,
     TypeRef,
@@ -47,11 +47,6 @@ pub fn emit(api: &Api, split: bool, keep: impl Fn(&str) -> bool, texts: &mut sup
             #body
         }
     }
-}
-
-/// `"text"`, as a Rust string literal.
-fn lit(text: &str) -> String {
-    format!("{text:?}")
 }
 
 /// `indent` spaces, relative to the methods (see [`BASE`]).

@@ -1,6 +1,6 @@
 //! Models: structs, open enums, aliases, untagged unions, and operation parameter structs.
 
-use super::{docs, ident, resolve, ty, Which};
+use super::{docs, ident, lit, resolve, ty, Which};
 use crate::ir::{Api, EnumRepr, Field, Operation, TypeDef, TypeKind, TypeRef, UnionVariant};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -96,13 +96,7 @@ fn source_line(def: &TypeDef) -> Vec<String> {
 /// True when `t` names a deprecated type directly (aliases are not followed: using an alias of a
 /// deprecated type does not trigger the lint, defining it does).
 pub(crate) fn mentions_deprecated(api: &Api, t: &TypeRef) -> bool {
-    match t {
-        TypeRef::Named(n) => api.types.get(n).is_some_and(|d| d.docs.deprecated),
-        TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => {
-            mentions_deprecated(api, inner)
-        }
-        _ => false,
-    }
+    t.named().and_then(|n| api.types.get(n)).is_some_and(|d| d.docs.deprecated)
 }
 
 /// `#[allow(deprecated)]` for generated items that use a deprecated type themselves; callers
@@ -130,7 +124,7 @@ fn type_def(api: &Api, def: &TypeDef, text: &mut super::Texts, param_enums: &BTr
         TypeKind::Alias(t) => {
             let mut out = docs::comment(&def.docs, &source_line(def), "");
             out.push_str(if def.docs.deprecated { "#[deprecated]\n" } else { "" });
-            out.push_str(if mentions_deprecated(api, t) { "#[allow(deprecated)]\n" } else { "" });
+            out.push_str(allow_deprecated_text(mentions_deprecated(api, t)));
             out.push_str(&format!("pub type {} = {};\n", def.name, super::ty_text(t, "")));
             text.add(out)
         }
@@ -176,7 +170,7 @@ fn type_def(api: &Api, def: &TypeDef, text: &mut super::Texts, param_enums: &BTr
             let impl_allow = allow.is_some() || def.docs.deprecated || fields.iter().any(|f| f.docs.deprecated);
             let mut out = docs::comment(&def.docs, &source_line(def), "");
             out.push_str(if def.docs.deprecated { "#[deprecated]\n" } else { "" });
-            out.push_str(if allow.is_some() { "#[allow(deprecated)]\n" } else { "" });
+            out.push_str(allow_deprecated_text(allow.is_some()));
             out.push_str(&format!("#[derive(Debug, Clone, PartialEq{default})]\npub struct {} {{\n", def.name));
             for f in fields {
                 out.push_str(&field(f));
@@ -332,8 +326,7 @@ fn nullable(f: &Field) -> bool {
 /// was most of the generator's time on big specs.
 fn struct_serde(name: &str, fields: &[Field], keeps_others: bool, allow: bool) -> String {
     let mut t = String::with_capacity(600 + fields.len() * 160);
-    let allow = if allow { "#[allow(deprecated)]\n" } else { "" };
-    let lit = |s: &str| format!("{s:?}");
+    let allow = allow_deprecated_text(allow);
     t.push_str(allow);
     t.push_str(&format!("impl serde::Serialize for {name} {{\n"));
     t.push_str("    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {\n");
@@ -512,7 +505,7 @@ fn param_enums(api: &Api) -> BTreeSet<&str> {
 /// operation takes it as a parameter.
 fn enum_impls(name: &str, repr: EnumRepr, variants: &[crate::ir::Variant], allow: bool, param: bool) -> String {
     let mut t = String::with_capacity(800 + variants.len() * 120);
-    let allow = if allow { "#[allow(deprecated)]\n" } else { "" };
+    let allow = allow_deprecated_text(allow);
     let (value_fn, value_ty, from_ty, this) = match repr {
         EnumRepr::String => ("as_str", "&str", "&str", "&self"),
         EnumRepr::Integer => ("value", "i64", "i64", "self"),
@@ -586,7 +579,7 @@ fn params_struct(api: &Api, op: &Operation) -> Option<String> {
     let name = op.params_type.as_ref()?;
     let optional: Vec<_> = op.params.iter().filter(|p| !p.required).collect();
     let allow = optional.iter().any(|p| mentions_deprecated(api, &p.ty));
-    let allow = if allow { "#[allow(deprecated)]\n" } else { "" };
+    let allow = allow_deprecated_text(allow);
     let mut out = docs::text_comment(
         &format!("Optional parameters of [`Client::{}`](crate::Client::{}).", op.rust_name, op.rust_name),
         "",

@@ -784,11 +784,11 @@ pub(crate) fn constraints(schema: &Schema) -> Constraints {
 /// (`List: {type: array, items: List}`) is fine as data but not as a Rust type alias: those
 /// aliases become newtype structs.
 pub(crate) fn resolve_self_references(types: &mut BTreeMap<String, TypeDef>, diags: &mut Vec<Diagnostic>) {
-    fn names(ty: &TypeRef, deep: bool, out: &mut Vec<String>) {
+    /// The type a reference stands for without any nesting (through `Option` and `Box` only).
+    fn names(ty: &TypeRef, out: &mut Vec<String>) {
         match ty {
             TypeRef::Named(n) => out.push(n.clone()),
-            TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => names(inner, deep, out),
-            TypeRef::Vec(inner) | TypeRef::Map(inner) if deep => names(inner, deep, out),
+            TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => names(inner, out),
             _ => {}
         }
     }
@@ -813,8 +813,8 @@ pub(crate) fn resolve_self_references(types: &mut BTreeMap<String, TypeDef>, dia
         .filter_map(|(name, def)| {
             let mut out = Vec::new();
             match &def.kind {
-                TypeKind::Alias(t) => names(t, false, &mut out),
-                TypeKind::Union { variants, .. } => variants.iter().for_each(|v| names(&v.ty, false, &mut out)),
+                TypeKind::Alias(t) => names(t, &mut out),
+                TypeKind::Union { variants, .. } => variants.iter().for_each(|v| names(&v.ty, &mut out)),
                 _ => return None,
             }
             Some((name.clone(), out))
@@ -836,11 +836,7 @@ pub(crate) fn resolve_self_references(types: &mut BTreeMap<String, TypeDef>, dia
     let deep: BTreeMap<String, Vec<String>> = types
         .iter()
         .filter_map(|(name, def)| match &def.kind {
-            TypeKind::Alias(t) => {
-                let mut out = Vec::new();
-                names(t, true, &mut out);
-                Some((name.clone(), out))
-            }
+            TypeKind::Alias(t) => Some((name.clone(), t.named().map(str::to_string).into_iter().collect())),
             _ => None,
         })
         .collect();
