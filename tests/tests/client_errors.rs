@@ -68,7 +68,8 @@ async fn a_result_of_the_wrong_shape_is_a_decode_error_naming_the_field() {
     let body = serde_json::json!({"success": true, "errors": [], "messages": [], "result": {"id": "x"}});
     let server = always(ResponseTemplate::new(200).set_body_json(body)).await;
     match client(&server).get_certificate_pack(ZONE, PACK).await {
-        Err(Error::Decode { status, message, body }) => {
+        Err(Error::Decode { status, message, body, path, .. }) => {
+            assert_eq!(path.as_deref(), Some("result"), "the payload lacks a property: {message}");
             assert_eq!(status.as_u16(), 200);
             assert!(message.contains("missing field"), "{message}");
             assert!(body.contains(r#""id":"x""#), "{body}");

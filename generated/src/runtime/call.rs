@@ -1,12 +1,12 @@
 //! Sending a request: retries, timeouts, decoding.
 
 use super::client::{AuthKind, Client, RequestOptions, MAX_RETRY_AFTER};
-use super::error::{excerpt, ApiError, Error};
+use super::error::{excerpt, ApiError, BodyPosition, Error};
 use super::request::Request;
 use crate::ApiMessage;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::StatusCode;
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, DeserializeSeed};
 use std::future::{Future, IntoFuture};
 use std::marker::PhantomData;
 use std::pin::Pin;
@@ -26,7 +26,25 @@ pub struct RawResponse {
 impl RawResponse {
     /// A decode error for this response.
     pub fn decode_error(&self, message: impl std::fmt::Display) -> Error {
-        Error::Decode { status: self.status, message: message.to_string(), body: excerpt(&self.body) }
+        self.decode_error_at(message, None)
+    }
+
+    /// A decode error for this response that points at a byte of the body.
+    pub(crate) fn decode_error_at(&self, message: impl std::fmt::Display, offset: Option<usize>) -> Error {
+        Error::Decode {
+            status: self.status,
+            message: message.to_string(),
+            path: None,
+            position: offset.filter(|o| *o < self.body.len()).map(|o| BodyPosition::of(&self.body, o)),
+            body: excerpt(&self.body),
+        }
+    }
+
+    /// Reads the body with `seed` a second time, tracking where it is, after the one fast pass
+    /// failed: the error then names the path and position of the value that failed (see
+    /// `error::retrace`). Never called on the way to a successful decode.
+    pub(crate) fn retrace<'a, S: DeserializeSeed<'a>>(&'a self, seed: S) -> Result<S::Value, Error> {
+        super::error::retrace(self.status, &self.body, seed)
     }
 
     /// An API error for this response.
@@ -83,7 +101,11 @@ pub struct Json<T>(PhantomData<fn() -> T>);
 impl<T: DeserializeOwned + Send + 'static> Decode for Json<T> {
     type Output = T;
     fn decode(raw: &RawResponse) -> Result<(T, Vec<ApiMessage>), Error> {
-        serde_json::from_slice(&raw.body).map(|v| (v, Vec::new())).map_err(|e| raw.decode_error(e))
+        let value = match serde_json::from_slice(&raw.body) {
+            Ok(value) => value,
+            Err(_) => raw.retrace(PhantomData::<T>)?,
+        };
+        Ok((value, Vec::new()))
     }
 }
 
@@ -103,7 +125,9 @@ pub struct Text;
 impl Decode for Text {
     type Output = String;
     fn decode(raw: &RawResponse) -> Result<(String, Vec<ApiMessage>), Error> {
-        String::from_utf8(raw.body.clone()).map(|s| (s, Vec::new())).map_err(|e| raw.decode_error(e))
+        String::from_utf8(raw.body.clone())
+            .map(|s| (s, Vec::new()))
+            .map_err(|e| raw.decode_error_at(&e, Some(e.utf8_error().valid_up_to())))
     }
 }
 

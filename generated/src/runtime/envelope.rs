@@ -3,7 +3,7 @@
 //! (`x-envelope`); the emitted code implements [`Envelope`] for them.
 
 use super::call::{Decode, RawResponse};
-use super::error::Error;
+use super::error::{Error, Step};
 use crate::ApiMessage;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
@@ -47,14 +47,14 @@ pub trait Envelope: Send + 'static {
 
     /// Splits a body into its parts.
     fn open(body: &[u8]) -> Result<Opened<'_>, serde_json::Error> {
-        read(body, EnvelopeVisitor { keys: Self::KEYS, result: PhantomData::<&RawValue> }).map(Opened::from)
+        read(body, EnvelopeVisitor::<&RawValue, &RawValue>::new(Self::KEYS)).map(Opened::from)
     }
 
     /// Decodes a body in one pass with the payload typed (the fast path). An `Err` sends the
     /// caller to [`Envelope::open`], which tells a failed call (`success: false`) from a payload
     /// of the wrong shape.
     fn open_typed<T: DeserializeOwned>(body: &[u8]) -> Result<Typed<T>, serde_json::Error> {
-        read(body, EnvelopeVisitor { keys: Self::KEYS, result: PhantomData::<T> }).map(|o| Typed {
+        read(body, EnvelopeVisitor::<T, &RawValue>::new(Self::KEYS)).map(|o| Typed {
             success: o.success,
             errors: o.errors,
             messages: o.messages,
@@ -71,22 +71,38 @@ fn read<'a, V: Visitor<'a>>(body: &'a [u8], visitor: V) -> Result<V::Value, serd
     Ok(value)
 }
 
-/// An envelope's parts with the payload as `R` (raw JSON, or the typed payload).
-struct Parts<'a, R> {
-    success: Option<bool>,
-    errors: Vec<ApiMessage>,
-    messages: Vec<ApiMessage>,
-    result: Option<R>,
-    info: Option<&'a RawValue>,
+/// An envelope's parts with the payload as `R` and the page metadata as `I` (raw JSON, typed,
+/// or skipped).
+pub(crate) struct Parts<R, I> {
+    pub(crate) success: Option<bool>,
+    pub(crate) errors: Vec<ApiMessage>,
+    pub(crate) messages: Vec<ApiMessage>,
+    pub(crate) result: Option<R>,
+    pub(crate) info: Option<I>,
 }
 
-struct EnvelopeVisitor<R> {
+/// Reads an envelope by its keys; also the seed of the tracked second reading.
+pub(crate) struct EnvelopeVisitor<R, I> {
     keys: EnvelopeKeys,
-    result: PhantomData<R>,
+    parts: PhantomData<fn() -> (R, I)>,
 }
 
-impl<'de, R: de::Deserialize<'de>> Visitor<'de> for EnvelopeVisitor<R> {
-    type Value = Parts<'de, R>;
+impl<R, I> EnvelopeVisitor<R, I> {
+    pub(crate) fn new(keys: EnvelopeKeys) -> Self {
+        EnvelopeVisitor { keys, parts: PhantomData }
+    }
+}
+
+impl<'de, R: de::Deserialize<'de>, I: de::Deserialize<'de>> DeserializeSeed<'de> for EnvelopeVisitor<R, I> {
+    type Value = Parts<R, I>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Parts<R, I>, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de, R: de::Deserialize<'de>, I: de::Deserialize<'de>> Visitor<'de> for EnvelopeVisitor<R, I> {
+    type Value = Parts<R, I>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an envelope object")
@@ -111,8 +127,8 @@ impl<'de, R: de::Deserialize<'de>> Visitor<'de> for EnvelopeVisitor<R> {
     }
 }
 
-impl<'a> From<Parts<'a, &'a RawValue>> for Opened<'a> {
-    fn from(p: Parts<'a, &'a RawValue>) -> Self {
+impl<'a> From<Parts<&'a RawValue, &'a RawValue>> for Opened<'a> {
+    fn from(p: Parts<&'a RawValue, &'a RawValue>) -> Self {
         Opened { success: p.success, errors: p.errors, messages: p.messages, result: p.result, info: p.info }
     }
 }
@@ -157,21 +173,32 @@ pub struct Typed<T> {
 /// `success: false` is an API error.
 pub struct Enveloped<E, T>(PhantomData<fn() -> (E, T)>);
 
-/// Decodes `raw` (or JSON `null` when absent) into `T`.
+/// Decodes `raw` (or JSON `null` when absent) into `T`. Read as bytes, like whole bodies, so
+/// that the same deserializer type (and so the same compiled copy of `T`'s impl) serves both.
 pub(crate) fn decode_part<T: DeserializeOwned>(raw: Option<&RawValue>) -> Result<T, serde_json::Error> {
-    match raw {
-        Some(v) => serde_json::from_str(v.get()),
-        None => serde_json::from_str("null"),
-    }
+    serde_json::from_slice(raw.map_or("null", |v| v.get()).as_bytes())
 }
 
-/// Opens a 2xx body, turning `success: false` into an API error.
-pub(crate) fn open_success<'a, E: Envelope>(raw: &'a RawResponse) -> Result<Opened<'a>, Error> {
-    let opened = E::open(&raw.body).map_err(|e| raw.decode_error(format!("not a valid envelope: {e}")))?;
-    if opened.success == Some(false) {
-        return Err(raw.api_error(opened.errors, opened.messages));
+/// Reads an envelope a second time, typed and tracked (see `RawResponse::retrace`), after the
+/// fast path failed: the error names the path of the value that failed, from the envelope's
+/// own keys (`result.certificates[2].expires_on`), and its position in the whole body.
+pub(crate) fn retrace<E: Envelope, R: DeserializeOwned, I: DeserializeOwned>(
+    raw: &RawResponse,
+) -> Result<Parts<R, I>, Error> {
+    let parts = raw.retrace(EnvelopeVisitor::<R, I>::new(E::KEYS))?;
+    if parts.success == Some(false) {
+        return Err(raw.api_error(parts.errors, parts.messages));
     }
-    Ok(opened)
+    Ok(parts)
+}
+
+/// The payload of an envelope without one (absent or `null`), for a `T` that accepts that.
+fn absent_result<E: Envelope, T: DeserializeOwned>(raw: &RawResponse) -> Result<T, Error> {
+    decode_part(None).map_err(|e| {
+        // Named at the payload's key; the position, if any, is the body's `null`.
+        let path = [Step::Key(E::KEYS.result.to_owned())];
+        super::error::located(raw.status, &raw.body, &e, Some(&path), false)
+    })
 }
 
 /// The error for a non-2xx body: with the envelope's messages when it has one.
@@ -194,13 +221,21 @@ impl<E: Envelope, T: DeserializeOwned + Send + 'static> Decode for Enveloped<E, 
             }
             let value = match typed.result {
                 Some(v) => v,
-                None => decode_part(None).map_err(|e| raw.decode_error(format!("result: {e}")))?,
+                None => absent_result::<E, T>(raw)?,
             };
             return Ok((value, typed.messages));
         }
-        let opened = open_success::<E>(raw)?;
-        let value = decode_part(opened.result).map_err(|e| raw.decode_error(format!("result: {e}")))?;
-        Ok((value, opened.messages))
+        if let Ok(opened) = E::open(&raw.body) {
+            if opened.success == Some(false) {
+                return Err(raw.api_error(opened.errors, opened.messages));
+            }
+        }
+        let parts = retrace::<E, T, de::IgnoredAny>(raw)?;
+        let value = match parts.result {
+            Some(v) => v,
+            None => absent_result::<E, T>(raw)?,
+        };
+        Ok((value, parts.messages))
     }
 
     fn decode_error(raw: &RawResponse) -> Error {

@@ -19,7 +19,7 @@ pub use client::{
     DEFAULT_TIMEOUT, MAX_RETRY_AFTER,
 };
 pub use envelope::{Envelope, EnvelopeKeys, Enveloped, Opened, Typed};
-pub use error::{ApiError, ApiErrorKind, Error, BODY_EXCERPT_LIMIT};
+pub use error::{ApiError, ApiErrorKind, BodyPosition, Error, BODY_EXCERPT_LIMIT};
 pub use paginate::{whole, Items, Page, PageInfo, PageScheme, Paged, Pages};
 pub use request::{Request, Style};
 pub use reqwest::Method;
@@ -28,9 +28,9 @@ pub use secret::Secret;
 /// What the crate root re-exports for callers.
 pub mod public {
     pub use super::{
-        ApiError, ApiErrorKind, ApiSpec, AuthKind, AuthScheme, Backoff, Binary, Call, Client, ClientBuilder, Error,
-        Items, Page, PageInfo, Pages, RequestOptions, Response, Secret, Security, BODY_EXCERPT_LIMIT,
-        DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, MAX_RETRY_AFTER,
+        ApiError, ApiErrorKind, ApiSpec, AuthKind, AuthScheme, Backoff, Binary, BodyPosition, Call, Client,
+        ClientBuilder, Error, Items, Page, PageInfo, Pages, RequestOptions, Response, Secret, Security,
+        BODY_EXCERPT_LIMIT, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, MAX_RETRY_AFTER,
     };
 }
 

@@ -6,7 +6,7 @@
 //! error instead of a loop.
 
 use super::call::{Call, Decode, RawResponse};
-use super::envelope::{decode_part, envelope_error, open_success, Envelope};
+use super::envelope::{decode_part, envelope_error, retrace, Envelope};
 use super::error::Error;
 use crate::ApiMessage;
 use futures_core::Stream;
@@ -66,17 +66,37 @@ where
     type Output = Page<T, I>;
 
     fn decode(raw: &RawResponse) -> Result<(Page<T, I>, Vec<ApiMessage>), Error> {
-        let opened = open_success::<P::Envelope>(raw)?;
+        // Any failure is located by a second, tracked reading of the whole body (see
+        // `envelope::retrace`), which also tells `success: false` from a body that does not
+        // decode; a page that decodes is read once (and its payload once more, typed).
+        let Ok(opened) = P::Envelope::open(&raw.body) else {
+            return Err(relocate::<P, T, I>(raw));
+        };
+        if opened.success == Some(false) {
+            return Err(raw.api_error(opened.errors, opened.messages));
+        }
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         opened.result.map(|r| r.get()).unwrap_or("").hash(&mut hasher);
-        let items: Option<Vec<T>> = decode_part(opened.result).map_err(|e| raw.decode_error(format!("result: {e}")))?;
-        let info: Option<I> = decode_part(opened.info).map_err(|e| raw.decode_error(format!("page info: {e}")))?;
+        let (Ok(items), Ok(info)) =
+            (decode_part::<Option<Vec<T>>>(opened.result), decode_part::<Option<I>>(opened.info))
+        else {
+            return Err(relocate::<P, T, I>(raw));
+        };
         let page = Page { items: items.unwrap_or_default(), info, number: None, fingerprint: hasher.finish() };
         Ok((page, opened.messages))
     }
 
     fn decode_error(raw: &RawResponse) -> Error {
         envelope_error::<P::Envelope>(raw)
+    }
+}
+
+/// The error of a page that did not decode, located by a second, tracked reading.
+fn relocate<P: PageScheme, T: DeserializeOwned, I: DeserializeOwned>(raw: &RawResponse) -> Error {
+    match retrace::<P::Envelope, Vec<T>, I>(raw) {
+        Err(e) => e,
+        // Not expected: both readings decode the same types from the same bytes.
+        Ok(_) => raw.decode_error("the page decodes only when read a second time"),
     }
 }
 
