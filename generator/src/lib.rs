@@ -16,6 +16,7 @@ mod normalize;
 mod render;
 
 pub use diag::{Diagnostic, Diagnostics, Kind};
+pub use emit::harness::harness as conformance_harness;
 pub use emit::{MODELS_CRATE_OVER, MODELS_PER_GROUP, SPLIT_OVER};
 
 /// Settings for one run.

@@ -1,6 +1,7 @@
 //! Project tasks: `cargo xtask codegen [--check]`, `generate`, `corpus`, `test`.
 
 pub mod bench;
+pub mod conform;
 pub mod corpus;
 pub mod fuzz;
 
@@ -119,11 +120,15 @@ pub fn ensure_file_contents(path: &Path, contents: &str, check: bool) -> Result<
     Ok(true)
 }
 
-/// Installs Prism (if it is not there yet) and runs the whole test suite.
-pub fn test(extra: &[&str]) -> Result<(), String> {
+/// The Prism mock server's command: `PRISM_BIN`, or the copy under [`PRISM_PREFIX`], installed
+/// with npm if it is not there yet.
+pub fn prism_bin() -> Result<PathBuf, String> {
+    if let Some(bin) = std::env::var_os("PRISM_BIN") {
+        return Ok(PathBuf::from(bin));
+    }
     let root = root();
     let prism = root.join(PRISM_PREFIX).join("node_modules/.bin/prism");
-    if std::env::var_os("PRISM_BIN").is_none() && !prism.exists() {
+    if !prism.exists() {
         eprintln!("installing {PRISM_PACKAGE} into {PRISM_PREFIX} (once)");
         let status = Command::new("npm")
             .args(["install", "--no-audit", "--no-fund", "--loglevel=error", "--prefix", PRISM_PREFIX, PRISM_PACKAGE])
@@ -134,6 +139,13 @@ pub fn test(extra: &[&str]) -> Result<(), String> {
             return Err(format!("`npm install {PRISM_PACKAGE}` failed"));
         }
     }
+    Ok(prism)
+}
+
+/// Installs Prism (if it is not there yet) and runs the whole test suite.
+pub fn test(extra: &[&str]) -> Result<(), String> {
+    let root = root();
+    let prism = prism_bin()?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
     let mut cmd = Command::new(cargo);
     cmd.args(["test", "--workspace"]).args(extra).current_dir(&root);

@@ -21,6 +21,11 @@ tasks:
                       error (inputs saved under target/fuzz-findings/)
   bench [--write] [--compile] [--profile] [--only SECTIONS]
                       benchmarks beside their baselines (see BENCHMARKS.md)
+  conform --spec FILE [--name NAME] [--ops FROM..TO] [--seeds 1,2] [--write FILE]
+                      call every operation of the spec's generated client against the Prism
+                      mock server (static, then dynamic per seed); prints the report (or
+                      writes it) and `conform: N of M operations pass`; fails on a failure
+                      not classified in xtask/conform-known.tsv
   test [ARGS...]      install the Prism mock server if missing (npm, into target/prism),
                       then run `cargo test --workspace [ARGS...]`
 ";
@@ -131,6 +136,33 @@ fn main() -> ExitCode {
             }
             Err(e) => {
                 eprintln!("error: {e}\nusage: cargo xtask bench [--compile [--reps N]] [--profile] [--write] [--quick] [--only a,b]");
+                ExitCode::FAILURE
+            }
+        },
+        ["conform-build", rest @ ..] => {
+            // Generates and builds a spec's client and harness only (for debugging the harness).
+            let built = xtask::conform::parse_args(rest).and_then(|(list, _)| {
+                list.iter().try_for_each(|o| {
+                    let (_, _, name) = xtask::conform::prepare(o)?;
+                    xtask::conform::build(o, &name).map(|bin| println!("{}", bin.display()))
+                })
+            });
+            match built {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        ["conform", rest @ ..] => match xtask::conform::main(rest) {
+            Ok(true) => ExitCode::SUCCESS,
+            Ok(false) => {
+                eprintln!("error: failures not classified in {} (see above)", xtask::conform::KNOWN);
+                ExitCode::FAILURE
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
                 ExitCode::FAILURE
             }
         },

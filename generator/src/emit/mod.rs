@@ -2,6 +2,7 @@
 
 mod docs;
 mod groups;
+pub mod harness;
 mod operations;
 mod types;
 

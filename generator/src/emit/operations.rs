@@ -117,7 +117,7 @@ fn split_generics(t: &str) -> Option<(&str, Vec<&str>)> {
 }
 
 /// How a required parameter is taken as an argument.
-fn arg_type(api: &Api, t: &TypeRef) -> String {
+pub(super) fn arg_type(api: &Api, t: &TypeRef) -> String {
     let prefix = "types::";
     match resolve(api, strip_nullable(t)) {
         TypeRef::String => "&str".into(),
@@ -294,6 +294,11 @@ fn uses_deprecated(api: &Api, op: &Operation) -> bool {
         || paged
         || op.body.as_ref().is_some_and(|b| mentions_deprecated(api, &b.ty))
         || op.params.iter().any(|p| mentions_deprecated(api, &p.ty))
+}
+
+/// The body argument's type (without the `Option` of an optional body).
+pub(super) fn body_arg_type(api: &Api, b: &crate::ir::Body) -> String {
+    body_arg(api, b, 0).0
 }
 
 /// The body argument's type and the statement (at `indent`) that sets the body.

@@ -37,7 +37,7 @@
 //!     cannot be parsed is noted in any error, and only `validate` judges the fallback value;
 //!   - numbers: 1 when allowed, else the allowed value nearest to it, honouring both styles of
 //!     exclusive bounds, `multipleOf` (exactly, as ajv checks it) and the `int32`/`int64` ranges;
-//!   - booleans `true`; arrays of `max(minItems, 1)` items, at most `maxItems`, distinct when
+//!   - booleans `true`; arrays of `max(minItems, 2)` items, at most `maxItems`, distinct when
 //!     `uniqueItems`;
 //!   - objects: every required property that is not `readOnly` (not allowed in requests), plus
 //!     the optional ones in objects nested less than [`OPTIONAL_DEPTH`] deep, dropped again if they
@@ -742,12 +742,14 @@ impl<'s> Synth<'s> {
         compiled
     }
 
-    /// An array of `max(minItems, 1)` items (`minItems` in a recursion), at most `maxItems`,
-    /// distinct when `uniqueItems`.
+    /// An array of `max(minItems, 2)` items (`minItems` in a recursion), at most `maxItems`,
+    /// distinct when `uniqueItems`. Two, not one: a one-item list in a query or form body is
+    /// the same text as a single value, so neither a server nor this check could tell a list
+    /// was sent.
     fn array(&self, node: &Node<'s>, ctx: &Ctx<'s>) -> Result<Value, String> {
         let min = node.largest("minItems").unwrap_or(0);
         let unique = node.flag("uniqueItems");
-        let mut count = if ctx.recursive { min } else { min.max(1) };
+        let mut count = if ctx.recursive { min } else { min.max(2) };
         if let Some(max) = node.smallest("maxItems") {
             count = count.min(max);
         }
@@ -2089,7 +2091,8 @@ mod tests {
 
     #[test]
     fn arrays() {
-        assert_eq!(synth(json!({"type": "array", "items": {"type": "integer"}})), json!([1]));
+        assert_eq!(synth(json!({"type": "array", "items": {"type": "integer"}})), json!([1, 1]));
+        assert_eq!(synth(json!({"type": "array", "items": {"type": "integer"}, "maxItems": 1})), json!([1]));
         assert_eq!(synth(json!({"type": "array", "items": {"type": "integer"}, "maxItems": 0})), json!([]));
         assert_eq!(synth(json!({"type": "array", "items": {"type": "integer"}, "minItems": 3})), json!([1, 1, 1]));
         assert_eq!(
@@ -2246,7 +2249,7 @@ mod tests {
         let values = Values::new(&doc);
         assert_eq!(
             values.synthesise("/components/schemas/Tree").unwrap(),
-            json!({"value": 1, "children": [{"value": 1}], "parent": {"value": 1}})
+            json!({"value": 1, "children": [{"value": 1}, {"value": 1}], "parent": {"value": 1}})
         );
         let err = values.synthesise("/components/schemas/Chain").unwrap_err();
         assert!(err.contains("requires itself without end"), "{err}");

@@ -1,0 +1,469 @@
+//! Judging one call: was the request accepted, did the response decode, is the decoded value
+//! (serialised back) valid against the response schema; and classifying what failed.
+
+use super::prism::{Mode, Outcome};
+use super::proxy::Recorded;
+use super::validate::{validate, Direction};
+use super::{escape, follow};
+use generator::ir::{Api, BodyEncoding, Operation, ResponseBody};
+use serde_json::Value;
+use std::path::Path;
+
+/// Where a call failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Stage {
+    /// No arguments could be chosen, or they do not convert to the generated types.
+    Arguments,
+    /// The server rejected the request (a violation of the spec) or answered with an error.
+    Request,
+    /// The response did not decode into the generated type.
+    Decode,
+    /// The decoded value, serialised back, is not valid against the response schema.
+    Schema,
+    /// The harness gave no outcome for the call.
+    NoOutcome,
+}
+
+impl Stage {
+    /// Short name for the report.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Arguments => "arguments",
+            Stage::Request => "request",
+            Stage::Decode => "decode",
+            Stage::Schema => "round trip",
+            Stage::NoOutcome => "no outcome",
+        }
+    }
+}
+
+/// Who is at fault, with the evidence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Class {
+    /// The spec contradicts itself (an example that violates its schema, a schema nothing can
+    /// satisfy, ...).
+    SpecDefect(String),
+    /// The mock server cannot do what the spec asks (generates data that violates the schema,
+    /// cannot match a path, ...).
+    PrismLimitation(String),
+}
+
+impl Class {
+    /// Short name for the report.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Class::SpecDefect(_) => "spec defect",
+            Class::PrismLimitation(_) => "Prism limitation",
+        }
+    }
+
+    /// The evidence.
+    pub fn evidence(&self) -> &str {
+        match self {
+            Class::SpecDefect(e) | Class::PrismLimitation(e) => e,
+        }
+    }
+}
+
+/// A failed call.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    /// Where.
+    pub stage: Stage,
+    /// The mode it failed in.
+    pub mode: String,
+    /// The first error.
+    pub message: String,
+    /// Who is at fault, when known; `None` is unclassified (ours until shown otherwise).
+    pub class: Option<Class>,
+}
+
+impl Failure {
+    /// A failure in `mode` with no class yet.
+    pub fn new(stage: Stage, mode: &str, message: impl Into<String>) -> Self {
+        Failure { stage, mode: mode.to_string(), message: message.into(), class: None }
+    }
+}
+
+/// Shortens `text` to about `max` characters on one line.
+pub fn short(text: &str, max: usize) -> String {
+    let one: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one.chars().count() <= max {
+        one
+    } else {
+        format!("{}…", one.chars().take(max).collect::<String>())
+    }
+}
+
+/// Judges calls of one spec.
+pub struct Judge<'a> {
+    doc: &'a Value,
+    api: &'a Api,
+}
+
+impl<'a> Judge<'a> {
+    /// Over the spec `doc` and its lowered `api`.
+    pub fn new(doc: &'a Value, api: &'a Api) -> Self {
+        Judge { doc, api }
+    }
+
+    fn op_pointer(&self, op: &Operation) -> Option<String> {
+        let (item, _) = follow(self.doc, &format!("/paths/{}", escape(&op.path)))?;
+        Some(format!("{item}/{}", op.method.as_str().to_ascii_lowercase()))
+    }
+
+    /// The pointer of the response schema for `status` and `content_type`.
+    fn response_schema(&self, op: &Operation, status: u16, content_type: Option<&str>) -> Option<String> {
+        let op_ptr = self.op_pointer(op)?;
+        let responses = self.doc.pointer(&format!("{op_ptr}/responses"))?.as_object()?;
+        let code = status.to_string();
+        let class = format!("{}XX", status / 100);
+        let key = [code.as_str(), class.as_str(), "default"]
+            .into_iter()
+            .find(|k| responses.contains_key(*k) || responses.contains_key(&k.to_ascii_lowercase()))?;
+        let key = if responses.contains_key(key) { key.to_string() } else { key.to_ascii_lowercase() };
+        let (resp_ptr, resp) = follow(self.doc, &format!("{op_ptr}/responses/{}", escape(&key)))?;
+        let content = resp.get("content")?.as_object()?;
+        let wanted = content_type.map(|c| c.split(';').next().unwrap_or_default().trim().to_ascii_lowercase());
+        let media = content
+            .keys()
+            .find(|m| Some(m.to_ascii_lowercase()) == wanted)
+            .or_else(|| content.keys().find(|m| m.contains("json")))
+            .or_else(|| content.keys().next())?;
+        let ptr = format!("{resp_ptr}/content/{}/schema", escape(media));
+        self.doc.pointer(&ptr).map(|_| ptr)
+    }
+
+    /// Schemas of property `key` of the object schema at `ptr`, through `$ref` and `allOf`.
+    fn property_schemas(&self, ptr: &str, key: &str, out: &mut Vec<String>, depth: usize) {
+        if depth > 16 {
+            return;
+        }
+        let Some((at, schema)) = follow(self.doc, ptr) else { return };
+        if schema.get("properties").and_then(|p| p.get(key)).is_some() {
+            out.push(format!("{at}/properties/{}", escape(key)));
+        }
+        let count = schema.get("allOf").and_then(Value::as_array).map_or(0, Vec::len);
+        for i in 0..count {
+            self.property_schemas(&format!("{at}/allOf/{i}"), key, out, depth + 1);
+        }
+    }
+
+    /// Validates `value` against every schema in `ptrs`; the first violation, at `prefix`.
+    fn check(&self, ptrs: &[String], value: &Value, prefix: &str) -> Option<String> {
+        for p in ptrs {
+            let schema = self.doc.pointer(p)?;
+            if let Some(v) = validate(self.doc, schema, value, Direction::Response).into_iter().next() {
+                let path = match (prefix, v.path.as_str()) {
+                    ("", "") => "(root)".to_string(),
+                    ("", p) => p.to_string(),
+                    (pre, "") => pre.to_string(),
+                    (pre, p) if p.starts_with('[') => format!("{pre}{p}"),
+                    (pre, p) => format!("{pre}.{p}"),
+                };
+                return Some(format!("{path}: {} (schema {p})", v.message));
+            }
+        }
+        None
+    }
+
+    /// Judges one call in `mode` (`None`: the harness gave no outcome for it).
+    pub fn judge(&self, op: &Operation, mode: Mode, outcome: Option<&Outcome>) -> Option<Failure> {
+        let failure = self.judge_call(op, mode, outcome)?;
+        Some(Failure { mode: mode.to_string(), ..failure })
+    }
+
+    fn judge_call(&self, op: &Operation, mode: Mode, outcome: Option<&Outcome>) -> Option<Failure> {
+        let Some(outcome) = outcome else {
+            return Some(Failure::new(Stage::NoOutcome, "", "the harness printed no outcome for this call"));
+        };
+        let line = &outcome.line;
+        if let Some(crash) = &outcome.crash {
+            let mut f = Failure::new(
+                Stage::Request,
+                "",
+                format!("Prism crashed answering this request: {}", short(crash, 300)),
+            );
+            f.class = Some(Class::PrismLimitation(format!("Prism's own error: {}", short(crash, 300))));
+            return Some(f);
+        }
+        let status = line.get("status").and_then(Value::as_u64).and_then(|s| u16::try_from(s).ok());
+        let content_type = line.get("content_type").and_then(Value::as_str);
+        if let Some(err) = line.get("error").filter(|e| !e.is_null()) {
+            return Some(self.judge_error(op, mode, err, status, content_type, outcome.raw.as_ref()));
+        }
+        if let Some(v) = line.get("violations").and_then(Value::as_str) {
+            return Some(Failure::new(Stage::Request, "", format!("Prism reported violations: {}", short(v, 300))));
+        }
+        let status = status.unwrap_or(200);
+        let value = line.get("value").unwrap_or(&Value::Null);
+        let envelope_keys = self.api.envelope.as_ref().map(|e| e.result.as_str());
+        let schema = self.response_schema(op, status, content_type);
+        let schema_failure = |message: String| Some(Failure::new(Stage::Schema, "", message));
+        let failure = match (&op.response, &op.paginated, schema) {
+            (ResponseBody::Empty | ResponseBody::Text { .. } | ResponseBody::Bytes { .. }, None, _) => None,
+            // A response the spec gives no body (a 204 beside a 200 with JSON, say).
+            (_, _, None) if value.is_null() && !self.has_content(op, status) => None,
+            (_, _, None) => schema_failure(format!("no response schema found for status {status}")),
+            (_, Some(_), Some(ptr)) => {
+                let (Some(result), Some(info_key)) =
+                    (envelope_keys, self.api.pagination.as_ref().map(|p| p.info.as_str()))
+                else {
+                    return schema_failure("a paginated operation without an envelope".into());
+                };
+                let mut items = Vec::new();
+                self.property_schemas(&ptr, result, &mut items, 0);
+                let mut infos = Vec::new();
+                self.property_schemas(&ptr, info_key, &mut infos, 0);
+                if items.is_empty() {
+                    return schema_failure(format!("no `{result}` property in the response schema {ptr}"));
+                }
+                let info = line.get("info").unwrap_or(&Value::Null);
+                self.check(&items, value, result)
+                    .or_else(|| if info.is_null() { None } else { self.check(&infos, info, info_key) })
+                    .and_then(schema_failure)
+            }
+            (ResponseBody::Enveloped { .. }, None, Some(ptr)) => {
+                let result = envelope_keys?;
+                let mut found = Vec::new();
+                self.property_schemas(&ptr, result, &mut found, 0);
+                if found.is_empty() {
+                    return schema_failure(format!("no `{result}` property in the response schema {ptr}"));
+                }
+                // An absent payload decodes as `None` and is written back as `null`, which only
+                // a nullable schema accepts: the body had no payload, which its schema allows
+                // unless the property is required.
+                if value.is_null() {
+                    return None;
+                }
+                self.check(&found, value, result).and_then(schema_failure)
+            }
+            (ResponseBody::Json(_), None, Some(ptr)) => {
+                if value.is_null() && op.may_be_empty {
+                    return None;
+                }
+                self.check(&[ptr], value, "").and_then(schema_failure)
+            }
+        };
+        // A value that does not survive the round trip is ours, unless the body as received was
+        // already invalid (then decoding kept what came).
+        failure.map(|mut f| {
+            f.class = self.raw_class(op, mode, Some(status), content_type, outcome.raw.as_ref());
+            f
+        })
+    }
+
+    /// The response for `status` declares a body.
+    fn has_content(&self, op: &Operation, status: u16) -> bool {
+        let Some(op_ptr) = self.op_pointer(op) else { return false };
+        [status.to_string(), format!("{}XX", status / 100), "default".to_string()]
+            .iter()
+            .find_map(|k| follow(self.doc, &format!("{op_ptr}/responses/{k}")))
+            .and_then(|(_, r)| r.get("content").and_then(Value::as_object).map(|c| !c.is_empty()))
+            .unwrap_or(false)
+    }
+
+    /// When the body as Prism sent it already violates the response schema, the failure is not
+    /// the client's: in static mode with an example in the spec that violates its schema, a spec
+    /// defect; otherwise a Prism limitation (it generated data its own schema forbids).
+    fn raw_class(
+        &self,
+        op: &Operation,
+        mode: Mode,
+        status: Option<u16>,
+        content_type: Option<&str>,
+        raw: Option<&Recorded>,
+    ) -> Option<Class> {
+        let raw = raw?;
+        let body: Value = serde_json::from_slice(&raw.body).ok()?;
+        let ptr = self.response_schema(op, status.unwrap_or(raw.status), content_type)?;
+        let violation = self.check(std::slice::from_ref(&ptr), &body, "")?;
+        Some(self.blame(mode, &ptr, format!("the body Prism sent violates the response schema: {violation}")))
+    }
+
+    /// Who is to blame for a response that violates its schema (`evidence` says how).
+    fn blame(&self, mode: Mode, schema_ptr: &str, evidence: String) -> Class {
+        if mode == Mode::Static {
+            if let Some(bad) = self.bad_example_under(schema_ptr) {
+                return Class::SpecDefect(format!("{evidence}; the spec's example {bad}"));
+            }
+        }
+        Class::PrismLimitation(evidence)
+    }
+
+    /// An example at or under the schema at `ptr` (or of its media type) that violates its own
+    /// schema: "`pointer`: violation".
+    fn bad_example_under(&self, ptr: &str) -> Option<String> {
+        let media = ptr.strip_suffix("/schema")?;
+        let schema = self.doc.pointer(ptr)?;
+        let check = |example: &Value, at: String, schema: &Value| {
+            validate(self.doc, schema, example, Direction::Response).into_iter().next().map(|v| {
+                format!("`{at}` breaks it: {}: {}", if v.path.is_empty() { "(root)" } else { &v.path }, v.message)
+            })
+        };
+        if let Some(e) = self.doc.pointer(&format!("{media}/example")) {
+            if let Some(bad) = check(e, format!("{media}/example"), schema) {
+                return Some(bad);
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        let mut stack = vec![(ptr.to_string(), 0usize)];
+        while let Some((at, depth)) = stack.pop() {
+            let Some((at, node)) = follow(self.doc, &at) else { continue };
+            if depth > 24 || !seen.insert(at.clone()) {
+                continue;
+            }
+            if let Some(e) = node.get("example") {
+                if let Some(bad) = check(e, format!("{at}/example"), node) {
+                    return Some(bad);
+                }
+            }
+            for key in ["properties", "patternProperties"] {
+                if let Some(props) = node.get(key).and_then(Value::as_object) {
+                    stack.extend(props.keys().rev().map(|k| (format!("{at}/{key}/{}", escape(k)), depth + 1)));
+                }
+            }
+            for key in ["items", "additionalProperties", "not"] {
+                if node.get(key).is_some_and(Value::is_object) {
+                    stack.push((format!("{at}/{key}"), depth + 1));
+                }
+            }
+            for key in ["allOf", "oneOf", "anyOf"] {
+                let n = node.get(key).and_then(Value::as_array).map_or(0, Vec::len);
+                stack.extend((0..n).rev().map(|i| (format!("{at}/{key}/{i}"), depth + 1)));
+            }
+        }
+        None
+    }
+
+    fn judge_error(
+        &self,
+        op: &Operation,
+        mode: Mode,
+        err: &Value,
+        status: Option<u16>,
+        content_type: Option<&str>,
+        raw: Option<&Recorded>,
+    ) -> Failure {
+        let kind = err.get("kind").and_then(Value::as_str).unwrap_or("other");
+        let message = err.get("message").and_then(Value::as_str).unwrap_or_default();
+        // The whole body as received, when the proxy has it (the error keeps an excerpt only).
+        let whole = raw.map(|r| String::from_utf8_lossy(&r.body).into_owned());
+        let body = whole.as_deref().or_else(|| err.get("body").and_then(Value::as_str)).unwrap_or_default();
+        match kind {
+            "arguments" => Failure::new(Stage::Arguments, "", message),
+            "api" if body.contains("stoplight.io/prism/errors") => {
+                let parsed: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+                let title = parsed.get("title").and_then(Value::as_str).unwrap_or("rejected");
+                let first = parsed.get("validation").and_then(Value::as_array).and_then(|v| v.first());
+                let location = first.and_then(|v| v.get("location")).and_then(Value::as_array).map(|l| {
+                    l.iter().map(|p| p.as_str().map_or_else(|| p.to_string(), str::to_string)).collect::<Vec<_>>()
+                });
+                let what = first.and_then(|v| v.get("message")).and_then(Value::as_str).unwrap_or_default();
+                let at = location.as_ref().map(|l| l.join(".")).unwrap_or_default();
+                let detail = match parsed.get("detail").and_then(Value::as_str) {
+                    Some(d) if first.is_none() => format!(": {}", short(d, 200)),
+                    _ => String::new(),
+                };
+                let text = format!(
+                    "Prism {}: {title}{detail}{}",
+                    status.unwrap_or(0),
+                    if at.is_empty() { String::new() } else { format!(" — {at}: {what}") }
+                );
+                let mut f = Failure::new(Stage::Request, "", text.clone());
+                // Prism reads form and multipart bodies one value per name (prism-http's
+                // `splitUriParams` and `parseMultipartFormDataParams` keep the last), and splits
+                // a value into a list only when the media type's `encoding` names a style; a list
+                // sent as repeated names, as OpenAPI's default (`form`, exploded) prescribes,
+                // arrives as one string.
+                let form = op
+                    .body
+                    .as_ref()
+                    .is_some_and(|b| matches!(b.encoding, BodyEncoding::Form | BodyEncoding::Multipart));
+                if form
+                    && location.as_ref().and_then(|l| l.first()).is_some_and(|l| l == "body")
+                    && what.ends_with("must be array")
+                {
+                    f.class = Some(Class::PrismLimitation(
+                        "Prism keeps one value per name of a form/multipart body (prism-http validator/validators/body.js: \
+                         `result[key] = ...` in splitUriParams), so a list sent as repeated names — OpenAPI's default \
+                         `form`/`explode: true` encoding — arrives as a string"
+                            .into(),
+                    ));
+                }
+                // Prism checks its own response too (`--errors`): a 500 about the response body
+                // is about the data it made up, or the spec's examples — not about our request.
+                if location.as_ref().and_then(|l| l.first()).is_some_and(|l| l == "response") {
+                    let ptr = self.response_schema(op, 200, content_type).or_else(|| self.first_success_schema(op));
+                    f.stage = Stage::Decode;
+                    f.class = Some(match ptr {
+                        Some(p) => self.blame(mode, &p, format!("Prism found its own response invalid: {at}: {what}")),
+                        None => Class::PrismLimitation(format!("Prism found its own response invalid: {at}: {what}")),
+                    });
+                }
+                f
+            }
+            "decode" => {
+                let mut f = Failure::new(Stage::Decode, "", message);
+                f.class = self.raw_class(op, mode, status, content_type, raw);
+                f
+            }
+            _ => Failure::new(
+                Stage::Request,
+                "",
+                format!(
+                    "{kind}: {message}{}",
+                    if body.is_empty() { String::new() } else { format!(" (body: {})", short(body, 200)) }
+                ),
+            ),
+        }
+    }
+
+    /// The schema of the first 2xx response with content.
+    fn first_success_schema(&self, op: &Operation) -> Option<String> {
+        let op_ptr = self.op_pointer(op)?;
+        let responses = self.doc.pointer(&format!("{op_ptr}/responses"))?.as_object()?;
+        responses.keys().filter(|k| k.starts_with('2')).find_map(|k| {
+            let code = k.parse::<u16>().unwrap_or(200);
+            self.response_schema(op, code, None)
+        })
+    }
+}
+
+/// The committed list of failures shown not to be ours: `spec<TAB>operation<TAB>class<TAB>evidence`.
+#[derive(Debug, Default)]
+pub struct Known {
+    rows: Vec<(String, String, Class)>,
+}
+
+impl Known {
+    /// Reads the list (a missing file is an empty list).
+    pub fn load(path: &Path) -> Result<Known, String> {
+        let Ok(text) = std::fs::read_to_string(path) else { return Ok(Known::default()) };
+        let mut rows = Vec::new();
+        for (i, line) in text.lines().enumerate() {
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let cols: Vec<&str> = line.splitn(4, '\t').collect();
+            let [spec, op, class, evidence] = cols.as_slice() else {
+                return Err(format!("{}:{}: expected 4 tab-separated columns", path.display(), i + 1));
+            };
+            let class = match *class {
+                "spec-defect" => Class::SpecDefect(evidence.to_string()),
+                "prism-limitation" => Class::PrismLimitation(evidence.to_string()),
+                other => return Err(format!("{}:{}: unknown class {other}", path.display(), i + 1)),
+            };
+            if evidence.trim().is_empty() {
+                return Err(format!("{}:{}: a known defect needs its evidence", path.display(), i + 1));
+            }
+            rows.push((spec.to_string(), op.to_string(), class));
+        }
+        Ok(Known { rows })
+    }
+
+    /// The class of a failure of `op` in `spec`, if listed.
+    pub fn class_of(&self, spec: &str, op: &str) -> Option<Class> {
+        self.rows.iter().find(|(s, o, _)| s == spec && o == op).map(|(_, _, c)| c.clone())
+    }
+}

