@@ -420,6 +420,10 @@ pub struct Operation {
     /// Another 2xx response of the operation has no body (a `204` beside a `200` with JSON):
     /// an empty body is a success too.
     pub may_be_empty: bool,
+    /// The `3xx` codes the spec declares as the operation's answers when it declares no `2xx`
+    /// (a download answered by `302` to the file): they succeed, with the `Location` in the
+    /// response's headers, instead of being errors.
+    pub redirects: Vec<u16>,
 }
 
 /// What a paginated operation yields.

@@ -357,7 +357,7 @@ impl Client {
 
             let retries_left = attempt <= max_retries;
             match outcome {
-                Ok(raw) if raw.status.is_success() => return Ok(raw),
+                Ok(raw) if raw.status.is_success() || request.answers.contains(&raw.status.as_u16()) => return Ok(raw),
                 Ok(raw) => {
                     let wait = retry_after(&raw.headers);
                     let can_retry = retries_left && retryable_status(raw.status, &raw.headers);

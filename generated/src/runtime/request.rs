@@ -26,6 +26,8 @@ pub struct Request {
     pub(crate) retryable: bool,
     /// The operation's own accepted credentials; `None`: the API's default.
     pub(crate) security: Option<Security>,
+    /// `3xx` statuses that are this operation's answers (see [`Request::answers`]).
+    pub(crate) answers: &'static [u16],
     pub(crate) error: Option<Error>,
 }
 
@@ -40,6 +42,7 @@ impl Clone for Request {
             body: self.body.clone(),
             retryable: self.retryable,
             security: self.security,
+            answers: self.answers,
             error: self.error.as_ref().map(Error::clone_before_send),
         }
     }
@@ -57,8 +60,15 @@ impl Request {
             body: None,
             retryable,
             security: None,
+            answers: &[],
             error: None,
         }
+    }
+
+    /// `3xx` statuses the spec declares as this operation's answers (it has no `2xx`): they
+    /// are successes, not errors. Redirects are never followed.
+    pub fn answers(&mut self, statuses: &'static [u16]) {
+        self.answers = statuses;
     }
 
     /// The combinations of credentials this operation accepts, when they differ from the API's

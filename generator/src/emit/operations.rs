@@ -408,6 +408,10 @@ fn operation(api: &Api, op: &Operation) -> String {
     if let Some(alternatives) = &op.security {
         stmts.push_str(&call(4, "r.security", &[super::security_text(api, alternatives)]));
     }
+    if !op.redirects.is_empty() {
+        let codes: Vec<String> = op.redirects.iter().map(u16::to_string).collect();
+        stmts.push_str(&call(4, "r.answers", &[format!("&[{}]", codes.join(", "))]));
+    }
     if let ResponseBody::Text { accept } | ResponseBody::Bytes { accept } = &op.response {
         stmts.push_str(&call(4, "r.header", &[lit("accept"), lit(accept)]));
     }
@@ -434,6 +438,14 @@ fn operation(api: &Api, op: &Operation) -> String {
             _ => "`None`",
         };
         extra.push(format!("A successful response may have no body (then the result is {value})."));
+    }
+    if !op.redirects.is_empty() {
+        let codes: Vec<String> = op.redirects.iter().map(|c| format!("`{c}`")).collect();
+        extra.push(format!(
+            "The spec answers this operation with a redirect ({}): it is a success, not an error; `.send()` \
+             gives its status and headers (`Location`). Redirects are never followed.",
+            codes.join(", ")
+        ));
     }
     if op.paginated.is_some() {
         extra.push(

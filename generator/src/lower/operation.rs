@@ -247,6 +247,7 @@ fn lower_operation<'a>(
     };
 
     let (response, paginated, may_be_empty) = lower_response(cx, op, pointer, &type_hint, &ordered);
+    let redirects = declared_redirects(op);
 
     let retryable = match op.extensions.get("x-retryable") {
         Some(serde_json::Value::Bool(b)) => *b,
@@ -283,6 +284,7 @@ fn lower_operation<'a>(
         // Checked against the schemes, and dropped when it is the root's, by `lower_security`.
         security: op.security.as_ref().map(|reqs| reqs.iter().map(|r| r.keys().cloned().collect()).collect()),
         may_be_empty,
+        redirects,
     })
 }
 
@@ -499,6 +501,23 @@ fn is_json(media: &str) -> bool {
     media == "application/json" || media.ends_with("+json") || media == "*/*"
 }
 
+/// The `3xx` codes an operation without any `2xx` response declares (see
+/// [`ir::Operation::redirects`]), in order.
+fn declared_redirects(op: &Operation) -> Vec<u16> {
+    let codes = || op.responses.responses.keys();
+    if codes().any(|c| matches!(c, StatusCode::Code(200..=299) | StatusCode::Range(2))) {
+        return Vec::new();
+    }
+    let mut out: Vec<u16> = codes()
+        .filter_map(|c| match c {
+            StatusCode::Code(c @ 300..=399) => Some(*c),
+            _ => None,
+        })
+        .collect();
+    out.sort_unstable();
+    out
+}
+
 /// The success response: the lowest 2xx code with a body (else `2XX`, else `default`), and
 /// whether another 2xx response has none (so an empty body is a success too).
 fn lower_response<'a>(
@@ -517,7 +536,9 @@ fn lower_response<'a>(
             _ => {}
         }
     }
-    if success.is_empty() {
+    // Without a `2xx`, `default` describes the answer, unless the spec answers with a redirect
+    // (then `default` describes the errors).
+    if success.is_empty() && declared_redirects(op).is_empty() {
         success.extend(op.responses.default.as_ref().map(|r| (0, r, "default".to_string())));
     }
     success.sort_by_key(|(rank, _, _)| *rank);

@@ -13,11 +13,44 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Depth at which nested inline schemas stop being followed (a guard, not a limit real specs hit).
 const MAX_DEPTH: usize = 64;
 
+/// A property's schema and the pointer where it is written.
+type PropertyAt<'a> = (&'a ReferenceOr<Box<Schema>>, String);
+
 /// An object's properties after `$ref`s are followed and `allOf` parts are merged.
 pub(crate) struct Merged<'a> {
     pub properties: Vec<(String, &'a ReferenceOr<Box<Schema>>, String)>,
     pub required: BTreeSet<String>,
     pub additional: Option<&'a AdditionalProperties>,
+    /// Earlier definitions of a property that a later `allOf` part defines again (a value must
+    /// satisfy all of them), with their pointers.
+    pub earlier: BTreeMap<String, Vec<PropertyAt<'a>>>,
+}
+
+impl<'a> Merged<'a> {
+    fn new() -> Self {
+        Merged { properties: Vec::new(), required: BTreeSet::new(), additional: None, earlier: BTreeMap::new() }
+    }
+
+    /// Adds the properties of a later `allOf` part: a property defined again keeps its first
+    /// position, takes the later schema, and remembers the earlier ones.
+    fn merge(&mut self, shape: Merged<'a>) {
+        for (name, earlier) in shape.earlier {
+            self.earlier.entry(name).or_default().extend(earlier);
+        }
+        for (name, prop, prop_ptr) in shape.properties {
+            if let Some(slot) = self.properties.iter_mut().find(|(n, _, _)| *n == name) {
+                let old = (slot.1, std::mem::replace(&mut slot.2, prop_ptr));
+                self.earlier.entry(name).or_default().push(old);
+                slot.1 = prop;
+            } else {
+                self.properties.push((name, prop, prop_ptr));
+            }
+        }
+        self.required.extend(shape.required);
+        if shape.additional.is_some() {
+            self.additional = shape.additional;
+        }
+    }
 }
 
 impl<'a> Cx<'a> {
@@ -204,15 +237,33 @@ impl<'a> Cx<'a> {
         let mut fields = Vec::new();
         for (wire, prop, prop_ptr) in &merged.properties {
             let hint = format!("{rust}_{wire}");
-            let ty = self.type_of_boxed(prop, &hint, prop_ptr, depth + 1);
-            let docs = self.property_docs(prop, prop_ptr);
+            let earlier = merged.earlier.get(wire).map(Vec::as_slice).unwrap_or_default();
+            let ty = match self.merged_property(earlier, prop, prop_ptr, &hint, depth) {
+                Some(ty) => ty,
+                None => self.type_of_boxed(prop, &hint, prop_ptr, depth + 1),
+            };
+            let mut docs = self.property_docs(prop, prop_ptr);
             let nullable =
                 matches!(ty, TypeRef::Nullable(_)) || matches!(prop, ReferenceOr::Item(s) if s.schema_data.nullable);
+            // A required `readOnly` property is required in responses only, a `writeOnly` one in
+            // requests only; one type serves both, so the field is optional (a request could
+            // not be built, or a response decoded, otherwise).
+            let one_way = self.one_way(prop, 0);
+            let required = merged.required.contains(wire);
+            if required {
+                if let Some(side) = one_way {
+                    let note = format!("Required in {side} only ({}), so optional here.", side_keyword(side));
+                    docs.description = Some(match docs.description.take() {
+                        Some(d) => format!("{}\n\n{note}", d.trim_end()),
+                        None => note,
+                    });
+                }
+            }
             fields.push(Field {
                 rust_name: names.get(wire).cloned().unwrap_or_else(|| naming::snake(wire)),
                 wire_name: wire.clone(),
                 ty,
-                required: merged.required.contains(wire),
+                required: required && one_way.is_none(),
                 nullable,
                 docs,
             });
@@ -225,6 +276,127 @@ impl<'a> Cx<'a> {
             _ => None,
         };
         TypeKind::Struct { fields, additional }
+    }
+
+    /// A property that several `allOf` parts define as objects: one struct with the properties
+    /// of all of them (a value must satisfy every definition). `None` when at most one of the
+    /// definitions is an object: then the last one refines the others (an enum narrowing a
+    /// string, say) and is the type.
+    fn merged_property(
+        &mut self,
+        earlier: &[PropertyAt<'a>],
+        last: &'a ReferenceOr<Box<Schema>>,
+        last_ptr: &str,
+        hint: &str,
+        depth: usize,
+    ) -> Option<TypeRef> {
+        if earlier.is_empty() || depth > MAX_DEPTH {
+            return None;
+        }
+        // Parts that repeat the same reference (a shared base listed twice) define it once.
+        let same = |p: &ReferenceOr<Box<Schema>>| match (p, last) {
+            (ReferenceOr::Reference { reference: a }, ReferenceOr::Reference { reference: b }) => a == b,
+            _ => false,
+        };
+        if earlier.iter().all(|(p, _)| same(p)) {
+            return None;
+        }
+        let mut shapes = Vec::new();
+        for (prop, at) in earlier.iter().map(|(p, at)| (*p, at.as_str())).chain([(last, last_ptr)]) {
+            let (schema, at) = match prop {
+                ReferenceOr::Item(s) => (&**s, at.to_string()),
+                ReferenceOr::Reference { reference } => {
+                    let (name, s) = self.quiet_target_named(reference)?;
+                    (s, ptr("/components/schemas", &[name]))
+                }
+            };
+            if let Some(shape) = self.object_shape(schema, &at, depth + 1) {
+                shapes.push(shape);
+            }
+        }
+        // Only definitions with properties of their own make a struct; a free-form object
+        // (`type: object` alone) beside one adds nothing to merge.
+        if shapes.iter().filter(|s| !s.properties.is_empty()).count() < 2 {
+            return None;
+        }
+        let mut merged = Merged::new();
+        for shape in shapes {
+            merged.merge(shape);
+        }
+        let name = self.fresh_name(hint);
+        let kind = self.struct_kind(&name, merged, last_ptr, depth + 1);
+        let docs = match last {
+            ReferenceOr::Item(s) => schema_docs(s, last_ptr),
+            ReferenceOr::Reference { .. } => {
+                crate::ir::Docs { source: Some(last_ptr.to_string()), ..Default::default() }
+            }
+        };
+        self.api.types.insert(name.clone(), TypeDef { name: name.clone(), docs, kind });
+        Some(TypeRef::Named(name))
+    }
+
+    /// `Some("responses")` for a `readOnly` property, `Some("requests")` for a `writeOnly` one:
+    /// marked on its schema, on the component it references, or on a part of its `allOf`.
+    fn one_way(&self, prop: &'a ReferenceOr<Box<Schema>>, depth: usize) -> Option<&'static str> {
+        if depth > 8 {
+            return None;
+        }
+        let schema: &Schema = match prop {
+            ReferenceOr::Item(s) => s,
+            ReferenceOr::Reference { reference } => self.quiet_target(reference)?,
+        };
+        if schema.schema_data.read_only {
+            return Some("responses");
+        }
+        if schema.schema_data.write_only {
+            return Some("requests");
+        }
+        match &schema.schema_kind {
+            openapiv3::SchemaKind::AllOf { all_of } => {
+                all_of.iter().find_map(|part| self.one_way_part(part, depth + 1))
+            }
+            _ => None,
+        }
+    }
+
+    fn one_way_part(&self, part: &'a ReferenceOr<Schema>, depth: usize) -> Option<&'static str> {
+        let schema = match part {
+            ReferenceOr::Item(s) => s,
+            ReferenceOr::Reference { reference } => self.quiet_target(reference)?,
+        };
+        if schema.schema_data.read_only {
+            return Some("responses");
+        }
+        if schema.schema_data.write_only {
+            return Some("requests");
+        }
+        match &schema.schema_kind {
+            openapiv3::SchemaKind::AllOf { all_of } if depth <= 8 => {
+                all_of.iter().find_map(|p| self.one_way_part(p, depth + 1))
+            }
+            _ => None,
+        }
+    }
+
+    /// The component schema a reference names, following references between components; no
+    /// diagnostic (the reference is reported where its type is lowered).
+    fn quiet_target(&self, reference: &str) -> Option<&'a Schema> {
+        self.quiet_target_named(reference).map(|(_, s)| s)
+    }
+
+    /// [`Self::quiet_target`] with the component's name.
+    fn quiet_target_named(&self, reference: &str) -> Option<(&'a str, &'a Schema)> {
+        let doc: &'a openapiv3::OpenAPI = self.doc;
+        let schemas = &doc.components.as_ref()?.schemas;
+        let mut current = reference;
+        for _ in 0..32 {
+            let name = super::unescape(current.strip_prefix("#/components/schemas/")?);
+            match schemas.get_key_value(name.as_str())? {
+                (key, ReferenceOr::Item(s)) => return Some((key.as_str(), s)),
+                (_, ReferenceOr::Reference { reference }) => current = reference,
+            }
+        }
+        None
     }
 
     /// Docs for a property: its own, or (for a `$ref`) the target's title or first paragraph.
@@ -268,14 +440,13 @@ impl<'a> Cx<'a> {
             properties: properties.iter().map(|(k, v)| (k.clone(), v, ptr(pointer, &["properties", k]))).collect(),
             required: required.iter().cloned().collect(),
             additional,
+            earlier: BTreeMap::new(),
         };
         let (mut out, parts) = match &schema.schema_kind {
             SchemaKind::Type(Type::Object(o)) => {
                 (own(&o.properties, &o.required, o.additional_properties.as_ref()), None)
             }
-            SchemaKind::AllOf { all_of } => {
-                (Merged { properties: Vec::new(), required: BTreeSet::new(), additional: None }, Some(all_of))
-            }
+            SchemaKind::AllOf { all_of } => (Merged::new(), Some(all_of)),
             SchemaKind::Any(a)
                 if !a.properties.is_empty() || !a.all_of.is_empty() || a.typ.as_deref() == Some("object") =>
             {
@@ -326,19 +497,7 @@ impl<'a> Cx<'a> {
                 }
                 continue;
             };
-            for (name, prop, prop_ptr) in shape.properties {
-                // A later part refines an earlier one: keep the first position, the last schema.
-                if let Some(slot) = out.properties.iter_mut().find(|(n, _, _)| *n == name) {
-                    slot.1 = prop;
-                    slot.2 = prop_ptr;
-                } else {
-                    out.properties.push((name, prop, prop_ptr));
-                }
-            }
-            out.required.extend(shape.required);
-            if shape.additional.is_some() {
-                out.additional = shape.additional;
-            }
+            out.merge(shape);
         }
         Some(out)
     }
@@ -948,5 +1107,14 @@ pub(crate) fn box_cycles(types: &mut BTreeMap<String, TypeDef>) {
                 _ => {}
             }
         }
+    }
+}
+
+/// The keyword that makes a property one-way, for the docs.
+fn side_keyword(side: &str) -> &'static str {
+    if side == "responses" {
+        "`readOnly`"
+    } else {
+        "`writeOnly`"
     }
 }

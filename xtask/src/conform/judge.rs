@@ -190,10 +190,17 @@ impl<'a> Judge<'a> {
         let status = line.get("status").and_then(Value::as_u64).and_then(|s| u16::try_from(s).ok());
         let content_type = line.get("content_type").and_then(Value::as_str);
         if let Some(err) = line.get("error").filter(|e| !e.is_null()) {
-            return Some(self.judge_error(op, mode, err, status, content_type, outcome.raw.as_ref()));
+            return Some(self.judge_error(op, mode, outcome, err));
         }
+        // Violations of severity `Error` only: Prism also warns about what the spec allows but
+        // discourages (a `deprecated` parameter sent).
         if let Some(v) = line.get("violations").and_then(Value::as_str) {
-            return Some(Failure::new(Stage::Request, "", format!("Prism reported violations: {}", short(v, 300))));
+            let list: Vec<Value> = serde_json::from_str(v).unwrap_or_default();
+            let errors: Vec<&Value> =
+                list.iter().filter(|e| e.get("severity").and_then(Value::as_str) != Some("Warning")).collect();
+            if !errors.is_empty() || list.is_empty() {
+                return Some(Failure::new(Stage::Request, "", format!("Prism reported violations: {}", short(v, 300))));
+            }
         }
         let status = status.unwrap_or(200);
         let value = line.get("value").unwrap_or(&Value::Null);
@@ -336,15 +343,13 @@ impl<'a> Judge<'a> {
         None
     }
 
-    fn judge_error(
-        &self,
-        op: &Operation,
-        mode: Mode,
-        err: &Value,
-        status: Option<u16>,
-        content_type: Option<&str>,
-        raw: Option<&Recorded>,
-    ) -> Failure {
+    /// Judges a call that ended in an error (`err`, the line's `error`).
+    fn judge_error(&self, op: &Operation, mode: Mode, outcome: &Outcome, err: &Value) -> Failure {
+        let line = &outcome.line;
+        let status = line.get("status").and_then(Value::as_u64).and_then(|s| u16::try_from(s).ok());
+        let content_type = line.get("content_type").and_then(Value::as_str);
+        let violations = line.get("violations").and_then(Value::as_str);
+        let raw = outcome.raw.as_ref();
         let kind = err.get("kind").and_then(Value::as_str).unwrap_or("other");
         let message = err.get("message").and_then(Value::as_str).unwrap_or_default();
         // The whole body as received, when the proxy has it (the error keeps an excerpt only).
@@ -371,6 +376,13 @@ impl<'a> Judge<'a> {
                     if at.is_empty() { String::new() } else { format!(" — {at}: {what}") }
                 );
                 let mut f = Failure::new(Stage::Request, "", text.clone());
+                // Prism failing inside (a TypeError in its generator, a pattern its regex engine
+                // rejects, a media type it cannot write): not about the request or the client.
+                let prism_type = parsed.get("type").and_then(Value::as_str).unwrap_or_default();
+                if status == Some(500) && first.is_none() && !prism_type.ends_with("#VIOLATIONS") {
+                    f.class =
+                        Some(Class::PrismLimitation(format!("Prism failed while answering: {}", short(title, 200))));
+                }
                 // Prism reads form and multipart bodies one value per name (prism-http's
                 // `splitUriParams` and `parseMultipartFormDataParams` keep the last), and splits
                 // a value into a list only when the media type's `encoding` names a style; a list
@@ -408,14 +420,12 @@ impl<'a> Judge<'a> {
                 f.class = self.raw_class(op, mode, status, content_type, raw);
                 f
             }
-            _ => Failure::new(
-                Stage::Request,
-                "",
-                format!(
-                    "{kind}: {message}{}",
-                    if body.is_empty() { String::new() } else { format!(" (body: {})", short(body, 200)) }
-                ),
-            ),
+            // The spec's own error response: Prism answers a request it finds invalid with the
+            // operation's 422 or 400 when the spec declares one, and says why in a header.
+            _ => {
+                let why = violations.map(|v| format!(" — Prism's violations: {}", short(v, 300))).unwrap_or_default();
+                Failure::new(Stage::Request, "", format!("{kind}: {}{why}", short(message, 200)))
+            }
         }
     }
 

@@ -139,7 +139,61 @@ impl<'a> Values<'a> {
             }
             _ => (format!("{at}/schema"), param.get("schema")),
         };
-        self.choose(&schema_at, schema, examples, rejected)
+        let chosen = self.choose(&schema_at, schema, examples, rejected)?;
+        match schema {
+            Some(schema) if param.get("schema").is_some() => self.unambiguous_on_the_wire(schema, chosen),
+            _ => Ok(chosen),
+        }
+    }
+
+    /// A parameter travels as text, and a validating server reads the text back with type
+    /// coercion: `1` is then both an integer and a string, so it matches both alternatives of
+    /// `oneOf: [integer, string]` and is rejected. When the chosen value's text matches other
+    /// than exactly one alternative, an alternative's example or synthesised value whose text
+    /// matches exactly one is taken instead.
+    fn unambiguous_on_the_wire(&self, schema: &'a Value, chosen: Chosen) -> Result<Chosen, String> {
+        let Ok((_, resolved)) = self.follow("(parameter schema)".to_string(), schema) else { return Ok(chosen) };
+        let Some(alternatives) = resolved.get("oneOf").and_then(Value::as_array) else { return Ok(chosen) };
+        let matches = |value: &Value| -> Option<usize> {
+            let text = match value {
+                Value::String(t) => t.clone(),
+                Value::Number(n) => n.to_string(),
+                Value::Bool(b) => b.to_string(),
+                _ => return None,
+            };
+            let mut readings = vec![Value::String(text.clone())];
+            if let Ok(n) = serde_json::from_str::<serde_json::Number>(&text) {
+                readings.push(Value::Number(n));
+            }
+            if text == "true" || text == "false" {
+                readings.push(Value::Bool(text == "true"));
+            }
+            Some(
+                alternatives
+                    .iter()
+                    .filter(|alt| readings.iter().any(|r| validate(self.doc, alt, r, Direction::Request).is_empty()))
+                    .count(),
+            )
+        };
+        if matches(&chosen.value).is_none_or(|n| n == 1) {
+            return Ok(chosen);
+        }
+        for alt in alternatives {
+            let target = match alt.get("$ref").and_then(Value::as_str) {
+                Some(r) => resolve(self.doc, r).ok(),
+                None => Some(alt),
+            };
+            let example = target.and_then(|t| t.get("example")).cloned();
+            let synthesised = self.synthesise_schema(alt).ok();
+            for candidate in example.into_iter().chain(synthesised) {
+                if validate(self.doc, schema, &candidate, Direction::Request).is_empty()
+                    && matches(&candidate) == Some(1)
+                {
+                    return Ok(Chosen { value: candidate, source: Source::Synthesised, ..chosen });
+                }
+            }
+        }
+        Ok(chosen)
     }
 
     /// A value for the Media Type Object at `pointer` (a request body's `content/<type>`).
@@ -583,6 +637,21 @@ impl<'s> Synth<'s> {
         let alternatives = list.as_array().map(Vec::as_slice).unwrap_or_default();
         let mut failure = None;
         let mut null = false;
+        // Examples first: an alternative's own `example` (through its `$ref`) that is valid
+        // against the whole node. Alternatives that overlap (a 32-character identifier and a
+        // 36-character UUID, both strings) often have no synthesised value that matches exactly
+        // one of them, while their examples do.
+        for alternative in alternatives {
+            let target = match alternative.get("$ref").and_then(Value::as_str) {
+                Some(r) => resolve(self.doc, r).ok(),
+                None => Some(alternative),
+            };
+            if let Some(example) = target.and_then(|t| t.get("example")) {
+                if self.check(node, example)?.is_none() {
+                    return Ok(example.clone());
+                }
+            }
+        }
         for (i, alternative) in alternatives.iter().enumerate() {
             let mut chosen = node.clone();
             chosen.consumed.push(list);
@@ -1825,6 +1894,23 @@ mod tests {
     }
 
     const PARAM: &str = "/paths/~1pets~1{id}/get/parameters/0";
+
+    #[test]
+    fn parameters_are_unambiguous_as_text() {
+        // `1` would match both alternatives once read back from the path as text.
+        let doc = spec(
+            json!({"name": "id", "in": "path", "required": true, "schema": {"oneOf": [{"type": "integer"}, {"type": "string"}]}}),
+            json!({}),
+        );
+        let chosen = Values::new(&doc).parameter(PARAM).unwrap();
+        assert_eq!(chosen.value, json!("string"));
+        // An unambiguous choice is kept.
+        let doc = spec(
+            json!({"name": "id", "in": "path", "required": true, "schema": {"oneOf": [{"type": "integer"}, {"type": "boolean"}]}}),
+            json!({}),
+        );
+        assert_eq!(Values::new(&doc).parameter(PARAM).unwrap().value, json!(1));
+    }
 
     #[test]
     fn parameter_example_is_preferred() {
