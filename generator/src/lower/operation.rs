@@ -569,9 +569,12 @@ fn lower_response<'a>(
         return (ResponseBody::Empty, None, false);
     };
     let (body, paginated) = lower_response_body(cx, resp, &r_ptr, hint, params);
+    // JSON declared without a schema says nothing of the body, not even that there is one.
+    let schemaless = resp.content.iter().find(|(m, _)| is_json(m)).is_some_and(|(_, c)| c.schema.is_none());
     // A page is never empty: pagination reads the envelope of every page.
-    let may_be_empty =
-        empty && paginated.is_none() && matches!(body, ResponseBody::Json(_) | ResponseBody::Enveloped { .. });
+    let may_be_empty = (empty || schemaless)
+        && paginated.is_none()
+        && matches!(body, ResponseBody::Json(_) | ResponseBody::Enveloped { .. });
     (body, paginated, may_be_empty)
 }
 
@@ -615,11 +618,8 @@ fn lower_response_body<'a>(
                     let Some((_, prop, prop_ptr)) = result_prop else {
                         return (ResponseBody::Enveloped { result: TypeRef::Json, optional: true }, None);
                     };
-                    let ty = cx.type_of_boxed(prop, &format!("{hint}_{result}"), prop_ptr, 0);
-                    let nullable = match prop {
-                        ReferenceOr::Item(p) => p.schema_data.nullable,
-                        ReferenceOr::Reference { .. } => false,
-                    } || matches!(ty, TypeRef::Nullable(_));
+                    let ty = cx.property_type(&shape, &result, prop, prop_ptr, &format!("{hint}_{result}"), 0);
+                    let nullable = shape.nullable_in_any(&result, prop) || matches!(ty, TypeRef::Nullable(_));
                     let optional = !shape.required.contains(&result) || nullable;
                     let ty = match ty {
                         TypeRef::Nullable(inner) => *inner,

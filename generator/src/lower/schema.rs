@@ -31,6 +31,14 @@ impl<'a> Merged<'a> {
         Merged { properties: Vec::new(), required: BTreeSet::new(), additional: None, earlier: BTreeMap::new() }
     }
 
+    /// Some definition of property `name` (`last`, or one an `allOf` part made earlier) says
+    /// `nullable: true`: `null` is then decoded, not rejected (a part that widens an envelope's
+    /// payload to `null` beside one that gives its type, say).
+    pub fn nullable_in_any(&self, name: &str, last: &ReferenceOr<Box<Schema>>) -> bool {
+        let says = |p: &ReferenceOr<Box<Schema>>| matches!(p, ReferenceOr::Item(s) if s.schema_data.nullable);
+        says(last) || self.earlier.get(name).is_some_and(|defs| defs.iter().any(|(p, _)| says(p)))
+    }
+
     /// Adds the properties of a later `allOf` part: a property defined again keeps its first
     /// position, takes the later schema, and remembers the earlier ones.
     fn merge(&mut self, shape: Merged<'a>) {
@@ -237,18 +245,15 @@ impl<'a> Cx<'a> {
         let mut fields = Vec::new();
         for (wire, prop, prop_ptr) in &merged.properties {
             let hint = format!("{rust}_{wire}");
-            let earlier = merged.earlier.get(wire).map(Vec::as_slice).unwrap_or_default();
-            let ty = match self.merged_property(earlier, prop, prop_ptr, &hint, depth) {
-                Some(ty) => ty,
-                None => self.type_of_boxed(prop, &hint, prop_ptr, depth + 1),
-            };
+            let ty = self.property_type(&merged, wire, prop, prop_ptr, &hint, depth);
             let mut docs = self.property_docs(prop, prop_ptr);
-            let nullable =
-                matches!(ty, TypeRef::Nullable(_)) || matches!(prop, ReferenceOr::Item(s) if s.schema_data.nullable);
+            let nullable = matches!(ty, TypeRef::Nullable(_)) || merged.nullable_in_any(wire, prop);
             // A required `readOnly` property is required in responses only, a `writeOnly` one in
             // requests only; one type serves both, so the field is optional (a request could
             // not be built, or a response decoded, otherwise).
-            let one_way = self.one_way(prop, 0);
+            // A nullable one is already an `Option` that a request can leave empty (sent as the
+            // `null` the spec allows), and must stay required to write back a `null` it received.
+            let one_way = if nullable { None } else { self.one_way(prop, 0) };
             let required = merged.required.contains(wire);
             if required {
                 if let Some(side) = one_way {
@@ -276,6 +281,23 @@ impl<'a> Cx<'a> {
             _ => None,
         };
         TypeKind::Struct { fields, additional }
+    }
+
+    /// The type of property `name` of `merged`, whose (last) schema is `prop`.
+    pub(crate) fn property_type(
+        &mut self,
+        merged: &Merged<'a>,
+        name: &str,
+        prop: &'a ReferenceOr<Box<Schema>>,
+        prop_ptr: &str,
+        hint: &str,
+        depth: usize,
+    ) -> TypeRef {
+        let earlier = merged.earlier.get(name).map(Vec::as_slice).unwrap_or_default();
+        match self.merged_property(earlier, prop, prop_ptr, hint, depth) {
+            Some(ty) => ty,
+            None => self.type_of_boxed(prop, hint, prop_ptr, depth + 1),
+        }
     }
 
     /// A property that several `allOf` parts define as objects: one struct with the properties

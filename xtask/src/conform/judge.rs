@@ -256,6 +256,12 @@ impl<'a> Judge<'a> {
         // already invalid (then decoding kept what came).
         failure.map(|mut f| {
             f.class = self.raw_class(op, mode, Some(status), content_type, outcome.raw.as_ref());
+            // What the body as received held at the failing path, beside what came back.
+            let received = outcome.raw.as_ref().and_then(|r| serde_json::from_slice::<Value>(&r.body).ok());
+            let path = f.message.split(": ").next().unwrap_or_default();
+            if let Some(v) = received.as_ref().and_then(|body| at_path(body, path)) {
+                f.message.push_str(&format!("; the body as received had {}", short(&v.to_string(), 120)));
+            }
             f
         })
     }
@@ -475,5 +481,49 @@ impl Known {
     /// The class of a failure of `op` in `spec`, if listed.
     pub fn class_of(&self, spec: &str, op: &str) -> Option<Class> {
         self.rows.iter().find(|(s, o, _)| s == spec && o == op).map(|(_, _, c)| c.clone())
+    }
+}
+
+/// The value at a JSON path as the validator writes them (`result.items[2]["odd key"]`,
+/// `(root)`), if there is one.
+pub fn at_path<'v>(body: &'v Value, path: &str) -> Option<&'v Value> {
+    let mut at = body;
+    let mut rest = path.trim();
+    if rest == "(root)" || rest.is_empty() {
+        return Some(at);
+    }
+    while !rest.is_empty() {
+        rest = rest.strip_prefix('.').unwrap_or(rest);
+        if let Some(after) = rest.strip_prefix("[\"") {
+            let end = after.find("\"]")?;
+            let key: String = serde_json::from_str(&format!("\"{}\"", after.get(..end)?)).ok()?;
+            at = at.get(key.as_str())?;
+            rest = after.get(end + 2..)?;
+        } else if let Some(after) = rest.strip_prefix('[') {
+            let end = after.find(']')?;
+            at = at.get(after.get(..end)?.parse::<usize>().ok()?)?;
+            rest = after.get(end + 1..)?;
+        } else {
+            let end = rest.find(['.', '[']).unwrap_or(rest.len());
+            at = at.get(rest.get(..end)?)?;
+            rest = rest.get(end..)?;
+        }
+    }
+    Some(at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn paths_lead_into_the_body() {
+        let body = json!({"result": {"items": [{"a": 1}, {"odd key": [true]}]}});
+        assert_eq!(at_path(&body, "result.items[1][\"odd key\"][0]"), Some(&json!(true)));
+        assert_eq!(at_path(&body, "result.items[0].a"), Some(&json!(1)));
+        assert_eq!(at_path(&body, "(root)"), Some(&body));
+        assert_eq!(at_path(&body, "result.items[5]"), None);
+        assert_eq!(at_path(&body, "result.nothing.a"), None);
     }
 }

@@ -37,6 +37,8 @@ pub struct Options {
     pub name: String,
     /// Only operations whose index (in the IR's order) is in this range.
     pub range: Option<(usize, usize)>,
+    /// Only operations with these Rust names (for looking at a few).
+    pub names: Vec<String>,
     /// Dynamic-mode seeds (static mode always runs).
     pub seeds: Vec<u32>,
     /// Work folder (crates, arguments, target dir).
@@ -294,7 +296,13 @@ pub fn run(options: &Options) -> Result<SpecResult, String> {
     // Arguments.
     let v = values::Values::new(&doc);
     let (lo, hi) = options.range.unwrap_or((0, api.operations.len()));
-    let ops: Vec<&generator::ir::Operation> = api.operations.iter().skip(lo).take(hi.saturating_sub(lo)).collect();
+    let ops: Vec<&generator::ir::Operation> = api
+        .operations
+        .iter()
+        .skip(lo)
+        .take(hi.saturating_sub(lo))
+        .filter(|op| options.names.is_empty() || options.names.contains(&op.rust_name))
+        .collect();
     let mut all_args = Map::new();
     let mut results = Vec::new();
     let mut bad_examples = Vec::new();
@@ -444,6 +452,7 @@ pub fn parse_args(rest: &[&str]) -> Result<(Vec<Options>, Option<PathBuf>), Stri
         }
         None => SEEDS.to_vec(),
     };
+    let names: Vec<String> = flag("--op").map(|list| list.split(',').map(str::to_string).collect()).unwrap_or_default();
     let range = match flag("--ops") {
         Some(r) => {
             let (a, b) = r.split_once("..").ok_or("--ops takes FROM..TO")?;
@@ -468,7 +477,7 @@ pub fn parse_args(rest: &[&str]) -> Result<(Vec<Options>, Option<PathBuf>), Stri
     }
     if specs.is_empty() {
         return Err("usage: cargo xtask conform (--spec FILE [--name NAME] | --all | --only ours,cloudflare,github,stripe,sample) \
-                    [--ops FROM..TO] [--seeds 1,2] [--write FILE]"
+                    [--ops FROM..TO] [--op NAME,...] [--seeds 1,2] [--write FILE]"
             .into());
     }
     let list = specs
@@ -478,6 +487,7 @@ pub fn parse_args(rest: &[&str]) -> Result<(Vec<Options>, Option<PathBuf>), Stri
             spec,
             name,
             range,
+            names: names.clone(),
             seeds: seeds.clone(),
         })
         .collect();
