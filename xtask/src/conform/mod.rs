@@ -505,7 +505,14 @@ pub fn main(rest: &[&str]) -> Result<bool, String> {
             // only after the others have run.
             Err(e) => {
                 eprintln!("error: {}: {e}", options.name);
-                all.push(SpecResult::broken(&options.name, &e));
+                let mut broken = SpecResult::broken(&options.name, &e);
+                let known = judge::Known::load(&crate::root().join(KNOWN))?;
+                for r in &mut broken.results {
+                    for f in &mut r.failures {
+                        f.class = known.class_of(&options.name, &r.name);
+                    }
+                }
+                all.push(broken);
             }
         }
     }

@@ -125,19 +125,28 @@ pub fn merge(old: &str, specs: &[SpecResult]) -> String {
     out.push_str("| spec | operations run | pass | % |\n|---|---|---|---|\n");
     let (mut all_run, mut all_pass) = (0usize, 0usize);
     for (name, text) in &sections {
-        // The totals are read back from the section's own summary line.
-        let totals = text.split("**").nth(1).and_then(|t| {
-            let mut words = t.split_whitespace();
-            let pass = words.next()?.parse::<usize>().ok()?;
-            let run = words.nth(1)?.parse::<usize>().ok()?;
-            Some((pass, run))
-        });
-        if let Some((pass, run)) = totals {
+        if let Some((pass, run)) = totals(text) {
             all_run += run;
             all_pass += pass;
             let pct = if run == 0 { 100.0 } else { pass as f64 * 100.0 / run as f64 };
             out.push_str(&format!("| [{name}](#{}) | {run} | {pass} | {pct:.1} |\n", anchor(name)));
         }
+    }
+    // The corpus sample as one figure: every section that is not one of the named specs.
+    let (mut sample_specs, mut sample_run, mut sample_pass) = (0usize, 0usize, 0usize);
+    for (name, text) in &sections {
+        if ["cloudflare-ssl", "cloudflare", "github", "stripe"].contains(&name.as_str()) {
+            continue;
+        }
+        if let Some((pass, run)) = totals(text) {
+            sample_specs += 1;
+            sample_run += run;
+            sample_pass += pass;
+        }
+    }
+    if sample_specs > 0 {
+        let pct = if sample_run == 0 { 100.0 } else { sample_pass as f64 * 100.0 / sample_run as f64 };
+        out.push_str(&format!("| corpus sample ({sample_specs} specs) | {sample_run} | {sample_pass} | {pct:.1} |\n"));
     }
     out.push_str(&format!("| all | {all_run} | {all_pass} | |\n\n"));
     for (_, text) in &sections {
@@ -147,6 +156,15 @@ pub fn merge(old: &str, specs: &[SpecResult]) -> String {
     out.trim_end().to_string() + "\n"
 }
 
+/// A section's totals (pass, run), read back from its own summary line.
+fn totals(section: &str) -> Option<(usize, usize)> {
+    let t = section.split("**").nth(1)?;
+    let mut words = t.split_whitespace();
+    let pass = words.next()?.parse::<usize>().ok()?;
+    let run = words.nth(1)?.parse::<usize>().ok()?;
+    Some((pass, run))
+}
+
 /// GitHub's heading anchor for `name`.
 fn anchor(name: &str) -> String {
     name.to_lowercase()
@@ -154,4 +172,51 @@ fn anchor(name: &str) -> String {
         .filter(|c| c.is_alphanumeric() || *c == '-' || *c == '_' || *c == ' ')
         .map(|c| if c == ' ' { '-' } else { c })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::conform::judge::{Class, Failure, Stage};
+    use crate::conform::OpResult;
+
+    fn spec(name: &str, failing: bool) -> SpecResult {
+        let mut failure = Failure::new(Stage::Decode, "static", "result: bad");
+        failure.class = Some(Class::PrismLimitation("it made up a bad body".into()));
+        let op = |n: &str, failures: Vec<Failure>| OpResult {
+            name: n.into(),
+            route: "GET /x".into(),
+            failures,
+            passed_modes: 0,
+            examples_used: 0,
+        };
+        let mut results = vec![op("ok", vec![])];
+        results[0].passed_modes = 1;
+        if failing {
+            results.push(op("bad", vec![failure]));
+        }
+        SpecResult {
+            name: name.into(),
+            total_ops: results.len(),
+            results,
+            bad_examples: vec![],
+            modes: vec!["static".into()],
+        }
+    }
+
+    #[test]
+    fn sections_are_replaced_or_kept_and_totals_read_back() {
+        let first = markdown(&[spec("github", true), spec("a.com", false)]);
+        assert!(first.contains("| [github](#github) | 2 | 1 | 50.0 |"), "{first}");
+        assert!(first.contains("| corpus sample (1 specs) | 1 | 1 | 100.0 |"), "{first}");
+        assert!(first.contains(
+            "| `bad` | `GET /x` | static | decode | result: bad | Prism limitation | it made up a bad body |"
+        ));
+        // A later run of one spec replaces its section and keeps the other.
+        let second = merge(&first, &[spec("github", false)]);
+        assert!(second.contains("| [github](#github) | 1 | 1 | 100.0 |"), "{second}");
+        assert!(second.contains("<!-- conform: a.com -->"));
+        assert!(!second.contains("`bad`"));
+        assert!(second.contains("| all | 2 | 2 | |"));
+    }
 }

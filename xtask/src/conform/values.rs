@@ -994,9 +994,17 @@ fn discriminator<'s>(node: &Node<'s>) -> Option<(&'s Value, &'s str)> {
     Some((discriminator, discriminator.get("propertyName")?.as_str()?))
 }
 
-/// The ways an alternative is tried: as is, with required properties only, as another variant.
-fn attempts<'s>(ctx: &Ctx<'s>) -> [Ctx<'s>; 3] {
-    [ctx.clone(), Ctx { optional: false, ..ctx.clone() }, Ctx { variant: ctx.variant + 1, ..ctx.clone() }]
+/// The ways an alternative is tried: as is, with required properties only, as another variant,
+/// with optional properties at any depth.
+fn attempts<'s>(ctx: &Ctx<'s>) -> [Ctx<'s>; 4] {
+    [
+        ctx.clone(),
+        Ctx { optional: false, ..ctx.clone() },
+        Ctx { variant: ctx.variant + 1, ..ctx.clone() },
+        // Deep in a value, optional properties are left out; alternatives that differ only in an
+        // optional property (a rule's `action`) are told apart by putting them back.
+        Ctx { optional: !ctx.recursive, depth: 0, ..ctx.clone() },
+    ]
 }
 
 /// The values allowed by every `const`/`enum` of the node, in the first one's order; `None`
