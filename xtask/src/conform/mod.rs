@@ -525,6 +525,17 @@ pub fn main(rest: &[&str]) -> Result<bool, String> {
         }
         None => println!("{}", report::markdown(&all)),
     }
+    // Every mode's failure of every operation, for looking closer (`CONFORM_VERBOSE=1`).
+    if std::env::var_os("CONFORM_VERBOSE").is_some() {
+        for s in &all {
+            for r in &s.results {
+                for f in &r.failures {
+                    let class = f.class.as_ref().map_or("unclassified", judge::Class::name);
+                    eprintln!("{} {} ({}, {}, {class}): {}", s.name, r.name, f.mode, f.stage.as_str(), f.message);
+                }
+            }
+        }
+    }
     let unclassified: usize = all.iter().map(|s| s.unclassified().len()).sum();
     for s in &all {
         for r in s.unclassified() {

@@ -20,6 +20,8 @@ pub struct Recorded {
     pub status: u16,
     /// The body (de-chunked).
     pub body: Vec<u8>,
+    /// The request's body as sent (de-chunked; at most 64 KiB kept).
+    pub request_body: Vec<u8>,
 }
 
 /// The recordings by call name (the last one wins).
@@ -100,7 +102,8 @@ fn exchange(client: TcpStream, upstream: u16, recordings: &Recordings) {
     let response = pump(server, client, KEEP);
     let request = request.join().unwrap_or_default();
     let Some(name) = header(&request, "x-conform-op") else { return };
-    if let Some(recorded) = parse_response(&response) {
+    if let Some(mut recorded) = parse_response(&response) {
+        recorded.request_body = parse_response_like_body(&request).unwrap_or_default();
         if let Ok(mut map) = recordings.lock() {
             map.insert(name, recorded);
         }
@@ -135,7 +138,18 @@ fn parse_response(bytes: &[u8]) -> Option<Recorded> {
     } else {
         rest.to_vec()
     };
-    Some(Recorded { status, body })
+    Some(Recorded { status, body, request_body: Vec::new() })
+}
+
+/// The body of the first message in `bytes` (a request: its first line is not a status line).
+fn parse_response_like_body(bytes: &[u8]) -> Option<Vec<u8>> {
+    let (_, rest) = split_head(bytes)?;
+    let chunked = header(bytes, "transfer-encoding").is_some_and(|v| v.to_ascii_lowercase().contains("chunked"));
+    if chunked {
+        return dechunk(rest);
+    }
+    let len = header(bytes, "content-length").and_then(|v| v.parse::<usize>().ok()).unwrap_or(0);
+    Some(rest.get(..len.min(rest.len()))?.to_vec())
 }
 
 /// A chunked body decoded.
