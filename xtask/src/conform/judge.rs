@@ -422,41 +422,10 @@ impl<'a> Judge<'a> {
                     f.class =
                         Some(Class::PrismLimitation(format!("Prism failed while answering: {}", short(title, 200))));
                 }
-                // Prism reads form and multipart bodies one value per name (prism-http's
-                // `splitUriParams` and `parseMultipartFormDataParams` keep the last), and splits
-                // a value into a list only when the media type's `encoding` names a style; a list
-                // sent as repeated names, as OpenAPI's default (`form`, exploded) prescribes,
-                // arrives as one string.
-                let form = op
-                    .body
-                    .as_ref()
-                    .is_some_and(|b| matches!(b.encoding, BodyEncoding::Form | BodyEncoding::Multipart));
-                if form
-                    && location.as_ref().and_then(|l| l.first()).is_some_and(|l| l == "body")
-                    && (what.ends_with("must be array") || what.ends_with("must be object"))
-                {
-                    f.class = Some(Class::PrismLimitation(
-                        "Prism reads a form or multipart body as one string per name (prism-http \
-                         validator/validators/body.js: `result[key] = ...` in splitUriParams, \
-                         `result[pair['name']] = pair['data'].toString()` in parseMultipartFormDataParams), so a list \
-                         sent as repeated names (OpenAPI's default `form`/`explode: true`) or an object sent as an \
-                         `application/json` part (OpenAPI's default for objects in multipart) arrives as a string"
-                            .into(),
-                    ));
-                }
-                // Prism requires a property that OpenAPI 3.0 says a request leaves out: required
-                // but `readOnly` ("the required will take effect on the response only"). Shown by
-                // the body as sent being valid against the request schema under those rules.
-                if f.class.is_none() && location.as_ref().and_then(|l| l.first()).is_some_and(|l| l == "body") {
-                    let code = first.and_then(|v| v.get("code")).and_then(Value::as_str);
-                    if code == Some("required") {
-                        if let Some(evidence) = self.sent_body_valid(op, outcome) {
-                            f.class = Some(Class::PrismLimitation(format!(
-                                "Prism requires a `readOnly` property in a request, which OpenAPI 3.0 leaves out of \
-                                 requests; the body as sent is valid against {evidence} under OpenAPI 3.0 rules"
-                            )));
-                        }
-                    }
+                if f.class.is_none() {
+                    let list =
+                        parsed.get("validation").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+                    f.class = self.request_violations_class(op, outcome, list);
                 }
                 // Prism checks its own response too (`--errors`): a 500 about the response body
                 // is about the data it made up, or the spec's examples — not about our request.
@@ -479,9 +448,63 @@ impl<'a> Judge<'a> {
             // operation's 422 or 400 when the spec declares one, and says why in a header.
             _ => {
                 let why = violations.map(|v| format!(" — Prism's violations: {}", short(v, 300))).unwrap_or_default();
-                Failure::new(Stage::Request, "", format!("{kind}: {}{why}", short(message, 200)))
+                let mut f = Failure::new(Stage::Request, "", format!("{kind}: {}{why}", short(message, 200)));
+                let list: Vec<Value> = violations.and_then(|v| serde_json::from_str(v).ok()).unwrap_or_default();
+                f.class = self.request_violations_class(op, outcome, &list);
+                f
             }
         }
+    }
+
+    /// The class of a request Prism rejected, when every one of its violations (`list`, as in
+    /// Prism's problem body or its `sl-violations` header) is shown to be Prism's:
+    /// - Prism reads a form or multipart body as one string per name (prism-http
+    ///   validator/validators/body.js), so a list sent as repeated names or an object sent as an
+    ///   `application/json` part, both OpenAPI's defaults, arrives as a string;
+    /// - Prism requires properties OpenAPI 3.0 leaves out of requests (required but `readOnly`:
+    ///   "the required will take effect on the response only"), shown by the body as sent being
+    ///   valid against the request schema under those rules.
+    fn request_violations_class(&self, op: &Operation, outcome: &Outcome, list: &[Value]) -> Option<Class> {
+        let form = op.body.as_ref().is_some_and(|b| matches!(b.encoding, BodyEncoding::Form | BodyEncoding::Multipart));
+        let valid_sent = self.sent_body_valid(op, outcome);
+        let mut reasons = std::collections::BTreeSet::new();
+        for v in list {
+            let location: Vec<&str> = v
+                .get("location")
+                .and_then(Value::as_array)
+                .map(|l| l.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            let location = location.strip_prefix(&["request"]).unwrap_or(&location);
+            if location.first() != Some(&"body") {
+                return None;
+            }
+            let message = v.get("message").and_then(Value::as_str).unwrap_or_default();
+            let code = v.get("code").and_then(Value::as_str).unwrap_or_default();
+            if form && (message.ends_with("must be array") || message.ends_with("must be object")) {
+                reasons.insert(0);
+            } else if code == "required" && valid_sent.is_some() {
+                reasons.insert(1);
+            } else {
+                return None;
+            }
+        }
+        let text = reasons
+            .iter()
+            .map(|r| match r {
+                0 => "Prism reads a form or multipart body as one string per name (prism-http \
+                      validator/validators/body.js: `result[key] = ...` in splitUriParams, `result[pair['name']] = \
+                      pair['data'].toString()` in parseMultipartFormDataParams), so a list sent as repeated names \
+                      (OpenAPI's default `form`/`explode: true`) or an object sent as an `application/json` part \
+                      (OpenAPI's default for objects in multipart) arrives as a string"
+                    .to_string(),
+                _ => format!(
+                    "Prism requires `readOnly` properties in a request, which OpenAPI 3.0 leaves out of requests; the \
+                     body as sent is valid against {} under OpenAPI 3.0 rules",
+                    valid_sent.as_deref().unwrap_or_default()
+                ),
+            })
+            .collect::<Vec<_>>();
+        (!text.is_empty()).then(|| Class::PrismLimitation(text.join("; ")))
     }
 
     /// When the JSON body the client sent (as recorded on the wire) is valid against the
