@@ -360,44 +360,31 @@ impl<'a> Cx<'a> {
     /// `Some("responses")` for a `readOnly` property, `Some("requests")` for a `writeOnly` one:
     /// marked on its schema, on the component it references, or on a part of its `allOf`.
     fn one_way(&self, prop: &'a ReferenceOr<Box<Schema>>, depth: usize) -> Option<&'static str> {
-        if depth > 8 {
-            return None;
-        }
         let schema: &Schema = match prop {
             ReferenceOr::Item(s) => s,
             ReferenceOr::Reference { reference } => self.quiet_target(reference)?,
         };
-        if schema.schema_data.read_only {
-            return Some("responses");
-        }
-        if schema.schema_data.write_only {
-            return Some("requests");
-        }
-        match &schema.schema_kind {
-            openapiv3::SchemaKind::AllOf { all_of } => {
-                all_of.iter().find_map(|part| self.one_way_part(part, depth + 1))
-            }
-            _ => None,
-        }
+        self.one_way_schema(schema, depth)
     }
 
-    fn one_way_part(&self, part: &'a ReferenceOr<Schema>, depth: usize) -> Option<&'static str> {
-        let schema = match part {
-            ReferenceOr::Item(s) => s,
-            ReferenceOr::Reference { reference } => self.quiet_target(reference)?,
-        };
+    fn one_way_schema(&self, schema: &'a Schema, depth: usize) -> Option<&'static str> {
+        if depth > 8 {
+            return None;
+        }
         if schema.schema_data.read_only {
             return Some("responses");
         }
         if schema.schema_data.write_only {
             return Some("requests");
         }
-        match &schema.schema_kind {
-            openapiv3::SchemaKind::AllOf { all_of } if depth <= 8 => {
-                all_of.iter().find_map(|p| self.one_way_part(p, depth + 1))
-            }
-            _ => None,
-        }
+        let SchemaKind::AllOf { all_of } = &schema.schema_kind else { return None };
+        all_of.iter().find_map(|part| {
+            let part = match part {
+                ReferenceOr::Item(s) => s,
+                ReferenceOr::Reference { reference } => self.quiet_target(reference)?,
+            };
+            self.one_way_schema(part, depth + 1)
+        })
     }
 
     /// The component schema a reference names, following references between components; no
