@@ -112,17 +112,21 @@ impl<'a> Judge<'a> {
         Some(format!("{item}/{}", op.method.as_str().to_ascii_lowercase()))
     }
 
-    /// The pointer of the response schema for `status` and `content_type`.
-    fn response_schema(&self, op: &Operation, status: u16, content_type: Option<&str>) -> Option<String> {
+    /// The response the spec declares for `status` (the code, its class `2XX`, or `default`),
+    /// `$ref`s followed: its pointer and value.
+    fn response_for(&self, op: &Operation, status: u16) -> Option<(String, &'a Value)> {
         let op_ptr = self.op_pointer(op)?;
         let responses = self.doc.pointer(&format!("{op_ptr}/responses"))?.as_object()?;
-        let code = status.to_string();
-        let class = format!("{}XX", status / 100);
-        let key = [code.as_str(), class.as_str(), "default"]
+        let (code, class) = (status.to_string(), format!("{}XX", status / 100));
+        let key = [code.clone(), class.clone(), class.to_ascii_lowercase(), "default".to_string()]
             .into_iter()
-            .find(|k| responses.contains_key(*k) || responses.contains_key(&k.to_ascii_lowercase()))?;
-        let key = if responses.contains_key(key) { key.to_string() } else { key.to_ascii_lowercase() };
-        let (resp_ptr, resp) = follow(self.doc, &format!("{op_ptr}/responses/{}", escape(&key)))?;
+            .find(|k| responses.contains_key(k))?;
+        follow(self.doc, &format!("{op_ptr}/responses/{}", escape(&key)))
+    }
+
+    /// The pointer of the response schema for `status` and `content_type`.
+    fn response_schema(&self, op: &Operation, status: u16, content_type: Option<&str>) -> Option<String> {
+        let (resp_ptr, resp) = self.response_for(op, status)?;
         let content = resp.get("content")?.as_object()?;
         let wanted = content_type.map(|c| c.split(';').next().unwrap_or_default().trim().to_ascii_lowercase());
         let media = content
@@ -291,22 +295,14 @@ impl<'a> Judge<'a> {
 
     /// The response for `status` declares JSON content without a schema.
     fn schemaless(&self, op: &Operation, status: u16) -> bool {
-        let Some(op_ptr) = self.op_pointer(op) else { return false };
-        [status.to_string(), format!("{}XX", status / 100), "default".to_string()]
-            .iter()
-            .find_map(|k| follow(self.doc, &format!("{op_ptr}/responses/{k}")))
-            .and_then(|(_, r)| r.get("content").and_then(Value::as_object).cloned())
-            .is_some_and(|c| c.iter().any(|(m, media)| m.contains("json") && media.get("schema").is_none()))
+        let content = self.response_for(op, status).and_then(|(_, r)| r.get("content")?.as_object());
+        content.is_some_and(|c| c.iter().any(|(m, media)| m.contains("json") && media.get("schema").is_none()))
     }
 
     /// The response for `status` declares a body.
     fn has_content(&self, op: &Operation, status: u16) -> bool {
-        let Some(op_ptr) = self.op_pointer(op) else { return false };
-        [status.to_string(), format!("{}XX", status / 100), "default".to_string()]
-            .iter()
-            .find_map(|k| follow(self.doc, &format!("{op_ptr}/responses/{k}")))
-            .and_then(|(_, r)| r.get("content").and_then(Value::as_object).map(|c| !c.is_empty()))
-            .unwrap_or(false)
+        let content = self.response_for(op, status).and_then(|(_, r)| r.get("content")?.as_object());
+        content.is_some_and(|c| !c.is_empty())
     }
 
     /// When the body as Prism sent it already violates the response schema, the failure is not

@@ -89,12 +89,14 @@ pub struct Outcome {
     pub crash: Option<String>,
 }
 
-/// What Prism printed when it crashed: the lines from the first error on (at most 6).
+/// What Prism printed when it crashed: the lines from the first thrown error (`TypeError: ...`)
+/// on, at most 6; without one, the last 6 lines. (Its log also lists every route, and a route may
+/// contain the word "error".)
 fn crash_text(log: &Path) -> String {
     let text = std::fs::read_to_string(log).unwrap_or_default();
     let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
-    let from =
-        lines.iter().position(|l| l.contains("Error") || l.contains("error")).unwrap_or(lines.len().saturating_sub(6));
+    let thrown = |l: &&str| l.split_whitespace().next().is_some_and(|w| w.ends_with("Error:"));
+    let from = lines.iter().position(thrown).unwrap_or(lines.len().saturating_sub(6));
     lines.iter().skip(from).take(6).map(|l| l.trim()).collect::<Vec<_>>().join(" / ")
 }
 

@@ -704,7 +704,7 @@ fn alternative_name(keyword: &str, i: usize, schema: Option<&Value>) -> String {
 // References
 
 /// The node a local reference (`#`, `#/a/b~1c/0`) points to in `doc`.
-fn resolve_pointer<'v>(doc: &'v Value, reference: &str) -> Option<&'v Value> {
+pub(super) fn resolve_pointer<'v>(doc: &'v Value, reference: &str) -> Option<&'v Value> {
     let fragment = reference.strip_prefix('#')?;
     if fragment.is_empty() {
         return Some(doc);
@@ -731,7 +731,8 @@ fn unescape_token(raw: &str) -> Cow<'_, str> {
     Cow::Owned(decoded.replace("~1", "/").replace("~0", "~"))
 }
 
-fn percent_decode(raw: &str) -> Cow<'_, str> {
+/// `%XX` sequences decoded (the text unchanged when they do not make UTF-8).
+pub(super) fn percent_decode(raw: &str) -> Cow<'_, str> {
     if !raw.contains('%') {
         return Cow::Borrowed(raw);
     }

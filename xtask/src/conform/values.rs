@@ -62,6 +62,7 @@ use regex::Regex;
 use regex_syntax::hir::{Class, Hir, HirKind};
 use serde_json::{Map, Value};
 
+use super::escape;
 use super::validate::{validate, Direction, Violation};
 
 /// Objects nested less deep than this get their optional properties (the root value is at 0).
@@ -1807,42 +1808,13 @@ fn json_number(v: f64) -> Value {
 
 /// The target of a local `$ref` (`#/...`).
 fn resolve<'d>(doc: &'d Value, reference: &str) -> Result<&'d Value, String> {
-    doc.pointer(&ref_pointer(reference)?).ok_or_else(|| format!("$ref `{reference}` does not resolve"))
+    super::validate::resolve_pointer(doc, reference).ok_or_else(|| format!("$ref `{reference}` does not resolve"))
 }
 
 /// The JSON pointer of a local `$ref` (its fragment, percent-decoded).
 fn ref_pointer(reference: &str) -> Result<String, String> {
-    let fragment = reference
-        .strip_prefix('#')
-        .ok_or_else(|| format!("$ref `{reference}` is not local to the document (not supported)"))?;
-    if !fragment.contains('%') {
-        return Ok(fragment.to_string());
-    }
-    let bytes = fragment.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (b, hex) {
-            (b'%', Some(decoded)) => {
-                out.push(decoded);
-                i += 3;
-            }
-            _ => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).map_err(|_| format!("$ref `{reference}` is not UTF-8 once decoded"))
-}
-
-/// A key as a JSON pointer token.
-fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
+    super::ref_pointer(reference)
+        .ok_or_else(|| format!("$ref `{reference}` is not local to the document (not supported)"))
 }
 
 /// A JSON pointer token as a key.
