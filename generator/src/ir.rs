@@ -153,9 +153,7 @@ pub enum TypeRef {
     I32,
     /// `integer` (`int64` or no format).
     I64,
-    /// `number` (`float`).
-    F32,
-    /// `number` (`double` or no format).
+    /// `number`, whatever its format (`float` included: see `lower::schema`).
     F64,
     /// `string`, `format: date-time`.
     DateTime,

@@ -331,7 +331,6 @@ pub(crate) fn ty_text(t: &TypeRef, prefix: &str) -> String {
         TypeRef::False => "crate::rt::False".into(),
         TypeRef::I32 => "i32".into(),
         TypeRef::I64 => "i64".into(),
-        TypeRef::F32 => "f32".into(),
         TypeRef::F64 => "f64".into(),
         TypeRef::DateTime => "chrono::DateTime<chrono::Utc>".into(),
         TypeRef::Date => "chrono::NaiveDate".into(),
@@ -574,7 +573,6 @@ fn page_info_impls(api: &Api, scheme: &ir::PaginationScheme) -> Vec<TokenStream>
                 let field = ident(&f.rust_name);
                 let convert = match resolve(api, types::strip_nullable(&f.ty)) {
                     TypeRef::F64 => quote!(crate::rt::whole),
-                    TypeRef::F32 => quote!(|v: f32| crate::rt::whole(f64::from(v))),
                     _ => quote!(|v| u64::try_from(v).ok()),
                 };
                 if f.required && !f.nullable && !matches!(f.ty, TypeRef::Nullable(_)) {

@@ -121,7 +121,7 @@ pub(super) fn arg_type(api: &Api, t: &TypeRef) -> String {
     let prefix = "types::";
     match resolve(api, strip_nullable(t)) {
         TypeRef::String => "&str".into(),
-        TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 => ty_text(resolve(api, t), prefix),
+        TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 => ty_text(resolve(api, t), prefix),
         TypeRef::Vec(inner) => format!("&[{}]", ty_text(inner, prefix)),
         TypeRef::Named(n)
             if matches!(
@@ -184,7 +184,7 @@ fn checks(api: &Api, p: &Param, value: &str, indent: usize) -> String {
             let (min, max) = (opt_usize(c.min_length), opt_usize(c.max_length));
             call(indent, "r.check_length", &[wire, value.to_string(), min, max])
         }
-        ty @ (TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64)
+        ty @ (TypeRef::I32 | TypeRef::I64 | TypeRef::F64)
             if c.minimum.is_some() || c.maximum.is_some() =>
         {
             let (min, max) = (bound(c.minimum, c.exclusive_minimum), bound(c.maximum, c.exclusive_maximum));
@@ -206,7 +206,7 @@ fn checks(api: &Api, p: &Param, value: &str, indent: usize) -> String {
 /// A value written as text as it is: a string, number, boolean, date or enum.
 fn is_scalar(api: &Api, t: &TypeRef) -> bool {
     match resolve(api, strip_nullable(t)) {
-        TypeRef::String | TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 => true,
+        TypeRef::String | TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 => true,
         TypeRef::DateTime | TypeRef::Date => true,
         TypeRef::Named(n) => matches!(api.types.get(n).map(|d| &d.kind), Some(TypeKind::Enum { .. })),
         _ => false,
@@ -274,7 +274,7 @@ fn add_param(api: &Api, p: &Param, v: &str, indent: usize) -> String {
 
 fn is_copy(api: &Api, t: &TypeRef) -> bool {
     match resolve(api, strip_nullable(t)) {
-        TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 | TypeRef::Date => true,
+        TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 | TypeRef::Date => true,
         TypeRef::Named(n) => {
             matches!(api.types.get(n).map(|d| &d.kind), Some(TypeKind::Enum { repr: crate::ir::EnumRepr::Integer, .. }))
         }

@@ -5,7 +5,7 @@ use crate::diag::{ptr, Diagnostic};
 use crate::ir::{Constraints, EnumRepr, Field, TypeDef, TypeKind, TypeRef, UnionVariant, Variant};
 use crate::naming::{self, Namer};
 use openapiv3::{
-    AdditionalProperties, AnySchema, IntegerFormat, NumberFormat, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
+    AdditionalProperties, AnySchema, IntegerFormat, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
     VariantOrUnknownOrEmpty,
 };
 use std::collections::{BTreeMap, BTreeSet};
@@ -224,7 +224,7 @@ impl<'a> Cx<'a> {
             TypeRef::True => "`true`".into(),
             TypeRef::False => "`false`".into(),
             TypeRef::I32 | TypeRef::I64 => "integer".into(),
-            TypeRef::F32 | TypeRef::F64 => "number".into(),
+            TypeRef::F64 => "number".into(),
             TypeRef::DateTime => "date-time".into(),
             TypeRef::Date => "date".into(),
             TypeRef::Json => "JSON value".into(),
@@ -630,10 +630,9 @@ impl<'a> Cx<'a> {
                 VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => TypeRef::I32,
                 _ => TypeRef::I64,
             },
-            SchemaKind::Type(Type::Number(n)) => match &n.format {
-                VariantOrUnknownOrEmpty::Item(NumberFormat::Float) => TypeRef::F32,
-                _ => TypeRef::F64,
-            },
+            // `format: float` is read as f64 too: JSON numbers are doubles, and an f32 would
+            // turn a value beyond its range into infinity (serialised back as `null`).
+            SchemaKind::Type(Type::Number(_)) => TypeRef::F64,
             SchemaKind::Type(Type::Boolean(b)) => match b.enumeration.as_slice() {
                 [Some(true)] => TypeRef::True,
                 [Some(false)] => TypeRef::False,
@@ -690,10 +689,7 @@ impl<'a> Cx<'a> {
                 Some("int32") => TypeRef::I32,
                 _ => TypeRef::I64,
             },
-            Some("number") => match a.format.as_deref() {
-                Some("float") => TypeRef::F32,
-                _ => TypeRef::F64,
-            },
+            Some("number") => TypeRef::F64,
             Some("boolean") => TypeRef::Bool,
             Some("array") => self.array_type(a.items.as_ref(), hint, pointer, depth),
             Some("object") => self.map_type(a.additional_properties.as_ref(), hint, pointer, depth),
