@@ -1,5 +1,6 @@
 //! `.pages()` and `.items()` against listing servers on 127.0.0.1 that behave in the ways real
-//! ones do: with and without `total_pages`, capping `per_page`, ignoring `page`, failing midway.
+//! ones do: with and without `total_pages`, capping `per_page`, ignoring `page`, failing midway,
+//! serving empty pages before the last page they announce.
 
 use cloudflare_ssl::types::{CustomTrustStore, ListCustomTrustStoreParams};
 use cloudflare_ssl::{ApiErrorKind, Backoff, Client, Error};
@@ -48,6 +49,8 @@ struct Listing {
     no_info: bool,
     /// Serve page 1 whatever `page` says.
     ignore_page: bool,
+    /// Send `total_pages` on page 1 only (later pages have `result_info` without it).
+    count_on_first_page_only: bool,
 }
 
 impl Respond for Listing {
@@ -64,7 +67,7 @@ impl Respond for Listing {
             let total_count: usize = self.sizes.iter().sum();
             let mut info =
                 serde_json::json!({"page": page, "per_page": per_page, "count": count, "total_count": total_count});
-            if let Some(total) = self.total_pages {
+            if let Some(total) = self.total_pages.filter(|_| page == 1 || !self.count_on_first_page_only) {
                 info["total_pages"] = total.into();
             }
             body["result_info"] = info;
@@ -261,4 +264,96 @@ async fn per_call_headers_go_with_every_page() {
         assert_eq!(r.headers.get("x-walk").unwrap(), "w-1");
         assert_eq!(r.headers.get("authorization").unwrap(), "Bearer tok-SECRET");
     }
+}
+
+/// The page sizes the `.pages()` stream yields (every page must be `Ok`).
+async fn page_sizes(client: &Client) -> Vec<usize> {
+    let pages: Vec<_> = client.list_custom_trust_store(ZONE, &per_page(5.0)).pages().take(GUARD).collect().await;
+    pages.into_iter().map(|p| p.unwrap().items.len()).collect()
+}
+
+#[tokio::test]
+async fn an_empty_page_before_the_announced_end_is_not_the_end() {
+    for sizes in [vec![5, 0, 0, 5, 0, 2], vec![0, 5], vec![0, 0, 3, 0], vec![5, 0]] {
+        let total = sizes.len();
+        let listing = Listing { sizes: sizes.clone(), total_pages: Some(total as u64), ..Default::default() };
+        let server = serve(listing.clone()).await;
+        let items = all_items(&client(&server), &per_page(5.0)).await;
+        assert_eq!(ok_ids(&items), ids(0..sizes.iter().sum()), "{sizes:?}");
+        assert_eq!(server.received_requests().await.unwrap().len(), total, "one request a page: {sizes:?}");
+
+        // `.pages()` yields every announced page, the empty ones too, with their numbers.
+        let server = serve(listing).await;
+        assert_eq!(page_sizes(&client(&server)).await, sizes);
+        assert_eq!(server.received_requests().await.unwrap().len(), total);
+    }
+}
+
+#[tokio::test]
+async fn a_page_count_sent_once_still_holds_when_later_pages_omit_it() {
+    let listing =
+        Listing { sizes: vec![5, 0, 5, 5], total_pages: Some(3), count_on_first_page_only: true, ..Default::default() };
+    let server = serve(listing).await;
+    let items = all_items(&client(&server), &per_page(5.0)).await;
+    assert_eq!(ok_ids(&items), ids(0..10), "the empty page 2 is not the end; page 3 is the last");
+    assert_eq!(queries(&server).await, ["per_page=5", "per_page=5&page=2", "per_page=5&page=3"]);
+}
+
+#[tokio::test]
+async fn a_run_of_empty_pages_before_the_announced_end_is_bounded_by_an_error() {
+    // Ten empty pages in a row are walked through; the eleventh is an error, not a silent end
+    // (a server that announces a million pages and serves one, say).
+    let run = |empty: usize| [vec![5], vec![0; empty], vec![5]].concat();
+    let ten = Listing { sizes: run(10), total_pages: Some(12), ..Default::default() };
+    let server = serve(ten).await;
+    assert_eq!(ok_ids(&all_items(&client(&server), &per_page(5.0)).await), ids(0..10));
+    assert_eq!(server.received_requests().await.unwrap().len(), 12);
+
+    let eleven = Listing { sizes: run(11), total_pages: Some(13), ..Default::default() };
+    let million = Listing { sizes: vec![5], total_pages: Some(1_000_000), ..Default::default() };
+    let never = Listing { sizes: vec![], total_pages: Some(5_000), ignore_page: true, ..Default::default() };
+    for (listing, items) in [(eleven, 5), (million, 5), (never, 0)] {
+        let server = serve(listing.clone()).await;
+        let results = all_items(&client(&server), &per_page(5.0)).await;
+        assert_eq!(results.len(), items + 1, "{items} items, then one error, then the end");
+        assert_eq!(ok_ids(&results[..items]), ids(0..items));
+        match &results[items] {
+            Err(Error::Pagination(message)) => assert!(message.contains("empty"), "{message}"),
+            other => panic!("expected a pagination error, got {other:?}"),
+        }
+        // The first page (when it has items), then the eleven empty ones; never the page after.
+        let requests = if items > 0 { 12 } else { 11 };
+        assert_eq!(server.received_requests().await.unwrap().len(), requests, "{:?}", listing.total_pages);
+
+        let server = serve(listing).await;
+        let mut pages = client(&server).list_custom_trust_store(ZONE, &per_page(5.0)).pages();
+        for n in 1..requests as u64 {
+            let page = pages.next().await.unwrap().unwrap();
+            assert_eq!((page.number(), page.items.len()), (Some(n), if n == 1 { items } else { 0 }));
+        }
+        assert!(matches!(pages.next().await, Some(Err(Error::Pagination(_)))));
+        assert!(pages.next().await.is_none());
+    }
+}
+
+/// One item a page, whatever page is asked for, and no page count.
+struct Endless;
+
+impl Respond for Endless {
+    fn respond(&self, _: &wiremock::Request) -> ResponseTemplate {
+        let body = serde_json::json!({"success": true, "errors": [], "messages": [], "result": [item(0)]});
+        ResponseTemplate::new(200).set_body_json(body)
+    }
+}
+
+#[tokio::test]
+async fn the_last_page_number_there_is_ends_with_an_error() {
+    let server = MockServer::start().await;
+    Mock::given(any()).respond_with(Endless).mount(&server).await;
+    let call = client(&server).list_custom_trust_store(ZONE, &per_page(5.0).page(2e19));
+    let results: Vec<_> = call.pages().take(GUARD).collect().await;
+    assert_eq!(results.len(), 2, "the page, then one error, then the end");
+    assert_eq!(results[0].as_ref().unwrap().number(), Some(u64::MAX));
+    assert!(matches!(&results[1], Err(Error::Pagination(m)) if m.contains("no page")), "{:?}", results[1]);
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }

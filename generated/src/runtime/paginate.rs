@@ -1,9 +1,5 @@
-//! Page-number pagination: a page at a time, or every item as one stream.
-//!
-//! The walk trusts the page count when the server sends one, so it neither stops early when a
-//! page is short nor asks for a page past the last; without a count it stops at the first empty
-//! page. A server that ignores the page parameter (the same page twice) ends the walk with an
-//! error instead of a loop.
+//! Page-number pagination: a page at a time, or every item as one stream. When a walk goes on
+//! and when it ends is documented on [`Pages`].
 
 use super::call::{Call, Decode, RawResponse};
 use super::envelope::{decode_part, envelope_error, retrace, Envelope};
@@ -17,6 +13,11 @@ use std::hash::{Hash, Hasher};
 use std::marker::PhantomData;
 use std::pin::Pin;
 use std::task::{Context, Poll};
+
+/// How many empty pages in a row the walk asks for before the announced last page before it
+/// gives up with [`Error::Pagination`] (a server that announces pages it does not serve).
+/// (Kept in step with the docs of [`Pages`].)
+pub const MAX_EMPTY_RUN: u32 = 10;
 
 /// An API's pagination scheme; emitted from the spec's `x-pagination`.
 pub trait PageScheme: Send + 'static {
@@ -102,13 +103,29 @@ fn relocate<P: PageScheme, T: DeserializeOwned, I: DeserializeOwned>(raw: &RawRe
 
 type PageFuture<T, I> = Pin<Box<dyn Future<Output = Result<Page<T, I>, Error>> + Send>>;
 
-/// Every page of a listing, in order. See the module docs for when it stops.
+/// Every page of a listing, in order.
+///
+/// The walk trusts the page count when the server sends one (the latest a page announced): it
+/// neither stops early when a page is short or empty nor asks for a page past the last. Without
+/// a count it stops at the first empty page, which is not yielded (unless it is the first page:
+/// the listing is empty). An empty page before the announced last one is a page like any other
+/// (yielded here, contributing nothing to [`Items`]), but more than 10 of them in a row end the
+/// walk with [`Error::Pagination`], as does a server that ignores the page parameter (the same
+/// items twice): a walk ends with the last page or with one error, never with a loop or
+/// silently before the announced end.
 #[must_use = "streams do nothing unless polled"]
 pub struct Pages<P, T, I> {
     call: Call<Paged<P, T, I>>,
     next: u64,
     first: bool,
+    /// The fingerprint of the page before, when it had items.
     previous: Option<u64>,
+    /// The page count the latest page that sent one announced.
+    announced: Option<u64>,
+    /// Empty pages in a row before the announced end.
+    empty_run: u32,
+    /// An error to yield after the last page.
+    failed: Option<Error>,
     in_flight: Option<PageFuture<T, I>>,
     done: bool,
 }
@@ -129,7 +146,17 @@ where
             .query_value(P::PAGE_PARAM)
             .and_then(|v| v.parse::<f64>().ok())
             .map_or(1, |v| v.max(1.0) as u64);
-        Pages { call: self, next: start, first: true, previous: None, in_flight: None, done: false }
+        Pages {
+            call: self,
+            next: start,
+            first: true,
+            previous: None,
+            announced: None,
+            empty_run: 0,
+            failed: None,
+            in_flight: None,
+            done: false,
+        }
     }
 
     /// Every item of every page, as one stream; holds one page in memory at a time.
@@ -172,7 +199,7 @@ where
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
         if this.done {
-            return Poll::Ready(None);
+            return Poll::Ready(this.failed.take().map(Err));
         }
         if this.in_flight.is_none() {
             this.in_flight = Some(this.fetch());
@@ -191,25 +218,51 @@ where
                 return Poll::Ready(Some(Err(e)));
             }
         };
-        if page.items.is_empty() {
-            // The end. An empty first page is still a page (the listing is empty); an empty
-            // page after that is only the end marker and is not yielded.
-            this.done = true;
-            return Poll::Ready(if first { Some(Ok(page)) } else { None });
-        }
         let number = this.next;
-        if this.previous == Some(page.fingerprint) {
-            this.done = true;
-            return Poll::Ready(Some(Err(Error::Pagination(format!(
-                "page {number} has the same items as page {}: the server seems to ignore `{}`",
-                number.saturating_sub(1),
-                P::PAGE_PARAM
-            )))));
+        // A page without a count (or without metadata) leaves the count announced before.
+        if let Some(total) = page.info.as_ref().and_then(PageInfo::total_pages) {
+            this.announced = Some(total);
         }
-        this.previous = Some(page.fingerprint);
-        match page.info.as_ref().and_then(PageInfo::total_pages) {
-            Some(total) if number >= total => this.done = true,
-            _ => this.next = number + 1,
+        let before_end = this.announced.is_some_and(|total| number < total);
+        if page.items.is_empty() {
+            this.previous = None;
+            if !before_end {
+                // The end. An empty first page is still a page (the listing is empty), and so
+                // is an announced last page; an empty page past the end, or without a count, is
+                // only the end marker and is not yielded.
+                this.done = true;
+                let announced = this.announced.is_some_and(|total| number <= total);
+                return Poll::Ready((first || announced).then_some(Ok(page)));
+            }
+            // The server says more pages follow: an empty page here is not the end.
+            this.empty_run += 1;
+            if this.empty_run > MAX_EMPTY_RUN {
+                this.done = true;
+                let from = number.saturating_sub(u64::from(MAX_EMPTY_RUN));
+                return Poll::Ready(Some(Err(Error::Pagination(format!(
+                    "pages {from} to {number} are all empty, but the server announced {} pages",
+                    this.announced.unwrap_or_default()
+                )))));
+            }
+        } else {
+            this.empty_run = 0;
+            if this.previous == Some(page.fingerprint) {
+                this.done = true;
+                return Poll::Ready(Some(Err(Error::Pagination(format!(
+                    "page {number} has the same items as page {}: the server seems to ignore `{}`",
+                    number.saturating_sub(1),
+                    P::PAGE_PARAM
+                )))));
+            }
+            this.previous = Some(page.fingerprint);
+        }
+        if this.announced.is_some_and(|total| number >= total) {
+            this.done = true;
+        } else if let Some(next) = number.checked_add(1) {
+            this.next = next;
+        } else {
+            this.done = true;
+            this.failed = Some(Error::Pagination(format!("there is no page number after {number}")));
         }
         Poll::Ready(Some(Ok(page)))
     }
