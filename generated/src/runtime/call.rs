@@ -280,30 +280,30 @@ impl Client {
         let timeout = call_options.timeout.or(inner.options.timeout).unwrap_or(super::client::DEFAULT_TIMEOUT);
         let any_retries = call_options.max_retries.or(inner.options.max_retries).unwrap_or(0);
         let max_retries = if request.retryable { any_retries } else { 0 };
-        let url = format!("{}{}", inner.base_url, request.path);
         let auth = self.credentials_for(request.security.unwrap_or(inner.spec.alternatives))?;
-        let mut query: Vec<(&str, &str)> = request.query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        let mut cookies = String::new();
+        request.check_path()?;
+        request.check_names(inner.spec)?;
+        let mut query_credentials = Vec::new();
+        let mut cookie_credentials = Vec::new();
         let mut basic = None;
         for &(_, kind, secret) in &auth {
             match kind {
                 // Prepared once, when the client was built.
                 AuthKind::Bearer | AuthKind::Header(_) => {}
                 AuthKind::Basic => basic = Some(secret.expose().split_once(':').unwrap_or((secret.expose(), ""))),
-                AuthKind::Query(name) => query.push((name, secret.expose())),
-                AuthKind::Cookie(name) => add_cookie(&mut cookies, name, secret.expose(), false),
+                AuthKind::Query(name) => query_credentials.push((name, secret.expose())),
+                AuthKind::Cookie(name) => cookie_credentials.push((name, secret.expose())),
             }
         }
-        for (name, value) in &request.cookies {
-            add_cookie(&mut cookies, name, value, true);
-        }
-        let cookie = if cookies.is_empty() {
-            None
-        } else {
-            let mut v = HeaderValue::from_str(&cookies)
-                .map_err(|_| Error::Config("a cookie is not a valid header value".into()))?;
-            v.set_sensitive(true);
-            Some(v)
+        let url = request.url(&inner.base_url, &query_credentials)?;
+        let cookie = match request.cookie_header(&cookie_credentials)? {
+            None => None,
+            Some(text) => {
+                let mut v = HeaderValue::from_str(&text)
+                    .map_err(|_| Error::Config("a cookie is not a valid header value".into()))?;
+                v.set_sensitive(true);
+                Some(v)
+            }
         };
 
         let mut attempt: u32 = 0;
@@ -312,9 +312,6 @@ impl Client {
             let mut builder = inner.http.request(request.method.clone(), &url).timeout(timeout);
             if let Some((user, pass)) = basic {
                 builder = builder.basic_auth(user, Some(pass));
-            }
-            if !query.is_empty() {
-                builder = builder.query(&query);
             }
             if let Some((body, _)) = &request.body {
                 // `Bytes`: a reference count, not a copy, per attempt.
@@ -392,21 +389,6 @@ impl Client {
                 }
             }
         }
-    }
-}
-
-/// Appends `name=value` to a `Cookie` header value; parameter values are percent-encoded,
-/// credentials are sent as given.
-fn add_cookie(cookies: &mut String, name: &str, value: &str, encode: bool) {
-    if !cookies.is_empty() {
-        cookies.push_str("; ");
-    }
-    cookies.push_str(name);
-    cookies.push('=');
-    if encode {
-        super::request::encode_cookie(value, cookies);
-    } else {
-        cookies.push_str(value);
     }
 }
 

@@ -1,6 +1,7 @@
 //! The client, its builder, and per-call options.
 
-use super::error::Error;
+use super::error::{short, Error, NAME_EXCERPT_LIMIT};
+use super::request::{is_cookie_value, is_token, MAX_HEADER_LENGTH, MAX_URL_LENGTH};
 use super::secret::Secret;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use std::collections::BTreeMap;
@@ -342,9 +343,10 @@ impl ClientBuilder {
         default_headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static("application/json"));
         for (name, value) in self.headers {
             let n = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| Error::Config(format!("invalid header name `{name}`")))?;
-            let v = HeaderValue::from_str(&value)
-                .map_err(|_| Error::Config(format!("invalid value for header `{name}`")))?;
+                .map_err(|_| Error::Config(format!("invalid header name `{}`", short(&name, NAME_EXCERPT_LIMIT))))?;
+            let v = HeaderValue::from_str(&value).map_err(|_| {
+                Error::Config(format!("invalid value for header `{}`", short(&name, NAME_EXCERPT_LIMIT)))
+            })?;
             default_headers.insert(n, v);
         }
         let http = match self.http {
@@ -377,39 +379,118 @@ impl ClientBuilder {
 }
 
 /// The header a credential is sent in, for the schemes sent as one (`Bearer`, API key in a
-/// header), marked sensitive so that it is never printed. Cookie credentials are only checked
-/// here: they share the `Cookie` header with cookie parameters, built per call.
+/// header), marked sensitive so that it is never printed. Every credential is checked here, so
+/// that a malformed one fails at build with an error that names its scheme (never its value):
+/// one sent in a header must be printable ASCII (no control or non-ASCII character, no
+/// whitespace at either end) and at most [`MAX_HEADER_LENGTH`] bytes; a cookie must be RFC 6265
+/// cookie-octets only (no `;`, `,`, space, quote or backslash); one in the query at most
+/// [`MAX_URL_LENGTH`] bytes. Cookie credentials share the `Cookie` header with cookie
+/// parameters, built per call.
 fn auth_header(scheme: &AuthScheme, secret: &Secret) -> Result<Option<(HeaderName, HeaderValue)>, Error> {
-    let invalid = || Error::Config(format!("the `{}` credential is not a valid header value", scheme.name));
+    let bad = |why: &str| Error::Config(format!("the `{}` credential {why}", scheme.name));
+    let value = secret.expose();
+    let printable = value.bytes().all(|b| matches!(b, b' '..=b'~'));
+    let trimmed = value.trim_matches(' ') == value;
+    let header_ok = || -> Result<(), Error> {
+        if value.len() > MAX_HEADER_LENGTH {
+            return Err(bad(&format!("is longer than {MAX_HEADER_LENGTH} bytes, the limit of a header")));
+        }
+        if !printable {
+            return Err(bad("holds a control or non-ASCII character, which a header cannot carry"));
+        }
+        if !trimmed || value.is_empty() {
+            return Err(bad("is empty or begins or ends with whitespace"));
+        }
+        Ok(())
+    };
     let (name, value) = match scheme.kind {
-        AuthKind::Bearer => (reqwest::header::AUTHORIZATION, format!("Bearer {}", secret.expose())),
-        AuthKind::Header(name) => (
-            HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| Error::Config(format!("`{name}` is not a valid header name")))?,
-            secret.expose().to_string(),
-        ),
-        AuthKind::Cookie(_) => {
-            HeaderValue::from_str(secret.expose()).map_err(|_| invalid())?;
+        AuthKind::Bearer => {
+            header_ok()?;
+            (reqwest::header::AUTHORIZATION, format!("Bearer {value}"))
+        }
+        AuthKind::Header(name) => {
+            header_ok()?;
+            let name = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| Error::Config(format!("`{name}` is not a valid header name")))?;
+            (name, value.to_string())
+        }
+        AuthKind::Cookie(name) => {
+            if !is_token(name) {
+                return Err(Error::Config(format!("`{name}` is not a valid cookie name")));
+            }
+            header_ok()?;
+            if !is_cookie_value(value) {
+                return Err(bad("holds a character a cookie value cannot (`;`, `,`, space, quote, backslash)"));
+            }
             return Ok(None);
         }
-        AuthKind::Basic | AuthKind::Query(_) => return Ok(None),
+        AuthKind::Basic => {
+            if value.len() > MAX_HEADER_LENGTH / 2 {
+                return Err(bad(&format!("is longer than {} bytes, the limit of a header", MAX_HEADER_LENGTH / 2)));
+            }
+            return Ok(None);
+        }
+        AuthKind::Query(_) => {
+            if value.len() > MAX_URL_LENGTH / 2 {
+                return Err(bad(&format!("is longer than {} bytes, the limit of a URL", MAX_URL_LENGTH / 2)));
+            }
+            return Ok(None);
+        }
     };
-    let mut value = HeaderValue::from_str(&value).map_err(|_| invalid())?;
+    let mut value = HeaderValue::from_str(&value).map_err(|_| bad("is not a valid header value"))?;
     value.set_sensitive(true);
     Ok(Some((name, value)))
 }
 
 /// Checks the base URL and drops trailing slashes, so that paths (which start with `/`) are
 /// appended to it, never resolved against it: `/client/v4` keeps its `/v4`.
+///
+/// A base URL must be `http` or `https` with no user-info (`user:password@`: a password there
+/// would show wherever the URL does, and be sent as Basic auth beside the API's credentials),
+/// no query and no fragment (which the paths would be appended after). Errors show the URL
+/// with those parts replaced by `***` (see [`redact_url`]).
 fn normalize_base_url(raw: &str) -> Result<String, Error> {
-    let url = reqwest::Url::parse(raw.trim()).map_err(|e| Error::Config(format!("base URL `{raw}`: {e}")))?;
+    let shown = redact_url(raw);
+    let url = reqwest::Url::parse(raw.trim()).map_err(|e| Error::Config(format!("base URL `{shown}`: {e}")))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(Error::Config(format!("base URL `{raw}` must be http or https")));
+        return Err(Error::Config(format!("base URL `{shown}` must be http or https")));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::Config(format!(
+            "base URL `{shown}` must not hold user-info (`user:password@`): set credentials with the builder"
+        )));
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(Error::Config(format!("base URL `{raw}` must not have a query or fragment")));
+        return Err(Error::Config(format!("base URL `{shown}` must not have a query or fragment")));
     }
     Ok(url.as_str().trim_end_matches('/').to_string())
+}
+
+/// A URL as it may be shown: user-info (everything before the last `@`), query and fragment
+/// replaced by `***`, and cut to [`NAME_EXCERPT_LIMIT`] bytes; works on text that does not
+/// parse as a URL too.
+pub(crate) fn redact_url(raw: &str) -> String {
+    let raw = raw.trim();
+    let (before_query, query) = match raw.find(['?', '#']) {
+        Some(i) => (raw.get(..i).unwrap_or_default(), raw.get(i..i + 1)),
+        None => (raw, None),
+    };
+    let (scheme, rest) = match before_query.find("://") {
+        Some(i) => before_query.split_at(i + 3),
+        None => ("", before_query),
+    };
+    // Up to the last `@`, wherever it is: a password may hold `/`, which ends the authority
+    // for a parser but not for a reader.
+    let shown_rest = match rest.rfind('@') {
+        Some(i) => format!("***@{}", rest.get(i + 1..).unwrap_or_default()),
+        None => rest.to_string(),
+    };
+    let mut out = format!("{scheme}{shown_rest}");
+    if let Some(mark) = query {
+        out.push_str(mark);
+        out.push_str("***");
+    }
+    short(&out, NAME_EXCERPT_LIMIT)
 }
 
 /// `scheme (env VAR) + scheme`, for messages.

@@ -182,9 +182,31 @@ impl Error {
         }
     }
 
+    /// An invalid argument; the name (which may be a key of the caller's object) and the reason
+    /// are cut to [`NAME_EXCERPT_LIMIT`] and [`BODY_EXCERPT_LIMIT`] bytes, so that an error never
+    /// carries a huge value.
     pub(crate) fn invalid(name: &str, reason: impl Into<String>) -> Self {
-        Error::InvalidArgument { name: name.to_string(), reason: reason.into() }
+        Error::InvalidArgument {
+            name: short(name, NAME_EXCERPT_LIMIT),
+            reason: short(&reason.into(), BODY_EXCERPT_LIMIT),
+        }
     }
+}
+
+/// At most this many bytes of a name (a parameter's, a header's, a key of the caller's object)
+/// are shown in an error.
+pub(crate) const NAME_EXCERPT_LIMIT: usize = 100;
+
+/// `text` cut to at most `limit` bytes at a character boundary, with `…` when it was cut.
+pub(crate) fn short(text: &str, limit: usize) -> String {
+    if text.len() <= limit {
+        return text.to_string();
+    }
+    let mut cut = limit;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}…", text.get(..cut).unwrap_or_default())
 }
 
 /// The first [`BODY_EXCERPT_LIMIT`] bytes of a body, as text (cut at a character boundary).

@@ -21,7 +21,7 @@ pub use client::{
 pub use envelope::{Envelope, EnvelopeKeys, Enveloped, Opened, Typed};
 pub use error::{ApiError, ApiErrorKind, BodyPosition, Error, BODY_EXCERPT_LIMIT};
 pub use paginate::{whole, Items, Page, PageInfo, PageScheme, Paged, Pages};
-pub use request::{Request, Style};
+pub use request::{Request, Style, MAX_HEADER_LENGTH, MAX_URL_LENGTH};
 pub use reqwest::Method;
 pub use secret::Secret;
 
@@ -30,7 +30,7 @@ pub mod public {
     pub use super::{
         ApiError, ApiErrorKind, ApiSpec, AuthKind, AuthScheme, Backoff, Binary, BodyPosition, Call, Client,
         ClientBuilder, Error, Items, Page, PageInfo, Pages, RequestOptions, Response, Secret, Security,
-        BODY_EXCERPT_LIMIT, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, MAX_RETRY_AFTER,
+        BODY_EXCERPT_LIMIT, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, MAX_HEADER_LENGTH, MAX_RETRY_AFTER, MAX_URL_LENGTH,
     };
 }
 
