@@ -1,7 +1,7 @@
 //! Sending a request: retries, timeouts, decoding.
 
 use super::client::{AuthKind, Client, RequestOptions, MAX_RETRY_AFTER};
-use super::error::{excerpt, ApiError, BodyPosition, Error};
+use super::error::{excerpt, ApiError, BodyPosition, Error, ERROR_BODY_LIMIT};
 use super::request::Request;
 use crate::ApiMessage;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
@@ -57,6 +57,7 @@ impl RawResponse {
             body: excerpt(&self.body),
             retry_after: retry_after(&self.headers),
             attempts: 1,
+            truncated: false,
         }))
     }
 }
@@ -202,6 +203,13 @@ impl<D: Decode> Call<D> {
         self
     }
 
+    /// The longest response body this call accepts, in bytes (see
+    /// [`super::ClientBuilder::max_response_size`]).
+    pub fn max_response_size(mut self, bytes: usize) -> Self {
+        self.options.max_response_size = Some(bytes);
+        self
+    }
+
     /// An extra header for this call. An invalid name or value fails the call before sending.
     pub fn header(mut self, name: &str, value: &str) -> Self {
         match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
@@ -280,6 +288,10 @@ impl Client {
         let timeout = call_options.timeout.or(inner.options.timeout).unwrap_or(super::client::DEFAULT_TIMEOUT);
         let any_retries = call_options.max_retries.or(inner.options.max_retries).unwrap_or(0);
         let max_retries = if request.retryable { any_retries } else { 0 };
+        let max_size = call_options
+            .max_response_size
+            .or(inner.options.max_response_size)
+            .unwrap_or(super::client::DEFAULT_MAX_RESPONSE_SIZE);
         let auth = self.credentials_for(request.security.unwrap_or(inner.spec.alternatives))?;
         request.check_path()?;
         request.check_names(inner.spec)?;
@@ -347,49 +359,118 @@ impl Client {
                 let mut resp = inner.http.execute(http_request).await?;
                 let status = resp.status();
                 let headers = std::mem::take(resp.headers_mut());
-                let body = Vec::from(resp.bytes().await?);
-                Ok::<_, reqwest::Error>(RawResponse { status, headers, body })
+                if status.is_success() || request.answers.contains(&status.as_u16()) {
+                    let content_length = resp.content_length();
+                    return Ok(match read_body(&mut resp, max_size, false).await? {
+                        (body, true) => Outcome::Answer(RawResponse { status, headers, body }),
+                        (_, false) => Outcome::TooLarge { status, content_length },
+                    });
+                }
+                // An error: its body is only read when it is the last attempt's (see below).
+                Ok(Outcome::Error { status, headers, resp })
             }
             .await;
 
             let retries_left = attempt <= max_retries;
-            match outcome {
-                Ok(raw) if raw.status.is_success() || request.answers.contains(&raw.status.as_u16()) => return Ok(raw),
-                Ok(raw) => {
-                    let wait = retry_after(&raw.headers);
-                    let can_retry = retries_left && retryable_status(raw.status, &raw.headers);
+            let failure = match outcome {
+                Ok(Outcome::Answer(raw)) => return Ok(raw),
+                Ok(Outcome::TooLarge { status, content_length }) => {
+                    return Err(Error::TooLarge { status, limit: max_size, content_length, attempts: attempt })
+                }
+                Ok(Outcome::Error { status, headers, mut resp }) => {
+                    let wait = retry_after(&headers);
+                    let can_retry = retries_left && retryable_status(status, &headers);
                     // A wait longer than the cap is not slept blindly: the error goes back to
                     // the caller at once, with the requested wait in `retry_after`.
                     let too_long = wait.is_some_and(|w| w > MAX_RETRY_AFTER);
                     if can_retry && !too_long {
+                        // The body of an answer that is retried is never read.
+                        drop(resp);
                         let delay = wait.unwrap_or_else(|| inner.backoff.delay(attempt - 1));
                         tokio::time::sleep(delay).await;
                         continue;
                     }
-                    let mut error = decode_error(&raw);
-                    if let Error::Api(e) = &mut error {
-                        e.attempts = attempt;
+                    // Only as much as an error keeps (and its envelope needs) is downloaded.
+                    match read_body(&mut resp, max_size.min(ERROR_BODY_LIMIT), true).await {
+                        Ok((body, complete)) => {
+                            let mut error = decode_error(&RawResponse { status, headers, body });
+                            if let Error::Api(e) = &mut error {
+                                e.attempts = attempt;
+                                e.truncated = !complete;
+                            }
+                            return Err(error);
+                        }
+                        Err(e) => e,
                     }
-                    return Err(error);
                 }
-                Err(e) => {
-                    // A request that never reached the server is always safe to send again.
-                    let safe = request.retryable || e.is_connect();
-                    let retries_left = attempt <= any_retries && safe;
-                    if retries_left
-                        && (e.is_timeout() || e.is_connect() || e.is_request() || e.is_body() || e.is_decode())
-                    {
-                        tokio::time::sleep(inner.backoff.delay(attempt - 1)).await;
-                        continue;
-                    }
-                    if e.is_timeout() {
-                        return Err(Error::Timeout { after: timeout, attempts: attempt });
-                    }
-                    return Err(Error::Transport { source: e.without_url_query(), attempts: attempt });
-                }
+                Err(e) => e,
+            };
+            // A request that never reached the server is always safe to send again.
+            let e = failure;
+            let safe = request.retryable || e.is_connect();
+            let retries_left = attempt <= any_retries && safe && !permanent(&e);
+            if retries_left && (e.is_timeout() || e.is_connect() || e.is_request() || e.is_body() || e.is_decode()) {
+                tokio::time::sleep(inner.backoff.delay(attempt - 1)).await;
+                continue;
             }
+            if e.is_timeout() {
+                return Err(Error::Timeout { after: timeout, attempts: attempt });
+            }
+            return Err(Error::Transport { source: e.without_url_query(), attempts: attempt });
         }
     }
+}
+
+/// Whether a failure is one that sending again cannot mend: the request could not be built (an
+/// invalid URL, say), or TLS refused the server or its certificate (untrusted issuer, expired,
+/// wrong name), which the next attempt would meet again. reqwest has no kind for TLS errors, and
+/// the runtime does not depend on rustls: the causes are read for rustls' wording
+/// ("invalid peer certificate", alerts naming a certificate).
+fn permanent(e: &reqwest::Error) -> bool {
+    if e.is_builder() {
+        return true;
+    }
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        let text = c.to_string().to_ascii_lowercase();
+        if text.contains("certificate") {
+            return true;
+        }
+        cause = c.source();
+    }
+    false
+}
+
+/// What one attempt brought back.
+enum Outcome {
+    /// A success (or a declared `3xx` answer), read whole.
+    Answer(RawResponse),
+    /// A success whose body is over the limit.
+    TooLarge { status: StatusCode, content_length: Option<u64> },
+    /// A status that makes an error; the body not read yet.
+    Error { status: StatusCode, headers: HeaderMap, resp: reqwest::Response },
+}
+
+/// Reads a body in chunks, at most `limit` bytes: the bytes, and whether that is the whole
+/// body. A `Content-Length` over the limit stops it before reading, unless `start` (keep the
+/// start of a body that is too long, for an error's excerpt).
+async fn read_body(resp: &mut reqwest::Response, limit: usize, start: bool) -> Result<(Vec<u8>, bool), reqwest::Error> {
+    let announced = resp.content_length();
+    if !start && announced.is_some_and(|n| n > limit as u64) {
+        return Ok((Vec::new(), false));
+    }
+    // Reserved once when announced (no doubling on the way), never more than the limit.
+    let reserve = announced.map_or(0, |n| n.min(limit as u64) as usize);
+    let mut body = Vec::with_capacity(reserve);
+    while let Some(chunk) = resp.chunk().await? {
+        let room = limit - body.len();
+        if chunk.len() > room {
+            body.extend_from_slice(chunk.get(..room).unwrap_or_default());
+            return Ok((body, false));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok((body, true))
 }
 
 trait WithoutUrlQuery {

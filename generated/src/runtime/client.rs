@@ -62,6 +62,14 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 pub const DEFAULT_MAX_RETRIES: u32 = 2;
 /// A `Retry-After` longer than this is not waited out: the error is returned at once.
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+/// The longest successful response body a call accepts by default: 64 MiB. Bodies are held in
+/// memory whole (and decoded from there), so this bounds what one response can cost; it is far
+/// above any page of JSON an API sends (a few MiB at most), and a download bigger than this is
+/// better streamed than buffered. Change it per client
+/// ([`ClientBuilder::max_response_size`], [`RequestOptions::max_response_size`]) or per call
+/// ([`super::Call::max_response_size`]). Error bodies are read only up to
+/// [`super::ERROR_BODY_LIMIT`].
+pub const DEFAULT_MAX_RESPONSE_SIZE: usize = 64 * 1024 * 1024;
 
 /// Backoff between retries: `min(initial · 2^n, max)`, minus up to 25 % jitter.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -167,6 +175,8 @@ pub struct RequestOptions {
     pub timeout: Option<Duration>,
     /// Retries after the first attempt.
     pub max_retries: Option<u32>,
+    /// The longest response body accepted, in bytes (see [`DEFAULT_MAX_RESPONSE_SIZE`]).
+    pub max_response_size: Option<usize>,
     /// Extra headers, added after the client's own.
     pub headers: HeaderMap,
 }
@@ -178,6 +188,9 @@ impl RequestOptions {
         }
         if other.max_retries.is_some() {
             self.max_retries = other.max_retries;
+        }
+        if other.max_response_size.is_some() {
+            self.max_response_size = other.max_response_size;
         }
         for (k, v) in &other.headers {
             self.headers.insert(k.clone(), v.clone());
@@ -202,6 +215,7 @@ pub struct ClientBuilder {
     use_env: bool,
     timeout: Duration,
     max_retries: u32,
+    max_response_size: usize,
     backoff: Backoff,
     http: Option<reqwest::Client>,
     user_agent: Option<String>,
@@ -211,7 +225,7 @@ pub struct ClientBuilder {
 impl std::fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url)
+            .field("base_url", &self.base_url.as_deref().map(redact_url))
             .field("credentials", &self.credentials)
             .field("timeout", &self.timeout)
             .field("max_retries", &self.max_retries)
@@ -230,6 +244,7 @@ impl ClientBuilder {
             use_env: true,
             timeout: DEFAULT_TIMEOUT,
             max_retries: DEFAULT_MAX_RETRIES,
+            max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
             backoff: Backoff::default(),
             http: None,
             user_agent: None,
@@ -274,6 +289,14 @@ impl ClientBuilder {
         self
     }
 
+    /// The longest successful response body accepted, in bytes; a longer one fails the call
+    /// with [`Error::TooLarge`] (not retried), without reading further. Default
+    /// [`DEFAULT_MAX_RESPONSE_SIZE`] (64 MiB).
+    pub fn max_response_size(mut self, bytes: usize) -> Self {
+        self.max_response_size = bytes;
+        self
+    }
+
     /// Backoff between retries. Default 0.5 s doubling up to 8 s.
     pub fn backoff(mut self, backoff: Backoff) -> Self {
         self.backoff = backoff;
@@ -282,8 +305,18 @@ impl ClientBuilder {
 
     /// Uses the caller's own `reqwest::Client` (proxies, TLS settings, connection pool). Its
     /// own timeout, if any, still applies on top of this client's, and so does its redirect
-    /// policy: build it with `redirect(reqwest::redirect::Policy::none())` unless you trust every
-    /// host a redirect may lead to with credentials sent in headers other than `Authorization`.
+    /// policy: build it with `redirect(reqwest::redirect::Policy::none())` (as this crate's own
+    /// client is built) unless you trust every host a redirect may lead to with your
+    /// credentials. A `reqwest::Client` follows up to 10 redirects by default, and then:
+    ///
+    /// - credentials sent in headers other than `Authorization` and `Cookie` (API keys in a
+    ///   header of their own) are sent to the redirect's target, whatever its host;
+    /// - an API key sent in the query (an `in: query` scheme) reaches the target in the
+    ///   `Referer` header, which reqwest sets to the previous URL, query included (unless the
+    ///   redirect goes from `https` to `http`); `referer(false)` on the builder turns that off.
+    ///
+    /// The runtime cannot see or change a caller's client's policy, so it cannot prevent
+    /// either; its own client follows no redirect and sends no `Referer`.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -353,9 +386,10 @@ impl ClientBuilder {
             Some(c) => c,
             // Redirects are not followed: a 3xx comes back as an API error. reqwest, when
             // following one to another host, strips `Authorization` but would still send API
-            // keys carried in other headers there.
+            // keys carried in other headers there, and query API keys in `Referer` (off too).
             None => reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
+                .referer(false)
                 .build()
                 .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
         };
@@ -370,6 +404,7 @@ impl ClientBuilder {
                 options: RequestOptions {
                     timeout: Some(self.timeout),
                     max_retries: Some(self.max_retries),
+                    max_response_size: Some(self.max_response_size),
                     headers: HeaderMap::new(),
                 },
                 backoff: self.backoff,

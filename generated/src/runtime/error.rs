@@ -12,6 +12,12 @@ use std::time::Duration;
 /// At most this many bytes of a response body are kept in an error.
 pub const BODY_EXCERPT_LIMIT: usize = 2048;
 
+/// At most this many bytes of an error response's body are read (of a response whose status
+/// makes it an error): enough for any error envelope an API sends (its messages are decoded
+/// from the body; real ones are a few KiB), while a huge error page costs no more than this.
+/// The rest is not downloaded; [`ApiError::truncated`] says so.
+pub const ERROR_BODY_LIMIT: usize = 1024 * 1024;
+
 /// Everything that can go wrong with a call. Match on it; it is `#[non_exhaustive]` so that new
 /// kinds of failure can be added without breaking callers.
 #[derive(Debug)]
@@ -67,6 +73,20 @@ pub enum Error {
     },
     /// A paginated listing went wrong (the server ignored the page parameter, say).
     Pagination(String),
+    /// A successful response's body is longer than the limit (see
+    /// [`super::ClientBuilder::max_response_size`]): reading stopped there, or did not start
+    /// when the announced `Content-Length` was already over it. Not retried.
+    #[non_exhaustive]
+    TooLarge {
+        /// HTTP status of the response.
+        status: StatusCode,
+        /// The limit, in bytes.
+        limit: usize,
+        /// The `Content-Length` the server announced, if it did.
+        content_length: Option<u64>,
+        /// Attempts made, retries included.
+        attempts: u32,
+    },
 }
 
 /// A byte of a response body: its offset, line and column.
@@ -107,6 +127,10 @@ pub struct ApiError {
     pub retry_after: Option<Duration>,
     /// Attempts made, retries included.
     pub attempts: u32,
+    /// The body was longer than [`ERROR_BODY_LIMIT`] (or the call's response size limit, if
+    /// lower) and only its start was read: `errors` and `messages` are empty unless they could
+    /// be read from that start.
+    pub truncated: bool,
 }
 
 /// The class of an API error, by status (or `success: false` on a 2xx status).
@@ -158,7 +182,7 @@ impl Error {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api(e) => Some(e.status),
-            Error::Decode { status, .. } => Some(*status),
+            Error::Decode { status, .. } | Error::TooLarge { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -256,6 +280,9 @@ impl fmt::Display for ApiError {
         if let Some(wait) = self.retry_after {
             write!(f, "; retry after {} s", wait.as_secs_f64())?;
         }
+        if self.truncated {
+            write!(f, " (body longer than the {} bytes read)", ERROR_BODY_LIMIT)?;
+        }
         if self.attempts > 1 {
             write!(f, " (after {} attempts)", self.attempts)?;
         }
@@ -293,6 +320,13 @@ impl fmt::Display for Error {
                 write!(f, ": {message}; body: {body}")
             }
             Error::Pagination(msg) => write!(f, "pagination: {msg}"),
+            Error::TooLarge { status, limit, content_length, attempts } => {
+                write!(f, "HTTP {status} response body is over the limit of {limit} bytes")?;
+                if let Some(length) = content_length {
+                    write!(f, " (Content-Length: {length})")?;
+                }
+                write!(f, "; attempt {attempts}")
+            }
         }
     }
 }

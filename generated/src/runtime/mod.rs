@@ -15,11 +15,11 @@ mod secret;
 pub use crate::model::Binary;
 pub use call::{AllowEmpty, Bytes, Call, Decode, Empty, Json, RawResponse, Response, Text};
 pub use client::{
-    ApiSpec, AuthKind, AuthScheme, Backoff, Client, ClientBuilder, RequestOptions, Security, DEFAULT_MAX_RETRIES,
-    DEFAULT_TIMEOUT, MAX_RETRY_AFTER,
+    ApiSpec, AuthKind, AuthScheme, Backoff, Client, ClientBuilder, RequestOptions, Security, DEFAULT_MAX_RESPONSE_SIZE,
+    DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, MAX_RETRY_AFTER,
 };
 pub use envelope::{Envelope, EnvelopeKeys, Enveloped, Opened, Typed};
-pub use error::{ApiError, ApiErrorKind, BodyPosition, Error, BODY_EXCERPT_LIMIT};
+pub use error::{ApiError, ApiErrorKind, BodyPosition, Error, BODY_EXCERPT_LIMIT, ERROR_BODY_LIMIT};
 pub use paginate::{whole, Items, Page, PageInfo, PageScheme, Paged, Pages};
 pub use request::{Request, Style, MAX_HEADER_LENGTH, MAX_URL_LENGTH};
 pub use reqwest::Method;
@@ -30,7 +30,8 @@ pub mod public {
     pub use super::{
         ApiError, ApiErrorKind, ApiSpec, AuthKind, AuthScheme, Backoff, Binary, BodyPosition, Call, Client,
         ClientBuilder, Error, Items, Page, PageInfo, Pages, RequestOptions, Response, Secret, Security,
-        BODY_EXCERPT_LIMIT, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, MAX_HEADER_LENGTH, MAX_RETRY_AFTER, MAX_URL_LENGTH,
+        BODY_EXCERPT_LIMIT, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ERROR_BODY_LIMIT,
+        MAX_HEADER_LENGTH, MAX_RETRY_AFTER, MAX_URL_LENGTH,
     };
 }
 
