@@ -323,6 +323,97 @@ impl<'a> Judge<'a> {
         Some(self.blame(mode, &ptr, format!("the body Prism sent violates the response schema: {violation}")))
     }
 
+    /// A body valid against its schema that does not decode because, at the failing path, the
+    /// schema declares object keywords (`properties`, `required`, `additionalProperties`) without
+    /// `type`: JSON Schema then accepts any value there (Prism sends a string or `null`), while the
+    /// generated type, like every peer's, reads the schema as the object it describes. The spec
+    /// leaves the value's type open; the evidence names the schema.
+    fn typeless_class(
+        &self,
+        op: &Operation,
+        status: Option<u16>,
+        content_type: Option<&str>,
+        raw: Option<&Recorded>,
+        message: &str,
+    ) -> Option<Class> {
+        let raw = raw?;
+        let body: Value = serde_json::from_slice(&raw.body).ok()?;
+        let ptr = self.response_schema(op, status.unwrap_or(raw.status), content_type)?;
+        if self.check(std::slice::from_ref(&ptr), &body, "").is_some() {
+            return None;
+        }
+        let path = message.split_once("does not decode at ")?.1.split(" (line ").next()?;
+        let value = at_path(&body, path)?;
+        if value.is_object() {
+            return None;
+        }
+        let mut schemas = vec![ptr];
+        for step in path_steps(path)? {
+            let mut next = Vec::new();
+            for s in &schemas {
+                self.step_schemas(s, &step, &mut next, 0);
+            }
+            schemas = next;
+        }
+        let mut all = Vec::new();
+        for s in &schemas {
+            self.with_all_of(s, &mut all, 0);
+        }
+        let typeless = all.iter().find(|p| {
+            self.doc.pointer(p).is_some_and(|node| {
+                node.get("type").is_none()
+                    && ["properties", "required", "additionalProperties"].iter().any(|k| node.get(k).is_some())
+            })
+        })?;
+        let kind = match value {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Array(_) => "an array",
+            Value::Object(_) => "an object",
+        };
+        Some(Class::SpecDefect(format!(
+            "under-constrained schema: `{typeless}` declares object keywords but no `type`, so the body as sent, \
+             {kind} at {path}, is valid against the response schema; the generated type reads the schema as the \
+             object it describes"
+        )))
+    }
+
+    /// The schema pointers `ptr` and its `allOf` parts (through `$ref`s), resolved.
+    fn with_all_of(&self, ptr: &str, out: &mut Vec<String>, depth: usize) {
+        let Some((at, schema)) = follow(self.doc, ptr).filter(|_| depth <= 16) else { return };
+        let count = schema.get("allOf").and_then(Value::as_array).map_or(0, Vec::len);
+        out.push(at.clone());
+        for i in 0..count {
+            self.with_all_of(&format!("{at}/allOf/{i}"), out, depth + 1);
+        }
+    }
+
+    /// The schemas one step (a property name or an item) below the schema at `ptr`, through
+    /// `$ref` and `allOf` (not `anyOf`/`oneOf`: which alternative applies is not known).
+    fn step_schemas(&self, ptr: &str, step: &Step, out: &mut Vec<String>, depth: usize) {
+        let mut parts = Vec::new();
+        self.with_all_of(ptr, &mut parts, depth);
+        for at in parts {
+            let Some(node) = self.doc.pointer(&at) else { continue };
+            match step {
+                Step::Key(key) => {
+                    if node.get("properties").and_then(|p| p.get(key.as_str())).is_some() {
+                        out.push(format!("{at}/properties/{}", escape(key)));
+                    } else if node.get("additionalProperties").is_some_and(Value::is_object) {
+                        out.push(format!("{at}/additionalProperties"));
+                    }
+                }
+                Step::Index => {
+                    if node.get("items").is_some_and(Value::is_object) {
+                        out.push(format!("{at}/items"));
+                    }
+                }
+            }
+        }
+    }
+
     /// Who is to blame for a response that violates its schema (`evidence` says how).
     fn blame(&self, mode: Mode, schema_ptr: &str, evidence: String) -> Class {
         if mode == Mode::Static {
@@ -423,6 +514,9 @@ impl<'a> Judge<'a> {
                         parsed.get("validation").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
                     f.class = self.request_violations_class(op, outcome, list);
                 }
+                if f.class.is_none() && status == Some(406) {
+                    f.class = self.media_range_class(op);
+                }
                 // Prism checks its own response too (`--errors`): a 500 about the response body
                 // is about the data it made up, or the spec's examples — not about our request.
                 if location.as_ref().and_then(|l| l.first()).is_some_and(|l| l == "response") {
@@ -437,7 +531,9 @@ impl<'a> Judge<'a> {
             }
             "decode" => {
                 let mut f = Failure::new(Stage::Decode, "", message);
-                f.class = self.raw_class(op, mode, status, content_type, raw);
+                f.class = self
+                    .raw_class(op, mode, status, content_type, raw)
+                    .or_else(|| self.typeless_class(op, status, content_type, raw, message));
                 f
             }
             // The spec's own error response: Prism answers a request it finds invalid with the
@@ -503,6 +599,37 @@ impl<'a> Judge<'a> {
         (!text.is_empty()).then(|| Class::PrismLimitation(text.join("; ")))
     }
 
+    /// Prism answers 406 to `Accept: application/json` when the success responses declare their
+    /// content only under media ranges (`*/*`, `application/*`), which that type matches (RFC 9110
+    /// §12.5.1): its negotiation matches declared types exactly.
+    fn media_range_class(&self, op: &Operation) -> Option<Class> {
+        let ranges = self.media_ranges_only(op)?;
+        Some(Class::PrismLimitation(format!(
+            "the success responses declare their content under media ranges only ({}), which the client's \
+             `Accept: application/json` matches (RFC 9110 §12.5.1); Prism's negotiation matches declared types \
+             exactly and answers 406",
+            ranges.join(", ")
+        )))
+    }
+
+    /// The success responses' media types (`code`: `type`), when all are media ranges.
+    fn media_ranges_only(&self, op: &Operation) -> Option<Vec<String>> {
+        let op_ptr = self.op_pointer(op)?;
+        let responses = self.doc.pointer(&format!("{op_ptr}/responses"))?.as_object()?;
+        let mut ranges = Vec::new();
+        for code in responses.keys().filter(|k| k.starts_with('2')) {
+            let (_, response) = follow(self.doc, &format!("{op_ptr}/responses/{}", escape(code)))?;
+            for media in response.get("content").and_then(Value::as_object).into_iter().flat_map(|c| c.keys()) {
+                let m = media.to_ascii_lowercase();
+                if !(m == "*/*" || m == "application/*") {
+                    return None;
+                }
+                ranges.push(format!("`{code}`: `{media}`"));
+            }
+        }
+        (!ranges.is_empty()).then_some(ranges)
+    }
+
     /// When the JSON body the client sent (as recorded on the wire) is valid against the
     /// operation's request body schema: that schema's pointer.
     fn sent_body_valid(&self, op: &Operation, outcome: &Outcome) -> Option<String> {
@@ -513,6 +640,24 @@ impl<'a> Judge<'a> {
         let ptr = format!("{body_ptr}/content/{}/schema", escape(&b.media_type));
         let schema = self.doc.pointer(&ptr)?;
         validate(self.doc, schema, &sent, Direction::Request).is_empty().then_some(ptr)
+    }
+
+    /// The lowest 2xx status declared with a JSON schema (`2XX` read as 200), and that schema's
+    /// pointer: what a synthesised response answers with.
+    pub fn success_schema(&self, op: &Operation) -> Option<(u16, String)> {
+        let op_ptr = self.op_pointer(op)?;
+        let responses = self.doc.pointer(&format!("{op_ptr}/responses"))?.as_object()?;
+        let mut codes: Vec<u16> = responses
+            .keys()
+            .filter_map(|k| if k.eq_ignore_ascii_case("2XX") { Some(200) } else { k.parse().ok() })
+            .filter(|c| (200..300).contains(c))
+            .collect();
+        codes.sort_unstable();
+        codes.dedup();
+        codes.into_iter().find_map(|code| {
+            let ptr = self.response_schema(op, code, Some("application/json"))?;
+            ptr.contains("json").then_some((code, ptr))
+        })
     }
 
     /// The schema of the first 2xx response with content.
@@ -564,6 +709,39 @@ impl Known {
     }
 }
 
+/// One step of a JSON path: a property or an array index.
+enum Step {
+    Key(String),
+    Index,
+}
+
+/// The steps of a JSON path as [`at_path`] reads them (`None` when it does not parse).
+fn path_steps(path: &str) -> Option<Vec<Step>> {
+    let mut steps = Vec::new();
+    let mut rest = path.trim();
+    if rest == "(root)" {
+        return Some(steps);
+    }
+    while !rest.is_empty() {
+        rest = rest.strip_prefix('.').unwrap_or(rest);
+        if let Some(after) = rest.strip_prefix("[\"") {
+            let end = after.find("\"]")?;
+            steps.push(Step::Key(serde_json::from_str(&format!("\"{}\"", after.get(..end)?)).ok()?));
+            rest = after.get(end + 2..)?;
+        } else if let Some(after) = rest.strip_prefix('[') {
+            let end = after.find(']')?;
+            after.get(..end)?.parse::<usize>().ok()?;
+            steps.push(Step::Index);
+            rest = after.get(end + 1..)?;
+        } else {
+            let end = rest.find(['.', '[']).unwrap_or(rest.len());
+            steps.push(Step::Key(rest.get(..end)?.to_string()));
+            rest = rest.get(end..)?;
+        }
+    }
+    Some(steps)
+}
+
 /// The value at a JSON path as the validator writes them (`result.items[2]["odd key"]`,
 /// `(root)`), if there is one.
 pub fn at_path<'v>(body: &'v Value, path: &str) -> Option<&'v Value> {
@@ -605,5 +783,20 @@ mod tests {
         assert_eq!(at_path(&body, "(root)"), Some(&body));
         assert_eq!(at_path(&body, "result.items[5]"), None);
         assert_eq!(at_path(&body, "result.nothing.a"), None);
+    }
+
+    #[test]
+    fn paths_split_into_steps() {
+        let steps = path_steps("result.items[1][\"odd key\"]").unwrap_or_default();
+        let text: Vec<String> = steps
+            .iter()
+            .map(|s| match s {
+                Step::Key(k) => k.clone(),
+                Step::Index => "[]".into(),
+            })
+            .collect();
+        assert_eq!(text, ["result", "items", "[]", "odd key"]);
+        assert!(path_steps("(root)").is_some_and(|s| s.is_empty()));
+        assert!(path_steps("a[x]").is_none());
     }
 }

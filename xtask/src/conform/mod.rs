@@ -58,6 +58,10 @@ pub struct OpResult {
     pub passed_modes: usize,
     /// Where the arguments came from (count of examples used).
     pub examples_used: usize,
+    /// Passed only with a response synthesised from the schema (see [`prism::Mode::Synthesised`]).
+    pub synthesised: bool,
+    /// Why no response could be synthesised for the last try (an operation no mode passed).
+    pub unsynthesised: Option<String>,
 }
 
 impl OpResult {
@@ -112,6 +116,8 @@ impl SpecResult {
                 failures: vec![failure],
                 passed_modes: 0,
                 examples_used: 0,
+                synthesised: false,
+                unsynthesised: None,
             }],
             bad_examples: Vec::new(),
             modes: Vec::new(),
@@ -329,6 +335,8 @@ pub fn run(options: &Options) -> Result<SpecResult, String> {
             failures,
             passed_modes: 0,
             examples_used: chosen.examples_used,
+            synthesised: false,
+            unsynthesised: None,
         });
     }
     bad_examples.sort();
@@ -346,11 +354,12 @@ pub fn run(options: &Options) -> Result<SpecResult, String> {
     let by_name: std::collections::HashMap<&str, &generator::ir::Operation> =
         ops.iter().map(|op| (op.rust_name.as_str(), *op)).collect();
     let judge = judge::Judge::new(&doc, &api);
+    let rules = std::sync::Arc::new(proxy::Rules::default());
     for mode in &modes {
         // Calls with an unclassified failure are not made again.
         let pending: Vec<String> = results.iter().filter(|r| r.callable()).map(|r| r.name.clone()).collect();
         eprintln!("conform {}: calling {} operations, Prism {}", options.name, pending.len(), mode);
-        let outcomes = prism::run(&options.spec, *mode, &harness, &args_path, &pending)?;
+        let outcomes = prism::run(&options.spec, *mode, &harness, &args_path, &pending, &rules)?;
         for r in results.iter_mut().filter(|r| r.callable()) {
             let Some(op) = by_name.get(r.name.as_str()) else { continue };
             match judge.judge(op, *mode, outcomes.get(&r.name)) {
@@ -358,6 +367,46 @@ pub fn run(options: &Options) -> Result<SpecResult, String> {
                 None => r.passed_modes += 1,
             }
         }
+    }
+    // Operations no mode passed, every failure shown not to be ours (Prism could not make a
+    // response valid against the schema, say): once more, with Prism judging the request and a
+    // response synthesised from the schema in place of Prism's.
+    let responses = values::Values::for_responses(&doc);
+    let mut substitutes = std::collections::HashMap::new();
+    let mut no_response = Vec::new();
+    for r in results.iter().filter(|r| r.callable() && r.passed_modes == 0) {
+        let Some(op) = by_name.get(r.name.as_str()) else { continue };
+        let Some((status, ptr)) = judge.success_schema(op) else { continue };
+        match responses.synthesise(&ptr) {
+            Ok(value) => {
+                substitutes.insert(r.name.clone(), (status, serde_json::to_vec(&value).unwrap_or_default()));
+            }
+            Err(e) => no_response.push((r.name.clone(), e)),
+        }
+    }
+    for (name, why) in no_response {
+        if let Some(r) = results.iter_mut().find(|r| r.name == name) {
+            r.unsynthesised = Some(why);
+        }
+    }
+    if !substitutes.is_empty() {
+        let mode = prism::Mode::Synthesised;
+        let mut pending: Vec<String> = substitutes.keys().cloned().collect();
+        pending.sort();
+        eprintln!("conform {}: calling {} operations, Prism {}", options.name, pending.len(), mode);
+        let rules = std::sync::Arc::new(proxy::Rules { substitutes });
+        let outcomes = prism::run(&options.spec, mode, &harness, &args_path, &pending, &rules)?;
+        for r in results.iter_mut().filter(|r| rules.substitutes.contains_key(&r.name)) {
+            let Some(op) = by_name.get(r.name.as_str()) else { continue };
+            match judge.judge(op, mode, outcomes.get(&r.name)) {
+                Some(f) => r.failures.push(f),
+                None => {
+                    r.passed_modes += 1;
+                    r.synthesised = true;
+                }
+            }
+        }
+        modes.push(mode);
     }
     let known = judge::Known::load(&crate::root().join(KNOWN))?;
     for r in &mut results {

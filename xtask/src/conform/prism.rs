@@ -15,6 +15,10 @@ pub enum Mode {
     Static,
     /// From data generated from the response schema, with this seed.
     Dynamic(u32),
+    /// Prism (static) judges the request; the response is one the harness synthesised from
+    /// the response schema and checked against it (the proxy puts it in place of Prism's).
+    /// Run only for operations that passed in no other mode.
+    Synthesised,
 }
 
 impl std::fmt::Display for Mode {
@@ -22,6 +26,7 @@ impl std::fmt::Display for Mode {
         match self {
             Mode::Static => f.write_str("static"),
             Mode::Dynamic(seed) => write!(f, "dynamic seed {seed}"),
+            Mode::Synthesised => f.write_str("synthesised response"),
         }
     }
 }
@@ -110,6 +115,7 @@ pub fn run(
     harness: &Path,
     args: &Path,
     ops: &[String],
+    substitutes: &super::proxy::Substitutes,
 ) -> Result<HashMap<String, Outcome>, String> {
     let mut out: HashMap<String, Outcome> = HashMap::new();
     let mut rest: Vec<String> = ops.to_vec();
@@ -118,7 +124,7 @@ pub fn run(
     while !rest.is_empty() && restarts <= 20 {
         let log = args.with_file_name(format!("prism-{}-{restarts}.log", mode.to_string().replace(' ', "-")));
         let mut server = start(spec, mode, &log)?;
-        let proxy = super::proxy::start(server.port)?;
+        let proxy = super::proxy::start(server.port, substitutes.clone())?;
         let base = format!("http://127.0.0.1:{}", proxy.port);
         let child = Command::new(harness)
             .arg(&base)

@@ -27,6 +27,18 @@ pub struct Recorded {
 /// The recordings by call name (the last one wins).
 pub type Recordings = Arc<Mutex<HashMap<String, Recorded>>>;
 
+/// What the proxy changes, by call name.
+#[derive(Debug, Default)]
+pub struct Rules {
+    /// Responses to put in place of Prism's: a status and a JSON body. Used only when Prism
+    /// accepted the request (a 2xx, or its 500 saying that its own response breaks the schema),
+    /// so that Prism still judges every request.
+    pub substitutes: HashMap<String, (u16, Vec<u8>)>,
+}
+
+/// [`Rules`] shared with the proxy's threads.
+pub type Substitutes = Arc<Rules>;
+
 /// A running proxy; stops accepting on drop.
 pub struct Proxy {
     /// Its port on 127.0.0.1.
@@ -44,8 +56,9 @@ impl Drop for Proxy {
     }
 }
 
-/// Starts a proxy to `upstream` (a port on 127.0.0.1).
-pub fn start(upstream: u16) -> Result<Proxy, String> {
+/// Starts a proxy to `upstream` (a port on 127.0.0.1), answering calls named in
+/// `substitutes` with their substitute once Prism has accepted the request.
+pub fn start(upstream: u16, substitutes: Substitutes) -> Result<Proxy, String> {
     let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("proxy: cannot listen: {e}"))?;
     let port = listener.local_addr().map_err(|e| e.to_string())?.port();
     let recordings: Recordings = Arc::default();
@@ -57,8 +70,8 @@ pub fn start(upstream: u16) -> Result<Proxy, String> {
                 break;
             }
             let Ok(client) = conn else { continue };
-            let rec = rec.clone();
-            thread::spawn(move || exchange(client, upstream, &rec));
+            let (rec, subs) = (rec.clone(), substitutes.clone());
+            thread::spawn(move || exchange(client, upstream, &rec, &subs));
         }
     });
     Ok(Proxy { port, recordings, stop })
@@ -89,25 +102,93 @@ fn pump(mut from: TcpStream, mut to: TcpStream, keep: usize) -> Vec<u8> {
 /// Largest response kept per call.
 const KEEP: usize = 64 * 1024 * 1024;
 
-fn exchange(client: TcpStream, upstream: u16, recordings: &Recordings) {
-    let Ok(server) = TcpStream::connect(("127.0.0.1", upstream)) else {
+fn exchange(mut client: TcpStream, upstream: u16, recordings: &Recordings, substitutes: &Substitutes) {
+    let Ok(mut server) = TcpStream::connect(("127.0.0.1", upstream)) else {
         let _ = client.shutdown(Shutdown::Both);
         return;
     };
     for s in [&client, &server] {
         let _ = s.set_read_timeout(Some(Duration::from_secs(600)));
     }
+    // The request's head names the call, and so whether its response is substituted.
+    let head = read_until(&mut client, |b| split_head(b).is_some());
+    let name = header(&head, "x-conform-op");
+    if server.write_all(&head).is_err() {
+        return;
+    }
+    let substitute = name.as_ref().and_then(|n| substitutes.substitutes.get(n)).cloned();
     let (Ok(client2), Ok(server2)) = (client.try_clone(), server.try_clone()) else { return };
-    let request = thread::spawn(move || pump(client2, server2, 64 * 1024));
-    let response = pump(server, client, KEEP);
+    let request = thread::spawn(move || {
+        let mut kept = head;
+        kept.extend(pump(client2, server2, 64 * 1024));
+        kept
+    });
+    let response = match substitute {
+        None => pump(server, client, KEEP),
+        Some(sub) => {
+            let got = read_until(&mut server, complete);
+            let sent = substituted(&got, &sub).unwrap_or(got);
+            let _ = client.write_all(&sent);
+            let _ = client.shutdown(Shutdown::Write);
+            sent
+        }
+    };
     let request = request.join().unwrap_or_default();
-    let Some(name) = header(&request, "x-conform-op") else { return };
+    let Some(name) = name else { return };
     if let Some(mut recorded) = parse_response(&response) {
         recorded.request_body = parse_response_like_body(&request).unwrap_or_default();
         if let Ok(mut map) = recordings.lock() {
             map.insert(name, recorded);
         }
     }
+}
+
+/// Reads from `stream` until `done` holds for what was read (or the stream ends).
+fn read_until(stream: &mut TcpStream, done: impl Fn(&[u8]) -> bool) -> Vec<u8> {
+    let mut got = Vec::new();
+    let mut buf = [0u8; 16 * 1024];
+    while !done(&got) && got.len() < KEEP {
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => got.extend_from_slice(buf.get(..n).unwrap_or_default()),
+        }
+    }
+    got
+}
+
+/// A whole response (head and body, by length or chunks) is in `bytes`.
+fn complete(bytes: &[u8]) -> bool {
+    let Some((_, rest)) = split_head(bytes) else { return false };
+    if header(bytes, "transfer-encoding").is_some_and(|v| v.to_ascii_lowercase().contains("chunked")) {
+        return dechunk(rest).is_some();
+    }
+    header(bytes, "content-length").and_then(|v| v.parse::<usize>().ok()).is_some_and(|len| rest.len() >= len)
+}
+
+/// The substitute response for Prism's `got`, when Prism accepted the request: it answered
+/// with a 2xx, or with its 500 whose every violation is in its own response.
+fn substituted(got: &[u8], (status, body): &(u16, Vec<u8>)) -> Option<Vec<u8>> {
+    let prism = parse_response(got)?;
+    let accepted = match prism.status {
+        200..=299 => true,
+        500 => {
+            let problem: serde_json::Value = serde_json::from_slice(&prism.body).ok()?;
+            let list = problem.get("validation")?.as_array()?;
+            !list.is_empty()
+                && list.iter().all(|v| v.pointer("/location/0").and_then(|l| l.as_str()) == Some("response"))
+        }
+        _ => false,
+    };
+    if !accepted {
+        return None;
+    }
+    let mut out = format!(
+        "HTTP/1.1 {status} Substituted\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    out.extend_from_slice(body);
+    Some(out)
 }
 
 /// The head of an HTTP message and the rest.
@@ -187,6 +268,25 @@ mod tests {
     }
 
     #[test]
+    fn substitutes_only_what_prism_accepted() {
+        let sub = (201, b"{\"a\":1}".to_vec());
+        let ok = b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nnull";
+        let out = substituted(ok, &sub).unwrap();
+        let r = parse_response(&out).unwrap();
+        assert_eq!((r.status, r.body.as_slice()), (201, &b"{\"a\":1}"[..]));
+        let own = br#"{"validation":[{"location":["response","body"],"message":"x"}]}"#;
+        let mut bad_own = format!("HTTP/1.1 500 X\r\nContent-Length: {}\r\n\r\n", own.len()).into_bytes();
+        bad_own.extend_from_slice(own);
+        assert!(substituted(&bad_own, &sub).is_some());
+        let req = br#"{"validation":[{"location":["request","body"],"message":"x"}]}"#;
+        let mut rejected = format!("HTTP/1.1 500 X\r\nContent-Length: {}\r\n\r\n", req.len()).into_bytes();
+        rejected.extend_from_slice(req);
+        assert!(substituted(&rejected, &sub).is_none());
+        assert!(substituted(b"HTTP/1.1 422 X\r\nContent-Length: 2\r\n\r\n{}", &sub).is_none());
+        assert!(complete(ok) && !complete(&ok[..ok.len() - 1]));
+    }
+
+    #[test]
     fn passes_bytes_through_and_records_by_call() {
         let upstream = TcpListener::bind("127.0.0.1:0").unwrap();
         let up_port = upstream.local_addr().unwrap().port();
@@ -196,7 +296,7 @@ mod tests {
             let _ = s.read(&mut buf).unwrap();
             s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}").unwrap();
         });
-        let proxy = start(up_port).unwrap();
+        let proxy = start(up_port, Substitutes::default()).unwrap();
         let mut c = TcpStream::connect(("127.0.0.1", proxy.port)).unwrap();
         c.write_all(b"GET /x HTTP/1.1\r\nx-conform-op: get_x\r\n\r\n").unwrap();
         let mut got = Vec::new();

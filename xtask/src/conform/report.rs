@@ -25,6 +25,16 @@ pub fn section(s: &SpecResult) -> String {
         "**{passed} of {run} operations pass** ({pct:.1} %){scope}; modes: {}.\n\n",
         s.modes.join(", ")
     ));
+    let synthesised: Vec<&str> =
+        s.results.iter().filter(|r| r.synthesised && r.verdict().is_none()).map(|r| r.name.as_str()).collect();
+    if !synthesised.is_empty() {
+        out.push_str(&format!(
+            "Of these, {} passed only with a synthesised response (Prism accepted the request but could not \
+             answer with a body valid against the schema in any mode; the failures are listed below): {}.\n\n",
+            synthesised.len(),
+            synthesised.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+        ));
+    }
     let examples: usize = s.results.iter().map(|r| r.examples_used).sum();
     out.push_str(&format!(
         "Arguments taken from the spec's examples: {examples}; the rest synthesised from schemas.\n\n"
@@ -35,10 +45,13 @@ pub fn section(s: &SpecResult) -> String {
             "| operation | route | mode | stage | first error | class | evidence |\n|---|---|---|---|---|---|---|\n",
         );
         for (r, f) in failing {
-            let (class, evidence) = match &f.class {
+            let (class, mut evidence) = match &f.class {
                 Some(c) => (c.name().to_string(), cell(c.evidence())),
                 None => ("**unclassified**".to_string(), String::new()),
             };
+            if let Some(why) = &r.unsynthesised {
+                evidence.push_str(&format!("; nor could the harness synthesise a valid response: {}", cell(why)));
+            }
             out.push_str(&format!(
                 "| `{}` | `{}` | {} | {} | {} | {class} | {evidence} |\n",
                 r.name,
@@ -87,6 +100,9 @@ Every operation of each spec called by its generated client against the Prism mo
 seed with data it generates from the response schemas (dynamic). Three checks per call: Prism \
 accepted the request (it validates every request against the spec), the response decoded into the \
 generated type, and the decoded value, serialised back, is valid against the response schema. An \
+operation that passes in none of these, for reasons shown not to be ours, is called once more with \
+Prism judging the request and a response the harness synthesised from the schema (and checked against \
+it) in place of Prism's (mode \"synthesised response\"; such operations are named under their spec). An \
 operation passes when the three hold in at least one mode and every failure in another mode is shown \
 not to be ours (listed under the spec). A failure is ours unless its class and evidence say otherwise; \
 `cargo xtask conform` exits non-zero on any failure it cannot classify and that \
@@ -189,6 +205,8 @@ mod tests {
             failures,
             passed_modes: 0,
             examples_used: 0,
+            synthesised: false,
+            unsynthesised: None,
         };
         let mut results = vec![op("ok", vec![])];
         results[0].passed_modes = 1;

@@ -117,12 +117,20 @@ pub struct Values<'a> {
     doc: &'a Value,
     /// Patterns compiled so far, shared by every call (a cache: looked up, never iterated).
     patterns: Mutex<HashMap<String, Compiled>>,
+    /// Which side of the exchange values are made for: requests leave `readOnly` properties
+    /// out, responses `writeOnly` ones.
+    direction: Direction,
 }
 
 impl<'a> Values<'a> {
     /// Over `doc`, the whole spec as JSON.
     pub fn new(doc: &'a Value) -> Self {
-        Values { doc, patterns: Mutex::new(HashMap::new()) }
+        Values { doc, patterns: Mutex::new(HashMap::new()), direction: Direction::Request }
+    }
+
+    /// Over `doc`, making response values (`readOnly` properties in, `writeOnly` ones out).
+    pub fn for_responses(doc: &'a Value) -> Self {
+        Values { direction: Direction::Response, ..Values::new(doc) }
     }
 
     /// A value for the Parameter Object at `pointer` (a `$ref` is followed).
@@ -172,7 +180,7 @@ impl<'a> Values<'a> {
             Some(
                 alternatives
                     .iter()
-                    .filter(|alt| readings.iter().any(|r| validate(self.doc, alt, r, Direction::Request).is_empty()))
+                    .filter(|alt| readings.iter().any(|r| validate(self.doc, alt, r, self.direction).is_empty()))
                     .count(),
             )
         };
@@ -187,9 +195,7 @@ impl<'a> Values<'a> {
             let example = target.and_then(|t| t.get("example")).cloned();
             let synthesised = self.synthesise_schema(alt).ok();
             for candidate in example.into_iter().chain(synthesised) {
-                if validate(self.doc, schema, &candidate, Direction::Request).is_empty()
-                    && matches(&candidate) == Some(1)
-                {
+                if validate(self.doc, schema, &candidate, self.direction).is_empty() && matches(&candidate) == Some(1) {
                     return Ok(Chosen { value: candidate, source: Source::Synthesised, ..chosen });
                 }
             }
@@ -233,7 +239,7 @@ impl<'a> Values<'a> {
             }
         }
         for (at, example) in examples {
-            let first = schema.and_then(|s| validate(self.doc, s, example, Direction::Request).into_iter().next());
+            let first = schema.and_then(|s| validate(self.doc, s, example, self.direction).into_iter().next());
             match first {
                 None => {
                     let source = Source::Example(at);
@@ -286,11 +292,11 @@ impl<'a> Values<'a> {
     /// Synthesises from `schema` (written at `origin`, a `$ref`, if known) and validates the
     /// result; errors name `label`.
     fn synthesise_at(&self, label: &str, schema: &Value, origin: Option<&str>) -> Result<Value, String> {
-        let synth = Synth::new(self.doc, &self.patterns, origin);
+        let synth = Synth::new(self.doc, &self.patterns, origin, self.direction);
         let result = synth.root(schema);
         let notes = synth.notes();
         let value = result.map_err(|e| format!("cannot synthesise a value for `{label}`: {e}{notes}"))?;
-        if let Some(violation) = validate(self.doc, schema, &value, Direction::Request).first() {
+        if let Some(violation) = validate(self.doc, schema, &value, self.direction).first() {
             return Err(format!(
                 "the value synthesised for `{label}` is invalid: {} (value: {}){notes}",
                 describe(violation),
@@ -350,6 +356,8 @@ struct Synth<'s> {
     /// The `$ref` spelling of where the schema synthesised is written (`#/components/...`), when
     /// known: recursion into it is recursion, and a component's name can be a discriminator value.
     origin: Option<&'s str>,
+    /// Which side of the exchange the value is for (see [`Values`]).
+    direction: Direction,
 }
 
 /// A conjunction of schemas, `$ref`s followed and `allOf`s flattened.
@@ -452,8 +460,21 @@ impl<'s> Node<'s> {
 
 impl<'s> Synth<'s> {
     /// A synthesis over `doc`.
-    fn new(doc: &'s Value, patterns: &'s Mutex<HashMap<String, Compiled>>, origin: Option<&'s str>) -> Self {
-        Synth { doc, steps: Cell::new(0), patterns, notes: RefCell::new(Vec::new()), origin }
+    fn new(
+        doc: &'s Value,
+        patterns: &'s Mutex<HashMap<String, Compiled>>,
+        origin: Option<&'s str>,
+        direction: Direction,
+    ) -> Self {
+        Synth { doc, steps: Cell::new(0), patterns, notes: RefCell::new(Vec::new()), origin, direction }
+    }
+
+    /// The flag of properties left out on this side of the exchange.
+    fn left_out(&self) -> &'static str {
+        match self.direction {
+            Direction::Request => "readOnly",
+            Direction::Response => "writeOnly",
+        }
     }
 
     /// A value for the schema being synthesised, with its origin entered and, for a component
@@ -499,7 +520,7 @@ impl<'s> Synth<'s> {
     fn violations(&self, node: &Node<'s>, value: &Value) -> Result<Vec<Violation>, String> {
         self.tick()?;
         for root in &node.roots {
-            let violations = validate(self.doc, root, value, Direction::Request);
+            let violations = validate(self.doc, root, value, self.direction);
             if !violations.is_empty() {
                 return Ok(violations);
             }
@@ -866,7 +887,7 @@ impl<'s> Synth<'s> {
         for name in &required {
             let schemas = property_schemas(&properties, additional, name);
             let property = self.build(schemas).map_err(|e| format!("at `{}`: {e}", ctx.field(name, 0).at()))?;
-            if property.flag("readOnly") {
+            if property.flag(self.left_out()) {
                 continue;
             }
             let value = self.value_of(&property, &ctx.field(name, variant_for(name)))?;
@@ -896,7 +917,7 @@ impl<'s> Synth<'s> {
     /// Adds optional property `name` if it is not read-only and a value can be made.
     fn add_optional(&self, object: &mut Map<String, Value>, name: &str, schemas: &[&'s Value], ctx: &Ctx<'s>) -> bool {
         let Ok(property) = self.build(schemas.to_vec()) else { return false };
-        if property.flag("readOnly") {
+        if property.flag(self.left_out()) {
             return false;
         }
         match self.value_of(&property, ctx) {
