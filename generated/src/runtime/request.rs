@@ -272,6 +272,18 @@ impl Request {
         Ok(())
     }
 
+    /// Declares every query and cookie parameter of the operation by name, given or not, so
+    /// that a key of the caller's object cannot stand in for one left out (parameters that are
+    /// given are known without this). Emitted code may call it before the parameters.
+    pub fn parameters(&mut self, query: &[&str], cookies: &[&str]) {
+        for name in query {
+            self.declare(Place::Query, name);
+        }
+        for name in cookies {
+            self.declare(Place::Cookie, name);
+        }
+    }
+
     /// Records a name the operation gave a query or cookie parameter.
     fn declare(&mut self, place: Place, name: &str) {
         if !self.declared.iter().any(|(p, n)| *p == place && n == name) {
@@ -1066,6 +1078,33 @@ mod tests {
         let mut r = Request::new(Method::GET, true);
         r.path_structured("id", &serde_json::json!(".."), Style::Simple, false);
         assert!(r.error.is_some(), "the checks of `path_param` apply");
+    }
+
+    #[test]
+    fn keys_never_repeat_a_declared_parameter_given_or_not() {
+        static SPEC: ApiSpec = ApiSpec {
+            default_base_url: "http://127.0.0.1:9",
+            base_url_env: None,
+            schemes: &[],
+            alternatives: &[],
+            combinations: &[],
+        };
+        let mut r = Request::new(Method::GET, true);
+        r.parameters(&["page", "per_page"], &["theme"]);
+        r.query_structured("filter", &serde_json::json!({"a": 1}), Style::Form, true);
+        r.cookie_structured("prefs", &serde_json::json!({"lang": "en"}), true);
+        assert!(r.check_names(&SPEC).is_ok());
+        for (query_key, cookie_key) in [("PER_PAGE", "lang"), ("a", "theme")] {
+            let mut r = Request::new(Method::GET, true);
+            r.parameters(&["page", "per_page"], &["theme"]);
+            r.query_structured("filter", &serde_json::json!({ query_key: 1 }), Style::Form, true);
+            r.cookie_structured("prefs", &serde_json::json!({ cookie_key: "en" }), true);
+            let err = r.check_names(&SPEC).unwrap_err();
+            assert!(
+                matches!(err, Error::InvalidArgument { ref name, .. } if name == "filter" || name == "prefs"),
+                "{err}"
+            );
+        }
     }
 
     #[test]
