@@ -184,9 +184,7 @@ fn checks(api: &Api, p: &Param, value: &str, indent: usize) -> String {
             let (min, max) = (opt_usize(c.min_length), opt_usize(c.max_length));
             call(indent, "r.check_length", &[wire, value.to_string(), min, max])
         }
-        ty @ (TypeRef::I32 | TypeRef::I64 | TypeRef::F64)
-            if c.minimum.is_some() || c.maximum.is_some() =>
-        {
+        ty @ (TypeRef::I32 | TypeRef::I64 | TypeRef::F64) if c.minimum.is_some() || c.maximum.is_some() => {
             let (min, max) = (bound(c.minimum, c.exclusive_minimum), bound(c.maximum, c.exclusive_maximum));
             let as_f64 = match ty {
                 TypeRef::F64 => value.to_string(),

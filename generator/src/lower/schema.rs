@@ -743,11 +743,15 @@ fn is_empty_schema(s: &Schema) -> bool {
     matches!(&s.schema_kind, SchemaKind::Any(a) if a.typ.is_none() && a.properties.is_empty() && a.enumeration.is_empty())
 }
 
-/// A scalar `type` beside `allOf`/`oneOf`/`anyOf`, which can then only add constraints: the
-/// `type` decides.
+/// A scalar `type` (or `type: array` with its own `items`) beside `allOf`/`oneOf`/`anyOf`,
+/// which can then only add constraints: the `type` decides. (Real specs write `type: array,
+/// items: {anyOf: [A, B]}` with the same `anyOf` repeated beside it, whose object-shaped
+/// alternatives without a `type` do not constrain an array.)
 fn scalar_with_composition(s: &Schema) -> bool {
     matches!(&s.schema_kind, SchemaKind::Any(a)
-        if a.properties.is_empty() && matches!(a.typ.as_deref(), Some("string" | "integer" | "number" | "boolean")))
+        if a.properties.is_empty()
+            && (matches!(a.typ.as_deref(), Some("string" | "integer" | "number" | "boolean"))
+                || (a.typ.as_deref() == Some("array") && a.items.is_some())))
 }
 
 /// The schema lists `properties` of its own.

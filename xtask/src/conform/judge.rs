@@ -323,11 +323,13 @@ impl<'a> Judge<'a> {
         Some(self.blame(mode, &ptr, format!("the body Prism sent violates the response schema: {violation}")))
     }
 
-    /// A body valid against its schema that does not decode because, at the failing path, the
-    /// schema declares object keywords (`properties`, `required`, `additionalProperties`) without
-    /// `type`: JSON Schema then accepts any value there (Prism sends a string or `null`), while the
-    /// generated type, like every peer's, reads the schema as the object it describes. The spec
-    /// leaves the value's type open; the evidence names the schema.
+    /// A body valid against its schema that does not decode because, at or under the failing
+    /// path, a schema that applies to a value declares object keywords (`properties`,
+    /// `required`, `additionalProperties`) without `type` while the value is no object: JSON
+    /// Schema then accepts any value there (Prism sends a string or `null`), while the generated
+    /// type, like every peer's, reads the schema as the object it describes. (An untagged enum
+    /// reports the failure at the enum, so the value under it is searched.) The spec leaves the
+    /// value's type open; the evidence names the schema and the value.
     fn typeless_class(
         &self,
         op: &Operation,
@@ -343,29 +345,18 @@ impl<'a> Judge<'a> {
             return None;
         }
         let path = message.split_once("does not decode at ")?.1.split(" (line ").next()?;
-        let value = at_path(&body, path)?;
-        if value.is_object() {
-            return None;
-        }
-        let mut schemas = vec![ptr];
+        let (mut schemas, mut value) = (vec![ptr], &body);
         for step in path_steps(path)? {
-            let mut next = Vec::new();
-            for s in &schemas {
-                self.step_schemas(s, &step, &mut next, 0);
-            }
-            schemas = next;
+            let expanded = self.applicable(&schemas, value);
+            value = match &step {
+                Step::Key(k) => value.get(k.as_str())?,
+                Step::Index(i) => value.get(*i)?,
+            };
+            schemas = expanded.iter().flat_map(|s| self.step_schemas(s, &step)).collect();
         }
-        let mut all = Vec::new();
-        for s in &schemas {
-            self.with_all_of(s, &mut all, 0);
-        }
-        let typeless = all.iter().find(|p| {
-            self.doc.pointer(p).is_some_and(|node| {
-                node.get("type").is_none()
-                    && ["properties", "required", "additionalProperties"].iter().any(|k| node.get(k).is_some())
-            })
-        })?;
-        let kind = match value {
+        let mut budget = 20_000usize;
+        let (typeless, at, found) = self.typeless_under(&schemas, value, path.to_string(), &mut budget)?;
+        let kind = match found {
             Value::Null => "null",
             Value::Bool(_) => "a boolean",
             Value::Number(_) => "a number",
@@ -375,43 +366,86 @@ impl<'a> Judge<'a> {
         };
         Some(Class::SpecDefect(format!(
             "under-constrained schema: `{typeless}` declares object keywords but no `type`, so the body as sent, \
-             {kind} at {path}, is valid against the response schema; the generated type reads the schema as the \
+             {kind} at {at}, is valid against the response schema; the generated type reads the schema as the \
              object it describes"
         )))
     }
 
-    /// The schema pointers `ptr` and its `allOf` parts (through `$ref`s), resolved.
-    fn with_all_of(&self, ptr: &str, out: &mut Vec<String>, depth: usize) {
-        let Some((at, schema)) = follow(self.doc, ptr).filter(|_| depth <= 16) else { return };
-        let count = schema.get("allOf").and_then(Value::as_array).map_or(0, Vec::len);
-        out.push(at.clone());
-        for i in 0..count {
-            self.with_all_of(&format!("{at}/allOf/{i}"), out, depth + 1);
+    /// The first value at or under `value` (at `path`) that is no object while a typeless
+    /// object-shaped schema applies to it: (that schema's pointer, the value's path, the value).
+    fn typeless_under<'v>(
+        &self,
+        schemas: &[String],
+        value: &'v Value,
+        path: String,
+        budget: &mut usize,
+    ) -> Option<(String, String, &'v Value)> {
+        *budget = budget.checked_sub(1)?;
+        let applicable = self.applicable(schemas, value);
+        if !value.is_object() {
+            let typeless = applicable.iter().find(|p| {
+                self.doc.pointer(p).is_some_and(|node| {
+                    node.get("type").is_none()
+                        && ["properties", "required", "additionalProperties"].iter().any(|k| node.get(k).is_some())
+                })
+            });
+            if let Some(t) = typeless {
+                return Some((t.clone(), path, value));
+            }
         }
+        let children: Vec<(Step, String, &Value)> = match value {
+            Value::Object(map) => map.iter().map(|(k, v)| (Step::Key(k.clone()), join_path(&path, k), v)).collect(),
+            Value::Array(items) => {
+                items.iter().enumerate().map(|(i, v)| (Step::Index(i), format!("{path}[{i}]"), v)).collect()
+            }
+            _ => Vec::new(),
+        };
+        children.into_iter().find_map(|(step, at, child)| {
+            let below: Vec<String> = applicable.iter().flat_map(|s| self.step_schemas(s, &step)).collect();
+            if below.is_empty() {
+                return None;
+            }
+            self.typeless_under(&below, child, at, budget)
+        })
     }
 
-    /// The schemas one step (a property name or an item) below the schema at `ptr`, through
-    /// `$ref` and `allOf` (not `anyOf`/`oneOf`: which alternative applies is not known).
-    fn step_schemas(&self, ptr: &str, step: &Step, out: &mut Vec<String>, depth: usize) {
-        let mut parts = Vec::new();
-        self.with_all_of(ptr, &mut parts, depth);
-        for at in parts {
-            let Some(node) = self.doc.pointer(&at) else { continue };
-            match step {
-                Step::Key(key) => {
-                    if node.get("properties").and_then(|p| p.get(key.as_str())).is_some() {
-                        out.push(format!("{at}/properties/{}", escape(key)));
-                    } else if node.get("additionalProperties").is_some_and(Value::is_object) {
-                        out.push(format!("{at}/additionalProperties"));
-                    }
-                }
-                Step::Index => {
-                    if node.get("items").is_some_and(Value::is_object) {
-                        out.push(format!("{at}/items"));
+    /// The schemas that apply to `value` under `schemas`: each (its `$ref` followed), its
+    /// `allOf` parts, and the `oneOf`/`anyOf` alternatives `value` is valid against.
+    fn applicable(&self, schemas: &[String], value: &Value) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let mut stack: Vec<(String, usize)> = schemas.iter().rev().map(|s| (s.clone(), 0)).collect();
+        while let Some((ptr, depth)) = stack.pop() {
+            let Some((at, schema)) = follow(self.doc, &ptr).filter(|_| depth <= 16) else { continue };
+            if out.contains(&at) {
+                continue;
+            }
+            out.push(at.clone());
+            for key in ["allOf", "oneOf", "anyOf"] {
+                let Some(parts) = schema.get(key).and_then(Value::as_array) else { continue };
+                for (i, part) in parts.iter().enumerate().rev() {
+                    if key == "allOf" || validate(self.doc, part, value, Direction::Response).is_empty() {
+                        stack.push((format!("{at}/{key}/{i}"), depth + 1));
                     }
                 }
             }
         }
+        out
+    }
+
+    /// The schemas one step (a property or an item) below the schema at `at` (already resolved):
+    /// its `properties` entry, else its `additionalProperties`; its `items`.
+    fn step_schemas(&self, at: &str, step: &Step) -> Vec<String> {
+        let Some(node) = self.doc.pointer(at) else { return Vec::new() };
+        let found = match step {
+            Step::Key(key) if node.get("properties").and_then(|p| p.get(key.as_str())).is_some() => {
+                Some(format!("{at}/properties/{}", escape(key)))
+            }
+            Step::Key(_) => {
+                node.get("additionalProperties").filter(|a| a.is_object()).map(|_| format!("{at}/additionalProperties"))
+            }
+            Step::Index(_) => node.get("items").filter(|i| i.is_object()).map(|_| format!("{at}/items")),
+        };
+        found.into_iter().collect()
     }
 
     /// Who is to blame for a response that violates its schema (`evidence` says how).
@@ -712,7 +746,18 @@ impl Known {
 /// One step of a JSON path: a property or an array index.
 enum Step {
     Key(String),
-    Index,
+    Index(usize),
+}
+
+/// `path` and property `key`, as the validator writes paths.
+fn join_path(path: &str, key: &str) -> String {
+    let plain = !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let key = if plain { key.to_string() } else { format!("[{}]", Value::String(key.to_string())) };
+    match path {
+        "" | "(root)" => key,
+        _ if plain => format!("{path}.{key}"),
+        _ => format!("{path}{key}"),
+    }
 }
 
 /// The steps of a JSON path as [`at_path`] reads them (`None` when it does not parse).
@@ -730,8 +775,7 @@ fn path_steps(path: &str) -> Option<Vec<Step>> {
             rest = after.get(end + 2..)?;
         } else if let Some(after) = rest.strip_prefix('[') {
             let end = after.find(']')?;
-            after.get(..end)?.parse::<usize>().ok()?;
-            steps.push(Step::Index);
+            steps.push(Step::Index(after.get(..end)?.parse::<usize>().ok()?));
             rest = after.get(end + 1..)?;
         } else {
             let end = rest.find(['.', '[']).unwrap_or(rest.len());
@@ -792,11 +836,14 @@ mod tests {
             .iter()
             .map(|s| match s {
                 Step::Key(k) => k.clone(),
-                Step::Index => "[]".into(),
+                Step::Index(i) => format!("[{i}]"),
             })
             .collect();
-        assert_eq!(text, ["result", "items", "[]", "odd key"]);
+        assert_eq!(text, ["result", "items", "[1]", "odd key"]);
         assert!(path_steps("(root)").is_some_and(|s| s.is_empty()));
         assert!(path_steps("a[x]").is_none());
+        assert_eq!(join_path("(root)", "a"), "a");
+        assert_eq!(join_path("a[0]", "odd key"), "a[0][\"odd key\"]");
+        assert_eq!(join_path("a", "b_1"), "a.b_1");
     }
 }
