@@ -258,16 +258,38 @@ fn add_param(api: &Api, p: &Param, v: &str, indent: usize) -> String {
             let v = if is_copy(api, &p.ty) { format!("&{v}") } else { v.to_string() };
             c("r.path_structured", &[wire, v, style(), explode])
         }
+        (ParamLocation::Query, _) if names_from_value(api, p) => {
+            c("r.query_structured", &[wire, v.to_string(), style(), explode])
+        }
         (ParamLocation::Query, _) if scalars && !is_vec => c("r.query", &[wire, v.to_string()]),
-        (ParamLocation::Query, ParamStyle::Form) if scalars => c("r.query_array", &[wire, v.to_string(), explode]),
-        (ParamLocation::Query, _) => c("r.query_structured", &[wire, v.to_string(), style(), explode]),
+        (ParamLocation::Query, _) => c("r.query_array", &[wire, v.to_string(), explode]),
         (ParamLocation::Header, _) if is_vec && scalars => c("r.header_list", &[header, v.to_string()]),
         (ParamLocation::Header, _) if scalars => c("r.header", &[header, v.to_string()]),
         (ParamLocation::Header, _) => c("r.header_structured", &[header, v.to_string(), explode]),
-        (ParamLocation::Cookie, _) if scalars && !is_vec => c("r.cookie", &[wire, v.to_string()]),
-        (ParamLocation::Cookie, _) => c("r.cookie_structured", &[wire, v.to_string(), explode]),
+        (ParamLocation::Cookie, _) if names_from_value(api, p) => {
+            c("r.cookie_structured", &[wire, v.to_string(), explode])
+        }
+        (ParamLocation::Cookie, _) => c("r.cookie", &[wire, v.to_string()]),
     };
     check + &add
+}
+
+/// A query or cookie parameter rendered from a structured value (an object's keys can become
+/// names on the wire), rather than as one scalar or a form list of scalars.
+fn names_from_value(api: &Api, p: &Param) -> bool {
+    let resolved = resolve(api, strip_nullable(&p.ty));
+    let is_vec = matches!(resolved, TypeRef::Vec(_));
+    let scalars = match resolved {
+        TypeRef::Vec(inner) => is_scalar(api, inner),
+        other => is_scalar(api, other),
+    };
+    match (p.location, p.style) {
+        (ParamLocation::Query | ParamLocation::Cookie, ParamStyle::Json) => false,
+        (ParamLocation::Query, ParamStyle::Form) => !scalars,
+        (ParamLocation::Query, _) => !(scalars && !is_vec),
+        (ParamLocation::Cookie, _) => !(scalars && !is_vec),
+        _ => false,
+    }
 }
 
 fn is_copy(api: &Api, t: &TypeRef) -> bool {
@@ -388,6 +410,16 @@ fn operation(api: &Api, op: &Operation) -> String {
     }
     if !prefix_lit.is_empty() {
         stmts.push_str(&call(4, "r.literal", &[lit(&prefix_lit)]));
+    }
+    // Names taken from a caller's object must not stand in for another parameter, given or not:
+    // the runtime learns the operation's query and cookie names before any is added.
+    if op.params.iter().any(|p| names_from_value(api, p)) {
+        let names = |location: ParamLocation| {
+            let names: Vec<String> =
+                op.params.iter().filter(|p| p.location == location).map(|p| lit(&p.wire_name)).collect();
+            format!("&[{}]", names.join(", "))
+        };
+        stmts.push_str(&call(4, "r.parameters", &[names(ParamLocation::Query), names(ParamLocation::Cookie)]));
     }
     for p in op.params.iter().filter(|p| p.location != ParamLocation::Path) {
         if p.required {
