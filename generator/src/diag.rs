@@ -11,6 +11,10 @@ pub enum Kind {
     Unsupported,
     /// A bug in the generator: it produced something it could not print.
     Internal,
+    /// A likely mistake in a valid spec that does not stop generation (a `required` name that
+    /// no property declares): the client is generated as the spec says, which is probably not
+    /// what its authors meant.
+    Warning,
 }
 
 /// One finding about the spec, located by a JSON pointer into the document.
@@ -37,6 +41,11 @@ impl Diagnostic {
         Diagnostic { kind: Kind::Unsupported, pointer: pointer.into(), line: None, message: message.into() }
     }
 
+    /// A likely mistake that does not stop generation.
+    pub fn warning(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic { kind: Kind::Warning, pointer: pointer.into(), line: None, message: message.into() }
+    }
+
     /// A generator bug.
     pub fn internal(pointer: impl Into<String>, message: impl Into<String>) -> Self {
         Diagnostic { kind: Kind::Internal, pointer: pointer.into(), line: None, message: message.into() }
@@ -49,6 +58,7 @@ impl fmt::Display for Diagnostic {
             Kind::Invalid => "invalid spec",
             Kind::Unsupported => "unsupported",
             Kind::Internal => "internal error",
+            Kind::Warning => "warning",
         };
         let pointer = if self.pointer.is_empty() { "/" } else { &self.pointer };
         match self.line {

@@ -1,5 +1,7 @@
 //! Spec text → `openapiv3::OpenAPI`. The only module that touches `serde_yaml`.
 
+mod check;
+
 use crate::diag::Diagnostic;
 use openapiv3::OpenAPI;
 use serde::Deserialize;
@@ -8,6 +10,18 @@ use serde_json::Value;
 /// Parses YAML or JSON spec text. Checks the declared version first, so Swagger 2.0 and
 /// OpenAPI 3.1 documents get one clear diagnostic instead of a wall of shape errors.
 pub fn load(text: &str) -> Result<OpenAPI, Vec<Diagnostic>> {
+    // Warnings have no way out of `generate` yet (it returns files or diagnostics).
+    load_checked(text, false).map(|(doc, _warnings)| doc)
+}
+
+/// [`load`], with the warnings about a document that loads, the first of them with their line
+/// (as `lib.rs::located` does for errors).
+#[cfg_attr(not(test), expect(dead_code, reason = "only tests read warnings until `generate` can return them"))]
+pub fn load_with_warnings(text: &str) -> Result<(OpenAPI, Vec<Diagnostic>), Vec<Diagnostic>> {
+    load_checked(text, true)
+}
+
+fn load_checked(text: &str, locate_warnings: bool) -> Result<(OpenAPI, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut value = parse(text)?;
     let Some(map) = value.as_object() else {
         let message = if value.is_null() { "the document is empty" } else { "the document is not a YAML/JSON object" };
@@ -36,6 +50,19 @@ pub fn load(text: &str) -> Result<OpenAPI, Vec<Diagnostic>> {
         }
         Some(v) => return Err(vec![Diagnostic::invalid("/openapi", format!("unknown OpenAPI version `{v}`"))]),
     }
+    // Schema keywords are checked on the document as written (before references are
+    // rewritten), each finding at its keyword; `openapiv3` would take some silently.
+    let (mut warnings, errors): (Vec<Diagnostic>, Vec<Diagnostic>) =
+        check::check(&value).into_iter().partition(|d| d.kind == crate::diag::Kind::Warning);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    if locate_warnings && !warnings.is_empty() {
+        let lines: Vec<&str> = text.lines().collect();
+        for w in warnings.iter_mut().take(50) {
+            w.line = line_in(&lines, &w.pointer);
+        }
+    }
     crate::normalize::normalize(&mut value);
     // A schema that fails to parse deep inside nested schemas makes serde retry each level
     // (openapiv3 tries several shapes per schema), which is exponential in the depth. Deeply
@@ -54,7 +81,7 @@ pub fn load(text: &str) -> Result<OpenAPI, Vec<Diagnostic>> {
         }
     }
     match deserialize(&value) {
-        Ok(doc) => Ok(doc),
+        Ok(doc) => Ok((doc, warnings)),
         // serde locates a shape error only at the top; find the innermost node that fails.
         Err(e) => Err(vec![match locate(&value, "", Node::Document) {
             Some((pointer, message)) => Diagnostic::invalid(pointer, message),
@@ -468,6 +495,11 @@ pub fn line_in(lines: &[&str], pointer: &str) -> Option<usize> {
                     break;
                 }
             }
+        }
+        // The last token an index into a flow list (`required: [a, b]`) or a JSON array:
+        // the list's own line is the best there is.
+        if hit.is_none() && found.is_some() && token.parse::<usize>().is_ok() && Some(token) == tokens.last() {
+            return found;
         }
         let (i, indent, item) = hit?;
         found = Some(i + 1);
