@@ -1,9 +1,18 @@
-//! `cargo xtask fuzz`: feeds mutated real specs and arbitrary YAML to the generator and checks
-//! that it never panics, never hangs, and never reports an internal error.
+//! `cargo xtask fuzz`: two halves, each bounded by time and reproducible from the seed.
 //!
-//! Each batch runs in a child process (`xtask fuzz-batch SEED COUNT`), which announces every
-//! input before generating it; a crash, a panic or a time-out is pinned to its input, which is
-//! written to `target/fuzz-findings/` to become a fixture. Runs are reproducible from the seed.
+//! - Specs: feeds mutated real specs and arbitrary YAML to the generator and checks that it
+//!   never panics, never hangs, and never reports an internal error.
+//! - Runtime: feeds arbitrary responses (status, headers, bodies made from the spec's example
+//!   responses and random bytes) to every decoder of the client runtime and checks that none
+//!   panics, overflows its stack or uses more memory than a multiple of the body. Its inputs
+//!   and checks are in `tests/examples/fuzz_runtime.rs`, a binary of the `tests` crate (it links
+//!   the generated client, which xtask must not depend on: xtask writes it), built here first.
+//!
+//! Each batch runs in a child process (`xtask fuzz-batch SEED COUNT`, or `fuzz_runtime batch
+//! SEED COUNT`), which announces every input before trying it; a crash, a panic or a time-out is
+//! pinned to its input, which is written to `target/fuzz-findings/` (a spec to become a fixture;
+//! a response as status, headers and body). Inputs that failed a check without killing the
+//! batch are reported by the child on lines of their own.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -258,8 +267,52 @@ pub fn run_batch(seed: u64, count: u64) -> i32 {
     }
 }
 
-/// Parent side: runs batches until `seconds` have passed. Returns the number of findings.
-pub fn run(seconds: u64, first_seed: u64) -> Result<usize, String> {
+/// Which halves of the fuzzer to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Only {
+    /// Both: the specs for two thirds of the time, the runtime for the rest.
+    Both,
+    /// The generator on mutated specs.
+    Specs,
+    /// The client runtime's response handling.
+    Runtime,
+}
+
+impl Only {
+    /// Parses `--only`'s value.
+    pub fn parse(value: &str) -> Option<Only> {
+        match value {
+            "specs" => Some(Only::Specs),
+            "runtime" => Some(Only::Runtime),
+            "both" => Some(Only::Both),
+            _ => None,
+        }
+    }
+}
+
+/// Runs the halves `only` names for `seconds` in all (building the runtime's fuzz binary is not
+/// counted). Returns the number of findings.
+pub fn run(seconds: u64, first_seed: u64, only: Only) -> Result<usize, String> {
+    let (specs, runtime) = match only {
+        Only::Both => {
+            let specs = (seconds * 2).div_ceil(3);
+            (specs, seconds - specs)
+        }
+        Only::Specs => (seconds, 0),
+        Only::Runtime => (0, seconds),
+    };
+    let mut findings = 0;
+    if only != Only::Runtime {
+        findings += run_specs(specs, first_seed)?;
+    }
+    if only != Only::Specs {
+        findings += run_runtime(runtime, first_seed)?;
+    }
+    Ok(findings)
+}
+
+/// The spec half: runs batches until `seconds` have passed. Returns the number of findings.
+fn run_specs(seconds: u64, first_seed: u64) -> Result<usize, String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let seeds = seeds();
     let findings_dir = crate::root().join("target/fuzz-findings");
@@ -297,10 +350,111 @@ pub fn run(seconds: u64, first_seed: u64) -> Result<usize, String> {
         seed += 1;
     }
     println!(
-        "fuzz: {inputs} inputs in {} batches (seeds {first_seed}..{seed}), {findings} findings",
+        "fuzz (specs): {inputs} inputs in {} batches (seeds {first_seed}..{seed}), {findings} findings",
         seed - first_seed
     );
     Ok(findings)
+}
+
+/// Inputs per batch of the runtime half (a few seconds of work in a debug build).
+const RUNTIME_BATCH: u64 = 50;
+/// A runtime batch that takes longer than this is a hang.
+const RUNTIME_BATCH_LIMIT: Duration = Duration::from_secs(120);
+
+/// The runtime half: builds `fuzz_runtime` (a debug build, so that arithmetic overflows panic),
+/// then runs its batches until `seconds` have passed. Returns the number of findings.
+fn run_runtime(seconds: u64, first_seed: u64) -> Result<usize, String> {
+    let root = crate::root();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    eprintln!("fuzz (runtime): building tests/examples/fuzz_runtime.rs");
+    let status = Command::new(&cargo)
+        .args(["build", "--quiet", "-p", "tests", "--example", "fuzz_runtime"])
+        .current_dir(&root)
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !status.success() {
+        return Err("cargo build -p tests --example fuzz_runtime failed".into());
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"));
+    let exe = target.join("debug/examples/fuzz_runtime");
+    let findings_dir = root.join("target/fuzz-findings");
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let (mut seed, mut inputs, mut findings) = (first_seed, 0u64, 0usize);
+    let mut worst = (0.0, String::new());
+    while Instant::now() < deadline {
+        let mut cmd = Command::new(&exe);
+        cmd.args(["batch", &seed.to_string(), &RUNTIME_BATCH.to_string()]).stdin(Stdio::null());
+        let (stdout, mut stderr, code, timed_out) = crate::corpus::run_capture(cmd, RUNTIME_BATCH_LIMIT);
+        if timed_out {
+            stderr.push_str("time-out (120 s for the batch)");
+        }
+        let done = stdout.lines().find_map(|l| l.strip_prefix("done "));
+        let finished = done.is_some();
+        // Reported by the child, which went on: one finding per input, every check it failed listed.
+        let mut reported: Vec<(u64, Vec<&str>)> = Vec::new();
+        for line in stdout.lines().filter_map(|l| l.strip_prefix("finding ")) {
+            let i = line.split_whitespace().next().and_then(|i| i.parse().ok()).unwrap_or(0);
+            match reported.last_mut() {
+                Some((last, lines)) if *last == i => lines.push(line),
+                _ => reported.push((i, vec![line])),
+            }
+        }
+        for (i, lines) in &reported {
+            findings += 1;
+            eprintln!("finding (runtime): batch {seed} input {i}\n  {}", lines.join("\n  "));
+            save_response(&exe, &findings_dir, seed, *i, "check")?;
+        }
+        if !finished {
+            findings += 1;
+            let what = if timed_out {
+                "hang"
+            } else if code.is_none() {
+                "crash"
+            } else {
+                "abort"
+            };
+            let Some(last) = stdout.lines().rfind(|l| l.starts_with("start ")) else {
+                return Err(format!("fuzz_runtime failed before its first input:\n{stderr}"));
+            };
+            let i = last.split_whitespace().nth(1).and_then(|i| i.parse().ok()).unwrap_or(0);
+            let why: Vec<&str> = stderr.lines().filter(|l| !l.trim_start().starts_with("at ")).take(5).collect();
+            eprintln!("finding (runtime, {what}): {last}\n{}", why.join("\n"));
+            save_response(&exe, &findings_dir, seed, i, what)?;
+        }
+        // `done COUNT RATIO WHERE`: the batch's heaviest decoder, relative to its body.
+        let mut done = done.unwrap_or_default().splitn(3, ' ').skip(1);
+        if let (Some(Ok(ratio)), Some(at)) = (done.next().map(str::parse::<f64>), done.next()) {
+            if ratio > worst.0 {
+                worst = (ratio, at.to_string());
+            }
+        }
+        inputs += stdout.lines().filter(|l| l.starts_with("start ")).count() as u64;
+        seed += 1;
+    }
+    println!(
+        "fuzz (runtime): {inputs} responses in {} batches (seeds {first_seed}..{seed}), {findings} findings; \
+         most memory a decoder used: {:.1} times its body ({})",
+        seed - first_seed,
+        worst.0,
+        worst.1
+    );
+    Ok(findings)
+}
+
+/// Writes input `i` of the runtime's batch `seed` under `dir`.
+fn save_response(exe: &Path, dir: &Path, seed: u64, i: u64, what: &str) -> Result<(), String> {
+    fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    let path = dir.join(format!("runtime-{what}-{seed}-{i}.txt"));
+    let status = Command::new(exe)
+        .args(["dump", &seed.to_string(), &i.to_string()])
+        .arg(&path)
+        .status()
+        .map_err(|e| e.to_string())?;
+    if !status.success() {
+        return Err(format!("cannot write {}", path.display()));
+    }
+    eprintln!("  saved {} (run it alone: {} one {seed} {i})", path.display(), exe.display());
+    Ok(())
 }
 
 fn save(dir: &Path, seeds: &[(String, String)], seed: u64, line: &str, what: &str) -> Result<(), String> {

@@ -16,9 +16,12 @@ tasks:
                       outside the repo) and write the report (default CORPUS.md); fails on
                       any panic, internal error or time-out (--strict: also on a sampled
                       crate that does not compile cleanly)
-  fuzz [--seconds N] [--seed S]
-                      mutate real specs and random text; fail on a panic, hang or internal
-                      error (inputs saved under target/fuzz-findings/)
+  fuzz [--seconds N] [--seed S] [--only specs|runtime]
+                      mutate real specs and random text (two thirds of the time), and
+                      responses for the client runtime's decoders (the rest); fail on a
+                      panic, hang or internal error, and on a decoder's stack overflow or
+                      memory beyond a multiple of the body (inputs saved under
+                      target/fuzz-findings/)
   bench [--write] [--compile] [--profile] [--only SECTIONS]
                       benchmarks beside their baselines (see BENCHMARKS.md)
   conform --spec FILE [--name NAME] [--ops FROM..TO] [--seeds 1,2] [--write FILE]
@@ -93,7 +96,15 @@ fn main() -> ExitCode {
             let flag = |name: &str| rest.iter().position(|a| *a == name).and_then(|i| rest.get(i + 1)).copied();
             let seconds = flag("--seconds").and_then(|v| v.parse().ok()).unwrap_or(60);
             let seed = flag("--seed").and_then(|v| v.parse().ok()).unwrap_or(1);
-            match xtask::fuzz::run(seconds, seed) {
+            let only = match flag("--only").map(xtask::fuzz::Only::parse) {
+                None => xtask::fuzz::Only::Both,
+                Some(Some(only)) => only,
+                Some(None) => {
+                    eprintln!("error: --only takes specs or runtime");
+                    return ExitCode::FAILURE;
+                }
+            };
+            match xtask::fuzz::run(seconds, seed, only) {
                 Ok(0) => ExitCode::SUCCESS,
                 Ok(n) => {
                     eprintln!("error: {n} finding(s); inputs saved under target/fuzz-findings/");
