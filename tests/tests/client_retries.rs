@@ -131,6 +131,33 @@ async fn a_retry_after_date_far_ahead_returns_at_once() {
 }
 
 #[tokio::test]
+async fn a_wait_too_long_for_a_duration_returns_at_once_without_a_panic() {
+    // Found by `cargo xtask fuzz`: these once panicked in `Duration::from_secs_f64`.
+    for (name, value) in [
+        ("retry-after", "1e20"),
+        ("retry-after", "1e300"),
+        ("retry-after", "18446744073709551616"),
+        ("retry-after-ms", "1e300"),
+    ] {
+        let server = always(failure(429).insert_header(name, value)).await;
+        let call = client(&server).get_certificate_pack(ZONE, PACK);
+        let e = api_error(tokio::time::timeout(Duration::from_secs(30), call).await.unwrap());
+        assert_eq!(e.retry_after, Some(Duration::MAX), "{name}: {value}");
+        assert_eq!(e.attempts, 1, "{name}: {value}");
+        assert_eq!(request_count(&server).await, 1, "{name}: {value}");
+    }
+}
+
+#[test]
+fn a_backoff_beyond_a_duration_saturates() {
+    // Jitter takes off at most a quarter; the point is that no retry number panics.
+    let backoff = Backoff { initial: Duration::MAX, max: Duration::MAX };
+    for retry in [0, 3, 40] {
+        assert!(backoff.delay(retry) >= Duration::from_secs(u64::MAX / 2));
+    }
+}
+
+#[tokio::test]
 async fn server_error_then_success() {
     let server = server_with(failure(503), ok()).await;
     let pack = client(&server).get_certificate_pack(ZONE, PACK).await.unwrap();

@@ -92,7 +92,8 @@ impl Backoff {
         let base = self.initial.as_secs_f64() * 2f64.powi(retry.min(30) as i32);
         let capped = base.min(self.max.as_secs_f64());
         let jitter = 1.0 - fastrand::f64() * 0.25;
-        Duration::from_secs_f64(capped * jitter)
+        // Bounded by `max`, which a caller may set to anything: saturate rather than panic.
+        Duration::try_from_secs_f64(capped * jitter).unwrap_or(self.max)
     }
 }
 

@@ -286,8 +286,8 @@ fn names_from_value(api: &Api, p: &Param) -> bool {
     match (p.location, p.style) {
         (ParamLocation::Query | ParamLocation::Cookie, ParamStyle::Json) => false,
         (ParamLocation::Query, ParamStyle::Form) => !scalars,
-        (ParamLocation::Query, _) => !(scalars && !is_vec),
-        (ParamLocation::Cookie, _) => !(scalars && !is_vec),
+        (ParamLocation::Query, _) => !scalars || is_vec,
+        (ParamLocation::Cookie, _) => !scalars || is_vec,
         _ => false,
     }
 }

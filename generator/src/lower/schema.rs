@@ -147,7 +147,13 @@ impl<'a> Cx<'a> {
             })
             .collect();
         let discriminator = schema.schema_data.discriminator.as_ref().filter(|_| targets.iter().all(Option::is_some));
-        let mut namer = Namer::with_taken(if discriminator.is_some() { vec!["Unknown"] } else { Vec::new() });
+        // Without one, a required property that each alternative fixes to a different single
+        // string (`type: {enum: [A]}`) tells them apart just as well: tried in order, the first
+        // alternative would take every object, since its open enum keeps unknown values.
+        let implied = if discriminator.is_none() { self.implied_discriminator(alts) } else { None };
+        let tag_property =
+            discriminator.map(|d| d.property_name.clone()).or_else(|| implied.as_ref().map(|i| i.0.clone()));
+        let mut namer = Namer::with_taken(if tag_property.is_some() { vec!["Unknown"] } else { Vec::new() });
         let mut keys = Vec::new();
         for (i, alt) in alts.iter().enumerate() {
             let label = match alt {
@@ -182,13 +188,16 @@ impl<'a> Cx<'a> {
                 }
                 tags.retain(|t| claimed.insert(t.clone()));
             }
-            let docs = match (alt, &discriminator) {
-                (_, Some(d)) => {
+            if let Some((_, values)) = &implied {
+                tags.extend(values.get(i).cloned());
+            }
+            let docs = match (alt, &tag_property) {
+                (_, Some(property)) => {
                     let values: Vec<String> = tags.iter().map(|t| format!("`{t}`")).collect();
                     let summary = if values.is_empty() {
-                        format!("Selected by no `{}` value (an earlier variant has it).", d.property_name)
+                        format!("Selected by no `{property}` value (an earlier variant has it).")
                     } else {
-                        format!("`{}` is {}.", d.property_name, values.join(" or "))
+                        format!("`{property}` is {}.", values.join(" or "))
                     };
                     crate::ir::Docs { summary: Some(summary), ..Default::default() }
                 }
@@ -204,7 +213,79 @@ impl<'a> Cx<'a> {
             };
             variants.push(UnionVariant { rust_name: name, ty, tags, docs });
         }
-        TypeKind::Union { variants, discriminator: discriminator.map(|d| d.property_name.clone()) }
+        TypeKind::Union { variants, discriminator: tag_property }
+    }
+
+    /// A property every alternative requires and fixes to one string (`enum: [value]`), a
+    /// different one each: the property and the values in alternative order. The first such
+    /// property by name, if any.
+    fn implied_discriminator(&self, alts: &'a [ReferenceOr<Schema>]) -> Option<(String, Vec<String>)> {
+        if alts.len() < 2 {
+            return None;
+        }
+        let constants: Vec<BTreeMap<String, String>> = alts
+            .iter()
+            .map(|alt| {
+                let (mut fixed, mut required) = (BTreeMap::new(), BTreeSet::new());
+                if let Some(s) = self.quiet_schema(alt) {
+                    self.constant_properties(s, 0, &mut fixed, &mut required);
+                }
+                fixed.retain(|name, _| required.contains(name));
+                fixed
+            })
+            .collect();
+        let first = constants.first()?;
+        first.keys().find_map(|name| {
+            let values: Vec<String> = constants.iter().map(|c| c.get(name).cloned()).collect::<Option<_>>()?;
+            let distinct: BTreeSet<&String> = values.iter().collect();
+            (distinct.len() == values.len()).then(|| (name.clone(), values))
+        })
+    }
+
+    /// A schema or the component it references, quietly.
+    fn quiet_schema(&self, schema: &'a ReferenceOr<Schema>) -> Option<&'a Schema> {
+        match schema {
+            ReferenceOr::Item(s) => Some(s),
+            ReferenceOr::Reference { reference } => self.quiet_target(reference),
+        }
+    }
+
+    /// The properties of an object schema (through `$ref`s and `allOf` parts) that allow one
+    /// string only, with it, into `fixed`; its required names into `required`. Quiet: the
+    /// schema is reported where it is lowered.
+    fn constant_properties(
+        &self,
+        schema: &'a Schema,
+        depth: usize,
+        fixed: &mut BTreeMap<String, String>,
+        required: &mut BTreeSet<String>,
+    ) {
+        if depth > 16 {
+            return;
+        }
+        let (properties, names, parts) = match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(o)) => (Some(&o.properties), o.required.as_slice(), None),
+            SchemaKind::AllOf { all_of } => (None, &[][..], Some(all_of)),
+            SchemaKind::Any(a) => (Some(&a.properties), a.required.as_slice(), Some(&a.all_of)),
+            _ => return,
+        };
+        required.extend(names.iter().cloned());
+        for (name, prop) in properties.into_iter().flatten() {
+            let target = match prop {
+                ReferenceOr::Item(s) => Some(&**s),
+                ReferenceOr::Reference { reference } => self.quiet_target(reference),
+            };
+            if let Some((EnumKind::Repr(EnumRepr::String), values)) = target.and_then(enum_values) {
+                if let [only] = values.as_slice() {
+                    fixed.insert(name.clone(), only.clone());
+                }
+            }
+        }
+        for part in parts.into_iter().flatten() {
+            if let Some(s) = self.quiet_schema(part) {
+                self.constant_properties(s, depth + 1, fixed, required);
+            }
+        }
     }
 
     fn describe_plural(&self, ty: &TypeRef) -> String {
