@@ -88,10 +88,16 @@ pub type Timings = Vec<(&'static str, std::time::Duration)>;
 
 /// Parses and lowers a spec: the IR, or every finding.
 pub fn lower(spec: &str) -> Result<ir::Api, Diagnostics> {
+    lower_timed(spec, &mut Timings::new()).map(|(api, _)| api)
+}
+
+/// [`lower`], with the warnings about a spec that lowers (mistakes that are legal and harmless
+/// to the client, such as a `required` name no property declares), each with its location.
+pub fn lower_with_warnings(spec: &str) -> Result<(ir::Api, Diagnostics), Diagnostics> {
     lower_timed(spec, &mut Timings::new())
 }
 
-fn lower_timed(spec: &str, timings: &mut Timings) -> Result<ir::Api, Diagnostics> {
+fn lower_timed(spec: &str, timings: &mut Timings) -> Result<(ir::Api, Diagnostics), Diagnostics> {
     // Loading and lowering recurse as deeply as the spec's schemas nest (in `serde` above
     // all): on a thread with a known stack ([`THREAD_STACK`]), whatever the caller's is.
     let (result, stages) = std::thread::scope(|scope| {
@@ -110,14 +116,14 @@ fn lower_timed(spec: &str, timings: &mut Timings) -> Result<ir::Api, Diagnostics
     result
 }
 
-fn lower_here(spec: &str, timings: &mut Timings) -> Result<ir::Api, Diagnostics> {
+fn lower_here(spec: &str, timings: &mut Timings) -> Result<(ir::Api, Diagnostics), Diagnostics> {
     let start = std::time::Instant::now();
-    let doc = load::load(spec).map_err(|d| located(spec, d))?;
+    let (doc, warnings) = load::load_with_warnings(spec).map_err(|d| located(spec, d))?;
     timings.push(("load", start.elapsed()));
     let start = std::time::Instant::now();
     let api = lower::lower(&doc).map_err(|d| located(spec, d))?;
     timings.push(("lower", start.elapsed()));
-    Ok(api)
+    Ok((api, Diagnostics(warnings)))
 }
 
 /// Generates the API module's files from spec text.
@@ -127,7 +133,7 @@ pub fn generate(spec: &str, options: &Options) -> Result<Vec<File>, Diagnostics>
 
 /// [`generate`], recording how long each stage took (for `cargo xtask bench`).
 pub fn generate_timed(spec: &str, options: &Options, timings: &mut Timings) -> Result<Vec<File>, Diagnostics> {
-    let api = lower_timed(spec, timings)?;
+    let (api, _warnings) = lower_timed(spec, timings)?;
     generate_from_timed(&api, options, timings).map_err(|d| located(spec, d.0))
 }
 

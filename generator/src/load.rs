@@ -8,20 +8,9 @@ use serde::Deserialize;
 use serde_json::Value;
 
 /// Parses YAML or JSON spec text. Checks the declared version first, so Swagger 2.0 and
-/// OpenAPI 3.1 documents get one clear diagnostic instead of a wall of shape errors.
-pub fn load(text: &str) -> Result<OpenAPI, Vec<Diagnostic>> {
-    // Warnings have no way out of `generate` yet (it returns files or diagnostics).
-    load_checked(text, false).map(|(doc, _warnings)| doc)
-}
-
-/// [`load`], with the warnings about a document that loads, the first of them with their line
-/// (as `lib.rs::located` does for errors).
-#[cfg_attr(not(test), expect(dead_code, reason = "only tests read warnings until `generate` can return them"))]
+/// OpenAPI 3.1 documents get one clear diagnostic instead of a wall of shape errors. Besides
+/// the document: the warnings about it (legal, harmless mistakes), with their lines.
 pub fn load_with_warnings(text: &str) -> Result<(OpenAPI, Vec<Diagnostic>), Vec<Diagnostic>> {
-    load_checked(text, true)
-}
-
-fn load_checked(text: &str, locate_warnings: bool) -> Result<(OpenAPI, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut value = parse(text)?;
     let Some(map) = value.as_object() else {
         let message = if value.is_null() { "the document is empty" } else { "the document is not a YAML/JSON object" };
@@ -57,7 +46,8 @@ fn load_checked(text: &str, locate_warnings: bool) -> Result<(OpenAPI, Vec<Diagn
     if !errors.is_empty() {
         return Err(errors);
     }
-    if locate_warnings && !warnings.is_empty() {
+    if !warnings.is_empty() {
+        // Lines for the first 50 (the cost grows with each; a report shows the first ones).
         let lines: Vec<&str> = text.lines().collect();
         for w in warnings.iter_mut().take(50) {
             w.line = line_in(&lines, &w.pointer);

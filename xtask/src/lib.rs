@@ -35,6 +35,23 @@ pub struct Report {
     pub extra: Vec<String>,
 }
 
+/// Prints a spec's warnings (legal mistakes the client does not mind) to stderr: the first 20
+/// and how many more.
+fn print_warnings(label: &str, warnings: &generator::Diagnostics) {
+    const SHOWN: usize = 20;
+    let list = &warnings.0;
+    if list.is_empty() {
+        return;
+    }
+    eprintln!("{label}: {} warning(s)", list.len());
+    for w in list.iter().take(SHOWN) {
+        eprintln!("  {w}");
+    }
+    if list.len() > SHOWN {
+        eprintln!("  … and {} more", list.len() - SHOWN);
+    }
+}
+
 /// Regenerates `generated/src/api` from the spec. In check mode nothing is written, and the
 /// error names each stale, missing or extra file and the command to run.
 pub fn codegen(check: bool) -> Result<Report, String> {
@@ -43,7 +60,9 @@ pub fn codegen(check: bool) -> Result<Report, String> {
     let spec = fs::read_to_string(&spec_path).map_err(|e| format!("cannot read {}: {e}", spec_path.display()))?;
     let options =
         generator::Options { spec_label: SPEC.to_string(), command: COMMAND.to_string(), ..Default::default() };
-    let files = generator::generate(&spec, &options).map_err(|d| format!("{SPEC}:\n{d}"))?;
+    let (api, warnings) = generator::lower_with_warnings(&spec).map_err(|d| format!("{SPEC}:\n{d}"))?;
+    print_warnings(SPEC, &warnings);
+    let files = generator::generate_from(&api, &options).map_err(|d| format!("{SPEC}:\n{d}"))?;
     let out = root.join(OUT_DIR);
     let mut report = Report::default();
     for file in &files {
@@ -265,7 +284,9 @@ pub fn file_place(path: &str) -> (&str, &str) {
 pub fn generate_crate(spec_path: &Path, out: &Path, name: Option<&str>) -> Result<(usize, usize), String> {
     let spec = fs::read_to_string(spec_path).map_err(|e| format!("cannot read {}: {e}", spec_path.display()))?;
     let label = spec_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let api = generator::lower(&spec).map_err(|d| format!("{}:\n{d}", spec_path.display()))?;
+    let (api, warnings) =
+        generator::lower_with_warnings(&spec).map_err(|d| format!("{}:\n{d}", spec_path.display()))?;
+    print_warnings(&spec_path.display().to_string(), &warnings);
     let crate_name = match name {
         Some(n) => n.to_string(),
         None => {
