@@ -482,7 +482,14 @@ pub(crate) fn located(
 /// Follows `path` through `body`: the path as [`Error::Decode`] documents it, and the offset of
 /// the first byte of its value when the body has one there. `limit`: where the reader stopped
 /// (a [`Step::Key`] takes the last occurrence of its key that starts by then).
+///
+/// Linear in the body: nothing past `limit` is read (every value on the path starts by then:
+/// the reader had begun it), and each step skips only the members or elements before the one
+/// it goes into, which no later step reads again; the value a step goes into is not skipped
+/// (`Members` finds the next member only when asked). A [`Step::Key`] reads its whole object
+/// up to `limit` (its last occurrence counts); the one path with a key has it as its only step.
 fn resolve(body: &[u8], path: &[Step], limit: usize) -> (String, Option<usize>) {
+    let body = body.get(..limit.saturating_add(1)).unwrap_or(body);
     let mut text = String::new();
     let mut at = Some(skip_ws(body, 0));
     for step in path {
@@ -537,14 +544,18 @@ fn push_key(text: &mut String, key: &str) {
 }
 
 /// The members of the object that opens at `open`: each key (quoted, as in the body) and the
-/// offset of its value. Ends early where the body is cut or not JSON.
+/// offset of its value. Ends early where the body is cut or not JSON. Lazy: a member's value
+/// is skipped only when the member after it is asked for.
 fn members(body: &[u8], open: usize) -> Members<'_> {
-    Members { body, at: Some(skip_ws(body, open + 1)) }
+    Members { body, at: Some(skip_ws(body, open + 1)), value: None }
 }
 
 struct Members<'b> {
     body: &'b [u8],
+    /// Where the next key starts, when it is known.
     at: Option<usize>,
+    /// The value of the member yielded last, to skip before the next key.
+    value: Option<usize>,
 }
 
 impl<'b> Iterator for Members<'b> {
@@ -552,6 +563,12 @@ impl<'b> Iterator for Members<'b> {
 
     fn next(&mut self) -> Option<Self::Item> {
         let body = self.body;
+        if let Some(value) = self.value.take() {
+            self.at = value_end(body, value)
+                .map(|end| skip_ws(body, end))
+                .filter(|j| body.get(*j) == Some(&b','))
+                .map(|j| skip_ws(body, j + 1));
+        }
         let i = self.at.take().filter(|i| body.get(*i) == Some(&b'"'))?;
         let key_end = string_end(body, i)?;
         let colon = skip_ws(body, key_end);
@@ -559,10 +576,7 @@ impl<'b> Iterator for Members<'b> {
             return None;
         }
         let value = skip_ws(body, colon + 1);
-        self.at = value_end(body, value)
-            .map(|end| skip_ws(body, end))
-            .filter(|j| body.get(*j) == Some(&b','))
-            .map(|j| skip_ws(body, j + 1));
+        self.value = Some(value);
         Some((body.get(i..key_end)?, value))
     }
 }
@@ -598,15 +612,33 @@ fn key_is(quoted: &[u8], key: &str) -> bool {
 
 fn skip_ws(body: &[u8], mut i: usize) -> usize {
     while matches!(body.get(i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+        scanned(1);
         i += 1;
     }
     i
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Bytes of a body the path-finding functions stepped over, on this thread (for tests of
+    /// their cost).
+    static SCANNED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts `n` bytes stepped over (in tests; nothing otherwise).
+#[inline(always)]
+fn scanned(n: usize) {
+    #[cfg(test)]
+    SCANNED.with(|c| c.set(c.get() + n));
+    #[cfg(not(test))]
+    let _ = n;
 }
 
 /// The end (exclusive) of the string that starts at `i`.
 fn string_end(body: &[u8], i: usize) -> Option<usize> {
     let mut j = i + 1;
     loop {
+        scanned(1);
         match body.get(j)? {
             b'\\' => j += 2,
             b'"' => return Some(j + 1),
@@ -623,6 +655,7 @@ fn value_end(body: &[u8], i: usize) -> Option<usize> {
             let mut depth = 0usize;
             let mut j = i;
             loop {
+                scanned(1);
                 match body.get(j)? {
                     b'"' => {
                         j = string_end(body, j)?;
@@ -646,6 +679,7 @@ fn value_end(body: &[u8], i: usize) -> Option<usize> {
                 .iter()
                 .position(|b| matches!(b, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r'))
                 .unwrap_or(rest.len());
+            scanned(len);
             (len > 0).then_some(i + len)
         }
     }
@@ -904,6 +938,57 @@ mod tests {
         // By name (an absent payload's key): the last occurrence read.
         assert_eq!(resolve(br#"{"r":1,"r":2}"#, &[key("r")], 13).1, Some(11));
         assert_eq!(resolve(br#"{"r":1,"r":2}"#, &[key("r")], 6).1, Some(5));
+    }
+
+    /// What `f` returns, and the bytes of a body the path-finding functions stepped over in it.
+    fn scanning<R>(f: impl FnOnce() -> R) -> (R, usize) {
+        SCANNED.with(|c| c.set(0));
+        let out = f();
+        (out, SCANNED.with(|c| c.get()))
+    }
+
+    #[test]
+    fn a_deep_body_is_read_no_further_than_the_error() {
+        // 100,000 nested `{"result":` (1.1 MB; found by the runtime fuzz, where each step of the
+        // path read the rest of the body: depth x size). serde_json stops at its recursion limit
+        // and the path is followed to there, each byte at most once.
+        let depth = 100_000;
+        let body = format!("{}1{}", r#"{"result":"#.repeat(depth), "}".repeat(depth));
+        let (read, work) = scanning(|| retrace(StatusCode::OK, body.as_bytes(), PhantomData::<serde_json::Value>));
+        let Err(Error::Decode { path: Some(path), position: Some(at), message, .. }) = read else {
+            panic!("expected a located decode error, got {read:?}");
+        };
+        assert!(message.contains("recursion limit"), "{message}");
+        let steps = path.split('.').count();
+        assert!(steps > 100 && path.split('.').all(|key| key == "result"), "{path}");
+        // The value that failed is the `{` after the last key of the path.
+        assert_eq!(at.offset, steps * r#"{"result":"#.len());
+        assert!(work <= at.offset + 1, "{work} bytes read to locate an error at byte {}", at.offset);
+    }
+
+    #[test]
+    fn following_a_path_reads_each_byte_once_at_most() {
+        // The whole body (`limit` at its end, as for an absent payload): each step skips only
+        // what comes before the value it goes into.
+        let depth = 2_000;
+        let body = format!("{}1{}", r#"{"a": [0, {"b": "#.repeat(depth), "}]}".repeat(depth));
+        let steps: Vec<Step> = (0..depth).flat_map(|_| [Step::Member(0), Step::Index(1), Step::Member(0)]).collect();
+        let ((text, at), work) = scanning(|| resolve(body.as_bytes(), &steps, body.len()));
+        assert_eq!(at, Some(body.find('1').unwrap()));
+        assert!(text.starts_with("a[1].b.a[1].b.") && text.ends_with(".a[1].b"), "{}", &text[..20]);
+        assert!(work <= body.len(), "{work} bytes read in a body of {}", body.len());
+
+        // Wide: the last of 100,000 elements or members; a key's last occurrence.
+        let elements = format!("[{}1]", "[0, {\"x\": 1}], ".repeat(100_000));
+        let ((_, at), work) = scanning(|| resolve(elements.as_bytes(), &[Step::Index(100_000)], elements.len()));
+        assert_eq!(at, Some(elements.len() - 2));
+        assert!(work <= elements.len(), "{work} bytes read in a body of {}", elements.len());
+        let object = format!("{{{}\"k\": 1}}", "\"k\": {\"k\": [1]}, ".repeat(100_000));
+        for step in [Step::Member(100_000), key("k")] {
+            let ((_, at), work) = scanning(|| resolve(object.as_bytes(), std::slice::from_ref(&step), object.len()));
+            assert_eq!(at, Some(object.len() - 2), "{step:?}");
+            assert!(work <= object.len(), "{step:?}: {work} bytes read in a body of {}", object.len());
+        }
     }
 
     #[test]
