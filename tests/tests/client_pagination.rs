@@ -3,7 +3,7 @@
 //! serving empty pages before the last page they announce.
 
 use cloudflare_ssl::types::{CustomTrustStore, ListCustomTrustStoreParams};
-use cloudflare_ssl::{ApiErrorKind, Backoff, Client, Error};
+use cloudflare_ssl::{ApiErrorKind, Backoff, Client, Error, MAX_EMPTY_RUN};
 use futures_util::StreamExt;
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -301,18 +301,19 @@ async fn a_page_count_sent_once_still_holds_when_later_pages_omit_it() {
 
 #[tokio::test]
 async fn a_run_of_empty_pages_before_the_announced_end_is_bounded_by_an_error() {
-    // Ten empty pages in a row are walked through; the eleventh is an error, not a silent end
-    // (a server that announces a million pages and serves one, say).
+    // MAX_EMPTY_RUN empty pages in a row are walked through; one more is an error, not a silent
+    // end (a server that announces a million pages and serves one, say).
+    let most = MAX_EMPTY_RUN as usize;
     let run = |empty: usize| [vec![5], vec![0; empty], vec![5]].concat();
-    let ten = Listing { sizes: run(10), total_pages: Some(12), ..Default::default() };
-    let server = serve(ten).await;
+    let longest = Listing { sizes: run(most), total_pages: Some(most as u64 + 2), ..Default::default() };
+    let server = serve(longest).await;
     assert_eq!(ok_ids(&all_items(&client(&server), &per_page(5.0)).await), ids(0..10));
-    assert_eq!(server.received_requests().await.unwrap().len(), 12);
+    assert_eq!(server.received_requests().await.unwrap().len(), most + 2);
 
-    let eleven = Listing { sizes: run(11), total_pages: Some(13), ..Default::default() };
+    let too_long = Listing { sizes: run(most + 1), total_pages: Some(most as u64 + 3), ..Default::default() };
     let million = Listing { sizes: vec![5], total_pages: Some(1_000_000), ..Default::default() };
     let never = Listing { sizes: vec![], total_pages: Some(5_000), ignore_page: true, ..Default::default() };
-    for (listing, items) in [(eleven, 5), (million, 5), (never, 0)] {
+    for (listing, items) in [(too_long, 5), (million, 5), (never, 0)] {
         let server = serve(listing.clone()).await;
         let results = all_items(&client(&server), &per_page(5.0)).await;
         assert_eq!(results.len(), items + 1, "{items} items, then one error, then the end");
@@ -321,8 +322,9 @@ async fn a_run_of_empty_pages_before_the_announced_end_is_bounded_by_an_error() 
             Err(Error::Pagination(message)) => assert!(message.contains("empty"), "{message}"),
             other => panic!("expected a pagination error, got {other:?}"),
         }
-        // The first page (when it has items), then the eleven empty ones; never the page after.
-        let requests = if items > 0 { 12 } else { 11 };
+        // The first page (when it has items), then MAX_EMPTY_RUN + 1 empty ones; never the page
+        // after.
+        let requests = if items > 0 { most + 2 } else { most + 1 };
         assert_eq!(server.received_requests().await.unwrap().len(), requests, "{:?}", listing.total_pages);
 
         let server = serve(listing).await;

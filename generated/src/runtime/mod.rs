@@ -20,7 +20,7 @@ pub use client::{
 };
 pub use envelope::{Envelope, EnvelopeKeys, Enveloped, Opened, Typed};
 pub use error::{ApiError, ApiErrorKind, BodyPosition, Error, BODY_EXCERPT_LIMIT, ERROR_BODY_LIMIT};
-pub use paginate::{whole, Items, Page, PageInfo, PageScheme, Paged, Pages};
+pub use paginate::{whole, Items, Page, PageInfo, PageScheme, Paged, Pages, MAX_EMPTY_RUN};
 pub use request::{Request, Style, MAX_HEADER_LENGTH, MAX_URL_LENGTH};
 pub use reqwest::Method;
 pub use secret::Secret;
@@ -31,7 +31,7 @@ pub mod public {
         ApiError, ApiErrorKind, ApiSpec, AuthKind, AuthScheme, Backoff, Binary, BodyPosition, Call, Client,
         ClientBuilder, Error, Items, Page, PageInfo, Pages, RequestOptions, Response, Secret, Security,
         BODY_EXCERPT_LIMIT, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ERROR_BODY_LIMIT,
-        MAX_HEADER_LENGTH, MAX_RETRY_AFTER, MAX_URL_LENGTH,
+        MAX_EMPTY_RUN, MAX_HEADER_LENGTH, MAX_RETRY_AFTER, MAX_URL_LENGTH,
     };
 }
 

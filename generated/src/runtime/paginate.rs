@@ -16,7 +16,6 @@ use std::task::{Context, Poll};
 
 /// How many empty pages in a row the walk asks for before the announced last page before it
 /// gives up with [`Error::Pagination`] (a server that announces pages it does not serve).
-/// (Kept in step with the docs of [`Pages`].)
 pub const MAX_EMPTY_RUN: u32 = 10;
 
 /// An API's pagination scheme; emitted from the spec's `x-pagination`.
@@ -109,10 +108,10 @@ type PageFuture<T, I> = Pin<Box<dyn Future<Output = Result<Page<T, I>, Error>> +
 /// neither stops early when a page is short or empty nor asks for a page past the last. Without
 /// a count it stops at the first empty page, which is not yielded (unless it is the first page:
 /// the listing is empty). An empty page before the announced last one is a page like any other
-/// (yielded here, contributing nothing to [`Items`]), but more than 10 of them in a row end the
-/// walk with [`Error::Pagination`], as does a server that ignores the page parameter (the same
-/// items twice): a walk ends with the last page or with one error, never with a loop or
-/// silently before the announced end.
+/// (yielded here, contributing nothing to [`Items`]), but more than [`MAX_EMPTY_RUN`] of them in
+/// a row end the walk with [`Error::Pagination`], as does a server that ignores the page
+/// parameter (the same items twice): a walk ends with the last page or with one error, never
+/// with a loop or silently before the announced end.
 #[must_use = "streams do nothing unless polled"]
 pub struct Pages<P, T, I> {
     call: Call<Paged<P, T, I>>,
