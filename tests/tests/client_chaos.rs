@@ -1,8 +1,10 @@
 //! Chaos: a long listing walked with `.items()` through a loopback server of our own (raw TCP,
 //! so it can do what HTTP mocks cannot: reset connections, stall past the timeout, cut bodies
-//! short) that injects seeded faults into some attempts: 429 with `Retry-After: 0`, 5xx with
-//! JSON or HTML, resets, stalls, truncated bodies, HTML with a 200, and real empty pages before
-//! the announced end (sometimes more of them in a row than the walk accepts).
+//! short) that injects seeded faults into some attempts: 429 with `Retry-After: 0`, 429 asking
+//! for a wait too long for a `Duration` (`Retry-After: 1e300`, `18446744073709551616`,
+//! `retry-after-ms: 1e300`), 5xx with JSON or HTML, resets, stalls, truncated bodies, HTML with a
+//! 200, and real empty pages before the announced end (sometimes more of them in a row than the
+//! walk accepts).
 //!
 //! The invariant, for every seed: every item exactly once and in order, or the items of the
 //! pages before the failing one, one error that the server's last answer explains, and then the
@@ -11,7 +13,7 @@
 //! wait, for the client's short timeout. Nothing is asserted about time.
 
 use cloudflare_ssl::types::{CustomTrustStore, ListCustomTrustStoreParams};
-use cloudflare_ssl::{Backoff, Client, Error};
+use cloudflare_ssl::{Backoff, Client, Error, MAX_EMPTY_RUN, MAX_RETRY_AFTER};
 use futures_util::StreamExt;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -29,8 +31,8 @@ const PER_PAGE: usize = 5;
 const MAX_RETRIES: u32 = 2;
 /// Per attempt; only injected stalls ever reach it.
 const TIMEOUT: Duration = Duration::from_millis(500);
-/// Empty pages in a row the walk goes through before the announced end (`paginate::MAX_EMPTY_RUN`).
-const MAX_EMPTY_RUN: usize = 10;
+/// Empty pages in a row the walk goes through before the announced end.
+const EMPTY_RUN: usize = MAX_EMPTY_RUN as usize;
 /// Scattered stalls per seed at most (each costs a timeout).
 const MAX_STALLS: usize = 3;
 /// A guard against a walk that hangs (a failure, not a measurement).
@@ -65,6 +67,9 @@ impl Rng {
 enum Fault {
     /// 429 with `Retry-After: 0`.
     TooMany,
+    /// 429 asking for a wait too long for a `Duration` (the header line): not waited out, the
+    /// error goes back at once.
+    LongWait(&'static str),
     /// A 5xx with the API's error envelope.
     ServerError(u16),
     /// A 502 with an HTML page (a proxy's).
@@ -83,8 +88,11 @@ enum Fault {
     Html200,
 }
 
-const FAULTS: [Fault; 10] = [
+const FAULTS: [Fault; 13] = [
     Fault::TooMany,
+    Fault::LongWait("retry-after: 1e300"),
+    Fault::LongWait("retry-after: 18446744073709551616"),
+    Fault::LongWait("retry-after-ms: 1e300"),
     Fault::ServerError(500),
     Fault::ServerError(503),
     Fault::HtmlGateway,
@@ -116,12 +124,13 @@ impl Plan {
             .collect();
         // Now and then a run of empty pages: within what the walk accepts, or one longer.
         if rng.chance(30) {
-            let run = if rng.chance(50) { MAX_EMPTY_RUN } else { MAX_EMPTY_RUN + 1 };
+            let run = if rng.chance(50) { EMPTY_RUN } else { EMPTY_RUN + 1 };
             let at = 1 + rng.below(PAGES - run - 1);
             sizes[at..at + run].fill(0);
         }
         // Calm seeds have a fault now and then; stormy ones in a third of the attempts. Faults
-        // that are not retried (a 200 that does not decode) are rarer than the others.
+        // that are not retried (a 200 that does not decode, a wait too long) are rarer than the
+        // others.
         let rate = if rng.chance(25) { 35 } else { 5 };
         let (mut faults, mut stalls) = (HashMap::new(), 0);
         for page in 1..=PAGES {
@@ -130,7 +139,7 @@ impl Plan {
                     continue;
                 }
                 let mut fault = match FAULTS[rng.below(FAULTS.len())] {
-                    Fault::TruncatedJson | Fault::Html200 if rng.chance(70) => Fault::TooMany,
+                    Fault::TruncatedJson | Fault::Html200 | Fault::LongWait(_) if rng.chance(70) => Fault::TooMany,
                     fault => fault,
                 };
                 if fault == Fault::Stall {
@@ -159,7 +168,7 @@ impl Plan {
         let mut run = 0;
         for (page, &size) in self.sizes.iter().enumerate() {
             run = if size == 0 { run + 1 } else { 0 };
-            if run > MAX_EMPTY_RUN && page + 1 < self.sizes.len() {
+            if run > EMPTY_RUN && page + 1 < self.sizes.len() {
                 return (ids, self.sizes[..page].iter().sum());
             }
         }
@@ -270,9 +279,14 @@ impl Server {
             b"<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>502</h1></body></html>";
         let error = br#"{"success":false,"errors":[{"code":10000,"message":"boom"}],"messages":[],"result":null}"#;
         let body = self.page_body(page);
+        let wait = match fault {
+            Some(Fault::LongWait(line)) => format!("{line}\r\n"),
+            _ => String::new(),
+        };
         let (status, content_type, extra, payload, sent): (u16, &str, &str, &[u8], usize) = match fault {
             None => (200, "application/json", "", &body, body.len()),
             Some(Fault::TooMany) => (429, "application/json", "retry-after: 0\r\n", error, error.len()),
+            Some(Fault::LongWait(_)) => (429, "application/json", &wait, error, error.len()),
             Some(Fault::ServerError(status)) => (status, "application/json", "", error, error.len()),
             Some(Fault::HtmlGateway) => (502, "text/html", "", HTML, HTML.len()),
             Some(Fault::Html200) => (200, "text/html", "", HTML, HTML.len()),
@@ -303,13 +317,17 @@ impl Server {
     }
 }
 
-/// Whether `error` is what the server's last answer (`fault`, `None` for a page served whole)
-/// should end the walk with; `at_empty_run`: whether the walk stopped where a run of empty pages
-/// grows longer than it accepts.
-fn explains(fault: Option<Fault>, error: &Error, at_empty_run: bool) -> bool {
+/// Whether `error` is what the server's last answer (`fault`, `None` for a page served whole, to
+/// attempt `attempt`, 0-based) should end the walk with; `at_empty_run`: whether the walk
+/// stopped where a run of empty pages grows longer than it accepts.
+fn explains(fault: Option<Fault>, attempt: u32, error: &Error, at_empty_run: bool) -> bool {
     let attempts_all = |attempts: u32| attempts == MAX_RETRIES + 1;
     match (fault, error) {
         (Some(Fault::TooMany), Error::Api(e)) => e.status == 429 && attempts_all(e.attempts),
+        // Not waited out, not retried: back at once, with the wait asked for (saturated).
+        (Some(Fault::LongWait(_)), Error::Api(e)) => {
+            e.status == 429 && e.attempts == attempt + 1 && e.retry_after.is_some_and(|w| w > MAX_RETRY_AFTER)
+        }
         (Some(Fault::ServerError(s)), Error::Api(e)) => {
             e.status == s && attempts_all(e.attempts) && e.errors.first().is_some_and(|m| m.code == 10000)
         }
@@ -377,9 +395,9 @@ async fn walk(seed: u64, template: serde_json::Value) -> Result<Outcome, String>
             if results.last().is_some_and(Result::is_ok) {
                 return fail(format!("items after the error {error}"));
             }
-            let last = log.requests.last().and_then(|&(_, _, fault)| fault);
+            let (_, attempt, last) = log.requests.last().copied().unwrap_or_default();
             let at_long_run = got.len() == before_long_run && before_long_run < expected.len();
-            if !explains(last, error, at_long_run) {
+            if !explains(last, attempt, error, at_long_run) {
                 return fail(format!("the error `{error}` does not follow from the last answer ({last:?})"));
             }
             // The pages before the failing one are all there.
@@ -393,12 +411,13 @@ async fn walk(seed: u64, template: serde_json::Value) -> Result<Outcome, String>
                     got.len()
                 ));
             }
-            Ok(Outcome::Failed(match error {
-                Error::Api(_) => "api",
-                Error::Transport { .. } => "transport",
-                Error::Timeout { .. } => "timeout",
-                Error::Decode { .. } => "decode",
-                Error::Pagination(_) => "pagination",
+            Ok(Outcome::Failed(match (last, error) {
+                (Some(Fault::LongWait(line)), _) => line,
+                (_, Error::Api(_)) => "api",
+                (_, Error::Transport { .. }) => "transport",
+                (_, Error::Timeout { .. }) => "timeout",
+                (_, Error::Decode { .. }) => "decode",
+                (_, Error::Pagination(_)) => "pagination",
                 _ => "other",
             }))
         }
@@ -430,4 +449,11 @@ async fn every_item_once_in_order_or_an_explained_error_then_the_end() {
     // The seeded plans make both endings occur (stormy seeds fail, calm ones mostly finish).
     assert!(outcomes.contains_key(&Outcome::Complete), "{summary:?}");
     assert!(outcomes.keys().any(|o| matches!(o, Outcome::Failed(_))), "{summary:?}");
+    // Each wait too long for a `Duration` ends some seed's walk (the server sent it, the client
+    // neither panicked nor slept).
+    for fault in FAULTS {
+        if let Fault::LongWait(line) = fault {
+            assert!(outcomes.contains_key(&Outcome::Failed(line)), "no walk ended on `{line}`: {summary:?}");
+        }
+    }
 }
