@@ -247,6 +247,51 @@ async fn an_error_envelope_under_the_error_limit_is_still_decoded() {
     assert_eq!(api.messages.len(), 1);
 }
 
+#[tokio::test]
+async fn a_content_length_no_memory_holds_is_not_reserved_when_the_limit_is_lifted() {
+    // A caller that lifts the limit (usize::MAX) leaves the server's Content-Length alone to
+    // size the body's up-front reservation: the largest hyper accepts was a capacity-overflow
+    // panic, 10^18 an allocation failure (an abort of the whole process). Now the body grows
+    // as it arrives, and the short one these servers send is a transport error.
+    let largest = u64::MAX - 2;
+    for announced in [largest, 1_000_000_000_000_000_000] {
+        let head = format!("HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: {announced}");
+        let server = Canned::start(Answer { head, body_len: 10, chunked: false, stall: false }).await;
+        let unlimited = client(&server.base).max_response_size(usize::MAX).max_retries(0).build().unwrap();
+        match unlimited.call::<Bytes>(get()).await {
+            Err(Error::Transport { attempts: 1, .. }) => {}
+            other => panic!("Content-Length {announced}: expected a transport error, got {other:?}"),
+        }
+        assert_eq!(server.connections(), 1);
+    }
+}
+
+#[tokio::test]
+async fn the_largest_settings_a_caller_can_give_are_not_a_panic() {
+    // Durations and counts as large as their types go, per client and per call: a deadline
+    // computed as now + timeout, or a reservation of the limit, would panic here.
+    let server = Canned::start(answer("200 OK", 1000, false)).await;
+    let largest = client(&server.base)
+        .timeout(Duration::MAX)
+        .max_retries(u32::MAX)
+        .max_response_size(usize::MAX)
+        .backoff(Backoff { initial: Duration::MAX, max: Duration::MAX })
+        .build()
+        .unwrap();
+    assert_eq!(largest.call::<Bytes>(get()).await.unwrap().len(), 1000);
+    let per_call = client(&server.base).build().unwrap();
+    let call = per_call.call::<Bytes>(get()).timeout(Duration::MAX).max_retries(u32::MAX);
+    assert_eq!(call.max_response_size(usize::MAX).await.unwrap().len(), 1000);
+    let options = RequestOptions {
+        timeout: Some(Duration::MAX),
+        max_retries: Some(u32::MAX),
+        max_response_size: Some(usize::MAX),
+        ..Default::default()
+    };
+    assert_eq!(per_call.with_options(options).call::<Bytes>(get()).await.unwrap().len(), 1000);
+    assert_eq!(server.connections(), 3);
+}
+
 // Class 5: credentials in base URLs.
 
 #[test]

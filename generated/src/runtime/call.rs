@@ -323,7 +323,9 @@ impl Client {
 
         let mut attempt: u32 = 0;
         loop {
-            attempt += 1;
+            // Saturating: `max_retries(u32::MAX)` retries for as long as it takes, never an
+            // overflow panic at the 2^32nd attempt.
+            attempt = attempt.saturating_add(1);
             let mut builder = inner.http.request(request.method.clone(), &url).timeout(timeout);
             if let Some((user, pass)) = basic {
                 builder = builder.basic_auth(user, Some(pass));
@@ -462,9 +464,13 @@ async fn read_body(resp: &mut reqwest::Response, limit: usize, start: bool) -> R
     if !start && announced.is_some_and(|n| n > limit as u64) {
         return Ok((Vec::new(), false));
     }
-    // Reserved once when announced (no doubling on the way), never more than the limit.
-    let reserve = announced.map_or(0, |n| n.min(limit as u64) as usize);
-    let mut body = Vec::with_capacity(reserve);
+    // Reserved once when announced (no doubling on the way), never more than the limit. Under a
+    // limit the caller lifted, the server's Content-Length alone sizes this: a reservation no
+    // memory holds (10^18 bytes, say) is skipped, not an abort, and the body grows as it comes.
+    let mut body = Vec::new();
+    if let Some(n) = announced {
+        let _ = body.try_reserve_exact(n.min(limit as u64) as usize);
+    }
     while let Some(chunk) = resp.chunk().await? {
         let room = limit - body.len();
         if chunk.len() > room {
