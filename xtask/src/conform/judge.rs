@@ -282,7 +282,9 @@ impl<'a> Judge<'a> {
         // A value that does not survive the round trip is ours, unless the body as received was
         // already invalid (then decoding kept what came).
         failure.map(|mut f| {
-            f.class = self.raw_class(op, mode, Some(status), content_type, outcome.raw.as_ref());
+            f.class = self
+                .raw_class(op, mode, Some(status), content_type, outcome.raw.as_ref())
+                .or_else(|| self.undeclared_required_class(&f.message));
             // What the body as received held at the failing path, beside what came back.
             let received = outcome.raw.as_ref().and_then(|r| serde_json::from_slice::<Value>(&r.body).ok());
             let path = f.message.split(": ").next().unwrap_or_default();
@@ -407,6 +409,69 @@ impl<'a> Judge<'a> {
             }
             self.typeless_under(&below, child, at, budget)
         })
+    }
+
+    /// A round trip that lost a property the schema requires but declares nowhere: the
+    /// generated type has no field to keep it in. The evidence is a schema under the one checked
+    /// whose `required` names the property while neither it nor its `allOf` parts declare it
+    /// (the generator warns about such names).
+    fn undeclared_required_class(&self, message: &str) -> Option<Class> {
+        let name = message.split_once("missing required property \"")?.1.split('"').next()?;
+        let root = message.rsplit_once("(schema ")?.1.split(')').next()?;
+        let mut seen = std::collections::HashSet::new();
+        // Each schema with the schema whose `allOf` it is a part of (whose other parts count).
+        let mut stack: Vec<(String, Option<String>)> = vec![(root.to_string(), None)];
+        while let Some((ptr, owner)) = stack.pop() {
+            let Some((at, node)) = follow(self.doc, &ptr) else { continue };
+            if seen.len() > 5_000 || !seen.insert(at.clone()) {
+                continue;
+            }
+            let requires = node.get("required").and_then(Value::as_array).is_some_and(|r| r.iter().any(|v| v == name));
+            if requires {
+                let mut parts = Vec::new();
+                self.with_all_of(owner.as_deref().unwrap_or(&at), &mut parts);
+                self.with_all_of(&at, &mut parts);
+                let declared = parts.iter().any(|p| {
+                    self.doc.pointer(p).and_then(|n| n.get("properties")).is_some_and(|props| props.get(name).is_some())
+                });
+                if !declared {
+                    return Some(Class::SpecDefect(format!(
+                        "`{at}` requires `{name}` but declares no such property (nor do the `allOf` parts beside \
+                         it): a body must carry it, and the generated type has no field to keep it in"
+                    )));
+                }
+            }
+            if let Some(props) = node.get("properties").and_then(Value::as_object) {
+                stack.extend(props.keys().map(|k| (format!("{at}/properties/{}", escape(k)), None)));
+            }
+            for key in ["items", "additionalProperties"] {
+                if node.get(key).is_some_and(Value::is_object) {
+                    stack.push((format!("{at}/{key}"), None));
+                }
+            }
+            let n = node.get("allOf").and_then(Value::as_array).map_or(0, Vec::len);
+            let part_owner = owner.clone().unwrap_or_else(|| at.clone());
+            stack.extend((0..n).map(|i| (format!("{at}/allOf/{i}"), Some(part_owner.clone()))));
+            for key in ["oneOf", "anyOf"] {
+                let n = node.get(key).and_then(Value::as_array).map_or(0, Vec::len);
+                stack.extend((0..n).map(|i| (format!("{at}/{key}/{i}"), None)));
+            }
+        }
+        None
+    }
+
+    /// `ptr` (its `$ref` followed) and its `allOf` parts, resolved, into `out`.
+    fn with_all_of(&self, ptr: &str, out: &mut Vec<String>) {
+        let mut stack = vec![(ptr.to_string(), 0usize)];
+        while let Some((p, depth)) = stack.pop() {
+            let Some((at, node)) = follow(self.doc, &p).filter(|_| depth <= 16) else { continue };
+            if out.contains(&at) {
+                continue;
+            }
+            let n = node.get("allOf").and_then(Value::as_array).map_or(0, Vec::len);
+            stack.extend((0..n).map(|i| (format!("{at}/allOf/{i}"), depth + 1)));
+            out.push(at);
+        }
     }
 
     /// The schemas that apply to `value` under `schemas`: each (its `$ref` followed), its
@@ -546,7 +611,7 @@ impl<'a> Judge<'a> {
                 if f.class.is_none() {
                     let list =
                         parsed.get("validation").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
-                    f.class = self.request_violations_class(op, outcome, list);
+                    f.class = self.request_violations_class(op, outcome, list, false);
                 }
                 if f.class.is_none() && status == Some(406) {
                     f.class = self.media_range_class(op);
@@ -575,8 +640,8 @@ impl<'a> Judge<'a> {
             _ => {
                 let why = violations.map(|v| format!(" — Prism's violations: {}", short(v, 300))).unwrap_or_default();
                 let mut f = Failure::new(Stage::Request, "", format!("{kind}: {}{why}", short(message, 200)));
-                let list: Vec<Value> = violations.and_then(|v| serde_json::from_str(v).ok()).unwrap_or_default();
-                f.class = self.request_violations_class(op, outcome, &list);
+                let (list, truncated) = violations.map(parse_violations).unwrap_or_default();
+                f.class = self.request_violations_class(op, outcome, &list, truncated);
                 f
             }
         }
@@ -590,9 +655,25 @@ impl<'a> Judge<'a> {
     /// - Prism requires properties OpenAPI 3.0 leaves out of requests (required but `readOnly`:
     ///   "the required will take effect on the response only"), shown by the body as sent being
     ///   valid against the request schema under those rules.
-    fn request_violations_class(&self, op: &Operation, outcome: &Outcome, list: &[Value]) -> Option<Class> {
+    ///
+    /// When the sent body is valid under OpenAPI 3.0 rules but lacks a required `readOnly`
+    /// property (invalid once those are required), Prism's complaints about the alternatives of
+    /// a `oneOf`/`anyOf` it could not match for that reason (`enum`, `const`, `type`, `oneOf`,
+    /// `anyOf`) are explained too, and so is a list Prism cut at 8 KB (`truncated`) whose visible
+    /// part is all explained.
+    fn request_violations_class(
+        &self,
+        op: &Operation,
+        outcome: &Outcome,
+        list: &[Value],
+        truncated: bool,
+    ) -> Option<Class> {
         let form = op.body.as_ref().is_some_and(|b| matches!(b.encoding, BodyEncoding::Form | BodyEncoding::Multipart));
         let valid_sent = self.sent_body_valid(op, outcome);
+        let read_only_missing = valid_sent.as_ref().and_then(|_| self.sent_body_lacks_read_only(op, outcome));
+        if truncated && read_only_missing.is_none() {
+            return None;
+        }
         let mut reasons = std::collections::BTreeSet::new();
         for v in list {
             let location: Vec<&str> = v
@@ -610,6 +691,8 @@ impl<'a> Judge<'a> {
                 reasons.insert(0);
             } else if code == "required" && valid_sent.is_some() {
                 reasons.insert(1);
+            } else if read_only_missing.is_some() && matches!(code, "enum" | "const" | "type" | "oneOf" | "anyOf") {
+                reasons.insert(1);
             } else {
                 return None;
             }
@@ -625,8 +708,17 @@ impl<'a> Judge<'a> {
                     .to_string(),
                 _ => format!(
                     "Prism requires `readOnly` properties in a request, which OpenAPI 3.0 leaves out of requests; the \
-                     body as sent is valid against {} under OpenAPI 3.0 rules",
-                    valid_sent.as_deref().unwrap_or_default()
+                     body as sent is valid against {} under OpenAPI 3.0 rules{}{}",
+                    valid_sent.as_deref().unwrap_or_default(),
+                    read_only_missing
+                        .as_deref()
+                        .map(|m| format!(" and invalid only once `readOnly` properties are required ({m})"))
+                        .unwrap_or_default(),
+                    if truncated {
+                        " (Prism cut its list of violations at 8 KB; every one shown is of these kinds)"
+                    } else {
+                        ""
+                    }
                 ),
             })
             .collect::<Vec<_>>();
@@ -694,6 +786,18 @@ impl<'a> Judge<'a> {
         })
     }
 
+    /// When the JSON body the client sent is invalid against the request schema once `readOnly`
+    /// properties are required as well (the response direction's rule): the first violation.
+    fn sent_body_lacks_read_only(&self, op: &Operation, outcome: &Outcome) -> Option<String> {
+        let sent: Value = serde_json::from_slice(&outcome.raw.as_ref()?.request_body).ok()?;
+        let b = op.body.as_ref().filter(|b| b.encoding == BodyEncoding::Json)?;
+        let op_ptr = self.op_pointer(op)?;
+        let (body_ptr, _) = follow(self.doc, &format!("{op_ptr}/requestBody"))?;
+        let schema = self.doc.pointer(&format!("{body_ptr}/content/{}/schema", escape(&b.media_type)))?;
+        let first = validate(self.doc, schema, &sent, Direction::Response).into_iter().next()?;
+        Some(format!("{}: {}", if first.path.is_empty() { "(root)" } else { &first.path }, short(&first.message, 160)))
+    }
+
     /// The schema of the first 2xx response with content.
     fn first_success_schema(&self, op: &Operation) -> Option<String> {
         let op_ptr = self.op_pointer(op)?;
@@ -741,6 +845,47 @@ impl Known {
     pub fn class_of(&self, spec: &str, op: &str) -> Option<Class> {
         self.rows.iter().find(|(s, o, _)| s == spec && o == op).map(|(_, _, c)| c.clone())
     }
+}
+
+/// Prism's `sl-violations` header: the violations, and whether Prism cut the list ("Too many
+/// violations! " and the first 8 KB of it), in which case the complete entries before the cut.
+fn parse_violations(header: &str) -> (Vec<Value>, bool) {
+    let Some(cut) = header.strip_prefix("Too many violations! ") else {
+        return (serde_json::from_str(header).unwrap_or_default(), false);
+    };
+    // Complete top-level objects of the cut array, read by tracking strings and depth.
+    let mut out = Vec::new();
+    let (mut depth, mut in_string, mut escaped, mut start) = (0usize, false, false, None);
+    for (i, c) in cut.char_indices() {
+        if in_string {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '{' | '[' => {
+                depth += 1;
+                if depth == 2 && c == '{' {
+                    start = Some(i);
+                }
+            }
+            '}' | ']' => {
+                if depth == 2 && c == '}' {
+                    if let Some(entry) = start.take().and_then(|s| cut.get(s..=i)) {
+                        out.extend(serde_json::from_str::<Value>(entry).ok());
+                    }
+                }
+                depth = depth.saturating_sub(1);
+            }
+            _ => {}
+        }
+    }
+    (out, true)
 }
 
 /// One step of a JSON path: a property or an array index.
@@ -827,6 +972,16 @@ mod tests {
         assert_eq!(at_path(&body, "(root)"), Some(&body));
         assert_eq!(at_path(&body, "result.items[5]"), None);
         assert_eq!(at_path(&body, "result.nothing.a"), None);
+    }
+
+    #[test]
+    fn cut_violation_lists_keep_their_complete_entries() {
+        let whole = r#"[{"code":"required","message":"a \"b\" {"}]"#;
+        assert_eq!(parse_violations(whole), (vec![json!({"code": "required", "message": "a \"b\" {"})], false));
+        let cut = r#"Too many violations! [{"code":"required","location":["body"]},{"code":"enum","mess"#;
+        let (list, truncated) = parse_violations(cut);
+        assert!(truncated);
+        assert_eq!(list, vec![json!({"code": "required", "location": ["body"]})]);
     }
 
     #[test]
