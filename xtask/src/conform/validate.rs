@@ -15,7 +15,9 @@
 //! - Keywords apply to the JSON types they are about (`minLength` only to strings, ...). When
 //!   `type` fails, nothing else of that schema is reported.
 //! - `required` lets a `readOnly` property be absent from a request and a `writeOnly` one from a
-//!   response (the flag is looked for on the property schema, through its `$ref`s and `allOf`).
+//!   response (the flag is looked for on the property schema, through its `$ref`s and `allOf`;
+//!   for a name the schema itself does not define, on every definition in the schemas composed
+//!   in it, as with `required` beside a `oneOf` of objects).
 //! - `oneOf`/`anyOf` with a `discriminator` whose property the value has: only the alternative
 //!   the tag names (`mapping`, else the component of that name) is checked, and a tag naming
 //!   none is a violation. (Prism itself ignores `discriminator` and applies plain `oneOf`.)
@@ -447,7 +449,7 @@ impl<'a> Validator<'a> {
                 if obj.contains_key(name) {
                     continue;
                 }
-                if props.and_then(|p| p.get(name)).is_some_and(|p| self.exempt(p)) {
+                if self.exempt_name(k, props, name) {
                     continue;
                 }
                 self.report(format!("missing required property {}", short_str(name)));
@@ -503,6 +505,43 @@ impl<'a> Validator<'a> {
                 }
             }
             self.path.pop();
+        }
+    }
+
+    /// Whether required property `name` may be absent in this direction: its schema here says
+    /// so, or, when this schema does not define it, every definition of it in the schemas
+    /// composed here (`allOf`/`oneOf`/`anyOf` parts, through `$ref`s) does — a `required` list
+    /// beside a union of objects that define the properties (`required: [id]` beside
+    /// `oneOf: [ARecord, ...]`, each defining `id` as `readOnly`).
+    fn exempt_name(&self, k: &Keywords<'a>, props: Option<&'a Map<String, Value>>, name: &str) -> bool {
+        if let Some(p) = props.and_then(|p| p.get(name)) {
+            return self.exempt(p);
+        }
+        let mut found = Vec::new();
+        for list in [k.all_of, k.one_of, k.any_of].into_iter().flatten().filter_map(Value::as_array) {
+            for part in list {
+                self.definitions_of(part, name, &mut found, 0);
+            }
+        }
+        !found.is_empty() && found.iter().all(|p| self.exempt(p))
+    }
+
+    /// The schemas property `name` has in `schema` and the schemas composed in it.
+    fn definitions_of(&self, schema: &'a Value, name: &str, out: &mut Vec<&'a Value>, depth: usize) {
+        if depth > 8 || out.len() > 64 {
+            return;
+        }
+        let Some(s) = schema.as_object() else { return };
+        if let Some(target) = s.get("$ref").and_then(Value::as_str).and_then(|r| resolve_pointer(self.doc, r)) {
+            return self.definitions_of(target, name, out, depth + 1);
+        }
+        if let Some(p) = s.get("properties").and_then(|p| p.get(name)) {
+            out.push(p);
+        }
+        for key in ["allOf", "oneOf", "anyOf"] {
+            for part in s.get(key).and_then(Value::as_array).into_iter().flatten() {
+                self.definitions_of(part, name, out, depth + 1);
+            }
         }
     }
 
@@ -1795,6 +1834,23 @@ mod tests {
     }
 
     // --- type, nullable, enum, const -------------------------------------------------------
+
+    #[test]
+    fn required_beside_a_union_follows_the_alternatives_read_only_flags() {
+        let doc = json!({"components": {"schemas": {
+            "A": {"type": "object", "properties": {"id": {"type": "string", "readOnly": true}, "kind": {"enum": ["a"]}}},
+            "B": {"type": "object", "properties": {"id": {"type": "string", "readOnly": true}, "kind": {"enum": ["b"]}}},
+            "C": {"type": "object", "properties": {"id": {"type": "string"}, "kind": {"enum": ["c"]}}}
+        }}});
+        let both = json!({"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}],
+                          "required": ["id", "kind"]});
+        assert!(validate(&doc, &both, &json!({"kind": "a"}), Direction::Request).is_empty());
+        assert!(!validate(&doc, &both, &json!({"kind": "a"}), Direction::Response).is_empty());
+        // One definition that is not read-only: the name stays required in requests.
+        let mixed = json!({"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/C"}],
+                           "required": ["id", "kind"]});
+        assert!(!validate(&doc, &mixed, &json!({"kind": "a"}), Direction::Request).is_empty());
+    }
 
     #[test]
     fn types() {
