@@ -165,18 +165,24 @@ fn complete(bytes: &[u8]) -> bool {
     header(bytes, "content-length").and_then(|v| v.parse::<usize>().ok()).is_some_and(|len| rest.len() >= len)
 }
 
-/// The substitute response for Prism's `got`, when Prism accepted the request: it answered
-/// with a 2xx, or with its 500 whose every violation is in its own response.
+/// The substitute response for Prism's `got`, when Prism accepted the request. Prism checks a
+/// request before it negotiates and builds the answer (with `--errors`, a request that breaks
+/// the spec gets 422 even where a valid one gets 406 or a 500 from the answer's generation), so
+/// it accepted the request when it answered with a 2xx, with its 406 (no declared media type it
+/// matches to `Accept`), or with a 500 that lists no violation of the request (its generator
+/// failed, or its own response breaks the schema).
 fn substituted(got: &[u8], (status, body): &(u16, Vec<u8>)) -> Option<Vec<u8>> {
     let prism = parse_response(got)?;
+    let problem = || serde_json::from_slice::<serde_json::Value>(&prism.body).ok();
+    let kind = |p: &serde_json::Value| p.get("type").and_then(|t| t.as_str()).unwrap_or_default().to_string();
     let accepted = match prism.status {
         200..=299 => true,
-        500 => {
-            let problem: serde_json::Value = serde_json::from_slice(&prism.body).ok()?;
-            let list = problem.get("validation")?.as_array()?;
-            !list.is_empty()
+        406 => problem().is_some_and(|p| kind(&p).ends_with("#NOT_ACCEPTABLE")),
+        500 => problem().is_some_and(|p| {
+            let list = p.get("validation").and_then(|v| v.as_array()).cloned().unwrap_or_default();
+            kind(&p).starts_with("https://stoplight.io/prism/errors#")
                 && list.iter().all(|v| v.pointer("/location/0").and_then(|l| l.as_str()) == Some("response"))
-        }
+        }),
         _ => false,
     };
     if !accepted {
@@ -274,15 +280,23 @@ mod tests {
         let out = substituted(ok, &sub).unwrap();
         let r = parse_response(&out).unwrap();
         assert_eq!((r.status, r.body.as_slice()), (201, &b"{\"a\":1}"[..]));
-        let own = br#"{"validation":[{"location":["response","body"],"message":"x"}]}"#;
+        let own = br#"{"type":"https://stoplight.io/prism/errors#VIOLATIONS","validation":[{"location":["response","body"],"message":"x"}]}"#;
         let mut bad_own = format!("HTTP/1.1 500 X\r\nContent-Length: {}\r\n\r\n", own.len()).into_bytes();
         bad_own.extend_from_slice(own);
         assert!(substituted(&bad_own, &sub).is_some());
-        let req = br#"{"validation":[{"location":["request","body"],"message":"x"}]}"#;
+        let req = br#"{"type":"https://stoplight.io/prism/errors#VIOLATIONS","validation":[{"location":["request","body"],"message":"x"}]}"#;
         let mut rejected = format!("HTTP/1.1 500 X\r\nContent-Length: {}\r\n\r\n", req.len()).into_bytes();
         rejected.extend_from_slice(req);
         assert!(substituted(&rejected, &sub).is_none());
         assert!(substituted(b"HTTP/1.1 422 X\r\nContent-Length: 2\r\n\r\n{}", &sub).is_none());
+        let negotiation = br#"{"type":"https://stoplight.io/prism/errors#NOT_ACCEPTABLE","status":406}"#;
+        let mut refused = format!("HTTP/1.1 406 X\r\nContent-Length: {}\r\n\r\n", negotiation.len()).into_bytes();
+        refused.extend_from_slice(negotiation);
+        assert!(substituted(&refused, &sub).is_some());
+        let faker = br#"{"type":"https://stoplight.io/prism/errors#UNKNOWN","title":"TypeError"}"#;
+        let mut failed = format!("HTTP/1.1 500 X\r\nContent-Length: {}\r\n\r\n", faker.len()).into_bytes();
+        failed.extend_from_slice(faker);
+        assert!(substituted(&failed, &sub).is_some());
         assert!(complete(ok) && !complete(&ok[..ok.len() - 1]));
     }
 
