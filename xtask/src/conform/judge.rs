@@ -12,6 +12,9 @@ use std::path::Path;
 /// Where a call failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Stage {
+    /// The spec could not be run at all (does not generate, the harness does not build, the
+    /// mock server does not start).
+    Setup,
     /// No arguments could be chosen, or they do not convert to the generated types.
     Arguments,
     /// The server rejected the request (a violation of the spec) or answered with an error.
@@ -28,6 +31,7 @@ impl Stage {
     /// Short name for the report.
     pub fn as_str(self) -> &'static str {
         match self {
+            Stage::Setup => "setup",
             Stage::Arguments => "arguments",
             Stage::Request => "request",
             Stage::Decode => "decode",

@@ -104,12 +104,13 @@ pub struct SpecResult {
 }
 
 impl SpecResult {
-    /// A spec that could not be run at all: one unclassified failure that says why.
-    pub fn broken(name: &str, why: &str) -> Self {
-        let failure = judge::Failure::new(judge::Stage::Arguments, "", format!("the spec could not be run: {why}"));
+    /// A spec that could not be run at all (`total_ops` operations, none called): one
+    /// unclassified failure that says why.
+    pub fn broken(name: &str, why: &str, total_ops: usize) -> Self {
+        let failure = judge::Failure::new(judge::Stage::Setup, "", format!("the spec could not be run: {why}"));
         SpecResult {
             name: name.to_string(),
-            total_ops: 1,
+            total_ops,
             results: vec![OpResult {
                 name: "(all)".into(),
                 route: String::new(),
@@ -559,7 +560,8 @@ pub fn main(rest: &[&str]) -> Result<bool, String> {
             // only after the others have run.
             Err(e) => {
                 eprintln!("error: {}: {e}", options.name);
-                let mut broken = SpecResult::broken(&options.name, &e);
+                let total = read_doc(&options.spec).map(|(_, doc)| count_ops(&doc)).unwrap_or(0);
+                let mut broken = SpecResult::broken(&options.name, &e, total);
                 let known = judge::Known::load(&crate::root().join(KNOWN))?;
                 for r in &mut broken.results {
                     for f in &mut r.failures {

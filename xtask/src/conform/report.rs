@@ -20,6 +20,26 @@ pub fn section(s: &SpecResult) -> String {
     let passed = s.passed();
     let pct = if run == 0 { 100.0 } else { passed as f64 * 100.0 / run as f64 };
     let mut out = format!("{}\n## {}\n\n", marker(&s.name), s.name);
+    if s.modes.is_empty() {
+        // Nothing was called: every operation counts as failing, and the reason is the one row.
+        out.push_str(&format!("**Not run**: 0 of {} operations pass; the spec could not be run.\n\n", s.total_ops));
+        out.push_str("| operation | stage | first error | class | evidence |\n|---|---|---|---|---|\n");
+        for r in &s.results {
+            for f in &r.failures {
+                let (class, evidence) = match &f.class {
+                    Some(c) => (c.name().to_string(), cell(c.evidence())),
+                    None => ("**unclassified**".to_string(), String::new()),
+                };
+                out.push_str(&format!(
+                    "| `{}` | {} | {} | {class} | {evidence} |\n",
+                    r.name,
+                    f.stage.as_str(),
+                    cell(&f.message)
+                ));
+            }
+        }
+        return out;
+    }
     let scope = if run == s.total_ops { String::new() } else { format!(" (a slice of the spec's {})", s.total_ops) };
     out.push_str(&format!(
         "**{passed} of {run} operations pass** ({pct:.1} %){scope}; modes: {}.\n\n",
@@ -138,7 +158,7 @@ pub fn merge(old: &str, specs: &[SpecResult]) -> String {
         }
     }
     let mut out = String::from(HEAD);
-    out.push_str("| spec | operations run | pass | % |\n|---|---|---|---|\n");
+    out.push_str("| spec | operations | pass | % |\n|---|---|---|---|\n");
     let (mut all_run, mut all_pass) = (0usize, 0usize);
     for (name, text) in &sections {
         if let Some((pass, run)) = totals(text) {
@@ -175,6 +195,10 @@ pub fn merge(old: &str, specs: &[SpecResult]) -> String {
 /// A section's totals (pass, run), read back from its own summary line.
 fn totals(section: &str) -> Option<(usize, usize)> {
     let t = section.split("**").nth(1)?;
+    if t == "Not run" {
+        let rest = section.split("**Not run**: 0 of ").nth(1)?;
+        return Some((0, rest.split_whitespace().next()?.parse().ok()?));
+    }
     let mut words = t.split_whitespace();
     let pass = words.next()?.parse::<usize>().ok()?;
     let run = words.nth(1)?.parse::<usize>().ok()?;
