@@ -14,6 +14,7 @@ mod lower;
 pub mod naming;
 mod normalize;
 mod render;
+mod upgrade;
 
 pub use diag::{Diagnostic, Diagnostics, Kind};
 pub use emit::harness::harness as conformance_harness;
@@ -118,10 +119,12 @@ fn lower_timed(spec: &str, timings: &mut Timings) -> Result<(ir::Api, Diagnostic
 
 fn lower_here(spec: &str, timings: &mut Timings) -> Result<(ir::Api, Diagnostics), Diagnostics> {
     let start = std::time::Instant::now();
-    let (doc, warnings) = load::load_with_warnings(spec).map_err(|d| located(spec, d))?;
+    let (doc, warnings, origins) = load::load_located(spec).map_err(|d| located(spec, d))?;
     timings.push(("load", start.elapsed()));
     let start = std::time::Instant::now();
-    let api = lower::lower(&doc).map_err(|d| located(spec, d))?;
+    // Pointers into an upgraded (2.0, 3.1) document are put back where the spec has them.
+    let mut api = lower::lower(&doc).map_err(|d| located(spec, origins.locate_all(d)))?;
+    upgrade::relocate_docs(&mut api, &origins);
     timings.push(("lower", start.elapsed()));
     Ok((api, Diagnostics(warnings)))
 }

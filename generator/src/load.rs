@@ -3,49 +3,42 @@
 mod check;
 
 use crate::diag::Diagnostic;
+use crate::upgrade::Origins;
 use openapiv3::OpenAPI;
 use serde::Deserialize;
 use serde_json::Value;
 
-/// Parses YAML or JSON spec text. Checks the declared version first, so Swagger 2.0 and
-/// OpenAPI 3.1 documents get one clear diagnostic instead of a wall of shape errors. Besides
-/// the document: the warnings about it (legal, harmless mistakes), with their lines.
+/// Parses YAML or JSON spec text. Swagger 2.0 and OpenAPI 3.1/3.2 documents are first rewritten
+/// onto OpenAPI 3.0 (`crate::upgrade`). Besides the document: the warnings about it (legal,
+/// harmless mistakes), with their lines.
+#[cfg(test)]
 pub fn load_with_warnings(text: &str) -> Result<(OpenAPI, Vec<Diagnostic>), Vec<Diagnostic>> {
+    load_located(text).map(|(doc, warnings, _)| (doc, warnings))
+}
+
+/// [`load_with_warnings`], with where the nodes the upgrade from 2.0 or 3.1 moved came from: the
+/// pointers of later findings (lowering's) are put back into the document as written with it.
+/// Every diagnostic returned here already is.
+pub(crate) fn load_located(text: &str) -> Result<(OpenAPI, Vec<Diagnostic>, Origins), Vec<Diagnostic>> {
     let mut value = parse(text)?;
-    let Some(map) = value.as_object() else {
+    if !value.is_object() {
         let message = if value.is_null() { "the document is empty" } else { "the document is not a YAML/JSON object" };
         return Err(vec![Diagnostic::invalid("", message)]);
-    };
-    let version = |key: &str| {
-        map.get(key).map(|v| match v {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        })
-    };
-    if let Some(v) = version("swagger") {
-        return Err(vec![Diagnostic::unsupported(
-            "/swagger",
-            format!("Swagger {v} documents are not supported; convert to OpenAPI 3.0 first"),
-        )]);
     }
-    match version("openapi") {
-        None => return Err(vec![Diagnostic::invalid("", "missing `openapi` version field")]),
-        Some(v) if v.starts_with("3.0") => {}
-        Some(v) if v.starts_with("3.") => {
-            return Err(vec![Diagnostic::unsupported(
-                "/openapi",
-                format!("OpenAPI {v} is not supported; this generator reads OpenAPI 3.0.x"),
-            )])
-        }
-        Some(v) => return Err(vec![Diagnostic::invalid("/openapi", format!("unknown OpenAPI version `{v}`"))]),
-    }
+    let upgraded = crate::upgrade::upgrade(&mut value)?;
+    let origins = upgraded.origins;
     // Schema keywords are checked on the document as written (before references are
     // rewritten), each finding at its keyword; `openapiv3` would take some silently.
-    let (mut warnings, errors): (Vec<Diagnostic>, Vec<Diagnostic>) =
-        check::check(&value).into_iter().partition(|d| d.kind == crate::diag::Kind::Warning);
+    // An upgraded document is checked after the upgrade (a `type` list is 3.0 by then), its
+    // findings put back where they were written.
+    let (mut warnings, checked): (Vec<Diagnostic>, Vec<Diagnostic>) =
+        check::check(&value).into_iter().map(|d| origins.locate(d)).partition(|d| d.kind == crate::diag::Kind::Warning);
+    let mut errors = upgraded.errors;
+    errors.extend(checked);
     if !errors.is_empty() {
         return Err(errors);
     }
+    warnings.splice(0..0, upgraded.warnings);
     if !warnings.is_empty() {
         // Lines for the first 50 (the cost grows with each; a report shows the first ones).
         let lines: Vec<&str> = text.lines().collect();
@@ -67,14 +60,14 @@ pub fn load_with_warnings(text: &str) -> Result<(OpenAPI, Vec<Diagnostic>), Vec<
     }
     if depth > CHEAP_SCHEMA_DEPTH {
         if let Some((pointer, message)) = check_schemas(&value, "", false) {
-            return Err(vec![Diagnostic::invalid(pointer, message)]);
+            return Err(vec![Diagnostic::invalid(origins.original(&pointer), message)]);
         }
     }
     match deserialize(&value) {
-        Ok(doc) => Ok((doc, warnings)),
+        Ok(doc) => Ok((doc, warnings, origins)),
         // serde locates a shape error only at the top; find the innermost node that fails.
         Err(e) => Err(vec![match locate(&value, "", Node::Document) {
-            Some((pointer, message)) => Diagnostic::invalid(pointer, message),
+            Some((pointer, message)) => Diagnostic::invalid(origins.original(&pointer), message),
             None => Diagnostic::invalid("", strip_location(&e.to_string())),
         }]),
     }

