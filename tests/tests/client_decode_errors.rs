@@ -237,13 +237,10 @@ enum IdOrCount {
 impl<'de> Deserialize<'de> for IdOrCount {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-        if let Some(v) = cloudflare_ssl::rt::model::variant(&value) {
-            return Ok(IdOrCount::Id(v));
-        }
-        if let Some(v) = cloudflare_ssl::rt::model::variant(&value) {
-            return Ok(IdOrCount::Count(v));
-        }
-        Err(cloudflare_ssl::rt::model::no_variant("IdOrCount"))
+        let mut pick = cloudflare_ssl::rt::model::Pick::new(&value);
+        pick.variant(IdOrCount::Id);
+        pick.variant(IdOrCount::Count);
+        pick.finish("IdOrCount")
     }
 }
 

@@ -10,6 +10,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -129,8 +130,14 @@ impl<'de, T: for<'a> From<&'a str>> Visitor<'de> for StrVisitor<T> {
     }
 }
 
-/// Skips the value of a property the model does not know.
+thread_local! {
+    /// Properties left out so far by the models being read on this thread (see [`variant`]).
+    static DROPPED: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Skips the value of a property the model does not know (and counts it, see [`variant`]).
 pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    DROPPED.with(|d| d.set(d.get().saturating_add(1)));
     map.next_value::<de::IgnoredAny>().map(drop)
 }
 
@@ -139,13 +146,47 @@ pub fn required<T, E: de::Error>(value: Option<T>, name: &'static str) -> Result
     value.ok_or_else(|| E::missing_field(name))
 }
 
-/// Tries one variant of an untagged union against the buffered value.
-pub fn variant<T: de::DeserializeOwned>(value: &serde_json::Value) -> Option<T> {
-    <T as Deserialize>::deserialize(value).ok()
+/// Reads an untagged union from its buffered value: the first variant that reads every
+/// property, else the one that leaves out fewest (keys its models do not know, at any depth).
+/// An object whose properties are all optional accepts any object, so the first variant that
+/// decodes is not always the one the value is.
+pub struct Pick<'v, U> {
+    value: &'v serde_json::Value,
+    best: Option<(U, usize)>,
+}
+
+impl<'v, U> Pick<'v, U> {
+    /// Starts reading `value`.
+    pub fn new(value: &'v serde_json::Value) -> Self {
+        Pick { value, best: None }
+    }
+
+    /// Tries the variant `wrap` makes from a `T` (nothing once one has read every property).
+    pub fn variant<T: de::DeserializeOwned>(&mut self, wrap: impl FnOnce(T) -> U) {
+        if self.best.as_ref().is_some_and(|(_, dropped)| *dropped == 0) {
+            return;
+        }
+        let before = DROPPED.with(|d| d.replace(0));
+        let result = <T as Deserialize>::deserialize(self.value).ok();
+        let dropped = DROPPED.with(|d| d.replace(before));
+        if let Some(v) = result {
+            if self.best.as_ref().is_none_or(|(_, least)| dropped < *least) {
+                self.best = Some((wrap(v), dropped));
+            }
+        }
+    }
+
+    /// The variant chosen (what it left out counts toward an enclosing union's choice), or the
+    /// error naming the union `name` when none reads the value.
+    pub fn finish<E: de::Error>(self, name: &str) -> Result<U, E> {
+        let (chosen, dropped) = self.best.ok_or_else(|| no_variant(name))?;
+        DROPPED.with(|d| d.set(d.get().saturating_add(dropped)));
+        Ok(chosen)
+    }
 }
 
 /// The error for a value no variant of an untagged union accepts.
-pub fn no_variant<E: de::Error>(name: &str) -> E {
+fn no_variant<E: de::Error>(name: &str) -> E {
     E::custom(format_args!("data did not match any variant of untagged enum {name}"))
 }
 

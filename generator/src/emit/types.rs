@@ -440,12 +440,9 @@ fn untagged_impls(
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-                #(
-                    if let Some(v) = crate::rt::model::variant(&value) {
-                        return Ok(#name::#idents(v));
-                    }
-                )*
-                Err(crate::rt::model::no_variant(#label))
+                let mut pick = crate::rt::model::Pick::new(&value);
+                #( pick.variant(#name::#idents); )*
+                pick.finish(#label)
             }
         }
     }
