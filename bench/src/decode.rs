@@ -44,7 +44,10 @@ pub fn documented_pack_body(spec: &Path) -> Result<Vec<u8>, String> {
 
 /// Decodes with the decoder type of a call, which the caller may not be able to name (the
 /// envelope type of the generated crate is private): `D` is inferred from the call.
-pub fn decode_like<D: Decode>(_call: &Call<D>, raw: &RawResponse) -> Result<D::Output, cloudflare_ssl::Error> {
+pub fn decode_like<D: Decode<cloudflare_ssl::ApiMessage>>(
+    _call: &Call<D>,
+    raw: &RawResponse,
+) -> Result<D::Output, cloudflare_ssl::Error> {
     D::decode(raw).map(|(value, _messages)| value)
 }
 

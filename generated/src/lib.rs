@@ -3,7 +3,7 @@
 //!
 //! The models and operations in [`types`] and on [`Client`] are generated from
 //! `spec/cloudflare-ssl.yaml` by `cargo xtask codegen`; the runtime under them (HTTP, auth,
-//! retries, errors, pagination) is hand-written. To add an endpoint, add it to the spec and
+//! retries, errors, pagination) is the hand-written crate `openapi-rust-runtime`. To add an endpoint, add it to the spec and
 //! regenerate.
 //!
 //! ```no_run
@@ -33,9 +33,7 @@
 
 #[rustfmt::skip] // Emitted code is formatted by the generator (prettyplease), never by rustfmt.
 mod api;
-mod model;
-mod runtime;
 
 pub use api::*;
-pub use runtime::public::*;
-pub use runtime::rt;
+pub use openapi_rust_runtime::public::*;
+pub use openapi_rust_runtime::rt;

@@ -32,8 +32,8 @@ pub struct Options {
     pub split_over: usize,
     /// The Rust name of a separate crate for the models (`my_api_models`), or `None` for one
     /// crate. With a name, the models are emitted as files under `models/` (that crate's `src/`:
-    /// `models/types.rs` or `models/types/...`, needing the runtime's `model` module as
-    /// `crate::model` and its `rt` as `crate::rt`), and the API module's `types` re-exports them
+    /// `models/types.rs` or `models/types/...`, needing the runtime's model half,
+    /// `openapi_rust_runtime_model::rt`, as `crate::rt`), and the API module's `types` re-exports them
     /// beside the parameter structs. A big API's models then compile in parallel with the HTTP
     /// dependencies, and a change to an operation recompiles only the main crate. Callers
     /// choose it above [`MODELS_CRATE_OVER`] models.

@@ -468,7 +468,7 @@ fn show(error: &Error) -> usize {
 type Target = Box<dyn Fn(&RawResponse) -> usize>;
 
 /// `D`'s decode and error decode.
-fn decoder<D: Decode>() -> Target
+fn decoder<D: Decode<cloudflare_ssl::ApiMessage>>() -> Target
 where
     D::Output: std::fmt::Debug,
 {
@@ -482,7 +482,7 @@ where
 }
 
 /// `D`'s decoders, and a decoded value written back as JSON.
-fn model_decoder<D: Decode>() -> Target
+fn model_decoder<D: Decode<cloudflare_ssl::ApiMessage>>() -> Target
 where
     D::Output: std::fmt::Debug + serde::Serialize,
 {
@@ -496,7 +496,7 @@ where
 }
 
 /// The decoders of an operation, whatever its (unnameable) decoder type is.
-fn operation<D: Decode>(_: &Call<D>) -> Target
+fn operation<D: Decode<cloudflare_ssl::ApiMessage>>(_: &Call<D>) -> Target
 where
     D::Output: std::fmt::Debug,
 {
@@ -508,12 +508,12 @@ fn paged<P, T, I>(_: &Call<cloudflare_ssl::rt::Paged<P, T, I>>) -> Target
 where
     P: cloudflare_ssl::rt::PageScheme,
     T: serde::de::DeserializeOwned + std::fmt::Debug + Send + 'static,
-    I: serde::de::DeserializeOwned + std::fmt::Debug + PageInfo + Send + 'static,
+    I: serde::de::DeserializeOwned + std::fmt::Debug + PageInfo<P> + Send + 'static,
 {
     Box::new(|raw| {
-        let n = match <cloudflare_ssl::rt::Paged<P, T, I> as Decode>::decode(raw) {
+        let n = match <cloudflare_ssl::rt::Paged<P, T, I> as Decode<cloudflare_ssl::ApiMessage>>::decode(raw) {
             Ok((page, _)) => {
-                let total = page.info.as_ref().and_then(PageInfo::total_pages).unwrap_or_default();
+                let total = page.info.as_ref().and_then(PageInfo::<P>::total_pages).unwrap_or_default();
                 page.items.len().wrapping_add(total as usize).wrapping_add(page.number().map_or(0, |n| n as usize))
             }
             Err(e) => show(&e),
@@ -566,9 +566,12 @@ fn batch(seed: u64, range: std::ops::Range<u64>) -> usize {
     // A panic is reported on stdout as a finding, with where it happened; the default hook's
     // message and backtrace on stderr would only repeat it.
     std::panic::set_hook(Box::new(|info| {
-        // The innermost frame in the client's code, when the panic came from a library under it.
+        // The innermost frame in the client's or the runtime's code, when the panic came from a library under it.
         let trace = std::backtrace::Backtrace::force_capture().to_string();
-        let ours = trace.lines().map(str::trim).find(|l| l.starts_with("at ") && l.contains("generated/src/"));
+        let ours = trace.lines().map(str::trim).find(|l| {
+            l.starts_with("at ")
+                && ["generated/src/", "runtime/src/", "runtime-model/src/"].iter().any(|p| l.contains(p))
+        });
         let at = match (ours, info.location()) {
             (Some(frame), Some(l)) => format!("{} (in {}:{})", frame.trim_start_matches("at "), l.file(), l.line()),
             (None, Some(l)) => format!("{}:{}", l.file(), l.line()),

@@ -68,8 +68,8 @@ pub fn response_examples(path: &str, method: &str, status: &str) -> Vec<(String,
     examples.as_object().map(|m| m.iter().map(|(k, v)| (k.clone(), v["value"].clone())).collect()).unwrap_or_default()
 }
 
-/// Builds each `(name, files)` as a crate (the emitted files under `src/api/`, beside the real
-/// runtime) in one scratch workspace under `target/<scratch>`, and runs `cargo clippy` on all of
+/// Builds each `(name, files)` as a crate (the emitted files under `src/api/`, depending on the
+/// runtime's crates of this repository) in one scratch workspace under `target/<scratch>`, and runs `cargo clippy` on all of
 /// them at once with warnings denied. Files under `models/` (see
 /// [`generator::Options::models_crate`], which must then be `{name}_models` with `-` as `_`) go
 /// to a crate `<name>-models` that the first depends on, and files under `models-N/` (see
@@ -81,9 +81,9 @@ pub fn compile_crates(scratch: &str, crates: &[(String, Vec<generator::File>)]) 
     let dir = root.join("target").join(scratch);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    let runtime = root.join("generated/src/runtime/mod.rs");
-    let model = root.join("generated/src/model/mod.rs");
-    let deps = xtask::runtime_dependencies(&root)?;
+    let runtime = root.join("runtime").display().to_string();
+    let runtime_model = root.join("runtime-model").display().to_string();
+    let deps = format!("\n{}", xtask::client_dependencies(&runtime));
     let write = |path: &Path, text: &str| -> Result<(), String> {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
@@ -115,27 +115,19 @@ pub fn compile_crates(scratch: &str, crates: &[(String, Vec<generator::File>)]) 
         for folder in &folders {
             let models = dir.join(format!("{name}-{folder}"));
             let doc = format!("//! Models of fixture `{name}`.\n#![deny(warnings, missing_docs)]");
-            let (lib, core_dep) = match *folder {
-                "models" => (xtask::models_lib(&doc, Some(&model)), String::new()),
-                _ => (
-                    xtask::models_group_lib(&doc, &core.replace('-', "_")),
-                    format!("{core} = {{ path = \"../{name}-models\" }}\n"),
-                ),
+            let core_dep = match *folder {
+                "models" => String::new(),
+                _ => format!("{core} = {{ path = \"../{name}-models\" }}\n"),
             };
-            write(&models.join("src/lib.rs"), &lib)?;
-            let model_deps = format!("\n{}{core_dep}", xtask::model_dependencies(&deps));
+            write(&models.join("src/lib.rs"), &xtask::models_lib(&doc))?;
+            let model_deps = format!("\n{}{core_dep}", xtask::models_dependencies(&runtime_model));
             write(&models.join("Cargo.toml"), &manifest(&format!("{name}-{folder}"), &model_deps))?;
             let _ = write!(members, "\"{name}-{folder}\", ");
             let _ = writeln!(deps, "fixture-{}-{folder} = {{ path = \"../{name}-{folder}\" }}", name.replace('_', "-"));
         }
-        let model_mod = if folders.is_empty() {
-            format!("#[path = {model:?}]\nmod model;")
-        } else {
-            format!("use {}::model;", core.replace('-', "_"))
-        };
         let lib = format!(
-            "//! Fixture `{name}`.\n#![deny(warnings, missing_docs)]\n#[path = {runtime:?}]\nmod runtime;\n{model_mod}\nmod api;\n\
-             pub use api::*;\npub use runtime::public::*;\npub use runtime::rt;\n"
+            "//! Fixture `{name}`.\n#![deny(warnings, missing_docs)]\nmod api;\n\
+             pub use api::*;\npub use openapi_rust_runtime::public::*;\npub use openapi_rust_runtime::rt;\n"
         );
         write(&krate.join("src/lib.rs"), &lib)?;
         write(&krate.join("Cargo.toml"), &manifest(name, &deps))?;

@@ -80,3 +80,33 @@ fn good_fixtures_compile_without_warnings() {
         panic!("generated fixture crates do not compile cleanly:\n{out}");
     }
 }
+
+/// `reserved_names` (compiled above with every good fixture) names an operation after each
+/// method the runtime defines on `Client`, and a security scheme after each of `ClientBuilder`'s,
+/// as the runtime declares them (`reserved`); a name added there and not to the fixture
+/// by hand fails here until the fixture names it.
+#[test]
+fn the_reserved_names_fixture_uses_every_runtime_method_name() {
+    let spec = std::fs::read_to_string(testkit::root().join("tests/fixtures/good/reserved_names.yaml")).unwrap();
+    let reserved = openapi_rust_runtime_model::reserved::CLIENT_METHODS.iter();
+    for name in reserved.chain(openapi_rust_runtime_model::reserved::ALSO_TAKEN) {
+        assert!(spec.contains(&format!("operationId: {name}\n")), "no operation named `{name}`");
+    }
+    assert!(spec.contains("operationId: credentialsFor\n"));
+    for name in openapi_rust_runtime_model::reserved::BUILDER_METHODS {
+        assert!(spec.contains(&format!("    {name}:\n      type: apiKey")), "no security scheme named `{name}`");
+    }
+    // And no operation or setter takes a reserved name: each is renamed.
+    let api = generator::lower(&spec).unwrap();
+    for op in &api.operations {
+        assert!(
+            !openapi_rust_runtime_model::reserved::CLIENT_METHODS.contains(&op.rust_name.as_str()),
+            "{}",
+            op.rust_name
+        );
+    }
+    for scheme in api.auth.schemes.values() {
+        let name = scheme.rust_name.as_str();
+        assert!(!openapi_rust_runtime_model::reserved::BUILDER_METHODS.contains(&name), "{name}");
+    }
+}

@@ -411,11 +411,11 @@ fn big(root: &Path, stamp: &str) -> Result<String, String> {
         + model_dirs.iter().map(|d| crate::files_under(&d.join("src/types")).len()).sum::<usize>();
     let layout = match model_dirs.len() {
         0 => "one crate".to_string(),
-        1 => "two crates: the models (`models/`, with the runtime's `model` module) and the client that re-exports \
+        1 => "two crates: the models (`models/`, on the runtime's model half) and the client that re-exports \
               them"
             .to_string(),
         n => format!(
-            "{} crates: the core models (`models/`, with the runtime's `model` module), {} groups of models \
+            "{} crates: the core models (`models/`, on the runtime's model half), {} groups of models \
              (`models-N/`) that depend on it only, and the client that re-exports them",
             n + 1,
             n - 1
@@ -517,11 +517,11 @@ fn compile(root: &Path, spec: &Path, progenitor: Option<&Path>, reps: usize, sta
     let ours_plain = work.join("ours-no-tls");
     crate::generate_crate(spec, &ours_plain, Some("cloudflare-ssl-standalone"))?;
     fs::copy(root.join("Cargo.lock"), ours_plain.join("Cargo.lock")).map_err(|e| e.to_string())?;
-    let manifest = ours_plain.join("Cargo.toml");
+    let manifest = ours_plain.join("runtime/Cargo.toml");
     let text = fs::read_to_string(&manifest).map_err(|e| e.to_string())?;
     let plain = text.replace(r#"features = ["json", "rustls-tls"]"#, r#"features = ["json"]"#);
     if plain == text {
-        return Err("cannot find reqwest's rustls-tls feature in the generated Cargo.toml".into());
+        return Err("cannot find reqwest's rustls-tls feature in the vendored runtime's Cargo.toml".into());
     }
     fs::write(&manifest, plain).map_err(|e| e.to_string())?;
     crates.push(("ours without TLS (reqwest `rustls-tls` feature removed)".into(), ours_plain));

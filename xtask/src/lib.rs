@@ -209,51 +209,72 @@ pub fn test(extra: &[&str]) -> Result<(), String> {
     }
 }
 
-/// The `[dependencies]` table of `generated/Cargo.toml` (the runtime's dependencies), without
-/// the header.
-pub fn runtime_dependencies(root: &Path) -> Result<String, String> {
-    let manifest = fs::read_to_string(root.join("generated/Cargo.toml")).map_err(|e| e.to_string())?;
-    manifest
-        .split("[dependencies]")
-        .nth(1)
-        .and_then(|rest| rest.split("\n[").next())
-        .map(str::to_string)
-        .ok_or_else(|| "generated/Cargo.toml has no [dependencies]".to_string())
+/// The runtime's crates, by folder: in this repository (beside `generated/`) and, vendored, in a
+/// standalone output (beside its `src/`). `runtime-model` is the half the models need (no HTTP);
+/// `runtime` depends on it.
+pub const RUNTIME_CRATES: &[&str] = &["runtime-model", "runtime"];
+
+/// What emitted code names itself besides the runtime, in every generated crate (client and
+/// models crates): lines of a `[dependencies]` table.
+pub const EMITTED_CODE_DEPENDENCIES: &str = "serde = \"1\"\nserde_json = \"1\"\n\
+    chrono = { version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }\n";
+
+/// The `[dependencies]` lines of a generated client crate whose runtime crate is at `runtime`
+/// (a path relative to the crate).
+pub fn client_dependencies(runtime: &str) -> String {
+    format!("openapi-rust-runtime = {{ path = {runtime:?} }}\n{EMITTED_CODE_DEPENDENCIES}")
 }
 
-/// The dependencies of the runtime's `model` module (`generated/src/model/`), which a separate
-/// models crate needs: the lines of `deps` for these crates.
-pub const MODEL_DEPENDENCIES: &[&str] = &["serde", "serde_json", "chrono"];
-
-/// The lines of a `[dependencies]` table that name one of [`MODEL_DEPENDENCIES`].
-pub fn model_dependencies(deps: &str) -> String {
-    deps.lines()
-        .filter(|l| MODEL_DEPENDENCIES.iter().any(|d| l.split('=').next().is_some_and(|k| k.trim() == *d)))
-        .map(|l| format!("{l}\n"))
-        .collect()
+/// The `[dependencies]` lines of a models crate whose runtime model crate is at `runtime_model`
+/// (a path relative to the crate): the models never depend on the HTTP runtime.
+pub fn models_dependencies(runtime_model: &str) -> String {
+    format!("openapi-rust-runtime-model = {{ path = {runtime_model:?} }}\n{EMITTED_CODE_DEPENDENCIES}")
 }
 
-/// The `src/lib.rs` of a separate models crate, whose `model` module is the runtime's
-/// (`src/model/`, or where `model_path` says) and whose `src/types...` are the emitted `models/`
-/// files.
-pub fn models_lib(doc: &str, model_path: Option<&Path>) -> String {
-    let path = model_path.map(|p| format!("#[path = {:?}]\n", p.display().to_string())).unwrap_or_default();
-    lib_of_models(doc, &format!("#[doc(hidden)]\n{path}pub mod model;"))
+/// Copies the runtime's crates into `out` (`out/runtime/`, `out/runtime-model/`): their sources
+/// as they are, their manifests without what they inherit from this workspace, so that the
+/// output builds anywhere.
+pub fn vendor_runtime(root: &Path, out: &Path) -> Result<(), String> {
+    for folder in RUNTIME_CRATES {
+        copy_dir(&root.join(folder).join("src"), &out.join(folder).join("src"))?;
+        let manifest = fs::read_to_string(root.join(folder).join("Cargo.toml")).map_err(|e| e.to_string())?;
+        ensure_file_contents(&out.join(folder).join("Cargo.toml"), &standalone_manifest(&manifest), false)?;
+    }
+    Ok(())
 }
 
-/// The `src/lib.rs` of a group crate of models (see [`generator::Options::model_groups`]):
-/// its `src/types...` are the emitted `models-N/` files, and the `model` module is the core
-/// crate's (`core`, a Rust name).
-pub fn models_group_lib(doc: &str, core: &str) -> String {
-    lib_of_models(doc, &format!("use {core}::model;"))
+/// A runtime crate's manifest outside this workspace: the inherited keys spelled out (from the
+/// workspace's `Cargo.toml`), no lints table, no dev-dependencies (its tests stay here).
+fn standalone_manifest(text: &str) -> String {
+    let mut out = String::new();
+    let mut skipping = false;
+    for line in text.lines() {
+        if line.starts_with('[') {
+            skipping = line == "[dev-dependencies]" || line == "[lints]";
+        }
+        if skipping {
+            continue;
+        }
+        let line = match line {
+            "edition.workspace = true" => "edition = \"2021\"",
+            "license.workspace = true" => "license = \"MIT OR Apache-2.0\"",
+            "publish.workspace = true" => "publish = false",
+            other => other,
+        };
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.trim_end().to_string() + "\n"
 }
 
-/// A models crate's `src/lib.rs`, given how it gets its `model` module.
-fn lib_of_models(doc: &str, model: &str) -> String {
+/// The `src/lib.rs` of a separate models crate (the core or a group, see
+/// [`generator::Options::model_groups`]), whose `src/types...` are the emitted `models/` (or
+/// `models-N/`) files. They name the runtime's model half as `crate::rt`.
+pub fn models_lib(doc: &str) -> String {
     format!(
-        "{doc}\n\n#![forbid(unsafe_code)]\n#![warn(missing_docs)]\n\n{model}\n#[rustfmt::skip]\npub mod types;\n\n\
+        "{doc}\n\n#![forbid(unsafe_code)]\n#![warn(missing_docs)]\n\n#[rustfmt::skip]\npub mod types;\n\n\
          // `crate::rt` for the emitted code (unused when it names nothing there).\n#[allow(unused_imports)]\n\
-         use model::rt;\n"
+         use openapi_rust_runtime_model::rt;\n"
     )
 }
 
@@ -276,11 +297,12 @@ pub fn file_place(path: &str) -> (&str, &str) {
 }
 
 /// Generates a standalone client crate for any spec: `DIR/Cargo.toml`, `DIR/src/lib.rs`, the
-/// runtime under `DIR/src/runtime/` and `DIR/src/model/` (copied from `generated/`) and the
-/// emitted `DIR/src/api/`. Above [`generator::MODELS_CRATE_OVER`] models, the models are crates
-/// of their own: the core in `DIR/models/` (with the runtime's `model` module) and, above
-/// [`generator::MODELS_PER_GROUP`], groups in `DIR/models-N/` depending on the core; the client
-/// re-exports them all. Returns the number of operations and types, for reporting.
+/// emitted `DIR/src/api/`, and the runtime's crates vendored beside them (`DIR/runtime/`,
+/// `DIR/runtime-model/`, see [`vendor_runtime`]) as path dependencies. Above
+/// [`generator::MODELS_CRATE_OVER`] models, the models are crates of their own: the core in
+/// `DIR/models/` and, above [`generator::MODELS_PER_GROUP`], groups in `DIR/models-N/` depending
+/// on the core; they depend on the runtime's model half only, and the client re-exports them all.
+/// Returns the number of operations and types, for reporting.
 pub fn generate_crate(spec_path: &Path, out: &Path, name: Option<&str>) -> Result<(usize, usize), String> {
     let spec = fs::read_to_string(spec_path).map_err(|e| format!("cannot read {}: {e}", spec_path.display()))?;
     let label = spec_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -307,10 +329,8 @@ pub fn generate_crate(spec_path: &Path, out: &Path, name: Option<&str>) -> Resul
     let options =
         generator::Options { spec_label: label, command: "cargo xtask generate".to_string(), ..Default::default() }
             .with_layout_for(api.types.len(), &models_name.replace('-', "_"));
-    let models_crate = options.models_crate.clone();
     let files = generator::generate_from(&api, &options).map_err(|d| format!("{}:\n{d}", spec_path.display()))?;
     let root = root();
-    let deps = runtime_dependencies(&root)?;
     let title = format!("{} {}", api.title.replace('\n', " "), api.version.replace('\n', " "));
     // The models crates, by folder: `models` (the core), `models-1`, ...
     let folders: std::collections::BTreeSet<&str> =
@@ -321,25 +341,26 @@ pub fn generate_crate(spec_path: &Path, out: &Path, name: Option<&str>) -> Resul
     }
     let cargo = format!(
         "[package]\nname = {crate_name:?}\nversion = \"0.1.0\"\nedition = \"2021\"\n\
-         description = {:?}\n\n[dependencies]{deps}{models_deps}\n[workspace]\n",
-        format!("Client for {title}, generated from {}", options.spec_label)
+         description = {:?}\n\n[dependencies]\n{}{models_deps}\n[workspace]\n",
+        format!("Client for {title}, generated from {}", options.spec_label),
+        client_dependencies("runtime")
     );
     ensure_file_contents(&out.join("Cargo.toml"), &cargo, false)?;
-    let model_mod = match &models_crate {
-        Some(m) => format!("use {m}::model;"),
-        None => "mod model;".to_string(),
-    };
     let lib = format!(
-        "//! Client for {title}.\n//!\n//! Generated by `cargo xtask generate` from `{}`; `src/api/` is emitted, `src/runtime/`\n\
-         //! is the hand-written runtime shared by every generated client.\n\n#![forbid(unsafe_code)]\n\
-         #![warn(missing_docs)]\n\n#[rustfmt::skip]\nmod api;\n{model_mod}\nmod runtime;\n\npub use api::*;\n\
-         pub use runtime::public::*;\npub use runtime::rt;\n",
+        "//! Client for {title}.\n//!\n//! Generated by `cargo xtask generate` from `{}`; `src/api/` is emitted, `runtime/` and\n\
+         //! `runtime-model/` are the hand-written runtime shared by every generated client.\n\n#![forbid(unsafe_code)]\n\
+         #![warn(missing_docs)]\n\n#[rustfmt::skip]\nmod api;\n\npub use api::*;\n\
+         pub use openapi_rust_runtime::public::*;\npub use openapi_rust_runtime::rt;\n",
         options.spec_label
     );
     ensure_file_contents(&out.join("src/lib.rs"), &lib, false)?;
-    let model_dir = if models_crate.is_some() { out.join("models/src/model") } else { out.join("src/model") };
-    copy_dir(&root.join("generated/src/runtime"), &out.join("src/runtime"))?;
-    copy_dir(&root.join("generated/src/model"), &model_dir)?;
+    vendor_runtime(&root, out)?;
+    // The loose runtime files of an earlier layout (copied into `src/`), now vendored crates.
+    for old in [out.join("src/runtime"), out.join("src/model"), out.join("models/src/model")] {
+        if old.is_dir() {
+            fs::remove_dir_all(&old).map_err(|e| format!("cannot remove {}: {e}", old.display()))?;
+        }
+    }
     // Group crates of an earlier run that this one no longer has (fewer groups after a change).
     for entry in fs::read_dir(out).map_err(|e| e.to_string())?.filter_map(Result::ok) {
         let path = format!("{}/", entry.file_name().to_string_lossy());
@@ -356,21 +377,17 @@ pub fn generate_crate(spec_path: &Path, out: &Path, name: Option<&str>) -> Resul
             "[package]\nname = \"{crate_name}-{folder}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\
              description = {:?}\n\n[dependencies]\n{}{core_dep}",
             format!("{what} of {title} for {crate_name}, generated from {}", options.spec_label),
-            model_dependencies(&deps)
+            models_dependencies("../runtime-model")
         );
         ensure_file_contents(&out.join(folder).join("Cargo.toml"), &cargo, false)?;
-        let lib = match (*folder, &models_crate) {
-            ("models", _) | (_, None) => models_lib(
-                &format!("//! Models of {title}: the `types` of `{crate_name}`, which re-exports them."),
-                None,
-            ),
-            (_, Some(core)) => models_group_lib(
-                &format!(
-                    "//! A group of the models of {title}: part of the `types` of `{crate_name}`, which re-exports \
-                     them.\n//! They name their own models and those of `{models_name}`, never another group's."
-                ),
-                core,
-            ),
+        let lib = match *folder {
+            "models" => {
+                models_lib(&format!("//! Models of {title}: the `types` of `{crate_name}`, which re-exports them."))
+            }
+            _ => models_lib(&format!(
+                "//! A group of the models of {title}: part of the `types` of `{crate_name}`, which re-exports \
+                 them.\n//! They name their own models and those of `{models_name}`, never another group's."
+            )),
         };
         ensure_file_contents(&out.join(folder).join("src/lib.rs"), &lib, false)?;
     }

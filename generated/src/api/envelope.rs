@@ -24,7 +24,7 @@ impl crate::rt::PageScheme for ApiPagination {
     const PAGE_PARAM: &'static str = "page";
 }
 
-impl crate::rt::PageInfo for super::types::ResultInfo {
+impl crate::rt::PageInfo<ApiPagination> for super::types::ResultInfo {
     fn total_pages(&self) -> Option<u64> {
         self.total_pages.and_then(crate::rt::whole)
     }

@@ -42,6 +42,7 @@ pub(crate) static SPEC: crate::ApiSpec = crate::ApiSpec {
     alternatives: &[&[2], &[0, 1]],
     combinations: &[&[2], &[0, 1]],
 };
+crate::rt::client!(ApiMessage, SPEC);
 
 /// Credential setters, one per security scheme of the spec. Set every one you have: each call sends only the first combination its operation accepts whose every part is set. Unless an operation says otherwise, it accepts, in this order: `api_token`, then `api_email` + `api_key`.
 impl crate::ClientBuilder {

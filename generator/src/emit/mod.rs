@@ -461,6 +461,8 @@ fn module(api: &Api) -> TokenStream {
             combinations: #combinations,
         };
 
+        crate::rt::client!(ApiMessage, SPEC);
+
         #builder
     }
 }
@@ -587,7 +589,7 @@ fn page_info_impls(api: &Api, scheme: &ir::PaginationScheme) -> Vec<TokenStream>
         let allow = types::allow_deprecated(types::mentions_deprecated(api, &p.info));
         out.push(quote! {
             #allow
-            impl crate::rt::PageInfo for super::types::#n {
+            impl crate::rt::PageInfo<ApiPagination> for super::types::#n {
                 fn total_pages(&self) -> Option<u64> {
                     #body
                 }

@@ -119,19 +119,12 @@ pub(crate) fn lower_security(cx: &mut Cx<'_>) {
         return;
     };
     // Credential setters live on the client builder: never shadow one of its own methods.
-    let mut namer = Namer::with_taken([
-        "new",
-        "credential",
-        "base_url",
-        "from_env",
-        "timeout",
-        "max_retries",
-        "backoff",
-        "http_client",
-        "user_agent",
-        "header",
-        "build",
-    ]);
+    let mut namer = Namer::with_taken(
+        openapi_rust_runtime_model::reserved::BUILDER_METHODS
+            .iter()
+            .chain(openapi_rust_runtime_model::reserved::ALSO_TAKEN)
+            .copied(),
+    );
     for name in components.security_schemes.keys() {
         namer.reserve(name, naming::snake(name));
     }

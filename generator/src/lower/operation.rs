@@ -14,8 +14,12 @@ pub(crate) fn lower_operations(cx: &mut Cx<'_>) {
     let doc = cx.doc;
     // Name every operation first, so names do not depend on which operations fail to lower.
     // Names the client itself uses are never handed to an operation.
-    let mut namer =
-        Namer::with_taken(["builder", "from_env", "base_url", "with_options", "call", "execute", "clone", "fmt"]);
+    let mut namer = Namer::with_taken(
+        openapi_rust_runtime_model::reserved::CLIENT_METHODS
+            .iter()
+            .chain(openapi_rust_runtime_model::reserved::ALSO_TAKEN)
+            .copied(),
+    );
     let mut found = Vec::new();
     for (path, item) in doc.paths.iter() {
         let item_ptr = ptr("/paths", &[path]);

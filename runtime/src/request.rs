@@ -9,9 +9,9 @@
 //! sending, with [`Error::InvalidArgument`] naming the parameter.
 
 use super::client::{ApiSpec, AuthKind, Security};
-use super::error::{short, Error, NAME_EXCERPT_LIMIT};
-use crate::model::param::finite;
-use crate::model::ParamValue;
+use super::error::{short, Unsent as Error, NAME_EXCERPT_LIMIT};
+use openapi_rust_runtime_model::param::finite;
+use openapi_rust_runtime_model::ParamValue;
 use reqwest::header::{HeaderName, HeaderValue};
 use reqwest::Method;
 use serde::Serialize;
@@ -979,7 +979,7 @@ pub(crate) fn encode_cookie(value: &str, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::JsonParam;
+    use openapi_rust_runtime_model::JsonParam;
 
     #[test]
     fn path_segments_are_encoded() {

@@ -1,9 +1,10 @@
 //! Sending a request: retries, timeouts, decoding.
 
 use super::client::{AuthKind, Client, RequestOptions, MAX_RETRY_AFTER};
+use super::error::Unsent;
 use super::error::{excerpt, ApiError, BodyPosition, Error, ERROR_BODY_LIMIT};
 use super::request::Request;
-use crate::ApiMessage;
+use crate::Message;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::StatusCode;
 use serde::de::{DeserializeOwned, DeserializeSeed};
@@ -25,12 +26,12 @@ pub struct RawResponse {
 
 impl RawResponse {
     /// A decode error for this response.
-    pub fn decode_error(&self, message: impl std::fmt::Display) -> Error {
+    pub fn decode_error<M>(&self, message: impl std::fmt::Display) -> Error<M> {
         self.decode_error_at(message, None)
     }
 
     /// A decode error for this response that points at a byte of the body.
-    pub(crate) fn decode_error_at(&self, message: impl std::fmt::Display, offset: Option<usize>) -> Error {
+    pub(crate) fn decode_error_at<M>(&self, message: impl std::fmt::Display, offset: Option<usize>) -> Error<M> {
         Error::Decode {
             status: self.status,
             message: message.to_string(),
@@ -43,12 +44,12 @@ impl RawResponse {
     /// Reads the body with `seed` a second time, tracking where it is, after the one fast pass
     /// failed: the error then names the path and position of the value that failed (see
     /// `error::retrace`). Never called on the way to a successful decode.
-    pub(crate) fn retrace<'a, S: DeserializeSeed<'a>>(&'a self, seed: S) -> Result<S::Value, Error> {
+    pub(crate) fn retrace<'a, S: DeserializeSeed<'a>, M>(&'a self, seed: S) -> Result<S::Value, Error<M>> {
         super::error::retrace(self.status, &self.body, seed)
     }
 
     /// An API error for this response.
-    pub fn api_error(&self, errors: Vec<ApiMessage>, messages: Vec<ApiMessage>) -> Error {
+    pub fn api_error<M>(&self, errors: Vec<M>, messages: Vec<M>) -> Error<M> {
         Error::Api(Box::new(ApiError {
             status: self.status,
             headers: self.headers.clone(),
@@ -64,18 +65,18 @@ impl RawResponse {
 
 /// A decoded response, with its status and headers.
 #[derive(Debug, Clone)]
-pub struct Response<T> {
+pub struct Response<T, M> {
     /// Status.
     pub status: StatusCode,
     /// Headers.
     pub headers: HeaderMap,
     /// Informational messages the API sent with the result (the envelope's `messages`).
-    pub messages: Vec<ApiMessage>,
+    pub messages: Vec<M>,
     /// The decoded body.
     pub data: T,
 }
 
-impl<T> Response<T> {
+impl<T, M> Response<T, M> {
     /// The decoded body.
     pub fn into_inner(self) -> T {
         self.data
@@ -83,15 +84,15 @@ impl<T> Response<T> {
 }
 
 /// How a successful response body becomes a value, and an error body an [`Error`].
-pub trait Decode: Send + 'static {
+pub trait Decode<M>: Send + 'static {
     /// The decoded value.
     type Output: Send + 'static;
 
     /// Decodes a 2xx response. Returns the value and any informational messages.
-    fn decode(raw: &RawResponse) -> Result<(Self::Output, Vec<ApiMessage>), Error>;
+    fn decode(raw: &RawResponse) -> Result<(Self::Output, Vec<M>), Error<M>>;
 
     /// Turns a non-2xx response into an error.
-    fn decode_error(raw: &RawResponse) -> Error {
+    fn decode_error(raw: &RawResponse) -> Error<M> {
         raw.api_error(Vec::new(), Vec::new())
     }
 }
@@ -99,9 +100,9 @@ pub trait Decode: Send + 'static {
 /// A JSON body decoded whole.
 pub struct Json<T>(PhantomData<fn() -> T>);
 
-impl<T: DeserializeOwned + Send + 'static> Decode for Json<T> {
+impl<M, T: DeserializeOwned + Send + 'static> Decode<M> for Json<T> {
     type Output = T;
-    fn decode(raw: &RawResponse) -> Result<(T, Vec<ApiMessage>), Error> {
+    fn decode(raw: &RawResponse) -> Result<(T, Vec<M>), Error<M>> {
         let value = match serde_json::from_slice(&raw.body) {
             Ok(value) => value,
             Err(_) => raw.retrace(PhantomData::<T>)?,
@@ -113,9 +114,9 @@ impl<T: DeserializeOwned + Send + 'static> Decode for Json<T> {
 /// No body expected; whatever comes is ignored.
 pub struct Empty;
 
-impl Decode for Empty {
+impl<M> Decode<M> for Empty {
     type Output = ();
-    fn decode(_: &RawResponse) -> Result<((), Vec<ApiMessage>), Error> {
+    fn decode(_: &RawResponse) -> Result<((), Vec<M>), Error<M>> {
         Ok(((), Vec::new()))
     }
 }
@@ -123,9 +124,9 @@ impl Decode for Empty {
 /// A text body.
 pub struct Text;
 
-impl Decode for Text {
+impl<M> Decode<M> for Text {
     type Output = String;
-    fn decode(raw: &RawResponse) -> Result<(String, Vec<ApiMessage>), Error> {
+    fn decode(raw: &RawResponse) -> Result<(String, Vec<M>), Error<M>> {
         String::from_utf8(raw.body.clone())
             .map(|s| (s, Vec::new()))
             .map_err(|e| raw.decode_error_at(&e, Some(e.utf8_error().valid_up_to())))
@@ -135,9 +136,9 @@ impl Decode for Text {
 /// A binary body.
 pub struct Bytes;
 
-impl Decode for Bytes {
+impl<M> Decode<M> for Bytes {
     type Output = Vec<u8>;
-    fn decode(raw: &RawResponse) -> Result<(Vec<u8>, Vec<ApiMessage>), Error> {
+    fn decode(raw: &RawResponse) -> Result<(Vec<u8>, Vec<M>), Error<M>> {
         Ok((raw.body.clone(), Vec::new()))
     }
 }
@@ -146,20 +147,20 @@ impl Decode for Bytes {
 /// body decodes as the default value (`None` for an `Option`), anything else as `D` decodes it.
 pub struct AllowEmpty<D>(PhantomData<fn() -> D>);
 
-impl<D: Decode> Decode for AllowEmpty<D>
+impl<M, D: Decode<M>> Decode<M> for AllowEmpty<D>
 where
     D::Output: Default,
 {
     type Output = D::Output;
 
-    fn decode(raw: &RawResponse) -> Result<(D::Output, Vec<ApiMessage>), Error> {
+    fn decode(raw: &RawResponse) -> Result<(D::Output, Vec<M>), Error<M>> {
         if raw.body.iter().all(u8::is_ascii_whitespace) {
             return Ok((D::Output::default(), Vec::new()));
         }
         D::decode(raw)
     }
 
-    fn decode_error(raw: &RawResponse) -> Error {
+    fn decode_error(raw: &RawResponse) -> Error<M> {
         D::decode_error(raw)
     }
 }
@@ -167,14 +168,14 @@ where
 /// One call, ready to send. `.await` it for the decoded value, or call [`Call::send`] for the
 /// status and headers too. Per-call settings override the client's.
 #[must_use = "a call does nothing until it is awaited"]
-pub struct Call<D> {
+pub struct Call<D, M> {
     pub(crate) client: Client,
     pub(crate) request: Request,
     pub(crate) options: RequestOptions,
-    pub(crate) _decode: PhantomData<fn() -> D>,
+    pub(crate) _decode: PhantomData<fn() -> (D, M)>,
 }
 
-impl<D> std::fmt::Debug for Call<D> {
+impl<D, M> std::fmt::Debug for Call<D, M> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Call")
             .field("method", &self.request.method)
@@ -185,12 +186,12 @@ impl<D> std::fmt::Debug for Call<D> {
 
 impl Client {
     /// Wraps a request built by an operation function.
-    pub fn call<D: Decode>(&self, request: Request) -> Call<D> {
+    pub fn call<D: Decode<M>, M>(&self, request: Request) -> Call<D, M> {
         Call { client: self.clone(), request, options: RequestOptions::default(), _decode: PhantomData }
     }
 }
 
-impl<D: Decode> Call<D> {
+impl<M: Message, D: Decode<M>> Call<D, M> {
     /// Timeout of each attempt of this call.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options.timeout = Some(timeout);
@@ -226,15 +227,15 @@ impl<D: Decode> Call<D> {
     }
 
     /// Sends the call and returns the decoded value with the response's status and headers.
-    pub async fn send(self) -> Result<Response<D::Output>, Error> {
+    pub async fn send(self) -> Result<Response<D::Output, M>, Error<M>> {
         let raw = self.client.execute(&self.request, &self.options, D::decode_error).await?;
         let (data, messages) = D::decode(&raw)?;
         Ok(Response { status: raw.status, headers: raw.headers, messages, data })
     }
 }
 
-impl<D: Decode> IntoFuture for Call<D> {
-    type Output = Result<D::Output, Error>;
+impl<M: Message, D: Decode<M>> IntoFuture for Call<D, M> {
+    type Output = Result<D::Output, Error<M>>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
 
     fn into_future(self) -> Self::IntoFuture {
@@ -277,14 +278,14 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 impl Client {
     /// Sends `request` with retries; returns the first 2xx response, or the error for the last
     /// attempt. Only the retry loop lives here; it is shared by every operation.
-    pub(crate) async fn execute(
+    pub(crate) async fn execute<M>(
         &self,
         request: &Request,
         call_options: &RequestOptions,
-        decode_error: fn(&RawResponse) -> Error,
-    ) -> Result<RawResponse, Error> {
+        decode_error: fn(&RawResponse) -> Error<M>,
+    ) -> Result<RawResponse, Error<M>> {
         if let Some(e) = &request.error {
-            return Err(e.clone_before_send());
+            return Err(e.clone_before_send().widen());
         }
         let inner = &self.inner;
         // Per-call settings win over the client's; nothing is cloned for the merge.
@@ -295,9 +296,9 @@ impl Client {
             .max_response_size
             .or(inner.options.max_response_size)
             .unwrap_or(super::client::DEFAULT_MAX_RESPONSE_SIZE);
-        let auth = self.credentials_for(request.security.unwrap_or(inner.spec.alternatives))?;
-        request.check_path()?;
-        request.check_names(inner.spec)?;
+        let auth = self.credentials_for(request.security.unwrap_or(inner.spec.alternatives)).map_err(Unsent::widen)?;
+        request.check_path().map_err(Unsent::widen)?;
+        request.check_names(inner.spec).map_err(Unsent::widen)?;
         let mut query_credentials = Vec::new();
         let mut cookie_credentials = Vec::new();
         let mut basic = None;
@@ -310,8 +311,8 @@ impl Client {
                 AuthKind::Cookie(name) => cookie_credentials.push((name, secret.expose())),
             }
         }
-        let url = request.url(&inner.base_url, &query_credentials)?;
-        let cookie = match request.cookie_header(&cookie_credentials)? {
+        let url = request.url(&inner.base_url, &query_credentials).map_err(Unsent::widen)?;
+        let cookie = match request.cookie_header(&cookie_credentials).map_err(Unsent::widen)? {
             None => None,
             Some(text) => {
                 let mut v = HeaderValue::from_str(&text)

@@ -8,7 +8,7 @@
 use serde::ser::{self, Impossible, Serialize, SerializeTupleStruct, Serializer};
 use std::fmt;
 
-use crate::model::binary::{Binary, BINARY};
+use openapi_rust_runtime_model::binary::{Binary, BINARY};
 
 /// One part's content.
 #[derive(Debug)]

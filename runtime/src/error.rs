@@ -1,9 +1,9 @@
 //! The one error type every call returns.
 
-use crate::ApiMessage;
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 use serde::de::{self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, Visitor};
+use serde::Serialize;
 use serde_json::error::Category;
 use std::cell::RefCell;
 use std::fmt::{self, Write as _};
@@ -22,7 +22,7 @@ pub const ERROR_BODY_LIMIT: usize = 1024 * 1024;
 /// kinds of failure can be added without breaking callers.
 #[derive(Debug)]
 #[non_exhaustive]
-pub enum Error {
+pub enum Error<M> {
     /// An argument failed a check from the spec; no request was sent.
     InvalidArgument {
         /// The parameter's name on the wire.
@@ -47,7 +47,7 @@ pub enum Error {
         attempts: u32,
     },
     /// The API answered with an error: a non-2xx status, or `success: false`.
-    Api(Box<ApiError>),
+    Api(Box<ApiError<M>>),
     /// The response could not be decoded into the expected type.
     #[non_exhaustive]
     Decode {
@@ -112,15 +112,15 @@ impl BodyPosition {
 
 /// An error reported by the API.
 #[derive(Debug, Clone)]
-pub struct ApiError {
+pub struct ApiError<M> {
     /// HTTP status.
     pub status: StatusCode,
     /// Response headers.
     pub headers: HeaderMap,
     /// The envelope's `errors` (empty if the body had none or was not an envelope).
-    pub errors: Vec<ApiMessage>,
+    pub errors: Vec<M>,
     /// The envelope's informational `messages`.
-    pub messages: Vec<ApiMessage>,
+    pub messages: Vec<M>,
     /// The start of the body, for errors that carry no structured messages.
     pub body: String,
     /// How long the server asked us to wait (`Retry-After`), when it did.
@@ -159,7 +159,7 @@ pub enum ApiErrorKind {
     Other,
 }
 
-impl ApiError {
+impl<M> ApiError<M> {
     /// The class of this error.
     pub fn kind(&self) -> ApiErrorKind {
         match self.status.as_u16() {
@@ -177,7 +177,7 @@ impl ApiError {
     }
 }
 
-impl Error {
+impl<M> Error<M> {
     /// The HTTP status of the response this error came from, if there was one.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
@@ -188,7 +188,7 @@ impl Error {
     }
 
     /// The API error, if this is one.
-    pub fn api(&self) -> Option<&ApiError> {
+    pub fn api(&self) -> Option<&ApiError<M>> {
         match self {
             Error::Api(e) => Some(e),
             _ => None,
@@ -196,7 +196,10 @@ impl Error {
     }
 
     /// A copy of an error raised before sending (those are the only ones a request stores).
-    pub(crate) fn clone_before_send(&self) -> Error {
+    pub(crate) fn clone_before_send(&self) -> Error<M>
+    where
+        M: Serialize + fmt::Debug,
+    {
         match self {
             Error::InvalidArgument { name, reason } => {
                 Error::InvalidArgument { name: name.clone(), reason: reason.clone() }
@@ -213,6 +216,54 @@ impl Error {
         Error::InvalidArgument {
             name: short(name, NAME_EXCERPT_LIMIT),
             reason: short(&reason.into(), BODY_EXCERPT_LIMIT),
+        }
+    }
+}
+
+/// An error raised before anything was sent (an invalid argument, a misconfigured client): it
+/// carries no API message, so it is an [`Error`] of any message type ([`Unsent::widen`]).
+pub type Unsent = Error<NoMessage>;
+
+/// The message type of an [`Unsent`] error: there is none (no value of this type exists).
+#[derive(Debug, Clone, Copy)]
+pub enum NoMessage {}
+
+impl Serialize for NoMessage {
+    fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+        match *self {}
+    }
+}
+
+impl Unsent {
+    /// The same error, as an [`Error`] of the API's message type. Lossless: an `Unsent` holds no
+    /// message (a `Vec<NoMessage>` is always empty).
+    pub fn widen<M>(self) -> Error<M> {
+        match self {
+            Error::InvalidArgument { name, reason } => Error::InvalidArgument { name, reason },
+            Error::Config(m) => Error::Config(m),
+            Error::Transport { source, attempts } => Error::Transport { source, attempts },
+            Error::Timeout { after, attempts } => Error::Timeout { after, attempts },
+            Error::Api(e) => {
+                let ApiError { status, headers, body, retry_after, attempts, truncated, .. } = *e;
+                let (errors, messages) = (Vec::new(), Vec::new());
+                Error::Api(Box::new(ApiError {
+                    status,
+                    headers,
+                    errors,
+                    messages,
+                    body,
+                    retry_after,
+                    attempts,
+                    truncated,
+                }))
+            }
+            Error::Decode { status, message, path, position, body } => {
+                Error::Decode { status, message, path, position, body }
+            }
+            Error::Pagination(m) => Error::Pagination(m),
+            Error::TooLarge { status, limit, content_length, attempts } => {
+                Error::TooLarge { status, limit, content_length, attempts }
+            }
         }
     }
 }
@@ -251,7 +302,7 @@ pub fn excerpt(body: &[u8]) -> String {
     s
 }
 
-fn write_messages(f: &mut fmt::Formatter<'_>, label: &str, list: &[ApiMessage]) -> fmt::Result {
+fn write_messages<M: Serialize + fmt::Debug>(f: &mut fmt::Formatter<'_>, label: &str, list: &[M]) -> fmt::Result {
     if list.is_empty() {
         return Ok(());
     }
@@ -265,7 +316,7 @@ fn write_messages(f: &mut fmt::Formatter<'_>, label: &str, list: &[ApiMessage]) 
     Ok(())
 }
 
-impl fmt::Display for ApiError {
+impl<M: Serialize + fmt::Debug> fmt::Display for ApiError<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.status.is_success() {
             write!(f, "API call failed (HTTP {} with success: false)", self.status)?;
@@ -290,7 +341,7 @@ impl fmt::Display for ApiError {
     }
 }
 
-impl fmt::Display for Error {
+impl<M: Serialize + fmt::Debug> fmt::Display for Error<M> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::InvalidArgument { name, reason } => write!(f, "invalid argument `{name}`: {reason}"),
@@ -331,7 +382,7 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {
+impl<M: Serialize + fmt::Debug> std::error::Error for Error<M> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Transport { source, .. } => Some(source),
@@ -425,11 +476,11 @@ impl Track {
 
 /// Reads `body` a second time with `seed`, tracking the path, and locates the error if it
 /// fails again (it returns the value if it does not: the caller needs no second error path).
-pub(crate) fn retrace<'de, S: DeserializeSeed<'de>>(
+pub(crate) fn retrace<'de, S: DeserializeSeed<'de>, M>(
     status: StatusCode,
     body: &'de [u8],
     seed: S,
-) -> Result<S::Value, Error> {
+) -> Result<S::Value, Error<M>> {
     let track = Track::default();
     let mut de = serde_json::Deserializer::from_slice(body);
     let read = TrackedSeed { seed, chain: &Chain::Root, track: &track }.deserialize(&mut de);
@@ -441,13 +492,13 @@ pub(crate) fn retrace<'de, S: DeserializeSeed<'de>>(
 /// The decode error for `e`, met while reading the value at `path` of `body`. `positioned`:
 /// whether `e`'s line and column count in `body` (not when `e` came from reading something
 /// else, such as `null` in place of an absent payload).
-pub(crate) fn located(
+pub(crate) fn located<M>(
     status: StatusCode,
     body: &[u8],
     e: &serde_json::Error,
     path: Option<&[Step]>,
     positioned: bool,
-) -> Error {
+) -> Error<M> {
     let text = e.to_string();
     let message = match text.strip_suffix(&format!(" at line {} column {}", e.line(), e.column())) {
         Some(bare) if e.line() > 0 => bare.to_owned(),
@@ -927,7 +978,7 @@ mod tests {
     fn of_a_repeated_key_the_occurrence_that_failed_is_located() {
         type Map = std::collections::BTreeMap<String, String>;
         for (body, at) in [(r#"{"id":5,"id":"ok"}"#, 6), (r#"{"id":"ok", "id":5}"#, 17)] {
-            match retrace(StatusCode::OK, body.as_bytes(), PhantomData::<Map>) {
+            match retrace::<_, NoMessage>(StatusCode::OK, body.as_bytes(), PhantomData::<Map>) {
                 Err(Error::Decode { path, position, .. }) => {
                     assert_eq!(path.as_deref(), Some("id"));
                     assert_eq!(position, Some(BodyPosition { offset: at, line: 1, column: at + 1 }), "{body}");
@@ -954,7 +1005,8 @@ mod tests {
         // and the path is followed to there, each byte at most once.
         let depth = 100_000;
         let body = format!("{}1{}", r#"{"result":"#.repeat(depth), "}".repeat(depth));
-        let (read, work) = scanning(|| retrace(StatusCode::OK, body.as_bytes(), PhantomData::<serde_json::Value>));
+        let (read, work) =
+            scanning(|| retrace::<_, NoMessage>(StatusCode::OK, body.as_bytes(), PhantomData::<serde_json::Value>));
         let Err(Error::Decode { path: Some(path), position: Some(at), message, .. }) = read else {
             panic!("expected a located decode error, got {read:?}");
         };

@@ -4,21 +4,21 @@
 
 use super::call::{Decode, RawResponse};
 use super::error::{Error, Step};
-use crate::ApiMessage;
+use crate::Message;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
 use std::fmt;
 use std::marker::PhantomData;
 
 /// An envelope split into its parts; the payload and page metadata stay undecoded.
-#[derive(Debug, Default)]
-pub struct Opened<'a> {
+#[derive(Debug)]
+pub struct Opened<'a, M> {
     /// The success flag, if present.
     pub success: Option<bool>,
     /// Error messages.
-    pub errors: Vec<ApiMessage>,
+    pub errors: Vec<M>,
     /// Informational messages.
-    pub messages: Vec<ApiMessage>,
+    pub messages: Vec<M>,
     /// The payload, as raw JSON.
     pub result: Option<&'a RawValue>,
     /// Page metadata, as raw JSON (paginated operations only).
@@ -46,15 +46,15 @@ pub trait Envelope: Send + 'static {
     const KEYS: EnvelopeKeys;
 
     /// Splits a body into its parts.
-    fn open(body: &[u8]) -> Result<Opened<'_>, serde_json::Error> {
-        read(body, EnvelopeVisitor::<&RawValue, &RawValue>::new(Self::KEYS)).map(Opened::from)
+    fn open<M: Message>(body: &[u8]) -> Result<Opened<'_, M>, serde_json::Error> {
+        read(body, EnvelopeVisitor::<&RawValue, &RawValue, M>::new(Self::KEYS)).map(Opened::from)
     }
 
     /// Decodes a body in one pass with the payload typed (the fast path). An `Err` sends the
     /// caller to [`Envelope::open`], which tells a failed call (`success: false`) from a payload
     /// of the wrong shape.
-    fn open_typed<T: DeserializeOwned>(body: &[u8]) -> Result<Typed<T>, serde_json::Error> {
-        read(body, EnvelopeVisitor::<T, &RawValue>::new(Self::KEYS)).map(|o| Typed {
+    fn open_typed<T: DeserializeOwned, M: Message>(body: &[u8]) -> Result<Typed<T, M>, serde_json::Error> {
+        read(body, EnvelopeVisitor::<T, &RawValue, M>::new(Self::KEYS)).map(|o| Typed {
             success: o.success,
             errors: o.errors,
             messages: o.messages,
@@ -73,36 +73,41 @@ fn read<'a, V: Visitor<'a>>(body: &'a [u8], visitor: V) -> Result<V::Value, serd
 
 /// An envelope's parts with the payload as `R` and the page metadata as `I` (raw JSON, typed,
 /// or skipped).
-pub(crate) struct Parts<R, I> {
+pub(crate) struct Parts<R, I, M> {
     pub(crate) success: Option<bool>,
-    pub(crate) errors: Vec<ApiMessage>,
-    pub(crate) messages: Vec<ApiMessage>,
+    pub(crate) errors: Vec<M>,
+    pub(crate) messages: Vec<M>,
     pub(crate) result: Option<R>,
     pub(crate) info: Option<I>,
 }
 
+/// Makes `EnvelopeVisitor` covariant, `Send` and `Sync` whatever its parameters are.
+type Marker<R, I, M> = fn() -> (R, I, M);
+
 /// Reads an envelope by its keys; also the seed of the tracked second reading.
-pub(crate) struct EnvelopeVisitor<R, I> {
+pub(crate) struct EnvelopeVisitor<R, I, M> {
     keys: EnvelopeKeys,
-    parts: PhantomData<fn() -> (R, I)>,
+    parts: PhantomData<Marker<R, I, M>>,
 }
 
-impl<R, I> EnvelopeVisitor<R, I> {
+impl<R, I, M> EnvelopeVisitor<R, I, M> {
     pub(crate) fn new(keys: EnvelopeKeys) -> Self {
         EnvelopeVisitor { keys, parts: PhantomData }
     }
 }
 
-impl<'de, R: de::Deserialize<'de>, I: de::Deserialize<'de>> DeserializeSeed<'de> for EnvelopeVisitor<R, I> {
-    type Value = Parts<R, I>;
+impl<'de, R: de::Deserialize<'de>, I: de::Deserialize<'de>, M: Message> DeserializeSeed<'de>
+    for EnvelopeVisitor<R, I, M>
+{
+    type Value = Parts<R, I, M>;
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Parts<R, I>, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Parts<R, I, M>, D::Error> {
         deserializer.deserialize_map(self)
     }
 }
 
-impl<'de, R: de::Deserialize<'de>, I: de::Deserialize<'de>> Visitor<'de> for EnvelopeVisitor<R, I> {
-    type Value = Parts<R, I>;
+impl<'de, R: de::Deserialize<'de>, I: de::Deserialize<'de>, M: Message> Visitor<'de> for EnvelopeVisitor<R, I, M> {
+    type Value = Parts<R, I, M>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an envelope object")
@@ -116,8 +121,8 @@ impl<'de, R: de::Deserialize<'de>, I: de::Deserialize<'de>> Visitor<'de> for Env
         while let Some(key) = map.next_key_seed(KeyAmong(names.get(..count).unwrap_or_default()))? {
             match key {
                 Some(0) => parts.success = map.next_value()?,
-                Some(1) => parts.errors = map.next_value::<Option<Vec<ApiMessage>>>()?.unwrap_or_default(),
-                Some(2) => parts.messages = map.next_value::<Option<Vec<ApiMessage>>>()?.unwrap_or_default(),
+                Some(1) => parts.errors = map.next_value::<Option<Vec<M>>>()?.unwrap_or_default(),
+                Some(2) => parts.messages = map.next_value::<Option<Vec<M>>>()?.unwrap_or_default(),
                 Some(3) => parts.result = map.next_value()?,
                 Some(4) => parts.info = map.next_value()?,
                 _ => map.next_value::<de::IgnoredAny>().map(drop)?,
@@ -127,8 +132,8 @@ impl<'de, R: de::Deserialize<'de>, I: de::Deserialize<'de>> Visitor<'de> for Env
     }
 }
 
-impl<'a> From<Parts<&'a RawValue, &'a RawValue>> for Opened<'a> {
-    fn from(p: Parts<&'a RawValue, &'a RawValue>) -> Self {
+impl<'a, M> From<Parts<&'a RawValue, &'a RawValue, M>> for Opened<'a, M> {
+    fn from(p: Parts<&'a RawValue, &'a RawValue, M>) -> Self {
         Opened { success: p.success, errors: p.errors, messages: p.messages, result: p.result, info: p.info }
     }
 }
@@ -158,13 +163,13 @@ impl<'de> Visitor<'de> for KeyAmong<'_> {
 
 /// An envelope decoded in one pass, its payload typed.
 #[derive(Debug)]
-pub struct Typed<T> {
+pub struct Typed<T, M> {
     /// The success flag, if present.
     pub success: Option<bool>,
     /// Error messages.
-    pub errors: Vec<ApiMessage>,
+    pub errors: Vec<M>,
     /// Informational messages.
-    pub messages: Vec<ApiMessage>,
+    pub messages: Vec<M>,
     /// The payload, when present and not `null`.
     pub result: Option<T>,
 }
@@ -182,10 +187,10 @@ pub(crate) fn decode_part<T: DeserializeOwned>(raw: Option<&RawValue>) -> Result
 /// Reads an envelope a second time, typed and tracked (see `RawResponse::retrace`), after the
 /// fast path failed: the error names the path of the value that failed, from the envelope's
 /// own keys (`result.certificates[2].expires_on`), and its position in the whole body.
-pub(crate) fn retrace<E: Envelope, R: DeserializeOwned, I: DeserializeOwned>(
+pub(crate) fn retrace<E: Envelope, R: DeserializeOwned, I: DeserializeOwned, M: Message>(
     raw: &RawResponse,
-) -> Result<Parts<R, I>, Error> {
-    let parts = raw.retrace(EnvelopeVisitor::<R, I>::new(E::KEYS))?;
+) -> Result<Parts<R, I, M>, Error<M>> {
+    let parts = raw.retrace(EnvelopeVisitor::<R, I, M>::new(E::KEYS))?;
     if parts.success == Some(false) {
         return Err(raw.api_error(parts.errors, parts.messages));
     }
@@ -193,7 +198,7 @@ pub(crate) fn retrace<E: Envelope, R: DeserializeOwned, I: DeserializeOwned>(
 }
 
 /// The payload of an envelope without one (absent or `null`), for a `T` that accepts that.
-fn absent_result<E: Envelope, T: DeserializeOwned>(raw: &RawResponse) -> Result<T, Error> {
+fn absent_result<E: Envelope, T: DeserializeOwned, M>(raw: &RawResponse) -> Result<T, Error<M>> {
     decode_part(None).map_err(|e| {
         // Named at the payload's key; the position, if any, is the body's `null`.
         let path = [Step::Key(E::KEYS.result.to_owned())];
@@ -202,43 +207,43 @@ fn absent_result<E: Envelope, T: DeserializeOwned>(raw: &RawResponse) -> Result<
 }
 
 /// The error for a non-2xx body: with the envelope's messages when it has one.
-pub(crate) fn envelope_error<E: Envelope>(raw: &RawResponse) -> Error {
-    match E::open(&raw.body) {
+pub(crate) fn envelope_error<E: Envelope, M: Message>(raw: &RawResponse) -> Error<M> {
+    match E::open::<M>(&raw.body) {
         Ok(o) => raw.api_error(o.errors, o.messages),
         Err(_) => raw.api_error(Vec::new(), Vec::new()),
     }
 }
 
-impl<E: Envelope, T: DeserializeOwned + Send + 'static> Decode for Enveloped<E, T> {
+impl<M: Message, E: Envelope, T: DeserializeOwned + Send + 'static> Decode<M> for Enveloped<E, T> {
     type Output = T;
 
-    fn decode(raw: &RawResponse) -> Result<(T, Vec<ApiMessage>), Error> {
+    fn decode(raw: &RawResponse) -> Result<(T, Vec<M>), Error<M>> {
         // One pass over the body in the common case; the two-step path below only runs when
         // that fails, to tell `success: false` from a payload that does not decode.
-        if let Ok(typed) = E::open_typed::<T>(&raw.body) {
+        if let Ok(typed) = E::open_typed::<T, M>(&raw.body) {
             if typed.success == Some(false) {
                 return Err(raw.api_error(typed.errors, typed.messages));
             }
             let value = match typed.result {
                 Some(v) => v,
-                None => absent_result::<E, T>(raw)?,
+                None => absent_result::<E, T, M>(raw)?,
             };
             return Ok((value, typed.messages));
         }
-        if let Ok(opened) = E::open(&raw.body) {
+        if let Ok(opened) = E::open::<M>(&raw.body) {
             if opened.success == Some(false) {
                 return Err(raw.api_error(opened.errors, opened.messages));
             }
         }
-        let parts = retrace::<E, T, de::IgnoredAny>(raw)?;
+        let parts = retrace::<E, T, de::IgnoredAny, M>(raw)?;
         let value = match parts.result {
             Some(v) => v,
-            None => absent_result::<E, T>(raw)?,
+            None => absent_result::<E, T, M>(raw)?,
         };
         Ok((value, parts.messages))
     }
 
-    fn decode_error(raw: &RawResponse) -> Error {
-        envelope_error::<E>(raw)
+    fn decode_error(raw: &RawResponse) -> Error<M> {
+        envelope_error::<E, M>(raw)
     }
 }

@@ -4,7 +4,7 @@
 use super::call::{Call, Decode, RawResponse};
 use super::envelope::{decode_part, envelope_error, retrace, Envelope};
 use super::error::Error;
-use crate::ApiMessage;
+use crate::Message;
 use futures_core::Stream;
 use serde::de::DeserializeOwned;
 use std::collections::VecDeque;
@@ -26,8 +26,10 @@ pub trait PageScheme: Send + 'static {
     const PAGE_PARAM: &'static str;
 }
 
-/// Page metadata that may know how many pages there are.
-pub trait PageInfo {
+/// Page metadata that may know how many pages there are, in the pagination scheme `P`. (`P` is
+/// the generated crate's own type, so a generated crate may implement this for metadata types
+/// that live in its models crate.)
+pub trait PageInfo<P> {
     /// The number of pages in the whole listing, if the server said.
     fn total_pages(&self) -> Option<u64>;
 }
@@ -57,7 +59,7 @@ pub struct Paged<P, T, I>(PhantomData<Marker<P, T, I>>);
 /// Makes `Paged` covariant, `Send` and `Sync` whatever its parameters are.
 type Marker<P, T, I> = fn() -> (P, T, I);
 
-impl<P, T, I> Decode for Paged<P, T, I>
+impl<M: Message, P, T, I> Decode<M> for Paged<P, T, I>
 where
     P: PageScheme,
     T: DeserializeOwned + Send + 'static,
@@ -65,12 +67,12 @@ where
 {
     type Output = Page<T, I>;
 
-    fn decode(raw: &RawResponse) -> Result<(Page<T, I>, Vec<ApiMessage>), Error> {
+    fn decode(raw: &RawResponse) -> Result<(Page<T, I>, Vec<M>), Error<M>> {
         // Any failure is located by a second, tracked reading of the whole body (see
         // `envelope::retrace`), which also tells `success: false` from a body that does not
         // decode; a page that decodes is read once (and its payload once more, typed).
-        let Ok(opened) = P::Envelope::open(&raw.body) else {
-            return Err(relocate::<P, T, I>(raw));
+        let Ok(opened) = P::Envelope::open::<M>(&raw.body) else {
+            return Err(relocate::<P, T, I, M>(raw));
         };
         if opened.success == Some(false) {
             return Err(raw.api_error(opened.errors, opened.messages));
@@ -80,27 +82,27 @@ where
         let (Ok(items), Ok(info)) =
             (decode_part::<Option<Vec<T>>>(opened.result), decode_part::<Option<I>>(opened.info))
         else {
-            return Err(relocate::<P, T, I>(raw));
+            return Err(relocate::<P, T, I, M>(raw));
         };
         let page = Page { items: items.unwrap_or_default(), info, number: None, fingerprint: hasher.finish() };
         Ok((page, opened.messages))
     }
 
-    fn decode_error(raw: &RawResponse) -> Error {
-        envelope_error::<P::Envelope>(raw)
+    fn decode_error(raw: &RawResponse) -> Error<M> {
+        envelope_error::<P::Envelope, M>(raw)
     }
 }
 
 /// The error of a page that did not decode, located by a second, tracked reading.
-fn relocate<P: PageScheme, T: DeserializeOwned, I: DeserializeOwned>(raw: &RawResponse) -> Error {
-    match retrace::<P::Envelope, Vec<T>, I>(raw) {
+fn relocate<P: PageScheme, T: DeserializeOwned, I: DeserializeOwned, M: Message>(raw: &RawResponse) -> Error<M> {
+    match retrace::<P::Envelope, Vec<T>, I, M>(raw) {
         Err(e) => e,
         // Not expected: both readings decode the same types from the same bytes.
         Ok(_) => raw.decode_error("the page decodes only when read a second time"),
     }
 }
 
-type PageFuture<T, I> = Pin<Box<dyn Future<Output = Result<Page<T, I>, Error>> + Send>>;
+type PageFuture<T, I, M> = Pin<Box<dyn Future<Output = Result<Page<T, I>, Error<M>>> + Send>>;
 
 /// Every page of a listing, in order.
 ///
@@ -113,8 +115,8 @@ type PageFuture<T, I> = Pin<Box<dyn Future<Output = Result<Page<T, I>, Error>> +
 /// parameter (the same items twice): a walk ends with the last page or with one error, never
 /// with a loop or silently before the announced end.
 #[must_use = "streams do nothing unless polled"]
-pub struct Pages<P, T, I> {
-    call: Call<Paged<P, T, I>>,
+pub struct Pages<P, T, I, M> {
+    call: Call<Paged<P, T, I>, M>,
     next: u64,
     first: bool,
     /// The fingerprint of the page before, when it had items.
@@ -124,22 +126,22 @@ pub struct Pages<P, T, I> {
     /// Empty pages in a row before the announced end.
     empty_run: u32,
     /// An error to yield after the last page.
-    failed: Option<Error>,
-    in_flight: Option<PageFuture<T, I>>,
+    failed: Option<Error<M>>,
+    in_flight: Option<PageFuture<T, I, M>>,
     done: bool,
 }
 
 // No field is ever pinned in place: the future is boxed, the rest is moved freely.
-impl<P, T, I> Unpin for Pages<P, T, I> {}
+impl<P, T, I, M> Unpin for Pages<P, T, I, M> {}
 
-impl<P, T, I> Call<Paged<P, T, I>>
+impl<P, T, I, M: Message> Call<Paged<P, T, I>, M>
 where
     P: PageScheme,
     T: DeserializeOwned + Send + 'static,
-    I: DeserializeOwned + PageInfo + Send + 'static,
+    I: DeserializeOwned + PageInfo<P> + Send + 'static,
 {
     /// Walks the listing a page at a time, starting from the page this call asks for (or 1).
-    pub fn pages(self) -> Pages<P, T, I> {
+    pub fn pages(self) -> Pages<P, T, I, M> {
         let start = self
             .request
             .query_value(P::PAGE_PARAM)
@@ -159,18 +161,18 @@ where
     }
 
     /// Every item of every page, as one stream; holds one page in memory at a time.
-    pub fn items(self) -> Items<P, T, I> {
+    pub fn items(self) -> Items<P, T, I, M> {
         Items { pages: self.pages(), buffer: VecDeque::new() }
     }
 }
 
-impl<P, T, I> Pages<P, T, I>
+impl<P, T, I, M: Message> Pages<P, T, I, M>
 where
     P: PageScheme,
     T: DeserializeOwned + Send + 'static,
-    I: DeserializeOwned + PageInfo + Send + 'static,
+    I: DeserializeOwned + PageInfo<P> + Send + 'static,
 {
-    fn fetch(&self) -> PageFuture<T, I> {
+    fn fetch(&self) -> PageFuture<T, I, M> {
         let client = self.call.client.clone();
         let mut request = self.call.request.clone();
         let options = self.call.options.clone();
@@ -187,13 +189,13 @@ where
     }
 }
 
-impl<P, T, I> Stream for Pages<P, T, I>
+impl<P, T, I, M: Message> Stream for Pages<P, T, I, M>
 where
     P: PageScheme,
     T: DeserializeOwned + Send + 'static,
-    I: DeserializeOwned + PageInfo + Send + 'static,
+    I: DeserializeOwned + PageInfo<P> + Send + 'static,
 {
-    type Item = Result<Page<T, I>, Error>;
+    type Item = Result<Page<T, I>, Error<M>>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();
@@ -219,7 +221,7 @@ where
         };
         let number = this.next;
         // A page without a count (or without metadata) leaves the count announced before.
-        if let Some(total) = page.info.as_ref().and_then(PageInfo::total_pages) {
+        if let Some(total) = page.info.as_ref().and_then(PageInfo::<P>::total_pages) {
             this.announced = Some(total);
         }
         let before_end = this.announced.is_some_and(|total| number < total);
@@ -269,20 +271,20 @@ where
 
 /// Every item of a listing, page after page.
 #[must_use = "streams do nothing unless polled"]
-pub struct Items<P, T, I> {
-    pages: Pages<P, T, I>,
+pub struct Items<P, T, I, M> {
+    pages: Pages<P, T, I, M>,
     buffer: VecDeque<T>,
 }
 
-impl<P, T, I> Unpin for Items<P, T, I> {}
+impl<P, T, I, M> Unpin for Items<P, T, I, M> {}
 
-impl<P, T, I> Stream for Items<P, T, I>
+impl<P, T, I, M: Message> Stream for Items<P, T, I, M>
 where
     P: PageScheme,
     T: DeserializeOwned + Send + 'static,
-    I: DeserializeOwned + PageInfo + Send + 'static,
+    I: DeserializeOwned + PageInfo<P> + Send + 'static,
 {
-    type Item = Result<T, Error>;
+    type Item = Result<T, Error<M>>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = self.get_mut();

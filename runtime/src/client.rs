@@ -1,6 +1,6 @@
 //! The client, its builder, and per-call options.
 
-use super::error::{short, Error, NAME_EXCERPT_LIMIT};
+use super::error::{short, Unsent as Error, NAME_EXCERPT_LIMIT};
 use super::request::{is_cookie_value, is_token, MAX_HEADER_LENGTH, MAX_URL_LENGTH};
 use super::secret::Secret;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
@@ -131,17 +131,6 @@ impl std::fmt::Debug for Client {
 }
 
 impl Client {
-    /// A builder with the defaults: base URL from the spec (or its environment variable),
-    /// credentials from the environment, 60 s timeout, 2 retries.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::new(&crate::api::SPEC)
-    }
-
-    /// A client configured entirely from the environment.
-    pub fn from_env() -> Result<Client, Error> {
-        Client::builder().build()
-    }
-
     /// The base URL requests go to (no trailing slash).
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
@@ -372,6 +361,7 @@ impl ClientBuilder {
         let agent = self
             .user_agent
             .unwrap_or_else(|| concat!(env!("CARGO_PKG_NAME"), "/", env!("CARGO_PKG_VERSION"), " (Rust)").to_string());
+        // (A generated client's builder sets its own crate's name; see `client!`.)
         let agent = HeaderValue::from_str(&agent).map_err(|_| Error::Config("invalid User-Agent".into()))?;
         default_headers.insert(reqwest::header::USER_AGENT, agent);
         default_headers.insert(reqwest::header::ACCEPT, HeaderValue::from_static("application/json"));
