@@ -135,7 +135,7 @@ thread_local! {
     static DROPPED: Cell<usize> = const { Cell::new(0) };
 }
 
-/// Skips the value of a property the model does not know (and counts it, see [`variant`]).
+/// Skips the value of a property the model does not know (and counts it, see [`Pick::variant`]).
 pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
     DROPPED.with(|d| d.set(d.get().saturating_add(1)));
     map.next_value::<de::IgnoredAny>().map(drop)
