@@ -74,7 +74,12 @@ impl Origins {
         while end > 0 {
             let prefix = pointer.get(..end)?;
             for (rewrite, was) in self.moved.get(prefix).into_iter().flatten() {
-                if *rewrite < before && best.as_ref().is_none_or(|(b, _)| rewrite > b) {
+                // (No `Option::is_none_or`: the workspace's rust-version is 1.80.)
+                let newer = match &best {
+                    Some((b, _)) => rewrite > b,
+                    None => true,
+                };
+                if *rewrite < before && newer {
                     best = Some((*rewrite, format!("{was}{}", pointer.get(end..).unwrap_or_default())));
                 }
             }
