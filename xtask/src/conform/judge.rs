@@ -693,9 +693,9 @@ impl<'a> Judge<'a> {
             let code = v.get("code").and_then(Value::as_str).unwrap_or_default();
             if form && (message.ends_with("must be array") || message.ends_with("must be object")) {
                 reasons.insert(0);
-            } else if code == "required" && valid_sent.is_some() {
-                reasons.insert(1);
-            } else if read_only_missing.is_some() && matches!(code, "enum" | "const" | "type" | "oneOf" | "anyOf") {
+            } else if (code == "required" && valid_sent.is_some())
+                || (read_only_missing.is_some() && matches!(code, "enum" | "const" | "type" | "oneOf" | "anyOf"))
+            {
                 reasons.insert(1);
             } else {
                 return None;
