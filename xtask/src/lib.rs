@@ -212,13 +212,23 @@ pub fn test(extra: &[&str]) -> Result<(), String> {
 /// The `[dependencies]` table of `generated/Cargo.toml` (the runtime's dependencies), without
 /// the header.
 pub fn runtime_dependencies(root: &Path) -> Result<String, String> {
+    manifest_table(root, "dependencies")
+}
+
+/// The runtime's `[dev-dependencies]` (its own unit tests need them, under `--all-targets`).
+pub fn runtime_dev_dependencies(root: &Path) -> Result<String, String> {
+    manifest_table(root, "dev-dependencies")
+}
+
+/// The lines of table `[name]` of `generated/Cargo.toml`.
+fn manifest_table(root: &Path, name: &str) -> Result<String, String> {
     let manifest = fs::read_to_string(root.join("generated/Cargo.toml")).map_err(|e| e.to_string())?;
     manifest
-        .split("[dependencies]")
+        .split(&format!("\n[{name}]"))
         .nth(1)
         .and_then(|rest| rest.split("\n[").next())
         .map(str::to_string)
-        .ok_or_else(|| "generated/Cargo.toml has no [dependencies]".to_string())
+        .ok_or_else(|| format!("generated/Cargo.toml has no [{name}]"))
 }
 
 /// The dependencies of the runtime's `model` module (`generated/src/model/`), which a separate
@@ -311,6 +321,7 @@ pub fn generate_crate(spec_path: &Path, out: &Path, name: Option<&str>) -> Resul
     let files = generator::generate_from(&api, &options).map_err(|d| format!("{}:\n{d}", spec_path.display()))?;
     let root = root();
     let deps = runtime_dependencies(&root)?;
+    let dev_deps = runtime_dev_dependencies(&root)?;
     let title = format!("{} {}", api.title.replace('\n', " "), api.version.replace('\n', " "));
     // The models crates, by folder: `models` (the core), `models-1`, ...
     let folders: std::collections::BTreeSet<&str> =
@@ -321,7 +332,7 @@ pub fn generate_crate(spec_path: &Path, out: &Path, name: Option<&str>) -> Resul
     }
     let cargo = format!(
         "[package]\nname = {crate_name:?}\nversion = \"0.1.0\"\nedition = \"2021\"\n\
-         description = {:?}\n\n[dependencies]{deps}{models_deps}\n[workspace]\n",
+         description = {:?}\n\n[dependencies]{deps}{models_deps}\n[dev-dependencies]{dev_deps}\n[workspace]\n",
         format!("Client for {title}, generated from {}", options.spec_label)
     );
     ensure_file_contents(&out.join("Cargo.toml"), &cargo, false)?;
