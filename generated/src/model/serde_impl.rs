@@ -131,11 +131,11 @@ impl<'de, T: for<'a> From<&'a str>> Visitor<'de> for StrVisitor<T> {
 }
 
 thread_local! {
-    /// Properties left out so far by the models being read on this thread (see [`variant`]).
+    /// Properties left out so far by the models being read on this thread (see [`Pick`]).
     static DROPPED: Cell<usize> = const { Cell::new(0) };
 }
 
-/// Skips the value of a property the model does not know (and counts it, see [`variant`]).
+/// Skips the value of a property the model does not know (and counts it, see [`Pick`]).
 pub fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
     DROPPED.with(|d| d.set(d.get().saturating_add(1)));
     map.next_value::<de::IgnoredAny>().map(drop)
