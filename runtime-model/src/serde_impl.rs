@@ -131,7 +131,7 @@ impl<'de, T: for<'a> From<&'a str>> Visitor<'de> for StrVisitor<T> {
 }
 
 thread_local! {
-    /// Properties left out so far by the models being read on this thread (see [`variant`]).
+    /// Properties left out so far by the models being read on this thread (see [`Pick`]).
     static DROPPED: Cell<usize> = const { Cell::new(0) };
 }
 
@@ -170,7 +170,12 @@ impl<'v, U> Pick<'v, U> {
         let result = <T as Deserialize>::deserialize(self.value).ok();
         let dropped = DROPPED.with(|d| d.replace(before));
         if let Some(v) = result {
-            if self.best.as_ref().is_none_or(|(_, least)| dropped < *least) {
+            // (`Option::is_none_or` is newer than the crate's `rust-version`.)
+            let better = match &self.best {
+                Some((_, least)) => dropped < *least,
+                None => true,
+            };
+            if better {
                 self.best = Some((wrap(v), dropped));
             }
         }

@@ -18,7 +18,7 @@ pub fn comment(docs: &Docs, extra: &[String], indent: &str) -> String {
 /// Doc lines as `///` comments. A bare carriage return is not allowed in a comment (it is in a
 /// `#[doc]` string): control characters become spaces.
 fn as_comment(lines: &[String], indent: &str) -> String {
-    let printable = |l: &String| l.replace(|c: char| c.is_control() && c != '\t', " ");
+    let printable = |l: &String| l.replace(|c: char| c.is_control(), " ");
     lines.iter().map(|l| format!("{indent}///{}\n", printable(l))).collect()
 }
 
@@ -64,13 +64,20 @@ pub fn inner(text: &str) -> TokenStream {
 /// - indentation that would start an indented code block is removed;
 /// - bare URLs become autolinks;
 /// - `[x]` that is not a link is escaped (rustdoc would take it for an intra-doc link);
-/// - `<` that does not start an autolink is escaped (rustdoc would take it for HTML).
+/// - `<` that does not start an autolink is escaped (rustdoc would take it for HTML);
+/// - tabs become four spaces (clippy's `tabs_in_doc_comments`);
+/// - a line that continues a list item is indented to the item's text, as Markdown would
+///   have it written (clippy's `doc_lazy_continuation`): the indentation of the source is
+///   gone by then (see above), so nested lists come out flat, each continuation line under
+///   the text of the item it follows.
 pub fn sanitize(text: &str) -> String {
     let mut out = Vec::new();
     let mut in_fence = false;
-    for line in text.replace("\r\n", "\n").lines() {
+    let mut block = Block::default();
+    for line in text.replace("\r\n", "\n").replace('\t', "    ").lines() {
         let trimmed = line.trim_start();
         if trimmed.starts_with("```") {
+            block = Block::default();
             if in_fence {
                 out.push("```".to_string());
             } else {
@@ -84,7 +91,9 @@ pub fn sanitize(text: &str) -> String {
         if in_fence {
             out.push(line.to_string());
         } else {
-            out.push(inline(trimmed.trim_end()));
+            let text = inline(trimmed.trim_end());
+            let indent = block.next(&text);
+            out.push(format!("{}{text}", " ".repeat(indent)));
         }
     }
     if in_fence {
@@ -102,6 +111,75 @@ pub fn sanitize(text: &str) -> String {
         result.pop();
     }
     result.join("\n")
+}
+
+/// Where a line of text (outside code fences, without its indentation) stands in the Markdown
+/// block structure, as far as list items are concerned.
+#[derive(Default)]
+struct Block {
+    /// Inside a list item whose text starts at this column (until a blank line or another
+    /// kind of block).
+    item: Option<usize>,
+    /// The line before was paragraph text (a list item that starts with a number other than
+    /// 1 cannot interrupt a paragraph: it is text, outside a list).
+    paragraph: bool,
+}
+
+impl Block {
+    /// Takes the next line and returns the indentation it needs: the column of the item's text
+    /// for a line that continues a list item, else none.
+    fn next(&mut self, line: &str) -> usize {
+        if line.is_empty() || is_heading(line) || is_break(line) {
+            *self = Block::default();
+            return 0;
+        }
+        if let Some((content, can_interrupt)) = list_item(line) {
+            if self.item.is_some() || !self.paragraph || can_interrupt {
+                self.item = Some(content);
+                self.paragraph = true;
+                return 0;
+            }
+        }
+        self.paragraph = true;
+        self.item.unwrap_or(0)
+    }
+}
+
+/// An ATX heading: `#` to `######`, then a space or the end of the line.
+fn is_heading(line: &str) -> bool {
+    let hashes = line.chars().take_while(|&c| c == '#').count();
+    (1..=6).contains(&hashes) && line.get(hashes..).is_some_and(|r| r.is_empty() || r.starts_with(' '))
+}
+
+/// A thematic break: three or more of one of `-`, `*`, `_`, and spaces only.
+fn is_break(line: &str) -> bool {
+    ['-', '*', '_']
+        .iter()
+        .any(|&m| line.chars().all(|c| c == m || c == ' ') && line.chars().filter(|&c| c == m).count() >= 3)
+}
+
+/// A list item's marker (`-`, `*`, `+`, or up to nine digits and `.` or `)`): the column its
+/// text starts at, and whether it may interrupt a paragraph (a bullet or `1`, with text).
+fn list_item(line: &str) -> Option<(usize, bool)> {
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let (marker, first) = match line.as_bytes().first()? {
+        b'-' | b'*' | b'+' => (1, true),
+        _ if (1..=9).contains(&digits) && matches!(line.as_bytes().get(digits), Some(b'.' | b')')) => {
+            (digits + 1, line.get(..digits).is_some_and(|n| n.trim_start_matches('0') == "1"))
+        }
+        _ => return None,
+    };
+    let rest = line.get(marker..)?;
+    if rest.is_empty() {
+        return Some((marker + 1, false));
+    }
+    let spaces = rest.len() - rest.trim_start_matches(' ').len();
+    match spaces {
+        0 => None,
+        // Five spaces or more: the text is an indented code block one column after the marker.
+        1..=4 => Some((marker + spaces, first)),
+        _ => Some((marker + 1, first)),
+    }
 }
 
 fn inline(line: &str) -> String {
@@ -200,5 +278,27 @@ mod tests {
         assert_eq!(sanitize("see <https://x.y/z> or <mailto:a@b.c>"), "see <https://x.y/z> or <mailto:a@b.c>");
         assert_eq!(sanitize("(https://x.y/z)"), "(<https://x.y/z>)");
         assert_eq!(sanitize("a <https://x.y b"), "a &lt;<https://x.y> b");
+        assert_eq!(sanitize("a\tb\n```\n\tcode\n```"), "a    b\n```text\n    code\n```");
+    }
+
+    /// Lines that continue a list item are indented to its text (clippy's
+    /// `doc_lazy_continuation`); other lines are not.
+    #[test]
+    fn list_continuations_indented() {
+        assert_eq!(sanitize("- one\nmore\n- two\n  nested more"), "- one\n  more\n- two\n  nested more");
+        assert_eq!(sanitize("1. one\nmore\n10) ten\nmore"), "1. one\n   more\n10) ten\n    more");
+        assert_eq!(sanitize("*   wide\nmore"), "*   wide\n    more");
+        // A blank line, a heading or a break ends the item; a fence is not indented.
+        assert_eq!(sanitize("- one\n\nafter"), "- one\n\nafter");
+        assert_eq!(sanitize("- one\n# Title\nafter"), "- one\n# Title\nafter");
+        assert_eq!(sanitize("- one\n---\nafter"), "- one\n---\nafter");
+        assert_eq!(sanitize("- one\n```\nx\n```\nafter"), "- one\n```text\nx\n```\nafter");
+        // `2.` after text is text (only `1.` or a bullet interrupts a paragraph); in a list it
+        // is an item.
+        assert_eq!(sanitize("text\n2. two\nmore"), "text\n2. two\nmore");
+        assert_eq!(sanitize("text\n- one\nmore"), "text\n- one\n  more");
+        assert_eq!(sanitize("- one\n2. two\nmore"), "- one\n2. two\n   more");
+        // Not markers: emphasis, a number without a space, a signed number.
+        assert_eq!(sanitize("*a* b\nc\n1.5 d\n+1 e"), "*a* b\nc\n1.5 d\n+1 e");
     }
 }

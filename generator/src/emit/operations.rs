@@ -17,6 +17,11 @@ use quote::quote;
 /// The widest line (without a trailing comma) that is kept on one line, as prettyplease does.
 const WIDTH: usize = 89;
 
+/// Clippy's `too_many_arguments` threshold (`self` counted): a method with more arguments (its
+/// operation's required parameters, each an argument of its own) allows the lint, with a comment
+/// saying why, rather than taking them in a struct that the spec does not have.
+const TOO_MANY_ARGUMENTS: usize = 7;
+
 /// Indentation of the methods inside `impl crate::Client { ... }`.
 const BASE: usize = 4;
 
@@ -488,6 +493,12 @@ fn operation(api: &Api, op: &Operation) -> String {
         out.push_str("#[deprecated]\n");
     }
     out.push_str(allow_deprecated_text(uses_deprecated(api, op)));
+    if args.len() > TOO_MANY_ARGUMENTS {
+        out.push_str(
+            "// One argument per required parameter, as the spec lists them (see `# Arguments`).\n\
+             #[allow(clippy::too_many_arguments)]\n",
+        );
+    }
     // The signature: on one line when it fits, else one argument per line.
     let returns = format!("crate::Call<{}>", decoder(api, op));
     let name = &op.rust_name;

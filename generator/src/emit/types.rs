@@ -195,6 +195,16 @@ fn type_def(api: &Api, def: &TypeDef, text: &mut super::Texts, param_enums: &BTr
         TypeKind::Union { variants, discriminator } => {
             let allow =
                 allow_deprecated(def.docs.deprecated || variants.iter().any(|v| mentions_deprecated(api, &v.ty)));
+            // A variant that holds a model inline can be much larger than the others: the enum
+            // mirrors the wire, so the variants are not boxed (matching on them stays plain) and
+            // clippy's `large_enum_variant` is allowed, as the enum's docs say.
+            let inline = variants.iter().any(|v| holds_model(api, &v.ty));
+            let sized = inline.then(|| quote!(#[allow(clippy::large_enum_variant)]));
+            let size_doc = inline.then(|| {
+                "Each variant holds its value inline (none is boxed), as on the wire: the enum is as large as its \
+                 largest variant."
+                    .to_string()
+            });
             let vs = variants.iter().map(|v| {
                 let doc = docs::attrs(&v.docs, &[]);
                 let n = ident(&v.rust_name);
@@ -204,7 +214,10 @@ fn type_def(api: &Api, def: &TypeDef, text: &mut super::Texts, param_enums: &BTr
             // Without a discriminator the variants are tried in order; with one, the property
             // picks the variant and unlisted values keep the object in `Unknown`.
             let (attrs, unknown, impls) = match discriminator {
-                None => (attrs(), None, untagged_impls(&name, &def.name, variants, allow.as_ref())),
+                None => {
+                    let extra: Vec<String> = size_doc.into_iter().chain(source_line(def)).collect();
+                    (docs::attrs(&def.docs, &extra), None, untagged_impls(&name, &def.name, variants, allow.as_ref()))
+                }
                 Some(property) => {
                     let doc = docs::text(&format!(
                         "A `{property}` value this client does not know (or none), with the object as received."
@@ -213,6 +226,7 @@ fn type_def(api: &Api, def: &TypeDef, text: &mut super::Texts, param_enums: &BTr
                         "The `{property}` property says which variant an object is; objects with other values \
                          decode into `Unknown`."
                     )];
+                    extra.extend(size_doc);
                     extra.extend(source_line(def));
                     (
                         docs::attrs(&def.docs, &extra),
@@ -225,6 +239,7 @@ fn type_def(api: &Api, def: &TypeDef, text: &mut super::Texts, param_enums: &BTr
                 #attrs
                 #deprecated
                 #allow
+                #sized
                 #[derive(Debug, Clone, PartialEq)]
                 pub enum #name {
                     #(#vs)*
@@ -234,6 +249,19 @@ fn type_def(api: &Api, def: &TypeDef, text: &mut super::Texts, param_enums: &BTr
                 #impls
             }
         }
+    }
+}
+
+/// A value of type `t` holds a model (a struct, union or newtype) inline, not behind a pointer.
+fn holds_model(api: &Api, t: &TypeRef) -> bool {
+    match super::resolve(api, strip_nullable(t)) {
+        TypeRef::Named(n) => {
+            matches!(
+                api.types.get(n).map(|d| &d.kind),
+                Some(TypeKind::Struct { .. } | TypeKind::Union { .. } | TypeKind::Newtype(_))
+            )
+        }
+        _ => false,
     }
 }
 

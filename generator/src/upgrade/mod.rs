@@ -31,6 +31,9 @@ pub(crate) struct Origins {
     /// Rewritten prefix → (rewrite number, the prefix before that rewrite).
     moved: BTreeMap<String, Vec<(u32, String)>>,
     rewrites: u32,
+    /// How the document as written spells what messages name (`#/components/schemas` is
+    /// `#/definitions` in Swagger 2.0).
+    spelled: Vec<(String, String)>,
 }
 
 impl Origins {
@@ -71,7 +74,12 @@ impl Origins {
         while end > 0 {
             let prefix = pointer.get(..end)?;
             for (rewrite, was) in self.moved.get(prefix).into_iter().flatten() {
-                if *rewrite < before && best.as_ref().is_none_or(|(b, _)| rewrite > b) {
+                // (No `Option::is_none_or`: the workspace's rust-version is 1.80.)
+                let newer = match &best {
+                    Some((b, _)) => rewrite > b,
+                    None => true,
+                };
+                if *rewrite < before && newer {
                     best = Some((*rewrite, format!("{was}{}", pointer.get(end..).unwrap_or_default())));
                 }
             }
@@ -80,9 +88,20 @@ impl Origins {
         best
     }
 
-    /// Puts a diagnostic's pointer back into the document as written.
+    /// From now on, messages spell `now` as `was` (the references and components they name).
+    pub(crate) fn rename(&mut self, pairs: &[(&str, &str)]) {
+        self.spelled.extend(pairs.iter().map(|(now, was)| (now.to_string(), was.to_string())));
+    }
+
+    /// Puts a diagnostic's pointer back into the document as written, and the references its
+    /// message names.
     pub(crate) fn locate(&self, mut d: Diagnostic) -> Diagnostic {
         d.pointer = self.original(&d.pointer);
+        for (now, was) in &self.spelled {
+            if d.message.contains(now.as_str()) {
+                d.message = d.message.replace(now.as_str(), was);
+            }
+        }
         d
     }
 
