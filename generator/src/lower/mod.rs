@@ -45,6 +45,9 @@ pub(crate) struct Cx<'a> {
     /// Raw `x-envelope` / `x-pagination` declarations, checked against operations as they come.
     pub envelope_decl: Option<extensions::EnvelopeDecl>,
     pub pagination_decl: Option<ir::PaginationScheme>,
+    /// The components `object_shape` is inside of (an `allOf` that reaches itself again adds
+    /// nothing, and following it would be exponential in the depth bound).
+    pub shape_stack: Vec<String>,
 }
 
 impl<'a> Cx<'a> {
@@ -57,6 +60,7 @@ impl<'a> Cx<'a> {
             taken: BTreeSet::new(),
             envelope_decl: None,
             pagination_decl: None,
+            shape_stack: Vec::new(),
         }
     }
 

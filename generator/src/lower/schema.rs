@@ -547,14 +547,26 @@ impl<'a> Cx<'a> {
         };
         for (i, part) in parts.into_iter().flatten().enumerate() {
             let p = ptr(pointer, &["allOf", &i.to_string()]);
-            let (part_schema, part_ptr) = match part {
-                ReferenceOr::Item(s) => (s, p),
+            let (part_schema, part_ptr, component) = match part {
+                ReferenceOr::Item(s) => (s, p, false),
                 ReferenceOr::Reference { reference } => match self.resolve_schema_ref(reference, &p) {
-                    Some((name, s)) => (s, ptr("/components/schemas", &[name])),
+                    Some((name, s)) => (s, ptr("/components/schemas", &[name]), true),
                     None => continue,
                 },
             };
-            let Some(shape) = self.object_shape(part_schema, &part_ptr, depth + 1) else {
+            // A component already being merged on this path (`Note: allOf: [.., $ref: Note]`)
+            // adds no property it does not already add.
+            if component && self.shape_stack.contains(&part_ptr) {
+                continue;
+            }
+            if component {
+                self.shape_stack.push(part_ptr.clone());
+            }
+            let shape = self.object_shape(part_schema, &part_ptr, depth + 1);
+            if component {
+                self.shape_stack.pop();
+            }
+            let Some(shape) = shape else {
                 // An object combined with a union of objects: every alternative's properties
                 // join the struct as optional fields.
                 if let Some((key, alts)) = union_parts(part_schema) {

@@ -422,6 +422,17 @@ impl<'a> Judge<'a> {
     fn undeclared_required_class(&self, message: &str) -> Option<Class> {
         let name = message.split_once("missing required property \"")?.1.split('"').next()?;
         let root = message.rsplit_once("(schema ")?.1.split(')').next()?;
+        self.undeclared_required(root, name).map(|at| {
+            Class::SpecDefect(format!(
+                "`{at}` requires `{name}` but declares no such property (nor do the `allOf` parts beside it): a \
+                 body must carry it, and the generated type has no field to keep it in"
+            ))
+        })
+    }
+
+    /// A schema at or under `root` whose `required` names `name` while neither it nor the
+    /// `allOf` parts beside it declare such a property: its pointer.
+    fn undeclared_required(&self, root: &str, name: &str) -> Option<String> {
         let mut seen = std::collections::HashSet::new();
         // Each schema with the schema whose `allOf` it is a part of (whose other parts count).
         let mut stack: Vec<(String, Option<String>)> = vec![(root.to_string(), None)];
@@ -439,10 +450,7 @@ impl<'a> Judge<'a> {
                     self.doc.pointer(p).and_then(|n| n.get("properties")).is_some_and(|props| props.get(name).is_some())
                 });
                 if !declared {
-                    return Some(Class::SpecDefect(format!(
-                        "`{at}` requires `{name}` but declares no such property (nor do the `allOf` parts beside \
-                         it): a body must carry it, and the generated type has no field to keep it in"
-                    )));
+                    return Some(at);
                 }
             }
             if let Some(props) = node.get("properties").and_then(Value::as_object) {
@@ -679,6 +687,7 @@ impl<'a> Judge<'a> {
             return None;
         }
         let mut reasons = std::collections::BTreeSet::new();
+        let mut undeclared: Vec<String> = Vec::new();
         for v in list {
             let location: Vec<&str> = v
                 .get("location")
@@ -686,11 +695,31 @@ impl<'a> Judge<'a> {
                 .map(|l| l.iter().filter_map(Value::as_str).collect())
                 .unwrap_or_default();
             let location = location.strip_prefix(&["request"]).unwrap_or(&location);
+            let message = v.get("message").and_then(Value::as_str).unwrap_or_default();
+            let code = v.get("code").and_then(Value::as_str).unwrap_or_default();
+            if location.first() == Some(&"header") && code == "required" {
+                // OpenAPI 3.0 (Parameter Object, `in`): header parameters named Accept,
+                // Content-Type or Authorization "SHALL be ignored"; the client does, Prism not.
+                let name = message.rsplit_once("required property '").and_then(|(_, n)| n.strip_suffix('\''));
+                if name.is_some_and(|n| {
+                    ["accept", "content-type", "authorization"].contains(&n.to_ascii_lowercase().as_str())
+                }) {
+                    reasons.insert(2);
+                    continue;
+                }
+            }
             if location.first() != Some(&"body") {
                 return None;
             }
-            let message = v.get("message").and_then(Value::as_str).unwrap_or_default();
-            let code = v.get("code").and_then(Value::as_str).unwrap_or_default();
+            // A name the request schema requires but declares nowhere: the client has no field
+            // for it, so no request it can send satisfies the schema.
+            let missing = message.rsplit_once("required property '").and_then(|(_, n)| n.strip_suffix('\''));
+            if let (true, Some(name), Some(schema)) = (code == "required", missing, self.request_schema(op)) {
+                if let Some(at) = self.undeclared_required(&schema, name) {
+                    undeclared.push(format!("`{at}` requires `{name}`"));
+                    continue;
+                }
+            }
             if form && (message.ends_with("must be array") || message.ends_with("must be object")) {
                 reasons.insert(0);
             } else if (code == "required" && valid_sent.is_some())
@@ -710,6 +739,10 @@ impl<'a> Judge<'a> {
                       (OpenAPI's default `form`/`explode: true`) or an object sent as an `application/json` part \
                       (OpenAPI's default for objects in multipart) arrives as a string"
                     .to_string(),
+                2 => "Prism requires a header parameter named Accept, Content-Type or Authorization, which OpenAPI \
+                      3.0 says SHALL be ignored (Parameter Object, `in`); the generated client ignores it (a \
+                      credential belongs in a security scheme)"
+                    .to_string(),
                 _ => format!(
                     "Prism requires `readOnly` properties in a request, which OpenAPI 3.0 leaves out of requests; the \
                      body as sent is valid against {} under OpenAPI 3.0 rules{}{}",
@@ -726,7 +759,26 @@ impl<'a> Judge<'a> {
                 ),
             })
             .collect::<Vec<_>>();
+        if !undeclared.is_empty() && text.is_empty() {
+            return Some(Class::SpecDefect(format!(
+                "{}, declaring no such property (nor do the `allOf` parts beside it): the generated type has no \
+                 field for it, so no request the client sends satisfies the schema",
+                undeclared.join("; ")
+            )));
+        }
+        if !undeclared.is_empty() {
+            return None;
+        }
         (!text.is_empty()).then(|| Class::PrismLimitation(text.join("; ")))
+    }
+
+    /// The pointer of the operation's JSON request body schema.
+    fn request_schema(&self, op: &Operation) -> Option<String> {
+        let b = op.body.as_ref()?;
+        let op_ptr = self.op_pointer(op)?;
+        let (body_ptr, _) = follow(self.doc, &format!("{op_ptr}/requestBody"))?;
+        let ptr = format!("{body_ptr}/content/{}/schema", escape(&b.media_type));
+        self.doc.pointer(&ptr).map(|_| ptr)
     }
 
     /// Prism answers 406 to `Accept: application/json` when the success responses declare their
