@@ -48,7 +48,8 @@ pub fn normalize(doc: &mut Value) {
     }
 }
 
-fn percent_decode(s: &str) -> String {
+/// `%XX` escapes of a JSON pointer written in a URI fragment, decoded.
+pub(crate) fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

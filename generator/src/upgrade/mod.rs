@@ -239,30 +239,7 @@ fn rewrite_refs_at(value: &mut Value, f: &dyn Fn(&str) -> Option<String>, depth:
 /// A local reference's target pointer (`#/a/b` → `/a/b`, percent-decoded), if local.
 pub(crate) fn local_target(reference: &str) -> Option<String> {
     let fragment = reference.strip_prefix('#')?;
-    Some(percent_decode(fragment))
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (b, hex) {
-            (b'%', Some(v)) => {
-                out.push(v);
-                i += 3;
-            }
-            _ => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    Some(crate::normalize::percent_decode(fragment))
 }
 
 /// A component name not yet taken in `taken`, from `base` (`base`, `base_2`, ...).
