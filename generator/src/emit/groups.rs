@@ -7,6 +7,7 @@
 //! connected to outside the core, to one of `n` *groups*. A group then names only its own models
 //! and the core's, never another group's, so each group is a crate depending on the core only.
 
+use super::layout::fnv;
 use crate::ir::{Api, TypeKind, TypeRef};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -88,7 +89,7 @@ pub(crate) fn model_groups(api: &Api, groups: usize) -> Vec<BTreeSet<String>> {
     }
     let mut ordered: Vec<(u64, usize, u64, Vec<&str>)> = parts
         .into_iter()
-        .map(|(root, (w, names))| (super::fnv(rest.get(root).copied().unwrap_or_default()), root, w, names))
+        .map(|(root, (w, names))| (fnv(rest.get(root).copied().unwrap_or_default()), root, w, names))
         .collect();
     ordered.sort();
     let total: u64 = ordered.iter().map(|p| p.2).sum();

@@ -4,8 +4,8 @@
 //! lines). It is emitted from the IR, like the client, so it follows every spec the generator
 //! can read: each call is written against the very signature [`super::operations`] emits.
 
-use super::lit;
 use super::operations::{arg_type, body_arg_type};
+use super::toolkit::lit;
 use crate::ir::{Api, BodyEncoding, Operation, ResponseBody, SchemeKind};
 
 /// How a call's decoded value is reported, by the runtime decoder the operation uses.

@@ -5,8 +5,10 @@
 //! parsing and printing thousands of function bodies through `syn` and `prettyplease` was the
 //! largest part of the generator's time on big specs.
 
+use super::api_module::{describe_security, security_text};
+use super::docs;
+use super::toolkit::{lit, resolve, ty_text, Texts};
 use super::types::{allow_deprecated_text, location, mentions_deprecated, strip_nullable};
-use super::{docs, lit, resolve, ty_text};
 use crate::ir::{
     Api, BodyEncoding, Constraints, Operation, Param, ParamLocation, ParamStyle, ResponseBody, Segment, TypeKind,
     TypeRef,
@@ -27,7 +29,7 @@ const BASE: usize = 4;
 
 /// The request functions whose Rust names pass `keep`; `split` says whether this is one part
 /// of a split `operations` folder.
-pub fn emit(api: &Api, split: bool, keep: impl Fn(&str) -> bool, texts: &mut super::Texts) -> TokenStream {
+pub fn emit(api: &Api, split: bool, keep: impl Fn(&str) -> bool, texts: &mut Texts) -> TokenStream {
     // A split module's `super` is `operations/mod.rs`, which imports what `super` names here.
     let ops: Vec<String> =
         api.operations.iter().filter(|op| keep(&op.rust_name)).map(|op| operation(api, op)).collect();
@@ -441,7 +443,7 @@ fn operation(api: &Api, op: &Operation) -> String {
     }
     stmts.extend(body_stmt);
     if let Some(alternatives) = &op.security {
-        stmts.push_str(&call(4, "r.security", &[super::security_text(api, alternatives)]));
+        stmts.push_str(&call(4, "r.security", &[security_text(api, alternatives)]));
     }
     if !op.redirects.is_empty() {
         let codes: Vec<String> = op.redirects.iter().map(u16::to_string).collect();
@@ -459,7 +461,7 @@ fn operation(api: &Api, op: &Operation) -> String {
         Some(alts) if alts.iter().all(Vec::is_empty) => extra.push("Authentication: none.".to_string()),
         Some(alts) => extra.push(format!(
             "Authentication (the first complete combination is sent): {}.",
-            super::describe_security(api, alts)
+            describe_security(api, alts)
         )),
         None => {}
     }

@@ -1,6 +1,8 @@
 //! Models: structs, open enums, aliases, untagged unions, and operation parameter structs.
 
-use super::{docs, ident, lit, resolve, ty, Which};
+use super::docs;
+use super::layout::Which;
+use super::toolkit::{ident, lit, resolve, ty, ty_text, Texts};
 use crate::ir::{Api, EnumRepr, Field, Operation, TypeDef, TypeKind, TypeRef, UnionVariant};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -9,13 +11,7 @@ use std::collections::BTreeSet;
 /// The models and parameter structs whose Rust names pass `keep` (of those `which` selects);
 /// `split` says whether this is one part of a split `types` folder (which sees its siblings
 /// through `super`).
-pub fn emit(
-    api: &Api,
-    split: bool,
-    keep: impl Fn(&str) -> bool,
-    which: &Which,
-    text: &mut super::Texts,
-) -> TokenStream {
+pub fn emit(api: &Api, split: bool, keep: impl Fn(&str) -> bool, which: &Which, text: &mut Texts) -> TokenStream {
     let param_enums = param_enums(api);
     let models = !matches!(which, Which::Params(_));
     let defs: Vec<TokenStream> = (api.types.values())
@@ -114,7 +110,7 @@ pub(crate) fn allow_deprecated_text(yes: bool) -> &'static str {
     }
 }
 
-fn type_def(api: &Api, def: &TypeDef, text: &mut super::Texts, param_enums: &BTreeSet<&str>) -> TokenStream {
+fn type_def(api: &Api, def: &TypeDef, text: &mut Texts, param_enums: &BTreeSet<&str>) -> TokenStream {
     let prefix = "";
     let name = ident(&def.name);
     // Only the token-built kinds (newtypes, unions) need doc attributes.
@@ -125,7 +121,7 @@ fn type_def(api: &Api, def: &TypeDef, text: &mut super::Texts, param_enums: &BTr
             let mut out = docs::comment(&def.docs, &source_line(def), "");
             out.push_str(if def.docs.deprecated { "#[deprecated]\n" } else { "" });
             out.push_str(allow_deprecated_text(mentions_deprecated(api, t)));
-            out.push_str(&format!("pub type {} = {};\n", def.name, super::ty_text(t, "")));
+            out.push_str(&format!("pub type {} = {};\n", def.name, ty_text(t, "")));
             text.add(out)
         }
         TypeKind::Newtype(t) => {
@@ -179,7 +175,7 @@ fn type_def(api: &Api, def: &TypeDef, text: &mut super::Texts, param_enums: &BTr
                 out.push_str("    /// Properties not listed in the schema.\n");
                 out.push_str(&format!(
                     "    pub additional_properties: std::collections::BTreeMap<String, {}>,\n",
-                    super::ty_text(t, "")
+                    ty_text(t, "")
                 ));
             }
             out.push_str("}\n");
@@ -254,7 +250,7 @@ fn type_def(api: &Api, def: &TypeDef, text: &mut super::Texts, param_enums: &BTr
 
 /// A value of type `t` holds a model (a struct, union or newtype) inline, not behind a pointer.
 fn holds_model(api: &Api, t: &TypeRef) -> bool {
-    match super::resolve(api, strip_nullable(t)) {
+    match resolve(api, strip_nullable(t)) {
         TypeRef::Named(n) => {
             matches!(
                 api.types.get(n).map(|d| &d.kind),
@@ -334,7 +330,7 @@ fn field(f: &Field) -> String {
     let mut out = docs::comment(&f.docs, &extra, "    ");
     // `format: binary` strings are bytes (sent as files in multipart bodies).
     let binary = f.docs.format.as_deref() == Some("binary") && *strip_nullable(&f.ty) == TypeRef::String;
-    let inner = if binary { "crate::rt::Binary".to_string() } else { super::ty_text(strip_nullable(&f.ty), "") };
+    let inner = if binary { "crate::rt::Binary".to_string() } else { ty_text(strip_nullable(&f.ty), "") };
     if f.required && !nullable(f) {
         out.push_str(&format!("    pub {}: {inner},\n", f.rust_name));
     } else {
@@ -620,7 +616,7 @@ fn params_struct(api: &Api, op: &Operation) -> Option<String> {
             extra.push("Deprecated.".to_string());
         }
         out.push_str(&docs::comment(&p.docs, &extra, "    "));
-        out.push_str(&format!("    pub {}: Option<{}>,\n", p.rust_name, super::ty_text(strip_nullable(&p.ty), "")));
+        out.push_str(&format!("    pub {}: Option<{}>,\n", p.rust_name, ty_text(strip_nullable(&p.ty), "")));
     }
     out.push_str("}\n");
     out.push_str(allow);
@@ -632,11 +628,7 @@ fn params_struct(api: &Api, op: &Operation) -> Option<String> {
             out.push_str(&format!("    pub fn {}(mut self, value: impl Into<String>) -> Self {{\n", p.rust_name));
             out.push_str(&format!("        self.{} = Some(value.into());\n", p.rust_name));
         } else {
-            out.push_str(&format!(
-                "    pub fn {}(mut self, value: {}) -> Self {{\n",
-                p.rust_name,
-                super::ty_text(inner, "")
-            ));
+            out.push_str(&format!("    pub fn {}(mut self, value: {}) -> Self {{\n", p.rust_name, ty_text(inner, "")));
             out.push_str(&format!("        self.{} = Some(value);\n", p.rust_name));
         }
         out.push_str("        self\n    }\n");

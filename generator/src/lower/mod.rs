@@ -27,10 +27,44 @@ pub fn lower(doc: &OpenAPI) -> Result<ir::Api, Vec<Diagnostic>> {
     schema::box_cycles(&mut cx.api.types);
     dedupe::dedupe(&mut cx.api.types);
     if cx.diags.is_empty() {
+        cx.diags = check_names(&cx.api);
+    }
+    if cx.diags.is_empty() {
         Ok(cx.api)
     } else {
         Err(cx.diags)
     }
+}
+
+/// Every identifier the IR hands to emission is valid Rust; a name that is not is a generator
+/// bug, reported here, so that emission assumes valid names (see `emit::toolkit::ident`).
+fn check_names(api: &ir::Api) -> Vec<Diagnostic> {
+    // (name, where it comes from): borrowed, as nearly every name is fine.
+    let mut names: Vec<(&str, &str)> = Vec::new();
+    for def in api.types.values() {
+        let at = def.docs.source.as_deref().unwrap_or_default();
+        names.push((&def.name, at));
+        match &def.kind {
+            ir::TypeKind::Struct { fields, .. } => names.extend(fields.iter().map(|f| (f.rust_name.as_str(), at))),
+            ir::TypeKind::Enum { variants, .. } => names.extend(variants.iter().map(|v| (v.rust_name.as_str(), at))),
+            ir::TypeKind::Union { variants, .. } => names.extend(variants.iter().map(|v| (v.rust_name.as_str(), at))),
+            ir::TypeKind::Alias(_) | ir::TypeKind::Newtype(_) => {}
+        }
+    }
+    for op in &api.operations {
+        let at = op.docs.source.as_deref().unwrap_or_default();
+        names.push((&op.rust_name, at));
+        names.extend(op.params.iter().map(|p| (p.rust_name.as_str(), at)));
+        names.extend(op.params_type.iter().map(|p| (p.as_str(), at)));
+    }
+    for scheme in api.auth.schemes.values() {
+        names.push((&scheme.rust_name, scheme.docs.source.as_deref().unwrap_or_default()));
+    }
+    names
+        .into_iter()
+        .filter(|(name, _)| !crate::naming::is_ident(name))
+        .map(|(name, at)| Diagnostic::internal(at, format!("generated an invalid Rust identifier `{name}`")))
+        .collect()
 }
 
 /// Lowering state.
