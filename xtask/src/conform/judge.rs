@@ -666,7 +666,10 @@ impl<'a> Judge<'a> {
     ///   `application/json` part, both OpenAPI's defaults, arrives as a string;
     /// - Prism requires properties OpenAPI 3.0 leaves out of requests (required but `readOnly`:
     ///   "the required will take effect on the response only"), shown by the body as sent being
-    ///   valid against the request schema under those rules.
+    ///   valid against the request schema under those rules;
+    /// - Prism's form reader needs arrays of objects as JSON text, builds `deepObject` objects
+    ///   the request did not send, and applies `allowReserved` to multipart parts (each shown by
+    ///   its message, or by the body as sent).
     ///
     /// When the sent body is valid under OpenAPI 3.0 rules but lacks a required `readOnly`
     /// property (invalid once those are required), Prism's complaints about the alternatives of
@@ -708,8 +711,31 @@ impl<'a> Judge<'a> {
                     continue;
                 }
             }
+            let multipart = op.body.as_ref().is_some_and(|b| b.encoding == BodyEncoding::Multipart);
+            let urlencoded = op.body.as_ref().is_some_and(|b| b.encoding == BodyEncoding::Form);
+            if urlencoded && message.starts_with("Cannot deserialize JSON object array in form data request body") {
+                reasons.insert(3);
+                continue;
+            }
             if location.first() != Some(&"body") {
                 return None;
+            }
+            if multipart && message == "Reserved characters used in request body" {
+                reasons.insert(4);
+                continue;
+            }
+            if urlencoded && code == "required" && location.len() > 2 && !Self::form_sent(outcome, &location[1..]) {
+                reasons.insert(5);
+                continue;
+            }
+            let missing = message.rsplit_once("required property '").and_then(|(_, n)| n.strip_suffix('\''));
+            if let (true, Some(name)) = (urlencoded && code == "required", missing) {
+                let mut path = location[1..].to_vec();
+                path.push(name);
+                if Self::form_sent_nested(outcome, &path) {
+                    reasons.insert(6);
+                    continue;
+                }
             }
             // A name the request schema requires but declares nowhere: the client has no field
             // for it, so no request it can send satisfies the schema.
@@ -738,6 +764,27 @@ impl<'a> Judge<'a> {
                       pair['data'].toString()` in parseMultipartFormDataParams), so a list sent as repeated names \
                       (OpenAPI's default `form`/`explode: true`) or an object sent as an `application/json` part \
                       (OpenAPI's default for objects in multipart) arrives as a string"
+                    .to_string(),
+                3 => "Prism accepts an array of objects in a form body only as items sent as JSON text (prism-http \
+                      validator/validators/body.js, deserializeFormBody: `parseBrokenJSONArray`, \"Make sure the array \
+                      is in JSON\"); the client sends each item's properties as `name[0][key]=value`, the nesting of \
+                      the `deepObject` style the spec declares for the property"
+                    .to_string(),
+                4 => "Prism applies the `allowReserved` rule of the Encoding Object to a multipart part \
+                      (validateAgainstReservedCharacters in prism-http validator/validators/body.js), which OpenAPI \
+                      3.0 says SHALL be ignored unless the body is `application/x-www-form-urlencoded`; the part is \
+                      `application/json` (OpenAPI's default for an object), and JSON text has commas"
+                    .to_string(),
+                5 => "Prism's `deepObject` reader (prism-http validator/deserializers/style/deepObject.js, \
+                      constructObject) builds every object property the schema declares whether or not the request \
+                      sent it, so an optional object left out arrives as `{}` and fails its own `required`; the body \
+                      as sent has no key under the path Prism names"
+                    .to_string(),
+                6 => "Prism's `deepObject` reader (prism-http validator/deserializers/style/deepObject.js, \
+                      construct) dispatches on `type` alone: a property whose schema has none (an `anyOf` of an \
+                      array or object and `\"\"`) is looked up as the single key `name[prop]`, so the nested keys \
+                      the client sent for it (`name[prop][0]=...`, in the body as recorded) are not read and Prism \
+                      reports the property missing"
                     .to_string(),
                 2 => "Prism requires a header parameter named Accept, Content-Type or Authorization, which OpenAPI \
                       3.0 says SHALL be ignored (Parameter Object, `in`); the generated client ignores it (a \
@@ -770,6 +817,29 @@ impl<'a> Judge<'a> {
             return None;
         }
         (!text.is_empty()).then(|| Class::PrismLimitation(text.join("; ")))
+    }
+
+    /// Whether the form body sent has a key at `path` (`features[x][y]`, or one under it).
+    fn form_sent(outcome: &Outcome, path: &[&str]) -> bool {
+        let Some(raw) = outcome.raw.as_ref() else { return true };
+        let Some((first, rest)) = path.split_first() else { return true };
+        let key: String = std::iter::once(first.to_string()).chain(rest.iter().map(|p| format!("[{p}]"))).collect();
+        let body = String::from_utf8_lossy(&raw.request_body);
+        body.split('&').filter_map(|pair| pair.split('=').next()).any(|name| {
+            let name = super::validate::percent_decode(&name.replace('+', " ")).into_owned();
+            name == key || name.starts_with(&format!("{key}["))
+        })
+    }
+
+    /// Whether the form body sent has keys nested under `path` (`features[x][0]...`).
+    fn form_sent_nested(outcome: &Outcome, path: &[&str]) -> bool {
+        let Some(raw) = outcome.raw.as_ref() else { return false };
+        let Some((first, rest)) = path.split_first() else { return false };
+        let key: String = std::iter::once(first.to_string()).chain(rest.iter().map(|p| format!("[{p}]"))).collect();
+        let body = String::from_utf8_lossy(&raw.request_body);
+        body.split('&')
+            .filter_map(|pair| pair.split('=').next())
+            .any(|name| super::validate::percent_decode(&name.replace('+', " ")).starts_with(&format!("{key}[")))
     }
 
     /// The pointer of the operation's JSON request body schema.
@@ -1056,5 +1126,51 @@ mod tests {
         assert_eq!(join_path("(root)", "a"), "a");
         assert_eq!(join_path("a[0]", "odd key"), "a[0][\"odd key\"]");
         assert_eq!(join_path("a", "b_1"), "a.b_1");
+    }
+
+    #[test]
+    fn prism_form_reader_limits_are_shown_by_the_body_as_sent() {
+        let spec = json!({
+            "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "paths": {"/x": {"post": {"operationId": "make", "requestBody": {"content": {
+                "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {"a": {
+                    "type": "object", "properties": {
+                        "b": {"type": "object", "required": ["c"], "properties": {"c": {"type": "string"}}},
+                        "d": {"anyOf": [{"type": "array", "items": {"type": "string"}}, {"type": "string", "enum": [""]}]},
+                        "e": {"type": "array", "items": {"type": "object", "properties": {"f": {"type": "string"}}}}}}}},
+                    "encoding": {"a": {"style": "deepObject", "explode": true}}}}},
+                "responses": {"200": {"description": "ok"}}}}}
+        });
+        let doc = spec.clone();
+        let api = generator::lower(&spec.to_string()).expect("the spec lowers");
+        let judge = Judge::new(&doc, &api);
+        let op = &api.operations[0];
+        let sent = |body: &str| Outcome {
+            raw: Some(Recorded { status: 422, body: Vec::new(), request_body: body.as_bytes().to_vec() }),
+            ..Outcome::default()
+        };
+        let required = |at: &[&str], name: &str| {
+            let mut location = vec!["request", "body"];
+            location.extend_from_slice(at);
+            json!({"location": location, "code": "required",
+                   "message": format!("Request body property must have required property '{name}'")})
+        };
+        let class = |outcome: &Outcome, list: &[Value]| {
+            judge.request_violations_class(op, outcome, list, false).map(|c| c.evidence().to_string())
+        };
+        // `a[b]` never sent: Prism built it anyway.
+        let built = class(&sent("a%5Bd%5D%5B0%5D=x"), &[required(&["a", "b"], "c")]).expect("a class");
+        assert!(built.contains("constructObject"), "{built}");
+        // `a[b]` sent without `c`: that is the request's fault, not Prism's.
+        assert_eq!(class(&sent("a[b][z]=1"), &[required(&["a", "b"], "c")]), None);
+        // `a[d]` sent as nested keys that Prism does not read.
+        let unread = class(&sent("a[d][0]=x&a[d][1]=y"), &[required(&["a"], "d")]).expect("a class");
+        assert!(unread.contains("dispatches on `type` alone"), "{unread}");
+        assert_eq!(class(&sent("a[z]=1"), &[required(&["a"], "d")]), None);
+        // Arrays of objects.
+        let array = json!({"location": ["request"], "code": 415,
+            "message": "Cannot deserialize JSON object array in form data request body. Make sure the array is in JSON"});
+        let objects = class(&sent("a[e][0][f]=x"), &[array]).expect("a class");
+        assert!(objects.contains("parseBrokenJSONArray"), "{objects}");
     }
 }

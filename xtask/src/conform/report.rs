@@ -47,7 +47,12 @@ pub fn section(s: &SpecResult) -> String {
     ));
     let synthesised: Vec<&str> =
         s.results.iter().filter(|r| r.synthesised && r.verdict().is_none()).map(|r| r.name.as_str()).collect();
-    if !synthesised.is_empty() {
+    if let Some(why) = &s.requests_only {
+        out.push_str(&format!(
+            "Prism judged requests only; every response was synthesised by the harness: {}.\n\n",
+            why.trim_end_matches('.')
+        ));
+    } else if !synthesised.is_empty() {
         out.push_str(&format!(
             "Of these, {} passed only with a synthesised response (Prism accepted the request but could not \
              answer with a body valid against the schema in any mode; the failures are listed below): {}.\n\n",
@@ -243,6 +248,7 @@ mod tests {
             results,
             bad_examples: vec![],
             modes: vec!["static".into()],
+            requests_only: None,
         }
     }
 
