@@ -15,10 +15,14 @@
 //! - a response's `schema` → `content`, one media type per `produces` (else
 //!   `application/json`); its `examples` by media type → each media type's `example`;
 //! - schemas: `x-nullable` → `nullable`, `type: file` → binary string, a string
-//!   `discriminator` → `{propertyName}`.
+//!   `discriminator` → `{propertyName}`, JSON Schema draft 4's `type: "null"` (alone or in a
+//!   `type` list, which 2.0's schema objects take from draft 4) → `nullable: true`, a list of
+//!   one other type → that type;
+//! - a non-body parameter's or header's `type` is one name: a list is an error there.
 //!
 //! Every move is recorded in [`Origins`]: a finding in `components/schemas/Pet` is reported at
-//! `definitions/Pet`, one in a `requestBody` at the body parameter it came from.
+//! `definitions/Pet`, one in a `requestBody` at the body parameter it came from, one in a
+//! non-body parameter's (or header's) `schema` at the parameter, whose keywords it holds.
 
 use super::{local_target, ptr, rewrite_refs, Origins, Upgraded, METHODS};
 use crate::diag::Diagnostic;
@@ -105,6 +109,7 @@ pub(super) fn upgrade(doc: &mut Value, up: &mut Upgraded) {
     }
     if let Some(Value::Object(parameters)) = old.remove("parameters") {
         let mut converted = Map::new();
+        let mut schema_moves = Vec::new();
         for (name, p) in parameters {
             // Body and form parameters become parts of request bodies where they are used.
             if matches!(p.get("in").and_then(Value::as_str), Some("body" | "formData")) {
@@ -112,8 +117,12 @@ pub(super) fn upgrade(doc: &mut Value, up: &mut Upgraded) {
             }
             let here = ptr("/parameters", &name);
             let p = parameter(p, &here, &mut cx);
+            // Its schema's keywords are written on the parameter itself.
+            let now = ptr("/components/parameters", &name);
+            schema_moves.push((ptr(&now, "schema"), now));
             converted.insert(name, p);
         }
+        cx.origins.record_all(schema_moves);
         if !converted.is_empty() {
             components.insert("parameters".into(), Value::Object(converted));
         }
@@ -241,6 +250,7 @@ fn schema(s: &mut Value, depth: usize) {
             map.insert("nullable".into(), nullable);
         }
     }
+    null_type(map);
     if map.get("type").and_then(Value::as_str) == Some("file") {
         map.insert("type".into(), Value::String("string".into()));
         map.insert("format".into(), Value::String("binary".into()));
@@ -261,6 +271,51 @@ fn schema(s: &mut Value, depth: usize) {
         if let Some(Value::Array(parts)) = map.get_mut(key) {
             parts.iter_mut().for_each(|p| schema(p, depth + 1));
         }
+    }
+}
+
+/// Draft 4's `type: "null"`, alone or in a list → `nullable: true`; a list left with one type →
+/// that type. A list of several is left as it is (the keyword check reports it where it is).
+fn null_type(map: &mut Map<String, Value>) {
+    let (rest, null) = match map.get("type") {
+        Some(Value::String(t)) if t == "null" => (Vec::new(), true),
+        Some(Value::Array(list)) if !list.is_empty() => {
+            let mut rest: Vec<Value> = Vec::new();
+            for t in list.iter().filter(|t| **t != "null") {
+                if !rest.contains(t) {
+                    rest.push(t.clone());
+                }
+            }
+            (rest, list.iter().any(|t| *t == "null"))
+        }
+        _ => return,
+    };
+    if null {
+        map.insert("nullable".into(), Value::Bool(true));
+    }
+    match rest.as_slice() {
+        [] => map.remove("type"),
+        [only] => map.insert("type".into(), only.clone()),
+        _ => map.insert("type".into(), Value::Array(rest)),
+    };
+}
+
+/// A non-body parameter's or header's `type` is one name in Swagger 2.0 (draft 4's lists are
+/// for schema objects only): a list is reported at it, and taken out so that the keyword check
+/// does not report it again.
+fn one_type(map: &mut Map<String, Value>, here: &str, cx: &mut Cx<'_>) {
+    if let Some(Value::Array(list)) = map.get("type") {
+        let names: Vec<String> =
+            list.iter().map(|t| t.as_str().map_or_else(|| t.to_string(), str::to_string)).collect();
+        cx.errors.push(cx.origins.locate(Diagnostic::invalid(
+            ptr(here, "type"),
+            format!(
+                "`type` is a list ({}); a Swagger 2.0 parameter or header has one type: string, number, integer, \
+                 boolean, array (or file in a form)",
+                names.join(", ")
+            ),
+        )));
+        map.remove("type");
     }
 }
 
@@ -292,6 +347,7 @@ fn parameter(p: Value, here: &str, cx: &mut Cx<'_>) -> Value {
         return Value::Object(p);
     }
     let location = p.get("in").and_then(Value::as_str).unwrap_or_default().to_string();
+    one_type(&mut p, here, cx);
     let format = p.remove("collectionFormat");
     let schema = simple_schema(&mut p);
     let is_array = schema.get("type").and_then(Value::as_str) == Some("array");
@@ -339,7 +395,9 @@ fn path_item(item: Value, here: &str, cx: &mut Cx<'_>) -> Value {
         match cx.kind(&p) {
             Some("body" | "formData") => bodies.push((at, p)),
             _ => {
-                moves.push((ptr(&ptr(here, "parameters"), &kept.len().to_string()), at.clone()));
+                let now = ptr(&ptr(here, "parameters"), &kept.len().to_string());
+                moves.push((ptr(&now, "schema"), at.clone()));
+                moves.push((now, at.clone()));
                 kept.push(parameter(p, &at, cx));
             }
         }
@@ -413,7 +471,10 @@ fn operation(op: Value, here: &str, shared_bodies: &[(String, Value)], cx: &mut 
                 body.push((at, p));
             }
             _ => {
-                moves.push((ptr(&params_at, &kept.len().to_string()), at.clone()));
+                let now = ptr(&params_at, &kept.len().to_string());
+                // The longer move wins: the schema's keywords are written on the parameter.
+                moves.push((ptr(&now, "schema"), at.clone()));
+                moves.push((now, at.clone()));
                 kept.push(parameter(p, &at, cx));
             }
         }
@@ -509,6 +570,7 @@ fn request_body(
     for (at, p) in &form {
         let Some(mut p) = p.as_object().cloned() else { continue };
         let Some(name) = p.get("name").and_then(Value::as_str).map(str::to_string) else { continue };
+        one_type(&mut p, at, cx);
         let format = p.remove("collectionFormat");
         let mut s = simple_schema(&mut p);
         if let (Some(d), Some(m)) = (p.get("description"), s.as_object_mut()) {
@@ -599,9 +661,12 @@ fn response(r: Value, here: &str, produces: &[String], cx: &mut Cx<'_>) -> Value
         r.insert("description".into(), Value::String(String::new()));
     }
     if let Some(Value::Object(headers)) = r.get_mut("headers") {
+        let mut moves = Vec::new();
         for (name, h) in headers.iter_mut() {
             let Some(map) = h.as_object_mut() else { continue };
             let at = ptr(&ptr(was, "headers"), name);
+            one_type(map, &at, cx);
+            moves.push((ptr(&at, "schema"), at.clone()));
             let format = map.remove("collectionFormat");
             let s = simple_schema(map);
             map.insert("schema".into(), s);
@@ -612,6 +677,7 @@ fn response(r: Value, here: &str, produces: &[String], cx: &mut Cx<'_>) -> Value
                 ));
             }
         }
+        cx.origins.record_all(moves);
     }
     Value::Object(r)
 }
@@ -660,7 +726,10 @@ mod tests {
         assert_eq!(doc["components"]["schemas"]["B"]["properties"]["n"], json!({"type": "string", "nullable": true}));
         let o = &up.origins;
         assert_eq!(o.original("/components/schemas/B/properties/n"), "/definitions/B/properties/n");
-        assert_eq!(o.original("/paths/~1a/post/parameters/0/schema"), "/paths/~1a/post/parameters/1/schema");
+        // A query parameter's schema keywords are written on the parameter itself.
+        assert_eq!(o.original("/paths/~1a/post/parameters/0/schema"), "/paths/~1a/post/parameters/1");
+        assert_eq!(o.original("/paths/~1a/post/parameters/0/schema/items"), "/paths/~1a/post/parameters/1/items");
+        assert_eq!(o.original("/paths/~1a/post/parameters/0/style"), "/paths/~1a/post/parameters/1/style");
         assert_eq!(
             o.original("/paths/~1a/post/requestBody/content/application~1json/schema"),
             "/paths/~1a/post/parameters/0/schema"
@@ -669,5 +738,28 @@ mod tests {
             o.original("/paths/~1a/post/responses/200/content/application~1octet-stream/schema"),
             "/paths/~1a/post/responses/200/schema"
         );
+    }
+
+    #[test]
+    fn draft_4_null_types_become_nullable() {
+        let mut doc = json!({
+            "swagger": "2.0", "info": {"title": "T", "version": "1"}, "paths": {},
+            "definitions": {"R": {"type": "object", "properties": {
+                "a": {"type": "null"},
+                "b": {"type": ["string", "null"]},
+                "c": {"type": ["integer"]},
+                "d": {"type": ["string", "integer"]},
+                "e": {"type": ["null", "string", "string"]}
+            }}}
+        });
+        let up = upgrade(&mut doc).unwrap_or_default();
+        assert!(up.errors.is_empty(), "{:?}", up.errors);
+        let p = &doc["components"]["schemas"]["R"]["properties"];
+        assert_eq!(p["a"], json!({"nullable": true}));
+        assert_eq!(p["b"], json!({"type": "string", "nullable": true}));
+        assert_eq!(p["c"], json!({"type": "integer"}));
+        // Several types are left to the keyword check, which reports them where they are.
+        assert_eq!(p["d"], json!({"type": ["string", "integer"]}));
+        assert_eq!(p["e"], json!({"type": "string", "nullable": true}));
     }
 }
