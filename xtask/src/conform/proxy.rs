@@ -34,6 +34,10 @@ pub struct Rules {
     /// accepted the request (a 2xx, or its 500 saying that its own response breaks the schema),
     /// so that Prism still judges every request.
     pub substitutes: HashMap<String, (u16, Vec<u8>)>,
+    /// Text to add to the request's path before Prism sees it (see
+    /// [`super::routed_fragment`]): a path template with a fragment is matched by Prism only in
+    /// the copy of the spec where the fragment became path segments.
+    pub path_suffixes: HashMap<String, String>,
 }
 
 /// [`Rules`] shared with the proxy's threads.
@@ -99,6 +103,26 @@ fn pump(mut from: TcpStream, mut to: TcpStream, keep: usize) -> Vec<u8> {
     kept
 }
 
+/// `head` (a request's first bytes) with `suffix` added to the path of its request target,
+/// before any query; unchanged if the request line cannot be read.
+fn with_path_suffix(head: Vec<u8>, suffix: &str) -> Vec<u8> {
+    let Some(end) = head.windows(2).position(|w| w == b"\r\n") else { return head };
+    let Ok(line) = std::str::from_utf8(&head[..end]) else { return head };
+    let mut words = line.splitn(3, ' ');
+    let (Some(method), Some(target), Some(version)) = (words.next(), words.next(), words.next()) else { return head };
+    let (path, query) = target.split_once('?').map_or((target, None), |(p, q)| (p, Some(q)));
+    let mut out = format!("{method} {}{suffix}", path.trim_end_matches('/'));
+    if let Some(query) = query {
+        out.push('?');
+        out.push_str(query);
+    }
+    out.push(' ');
+    out.push_str(version);
+    let mut bytes = out.into_bytes();
+    bytes.extend_from_slice(&head[end..]);
+    bytes
+}
+
 /// Largest response kept per call.
 const KEEP: usize = 64 * 1024 * 1024;
 
@@ -113,6 +137,10 @@ fn exchange(mut client: TcpStream, upstream: u16, recordings: &Recordings, subst
     // The request's head names the call, and so whether its response is substituted.
     let head = read_until(&mut client, |b| split_head(b).is_some());
     let name = header(&head, "x-conform-op");
+    let head = match name.as_ref().and_then(|n| substitutes.path_suffixes.get(n)) {
+        Some(suffix) => with_path_suffix(head, suffix),
+        None => head,
+    };
     if server.write_all(&head).is_err() {
         return;
     }
@@ -329,5 +357,21 @@ mod tests {
             thread::sleep(Duration::from_millis(20));
         }
         assert_eq!(proxy.recordings.lock().unwrap()["get_x"].body, b"{}");
+    }
+
+    #[test]
+    fn a_fragment_suffix_goes_before_the_query() {
+        let head = b"GET /tags/arn%3Ax?tagKeys=a HTTP/1.1\r\nHost: h\r\n\r\nbody".to_vec();
+        let out = with_path_suffix(head, "/~fragment~/tagKeys");
+        assert_eq!(out, b"GET /tags/arn%3Ax/~fragment~/tagKeys?tagKeys=a HTTP/1.1\r\nHost: h\r\n\r\nbody".to_vec());
+        let root = with_path_suffix(b"POST / HTTP/1.1\r\n\r\n".to_vec(), "/~fragment~/X-Amz-Target=S.Op");
+        assert_eq!(root, b"POST /~fragment~/X-Amz-Target=S.Op HTTP/1.1\r\n\r\n".to_vec());
+        // The template Prism gets matches what the proxy makes of the request.
+        let (template, suffix) = crate::conform::routed_fragment("/#X-Amz-Target=S.Op").expect("a fragment");
+        assert_eq!(
+            (template.as_str(), suffix.as_str()),
+            ("/~fragment~/X-Amz-Target=S.Op", "/~fragment~/X-Amz-Target=S.Op")
+        );
+        assert_eq!(crate::conform::routed_fragment("/plain/{id}"), None);
     }
 }
