@@ -84,6 +84,8 @@ struct Names<'a> {
     /// `additionalProperties` allows other names somewhere, or a reference could not be
     /// followed: any name may be meant.
     open: bool,
+    /// Some part says `additionalProperties: false`: no other name may be present.
+    closed: bool,
 }
 
 struct Checker<'a> {
@@ -389,9 +391,13 @@ impl<'a> Checker<'a> {
             }
             self.path.push(Token::Index(i));
             self.warn(format!(
-                "`required` names `{name}`, but the schema declares no property `{name}`{}; the entry has no \
-                 effect on the client",
-                did_you_mean(name, names.declared.iter().flat_map(|p| p.keys().map(String::as_str)))
+                "`required` names `{name}`, but the schema declares no property `{name}`{}; {}",
+                did_you_mean(name, names.declared.iter().flat_map(|p| p.keys().map(String::as_str))),
+                if names.closed {
+                    "with `additionalProperties: false`, no value can have it"
+                } else {
+                    "the generated type keeps it as an optional field of any JSON value"
+                }
             ));
             self.path.pop();
         }
@@ -430,6 +436,7 @@ impl<'a> Checker<'a> {
         if map.get("additionalProperties").is_some_and(|a| !matches!(a, Value::Bool(false) | Value::Null)) {
             names.open = true;
         }
+        names.closed |= map.get("additionalProperties") == Some(&Value::Bool(false));
         for key in ["allOf", "oneOf", "anyOf"] {
             for part in map.get(key).and_then(Value::as_array).into_iter().flatten() {
                 self.declared(part, seen, names);
@@ -594,7 +601,13 @@ mod tests {
         assert_eq!(
             found,
             ["/components/schemas/S/required/1: `required` names `nmae`, but the schema declares no property \
-              `nmae` (did you mean `name`?); the entry has no effect on the client"]
+              `nmae` (did you mean `name`?); the generated type keeps it as an optional field of any JSON value"]
+        );
+        let closed = schema("type: object\nrequired: [kind]\nadditionalProperties: false\nproperties:\n  id: {}");
+        assert_eq!(
+            closed,
+            ["/components/schemas/S/required/0: `required` names `kind`, but the schema declares no property \
+              `kind`; with `additionalProperties: false`, no value can have it"]
         );
     }
 
@@ -629,7 +642,8 @@ mod tests {
                 shown,
                 [format!(
                     "warning: at /components/schemas/S/required/1 (line {line}): `required` names `nmae`, but the \
-                     schema declares no property `nmae` (did you mean `name`?); the entry has no effect on the client"
+                     schema declares no property `nmae` (did you mean `name`?); the generated type keeps it as an \
+                     optional field of any JSON value"
                 )]
             );
         }

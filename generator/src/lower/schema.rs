@@ -318,8 +318,16 @@ impl<'a> Cx<'a> {
     }
 
     fn struct_kind(&mut self, rust: &str, merged: Merged<'a>, pointer: &str, depth: usize) -> TypeKind {
+        // Names `required` lists that no part declares (an envelope's `success` where its base
+        // only lists it): the value is there, of a type the spec does not say. A field of any JSON
+        // value keeps it (optional: nothing says what to send), unless other names are kept
+        // anyway (`additionalProperties`) or allowed at all.
+        let undeclared: Vec<&String> = match merged.additional {
+            None => merged.required.iter().filter(|n| !merged.properties.iter().any(|(w, _, _)| w == *n)).collect(),
+            Some(_) => Vec::new(),
+        };
         let mut namer = Namer::default();
-        for (wire, _, _) in &merged.properties {
+        for wire in merged.properties.iter().map(|(w, _, _)| w).chain(undeclared.iter().copied()) {
             namer.reserve(wire, naming::snake(wire));
         }
         let names = namer.resolve();
@@ -352,6 +360,23 @@ impl<'a> Cx<'a> {
                 required: required && one_way.is_none(),
                 nullable,
                 docs,
+            });
+        }
+        for wire in undeclared {
+            fields.push(Field {
+                rust_name: names.get(wire).cloned().unwrap_or_else(|| naming::snake(wire)),
+                wire_name: wire.clone(),
+                ty: TypeRef::Json,
+                required: false,
+                nullable: false,
+                docs: crate::ir::Docs {
+                    description: Some(
+                        "Required by the spec, which declares no schema for it: any JSON value, kept as received."
+                            .to_string(),
+                    ),
+                    source: Some(ptr(pointer, &["required"])),
+                    ..Default::default()
+                },
             });
         }
         let additional = match merged.additional {
