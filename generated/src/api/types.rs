@@ -63,7 +63,7 @@ pub struct ApiResponseCommonFailure {
     /// Whether the API call was successful.
     pub success: crate::rt::False,
     /// The `result` property.
-    pub result: Option<serde_json::Value>,
+    pub result: Option<std::collections::BTreeMap<String, serde_json::Value>>,
 }
 
 impl serde::Serialize for ApiResponseCommonFailure {

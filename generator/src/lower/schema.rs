@@ -830,7 +830,8 @@ impl<'a> Cx<'a> {
         TypeRef::Vec(Box::new(item))
     }
 
-    /// An object without properties: a map when `additionalProperties` has a schema, else free-form.
+    /// An object without properties: a map of the `additionalProperties` schema's type, else of
+    /// any JSON values (an object still: a string or a list is not one).
     fn map_type(
         &mut self,
         additional: Option<&'a AdditionalProperties>,
@@ -843,7 +844,7 @@ impl<'a> Cx<'a> {
                 let p = ptr(pointer, &["additionalProperties"]);
                 TypeRef::Map(Box::new(self.type_of_ref(v, &format!("{hint}_value"), &p, depth + 1)))
             }
-            _ => TypeRef::Json,
+            _ => TypeRef::Map(Box::new(TypeRef::Json)),
         }
     }
 
