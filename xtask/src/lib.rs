@@ -89,7 +89,7 @@ pub fn codegen(check: bool) -> Result<Report, String> {
     let crates = generator::generate_crates(&api, &options, &checked_in_setup(read(CRATE_DOC)?))
         .map_err(|d| format!("{SPEC}:\n{d}"))?;
     // Every file of `generated/` is emitted: any other is extra.
-    let report = write_crates(&root.join(OUT_DIR), &crates, check, |_| String::new())?;
+    let report = write_crates(&root.join(OUT_DIR), &crates, check, "")?;
     let report = Report {
         changed: report.changed.iter().map(|f| format!("{OUT_DIR}/{f}")).collect(),
         extra: report.extra.iter().map(|f| format!("{OUT_DIR}/{f}")).collect(),
@@ -110,15 +110,10 @@ pub fn codegen(check: bool) -> Result<Report, String> {
 }
 
 /// Writes every file of `crates` under `out` (in check mode, only compares), and removes (in
-/// check mode, only lists) the files this output no longer has: every other file under
-/// `owned(folder)` of each crate's folder (`""`: the whole folder). Then removes the folders that
-/// are left empty. Paths in the report are relative to `out`.
-pub fn write_crates(
-    out: &Path,
-    crates: &[generator::Crate],
-    check: bool,
-    owned: impl Fn(&str) -> String,
-) -> Result<Report, String> {
+/// check mode, only lists) the files this output no longer has: every other file in the
+/// subfolder `owned` of each crate's folder (`""`: the whole folder). Then removes the folders
+/// left empty there. Paths in the report are relative to `out`.
+pub fn write_crates(out: &Path, crates: &[generator::Crate], check: bool, owned: &str) -> Result<Report, String> {
     let mut report = Report::default();
     let join = |folder: &str, path: &str| if folder.is_empty() { path.to_string() } else { format!("{folder}/{path}") };
     let mut written = std::collections::BTreeSet::new();
@@ -132,7 +127,7 @@ pub fn write_crates(
         }
     }
     for krate in crates {
-        let dir = join(&krate.folder, &owned(&krate.folder));
+        let dir = join(&krate.folder, owned);
         let found = files_under(&out.join(&dir)).into_iter().map(|rel| join(&dir, &rel));
         report.extra.extend(found.filter(|rel| !written.contains(rel)));
     }
@@ -144,7 +139,7 @@ pub fn write_crates(
             fs::remove_file(out.join(rel)).map_err(|e| format!("cannot remove {}: {e}", out.join(rel).display()))?;
         }
         for krate in crates {
-            remove_empty_dirs(&out.join(join(&krate.folder, &owned(&krate.folder))));
+            remove_empty_dirs(&out.join(join(&krate.folder, owned)));
         }
     }
     Ok(report)
@@ -403,7 +398,7 @@ pub fn generate_crate(spec_path: &Path, out: &Path, name: Option<&str>) -> Resul
     }
     // Each crate's `src/` is all emitted; the rest of `DIR` (the vendored runtime, a lock file,
     // `target/`) is not the generator's.
-    write_crates(out, &crates, false, |_| "src".to_string())?;
+    write_crates(out, &crates, false, "src")?;
     vendor_runtime(&root(), out)?;
     Ok((api.operations.len(), api.types.len()))
 }
