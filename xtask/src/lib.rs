@@ -16,10 +16,33 @@ pub const PRISM_PREFIX: &str = "target/prism";
 
 /// The spec the checked-in client is generated from, relative to the workspace root.
 pub const SPEC: &str = "spec/cloudflare-ssl.yaml";
-/// Where the emitted files go, relative to the workspace root.
-pub const OUT_DIR: &str = "generated/src/api";
+/// The checked-in client crate, relative to the workspace root: every file in it is written by
+/// [`codegen`].
+pub const OUT_DIR: &str = "generated";
 /// The command that regenerates the checked-in client.
 pub const COMMAND: &str = "cargo xtask codegen";
+/// The checked-in client crate's documentation (Markdown), relative to the workspace root:
+/// hand-written, put at the top of the emitted `generated/src/lib.rs` by [`codegen`].
+pub const CRATE_DOC: &str = "xtask/codegen/cloudflare-ssl.md";
+
+/// How the checked-in client crate is set up: its package, a member of this workspace beside
+/// the runtime's crates, and what its doc tests use (`crate_doc`: the text of [`CRATE_DOC`]).
+pub fn checked_in_setup(crate_doc: String) -> generator::CrateSetup {
+    generator::CrateSetup {
+        name: "cloudflare-ssl".to_string(),
+        version: "0.1.0".to_string(),
+        description: Some(
+            "Typed async client for Cloudflare's SSL/TLS API (certificate packs, custom origin trust store), \
+             generated from spec/cloudflare-ssl.yaml."
+                .to_string(),
+        ),
+        doc: Some(crate_doc),
+        runtime: "../runtime".to_string(),
+        runtime_model: "../runtime-model".to_string(),
+        workspace: generator::Workspace::Member,
+        dev_dependencies: vec![generator::Dependency::version("futures-util", "0.3").no_default_features()],
+    }
+}
 
 /// The workspace root.
 pub fn root() -> PathBuf {
@@ -52,42 +75,25 @@ fn print_warnings(label: &str, warnings: &generator::Diagnostics) {
     }
 }
 
-/// Regenerates `generated/src/api` from the spec. In check mode nothing is written, and the
-/// error names each stale, missing or extra file and the command to run.
+/// Regenerates the client crate `generated/` (manifest, `lib.rs`, API module) from the spec. In
+/// check mode nothing is written, and the error names each stale, missing or extra file and the
+/// command to run.
 pub fn codegen(check: bool) -> Result<Report, String> {
     let root = root();
-    let spec_path = root.join(SPEC);
-    let spec = fs::read_to_string(&spec_path).map_err(|e| format!("cannot read {}: {e}", spec_path.display()))?;
+    let read = |rel: &str| fs::read_to_string(root.join(rel)).map_err(|e| format!("cannot read {rel}: {e}"));
+    let spec = read(SPEC)?;
     let options =
         generator::Options { spec_label: SPEC.to_string(), command: COMMAND.to_string(), ..Default::default() };
     let (api, warnings) = generator::lower_with_warnings(&spec).map_err(|d| format!("{SPEC}:\n{d}"))?;
     print_warnings(SPEC, &warnings);
-    let files = generator::generate_from(&api, &options).map_err(|d| format!("{SPEC}:\n{d}"))?;
-    let out = root.join(OUT_DIR);
-    let mut report = Report::default();
-    for file in &files {
-        let path = out.join(&file.path);
-        let rel = format!("{OUT_DIR}/{}", file.path);
-        if ensure_file_contents(&path, &file.contents, check)? {
-            report.changed.push(rel);
-        }
-    }
-    let mut extra: Vec<String> = files_under(&out)
-        .into_iter()
-        .filter(|rel| !files.iter().any(|f| &f.path == rel))
-        .map(|rel| format!("{OUT_DIR}/{rel}"))
-        .collect();
-    extra.sort();
-    if !check {
-        for name in &extra {
-            fs::remove_file(root.join(name)).map_err(|e| format!("cannot remove {name}: {e}"))?;
-        }
-        // Folders a split file left behind when it is one file again.
-        for dir in ["types", "operations"] {
-            let _ = fs::remove_dir(out.join(dir));
-        }
-    }
-    report.extra = extra;
+    let crates = generator::generate_crates(&api, &options, &checked_in_setup(read(CRATE_DOC)?))
+        .map_err(|d| format!("{SPEC}:\n{d}"))?;
+    // Every file of `generated/` is emitted: any other is extra.
+    let report = write_crates(&root.join(OUT_DIR), &crates, check, "")?;
+    let report = Report {
+        changed: report.changed.iter().map(|f| format!("{OUT_DIR}/{f}")).collect(),
+        extra: report.extra.iter().map(|f| format!("{OUT_DIR}/{f}")).collect(),
+    };
     if check && (!report.changed.is_empty() || !report.extra.is_empty()) {
         let mut msg = String::from("the checked-in generated code is not what the generator emits now:\n");
         for f in &report.changed {
@@ -101,6 +107,54 @@ pub fn codegen(check: bool) -> Result<Report, String> {
         return Err(msg);
     }
     Ok(report)
+}
+
+/// Writes every file of `crates` under `out` (in check mode, only compares), and removes (in
+/// check mode, only lists) the files this output no longer has: every other file in the
+/// subfolder `owned` of each crate's folder (`""`: the whole folder). Then removes the folders
+/// left empty there. Paths in the report are relative to `out`.
+pub fn write_crates(out: &Path, crates: &[generator::Crate], check: bool, owned: &str) -> Result<Report, String> {
+    let mut report = Report::default();
+    let join = |folder: &str, path: &str| if folder.is_empty() { path.to_string() } else { format!("{folder}/{path}") };
+    let mut written = std::collections::BTreeSet::new();
+    for krate in crates {
+        for file in &krate.files {
+            let rel = join(&krate.folder, &file.path);
+            if ensure_file_contents(&out.join(&rel), &file.contents, check)? {
+                report.changed.push(rel.clone());
+            }
+            written.insert(rel);
+        }
+    }
+    for krate in crates {
+        let dir = join(&krate.folder, owned);
+        let found = files_under(&out.join(&dir)).into_iter().map(|rel| join(&dir, &rel));
+        report.extra.extend(found.filter(|rel| !written.contains(rel)));
+    }
+    // A crate's folder may hold another's (the client's holds `models/`): listed once.
+    report.extra.sort();
+    report.extra.dedup();
+    if !check {
+        for rel in &report.extra {
+            fs::remove_file(out.join(rel)).map_err(|e| format!("cannot remove {}: {e}", out.join(rel).display()))?;
+        }
+        for krate in crates {
+            remove_empty_dirs(&out.join(join(&krate.folder, owned)));
+        }
+    }
+    Ok(report)
+}
+
+/// Removes the empty folders under `dir` (not `dir` itself), deepest first.
+fn remove_empty_dirs(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for entry in entries.filter_map(Result::ok) {
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            remove_empty_dirs(&entry.path());
+            // Fails, as it should, when the folder is not empty.
+            let _ = fs::remove_dir(entry.path());
+        }
+    }
 }
 
 /// Every file under `dir`, as paths relative to it with `/` separators.
@@ -214,21 +268,43 @@ pub fn test(extra: &[&str]) -> Result<(), String> {
 /// `runtime` depends on it.
 pub const RUNTIME_CRATES: &[&str] = &["runtime-model", "runtime"];
 
-/// What emitted code names itself besides the runtime, in every generated crate (client and
-/// models crates): lines of a `[dependencies]` table.
-pub const EMITTED_CODE_DEPENDENCIES: &str = "serde = \"1\"\nserde_json = \"1\"\n\
-    chrono = { version = \"0.4\", default-features = false, features = [\"serde\", \"std\"] }\n";
-
-/// The `[dependencies]` lines of a generated client crate whose runtime crate is at `runtime`
-/// (a path relative to the crate).
+/// The `[dependencies]` lines of a generated client crate whose runtime crate is at `runtime`:
+/// what [`generator::generate_crates`] writes, for `testkit::compile_crates` (`tests/src/lib.rs`),
+/// which lays out fixture crates of its own.
 pub fn client_dependencies(runtime: &str) -> String {
-    format!("openapi-rust-runtime = {{ path = {runtime:?} }}\n{EMITTED_CODE_DEPENDENCIES}")
+    let runtime = generator::Dependency::path(generator::RUNTIME_PACKAGES[0], runtime);
+    std::iter::once(runtime).chain(generator::emitted_code_dependencies()).map(|d| d.render()).collect()
 }
 
 /// The `[dependencies]` lines of a models crate whose runtime model crate is at `runtime_model`
-/// (a path relative to the crate): the models never depend on the HTTP runtime.
+/// (the models never depend on the HTTP runtime); see [`client_dependencies`].
 pub fn models_dependencies(runtime_model: &str) -> String {
-    format!("openapi-rust-runtime-model = {{ path = {runtime_model:?} }}\n{EMITTED_CODE_DEPENDENCIES}")
+    let runtime = generator::Dependency::path(generator::RUNTIME_PACKAGES[1], runtime_model);
+    std::iter::once(runtime).chain(generator::emitted_code_dependencies()).map(|d| d.render()).collect()
+}
+
+/// The `src/lib.rs` of a models crate after `doc` (its `//!` lines and attributes); see
+/// [`client_dependencies`].
+pub fn models_lib(doc: &str) -> String {
+    generator::models_lib(&format!("{doc}\n"))
+}
+
+/// Where a file of [`generator::generate`] goes: the crate's folder suffix (`""` for the client,
+/// `models`, `models-N`) and the path inside its `src/` (or `src/api/`). Only for
+/// `testkit::compile_crates` and the bench, which place the files of `generate` themselves;
+/// [`codegen`] and [`generate_crate`] write [`generator::generate_crates`]' typed output.
+pub fn file_place(path: &str) -> (&str, &str) {
+    match path.split_once('/') {
+        Some((folder, rest))
+            if folder == "models"
+                || folder
+                    .strip_prefix("models-")
+                    .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())) =>
+        {
+            (folder, rest)
+        }
+        _ => ("", path),
+    }
 }
 
 /// Copies the runtime's crates into `out` (`out/runtime/`, `out/runtime-model/`): their sources
@@ -267,153 +343,63 @@ fn standalone_manifest(text: &str) -> String {
     out.trim_end().to_string() + "\n"
 }
 
-/// The `src/lib.rs` of a separate models crate (the core or a group, see
-/// [`generator::Options::model_groups`]), whose `src/types...` are the emitted `models/` (or
-/// `models-N/`) files. They name the runtime's model half as `crate::rt`.
-pub fn models_lib(doc: &str) -> String {
-    format!(
-        "{doc}\n\n#![forbid(unsafe_code)]\n#![warn(missing_docs)]\n\n#[rustfmt::skip]\npub mod types;\n\n\
-         // `crate::rt` for the emitted code (unused when it names nothing there).\n#[allow(unused_imports)]\n\
-         use openapi_rust_runtime_model::rt;\n"
-    )
-}
-
-/// Where an emitted file goes in a generated client: under the client crate's `src/api/`, or
-/// (for `models/...` and `models-N/...`, see [`generator::Options::model_groups`]) in the
-/// `src/` of a models crate. Returns the crate's folder suffix (`""` for the client, `models`,
-/// `models-N`) and the path inside its `src/` (or `src/api/`).
-pub fn file_place(path: &str) -> (&str, &str) {
-    match path.split_once('/') {
-        Some((folder, rest))
-            if folder == "models"
-                || folder
-                    .strip_prefix("models-")
-                    .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())) =>
-        {
-            (folder, rest)
-        }
-        _ => ("", path),
+/// The package name `cargo xtask generate` gives a client: `--name`, or the spec's title in
+/// kebab case with `-client` after it (`api-client-` before it if it would not start with a
+/// letter).
+fn crate_name(title: &str) -> String {
+    let base: String =
+        title.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+    let base = base.split('-').filter(|s| !s.is_empty()).collect::<Vec<_>>().join("-");
+    if base.is_empty() || base.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("api-client-{base}")
+    } else {
+        format!("{base}-client")
     }
 }
 
-/// Generates a standalone client crate for any spec: `DIR/Cargo.toml`, `DIR/src/lib.rs`, the
-/// emitted `DIR/src/api/`, and the runtime's crates vendored beside them (`DIR/runtime/`,
-/// `DIR/runtime-model/`, see [`vendor_runtime`]) as path dependencies. Above
-/// [`generator::MODELS_CRATE_OVER`] models, the models are crates of their own: the core in
-/// `DIR/models/` and, above [`generator::MODELS_PER_GROUP`], groups in `DIR/models-N/` depending
-/// on the core; they depend on the runtime's model half only, and the client re-exports them all.
-/// Returns the number of operations and types, for reporting.
+/// Generates a standalone client crate for any spec: the crates of
+/// [`generator::generate_crates`] (`DIR/Cargo.toml`, `DIR/src/lib.rs`, the emitted
+/// `DIR/src/api/`; above [`generator::MODELS_CRATE_OVER`] models, the models crates: the core in
+/// `DIR/models/` and, above [`generator::MODELS_PER_GROUP`], groups in `DIR/models-N/`), with the
+/// runtime's crates vendored beside them (`DIR/runtime/`, `DIR/runtime-model/`, see
+/// [`vendor_runtime`]) as path dependencies. Written in place: only files that differ are
+/// written, and what an earlier run wrote that this one does not is removed (files under each
+/// crate's `src/`, models crates that are gone). Returns the number of operations and types.
 pub fn generate_crate(spec_path: &Path, out: &Path, name: Option<&str>) -> Result<(usize, usize), String> {
     let spec = fs::read_to_string(spec_path).map_err(|e| format!("cannot read {}: {e}", spec_path.display()))?;
     let label = spec_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let (api, warnings) =
         generator::lower_with_warnings(&spec).map_err(|d| format!("{}:\n{d}", spec_path.display()))?;
     print_warnings(&spec_path.display().to_string(), &warnings);
-    let crate_name = match name {
-        Some(n) => n.to_string(),
-        None => {
-            let base: String = api
-                .title
-                .chars()
-                .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
-                .collect();
-            let base = base.split('-').filter(|s| !s.is_empty()).collect::<Vec<_>>().join("-");
-            if base.is_empty() || base.starts_with(|c: char| c.is_ascii_digit()) {
-                format!("api-client-{base}")
-            } else {
-                format!("{base}-client")
-            }
-        }
-    };
-    let models_name = format!("{crate_name}-models");
+    let name = name.map_or_else(|| crate_name(&api.title), str::to_string);
     let options =
         generator::Options { spec_label: label, command: "cargo xtask generate".to_string(), ..Default::default() }
-            .with_layout_for(api.types.len(), &models_name.replace('-', "_"));
-    let files = generator::generate_from(&api, &options).map_err(|d| format!("{}:\n{d}", spec_path.display()))?;
-    let root = root();
-    let title = format!("{} {}", api.title.replace('\n', " "), api.version.replace('\n', " "));
-    // The models crates, by folder: `models` (the core), `models-1`, ...
-    let folders: std::collections::BTreeSet<&str> =
-        files.iter().map(|f| file_place(&f.path).0).filter(|folder| !folder.is_empty()).collect();
-    let mut models_deps = String::new();
-    for folder in &folders {
-        models_deps.push_str(&format!("{crate_name}-{folder} = {{ path = \"{folder}\" }}\n"));
-    }
-    let cargo = format!(
-        "[package]\nname = {crate_name:?}\nversion = \"0.1.0\"\nedition = \"2021\"\n\
-         description = {:?}\n\n[dependencies]\n{}{models_deps}\n[workspace]\n",
-        format!("Client for {title}, generated from {}", options.spec_label),
-        client_dependencies("runtime")
-    );
-    ensure_file_contents(&out.join("Cargo.toml"), &cargo, false)?;
-    let lib = format!(
-        "//! Client for {title}.\n//!\n//! Generated by `cargo xtask generate` from `{}`; `src/api/` is emitted, `runtime/` and\n\
-         //! `runtime-model/` are the hand-written runtime shared by every generated client.\n\n#![forbid(unsafe_code)]\n\
-         #![warn(missing_docs)]\n\n#[rustfmt::skip]\nmod api;\n\npub use api::*;\n\
-         pub use openapi_rust_runtime::public::*;\npub use openapi_rust_runtime::rt;\n",
-        options.spec_label
-    );
-    ensure_file_contents(&out.join("src/lib.rs"), &lib, false)?;
-    vendor_runtime(&root, out)?;
-    // The loose runtime files of an earlier layout (copied into `src/`), now vendored crates.
-    for old in [out.join("src/runtime"), out.join("src/model"), out.join("models/src/model")] {
-        if old.is_dir() {
-            fs::remove_dir_all(&old).map_err(|e| format!("cannot remove {}: {e}", old.display()))?;
-        }
-    }
-    // Group crates of an earlier run that this one no longer has (fewer groups after a change).
-    for entry in fs::read_dir(out).map_err(|e| e.to_string())?.filter_map(Result::ok) {
-        let path = format!("{}/", entry.file_name().to_string_lossy());
-        let (folder, _) = file_place(&path);
-        if folder.starts_with("models-") && !folders.contains(folder) {
+            .with_layout_for(api.types.len(), &format!("{name}_models").replace('-', "_"));
+    let setup = generator::CrateSetup {
+        name,
+        version: "0.1.0".to_string(),
+        description: None,
+        doc: None,
+        runtime: "runtime".to_string(),
+        runtime_model: "runtime-model".to_string(),
+        workspace: generator::Workspace::Standalone { edition: "2021".to_string(), root: true },
+        dev_dependencies: Vec::new(),
+    };
+    let crates =
+        generator::generate_crates(&api, &options, &setup).map_err(|d| format!("{}:\n{d}", spec_path.display()))?;
+    // Models crates of an earlier run that this one does not have (fewer groups after a change):
+    // folders whose manifest the generator wrote.
+    for entry in fs::read_dir(out).into_iter().flatten().filter_map(Result::ok) {
+        let folder = entry.file_name().to_string_lossy().into_owned();
+        let manifest = fs::read_to_string(entry.path().join("Cargo.toml")).unwrap_or_default();
+        if manifest.starts_with("# @generated") && !crates.iter().any(|c| c.folder == folder) {
             fs::remove_dir_all(entry.path()).map_err(|e| format!("cannot remove {}: {e}", entry.path().display()))?;
         }
     }
-    for folder in &folders {
-        let core = format!("{models_name} = {{ path = \"../models\" }}\n");
-        let (what, core_dep) =
-            if *folder == "models" { ("Models", "") } else { ("A group of the models", core.as_str()) };
-        let cargo = format!(
-            "[package]\nname = \"{crate_name}-{folder}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\
-             description = {:?}\n\n[dependencies]\n{}{core_dep}",
-            format!("{what} of {title} for {crate_name}, generated from {}", options.spec_label),
-            models_dependencies("../runtime-model")
-        );
-        ensure_file_contents(&out.join(folder).join("Cargo.toml"), &cargo, false)?;
-        let lib = match *folder {
-            "models" => {
-                models_lib(&format!("//! Models of {title}: the `types` of `{crate_name}`, which re-exports them."))
-            }
-            _ => models_lib(&format!(
-                "//! A group of the models of {title}: part of the `types` of `{crate_name}`, which re-exports \
-                 them.\n//! They name their own models and those of `{models_name}`, never another group's."
-            )),
-        };
-        ensure_file_contents(&out.join(folder).join("src/lib.rs"), &lib, false)?;
-    }
-    let mut written = std::collections::BTreeSet::new();
-    for f in &files {
-        let path = match file_place(&f.path) {
-            ("", rest) => out.join("src/api").join(rest),
-            (folder, rest) => out.join(folder).join("src").join(rest),
-        };
-        ensure_file_contents(&path, &f.contents, false)?;
-        written.insert(path);
-    }
-    // Emitted files of an earlier run that this one no longer writes (a split file now in fewer
-    // parts, or one file again): everything under `src/api/`, and the models crates' `types`.
-    let mut emitted_dirs = vec![out.join("src/api")];
-    emitted_dirs.extend(folders.iter().map(|folder| out.join(folder).join("src/types")));
-    let mut earlier: Vec<PathBuf> =
-        emitted_dirs.iter().flat_map(|dir| files_under(dir).into_iter().map(|rel| dir.join(rel))).collect();
-    earlier.extend(folders.iter().map(|folder| out.join(folder).join("src/types.rs")));
-    for path in earlier.iter().filter(|p| p.is_file() && !written.contains(*p)) {
-        fs::remove_file(path).map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
-    }
-    for dir in emitted_dirs.iter().chain([out.join("src/api/types"), out.join("src/api/operations")].iter()) {
-        // Only empty folders go (a split file that is one file again).
-        let _ = fs::remove_dir(dir);
-    }
+    // Each crate's `src/` is all emitted; the rest of `DIR` (the vendored runtime, a lock file,
+    // `target/`) is not the generator's.
+    write_crates(out, &crates, false, "src")?;
+    vendor_runtime(&root(), out)?;
     Ok((api.operations.len(), api.types.len()))
 }
 
@@ -430,4 +416,51 @@ fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
         ensure_file_contents(&to.join(entry.file_name()), &text, false)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPEC: &str = "openapi: 3.0.3\ninfo: {title: Tiny, version: '1'}\npaths:\n  /a:\n    get:\n      \
+                        operationId: getA\n      responses:\n        '200':\n          description: ok\n";
+
+    /// `generate_crate` writes in place: a second run over the output of an earlier layout (a
+    /// models crate, a split file, loose runtime files) leaves exactly what a fresh run writes,
+    /// and never touches what is not the generator's (the vendored runtime, a lock file).
+    #[test]
+    fn generate_rewrites_in_place() {
+        let dir = std::env::temp_dir().join(format!("xtask-generate-in-place-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let spec = dir.join("tiny.yaml");
+        let out = dir.join("out");
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(&spec, SPEC).unwrap();
+        generate_crate(&spec, &out, None).unwrap();
+        let fresh: Vec<String> = {
+            let mut f = files_under(&out);
+            f.sort();
+            f
+        };
+        assert!(fresh.contains(&"Cargo.toml".to_string()) && fresh.contains(&"src/api/mod.rs".to_string()));
+        let manifest = fs::read_to_string(out.join("Cargo.toml")).unwrap();
+        assert!(manifest.starts_with("# @generated by `cargo xtask generate` from tiny.yaml."), "{manifest}");
+        assert!(manifest.contains("\nname = \"tiny-client\"\n") && manifest.ends_with("\n[workspace]\n"));
+        // What an earlier run may have left.
+        let earlier = ["src/api/types/part00.rs", "src/runtime/client.rs", "models-2/src/types.rs"];
+        for rel in earlier {
+            ensure_file_contents(&out.join(rel), "// old\n", false).unwrap();
+        }
+        ensure_file_contents(&out.join("models-2/Cargo.toml"), "# @generated by an earlier run\n", false).unwrap();
+        ensure_file_contents(&out.join("Cargo.lock"), "# kept\n", false).unwrap();
+        generate_crate(&spec, &out, None).unwrap();
+        let mut again = files_under(&out);
+        again.sort();
+        let mut expected = fresh.clone();
+        expected.push("Cargo.lock".to_string());
+        expected.sort();
+        assert_eq!(again, expected);
+        assert!(!out.join("src/api/types").exists() && !out.join("src/runtime").exists());
+        let _ = fs::remove_dir_all(&dir);
+    }
 }

@@ -16,6 +16,10 @@ tasks:
                       outside the repo) and write the report (default CORPUS.md); fails on
                       any panic, internal error or time-out (--strict: also on a sampled
                       crate that does not compile cleanly)
+  corpus --swagger2-npm [--no-compile] [--only TEXT] [--out FILE]
+                      generate and compile the real Swagger 2.0 documents that pinned npm
+                      packages ship (see CORPUS.md); fails on a generator bug or a crate
+                      that does not compile cleanly
   fuzz [--seconds N] [--seed S] [--only specs|runtime]
                       mutate real specs and random text (two thirds of the time), and
                       responses for the client runtime's decoders (the rest); fail on a
@@ -117,6 +121,16 @@ fn main() -> ExitCode {
             }
         }
         ["corpus-one", spec] => ExitCode::from(xtask::corpus::run_one(std::path::Path::new(spec)) as u8),
+        ["corpus", rest @ ..] if rest.contains(&"--swagger2-npm") => match xtask::corpus::swagger2::run(rest) {
+            Ok(report) => {
+                println!("{report}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
         ["corpus", rest @ ..] => {
             let flag = |name: &str| rest.iter().position(|a| *a == name).and_then(|i| rest.get(i + 1)).copied();
             let num = |name: &str, default: usize| flag(name).and_then(|v| v.parse().ok()).unwrap_or(default);

@@ -3,7 +3,9 @@
 //!
 //! This module hands each planned file to its emitter ([`emit`]) and writes the index of a
 //! split folder. The rest, one responsibility each:
-//! - `layout`: which files exist and in which crate ([`plan`], [`Job`]);
+//! - `layout`: which files exist and in which crate ([`plan`], [`Job`]), and the whole output
+//!   as crates ([`crates`], [`Crate`]);
+//! - `manifest`: a crate's `Cargo.toml` as data, and its rendering;
 //! - `api_module`: the API module's `mod.rs` and `envelope.rs`;
 //! - `types`: models and parameter structs; `operations`: one `Client` method per operation;
 //! - `toolkit` and `docs`: identifiers, types, literals and doc text, shared by the emitters;
@@ -15,11 +17,15 @@ mod docs;
 mod groups;
 pub mod harness;
 mod layout;
+pub mod manifest;
 mod operations;
 mod toolkit;
 mod types;
 
-pub use layout::{plan, Job, MODELS_CRATE_OVER, MODELS_PER_GROUP, SPLIT_OVER};
+pub use layout::{
+    crates, emitted_code_dependencies, models_lib, plan, Crate, CrateKind, CrateSetup, Job, MODELS_CRATE_OVER,
+    MODELS_PER_GROUP, RUNTIME_PACKAGES, SPLIT_OVER,
+};
 
 use crate::ir::Api;
 use api_module::{envelope, module};

@@ -1,17 +1,15 @@
 //! Prints one certificate pack as JSON.
 //!
 //! ```text
-//! cargo run -p cloudflare-ssl --example get_certificate_pack -- ZONE_ID CERTIFICATE_PACK_ID
+//! cargo run -p cloudflare-ssl-examples --example get_certificate_pack -- ZONE_ID CERTIFICATE_PACK_ID
 //! ```
 //!
 //! Credentials come from `CLOUDFLARE_API_TOKEN` (or `CLOUDFLARE_EMAIL` + `CLOUDFLARE_API_KEY`),
 //! the base URL from `CLOUDFLARE_BASE_URL` when set. Errors go to stderr with the API's error
 //! codes and messages, and the exit status is non-zero.
 
-use common::fail;
+use cloudflare_ssl_examples::fail;
 use std::process::ExitCode;
-
-mod common;
 
 #[tokio::main]
 async fn main() -> ExitCode {

@@ -2,7 +2,7 @@
 //! array.
 //!
 //! ```text
-//! cargo run -p cloudflare-ssl --example list_custom_trust_store -- ZONE_ID [PER_PAGE]
+//! cargo run -p cloudflare-ssl-examples --example list_custom_trust_store -- ZONE_ID [PER_PAGE]
 //! ```
 //!
 //! Credentials come from `CLOUDFLARE_API_TOKEN` (or `CLOUDFLARE_EMAIL` + `CLOUDFLARE_API_KEY`),
@@ -10,11 +10,9 @@
 //! codes and messages, and the exit status is non-zero.
 
 use cloudflare_ssl::types::ListCustomTrustStoreParams;
-use common::fail;
+use cloudflare_ssl_examples::fail;
 use futures_util::TryStreamExt;
 use std::process::ExitCode;
-
-mod common;
 
 #[tokio::main]
 async fn main() -> ExitCode {
