@@ -124,11 +124,12 @@ fn lower_timed(spec: &str, timings: &mut Timings) -> Result<(ir::Api, Diagnostic
 
 fn lower_here(spec: &str, timings: &mut Timings) -> Result<(ir::Api, Diagnostics), Diagnostics> {
     let start = std::time::Instant::now();
-    let (doc, warnings, origins) = load::load_located(spec).map_err(|d| located(spec, d))?;
+    let (doc, mut warnings, origins) = load::load_located(spec).map_err(|d| located(spec, d))?;
     timings.push(("load", start.elapsed()));
     let start = std::time::Instant::now();
     // Pointers into an upgraded (2.0, 3.1) document are put back where the spec has them.
-    let mut api = lower::lower(&doc).map_err(|d| located(spec, origins.locate_all(d)))?;
+    let (mut api, lowered) = lower::lower(&doc).map_err(|d| located(spec, origins.locate_all(d)))?;
+    warnings.extend(located(spec, origins.locate_all(lowered)).0);
     upgrade::relocate_docs(&mut api, &origins);
     timings.push(("lower", start.elapsed()));
     Ok((api, Diagnostics(warnings)))

@@ -55,3 +55,20 @@ fn bad_fixtures_give_located_diagnostics() {
         insta::assert_snapshot!(format!("diag_{name}"), diags.to_string());
     }
 }
+
+/// An operation that cannot be called as its spec describes it is left out with a warning that
+/// says where and why; the rest of the API is generated.
+#[test]
+fn operations_left_out_are_located_warnings() {
+    let path = testkit::root().join("tests/fixtures/good/multipart_not_object.yaml");
+    let spec = std::fs::read_to_string(path).unwrap();
+    let (api, warnings) = generator::lower_with_warnings(&spec).unwrap();
+    let names: Vec<&str> = api.operations.iter().map(|op| op.rust_name.as_str()).collect();
+    assert_eq!(names, ["ping"]);
+    assert_eq!(
+        warnings.to_string(),
+        "warning: at /paths/~1upload/post/requestBody/content/multipart~1form-data/schema (line 13): a \
+         multipart/form-data body must be an object (its properties name the fields or parts); the operation is \
+         left out of the client\n"
+    );
+}

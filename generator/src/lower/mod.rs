@@ -12,8 +12,9 @@ use crate::naming::{self, Namer};
 use openapiv3::{OpenAPI, ReferenceOr, Schema};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Lowers a parsed document. Collects every finding instead of stopping at the first.
-pub fn lower(doc: &OpenAPI) -> Result<ir::Api, Vec<Diagnostic>> {
+/// Lowers a parsed document, with its warnings. Collects every finding instead of stopping at
+/// the first.
+pub fn lower(doc: &OpenAPI) -> Result<(ir::Api, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut cx = Cx::new(doc);
     cx.api.title = doc.info.title.clone();
     cx.api.version = doc.info.version.clone();
@@ -30,7 +31,7 @@ pub fn lower(doc: &OpenAPI) -> Result<ir::Api, Vec<Diagnostic>> {
         cx.diags = check_names(&cx.api);
     }
     if cx.diags.is_empty() {
-        Ok(cx.api)
+        Ok((cx.api, cx.warnings))
     } else {
         Err(cx.diags)
     }
@@ -72,6 +73,8 @@ pub(crate) struct Cx<'a> {
     pub doc: &'a OpenAPI,
     pub api: ir::Api,
     pub diags: Vec<Diagnostic>,
+    /// Findings that do not stop generation (an operation left out, say).
+    pub warnings: Vec<Diagnostic>,
     /// Component schema name → Rust type name.
     pub component_names: BTreeMap<String, String>,
     /// Every type name handed out so far.
@@ -90,6 +93,7 @@ impl<'a> Cx<'a> {
             doc,
             api: ir::Api::default(),
             diags: Vec::new(),
+            warnings: Vec::new(),
             component_names: BTreeMap::new(),
             taken: BTreeSet::new(),
             envelope_decl: None,

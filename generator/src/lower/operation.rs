@@ -246,7 +246,10 @@ fn lower_operation<'a>(
     let params_type = ordered.iter().any(|p| !p.required).then(|| cx.fresh_name(&format!("{type_hint}_params")));
 
     let body = match &op.request_body {
-        Some(b) => lower_body(cx, b, &ptr(pointer, &["requestBody"]), &type_hint),
+        Some(b) => match lower_body(cx, b, &ptr(pointer, &["requestBody"]), &type_hint) {
+            Ok(body) => body,
+            Err(LeftOut) => return None,
+        },
         None => None,
     };
 
@@ -390,7 +393,15 @@ fn param_type<'a>(
     (ty, cons, format, json)
 }
 
-fn lower_body<'a>(cx: &mut Cx<'a>, body: &'a ReferenceOr<RequestBody>, pointer: &str, hint: &str) -> Option<Body> {
+/// An operation that cannot be called as its spec describes it, left out with a warning.
+struct LeftOut;
+
+fn lower_body<'a>(
+    cx: &mut Cx<'a>,
+    body: &'a ReferenceOr<RequestBody>,
+    pointer: &str,
+    hint: &str,
+) -> Result<Option<Body>, LeftOut> {
     let doc = cx.doc;
     let (body, pointer) = match body {
         ReferenceOr::Item(b) => (b, pointer.to_string()),
@@ -402,7 +413,7 @@ fn lower_body<'a>(cx: &mut Cx<'a>, body: &'a ReferenceOr<RequestBody>, pointer: 
                 }
                 _ => {
                     cx.error(Diagnostic::invalid(pointer, format!("`$ref: {reference}` points to nothing")));
-                    return None;
+                    return Ok(None);
                 }
             }
         }
@@ -437,7 +448,7 @@ fn lower_body<'a>(cx: &mut Cx<'a>, body: &'a ReferenceOr<RequestBody>, pointer: 
         .map(|(_, c)| c);
     let Some((media, content, encoding)) = chosen else {
         cx.error(Diagnostic::invalid(ptr(&pointer, &["content"]), "a request body must list a media type"));
-        return None;
+        return Ok(None);
     };
     let docs = ir::Docs { description: body.description.clone(), ..Default::default() };
     // A media type with a wildcard is no `Content-Type`.
@@ -448,7 +459,7 @@ fn lower_body<'a>(cx: &mut Cx<'a>, body: &'a ReferenceOr<RequestBody>, pointer: 
     };
     if matches!(encoding, BodyEncoding::Text | BodyEncoding::Binary) {
         let ty = if encoding == BodyEncoding::Text { TypeRef::String } else { TypeRef::Json };
-        return Some(Body { ty, encoding, required: body.required, docs, media_type, form_styles: Vec::new() });
+        return Ok(Some(Body { ty, encoding, required: body.required, docs, media_type, form_styles: Vec::new() }));
     }
     let s_ptr = ptr(&pointer, &["content", media, "schema"]);
     let ty = match &content.schema {
@@ -460,8 +471,17 @@ fn lower_body<'a>(cx: &mut Cx<'a>, body: &'a ReferenceOr<RequestBody>, pointer: 
         None => TypeRef::Json,
     };
     if matches!(encoding, BodyEncoding::Form | BodyEncoding::Multipart) && !is_object(cx, &ty, 0) {
-        cx.error(Diagnostic::unsupported(&s_ptr, format!("a {media} body must be an object")));
-        return None;
+        // OpenAPI defines these bodies by an object's properties (one field or part each); any
+        // other schema names no field, so no request can be built from it. The rest of the API
+        // is still generated.
+        cx.warnings.push(Diagnostic::warning(
+            &s_ptr,
+            format!(
+                "a {media} body must be an object (its properties name the fields or parts); the operation is \
+                 left out of the client"
+            ),
+        ));
+        return Err(LeftOut);
     }
     // A form property's `encoding` may give it a style of its own (`deepObject`, say). This
     // library reads a missing `explode` as `false`; for `form`, the spec's default is `true`.
@@ -480,7 +500,7 @@ fn lower_body<'a>(cx: &mut Cx<'a>, body: &'a ReferenceOr<RequestBody>, pointer: 
             }
         }
     }
-    Some(Body { ty, encoding, required: body.required, docs, media_type, form_styles })
+    Ok(Some(Body { ty, encoding, required: body.required, docs, media_type, form_styles }))
 }
 
 /// A type that serializes as a JSON object: a struct, a map, any JSON value, or a union of
