@@ -61,6 +61,12 @@ impl Class {
         }
     }
 
+    /// Prism rejected a request for leaving out `readOnly` properties (see
+    /// `request_violations_class`).
+    pub fn is_read_only_demand(&self) -> bool {
+        matches!(self, Class::PrismLimitation(e) if e.contains(READ_ONLY_DEMAND))
+    }
+
     /// The evidence.
     pub fn evidence(&self) -> &str {
         match self {
@@ -68,6 +74,9 @@ impl Class {
         }
     }
 }
+
+/// How the evidence of a request rejected for leaving out `readOnly` properties begins.
+const READ_ONLY_DEMAND: &str = "Prism requires `readOnly` properties in a request";
 
 /// A failed call.
 #[derive(Debug, Clone)]
@@ -213,7 +222,17 @@ impl<'a> Judge<'a> {
                 "",
                 format!("Prism crashed answering this request: {}", short(crash, 300)),
             );
-            f.class = Some(Class::PrismLimitation(format!("Prism's own error: {}", short(crash, 300))));
+            let not_media: Vec<String> =
+                self.response_media_keys(op).into_iter().filter(|m| !is_media_type(m)).collect();
+            f.class = Some(if crash.contains("invalid media type") && !not_media.is_empty() {
+                Class::SpecDefect(format!(
+                    "the operation's responses declare content under {}, which is not a media type (RFC 6838: \
+                     `type/subtype`); Prism fails parsing it",
+                    not_media.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")
+                ))
+            } else {
+                Class::PrismLimitation(format!("Prism's own error: {}", short(crash, 300)))
+            });
             return Some(f);
         }
         let status = line.get("status").and_then(Value::as_u64).and_then(|s| u16::try_from(s).ok());
@@ -791,7 +810,7 @@ impl<'a> Judge<'a> {
                       credential belongs in a security scheme)"
                     .to_string(),
                 _ => format!(
-                    "Prism requires `readOnly` properties in a request, which OpenAPI 3.0 leaves out of requests; the \
+                    "{READ_ONLY_DEMAND}, which OpenAPI 3.0 leaves out of requests; the \
                      body as sent is valid against {} under OpenAPI 3.0 rules{}{}",
                     valid_sent.as_deref().unwrap_or_default(),
                     read_only_missing
@@ -840,6 +859,22 @@ impl<'a> Judge<'a> {
         body.split('&')
             .filter_map(|pair| pair.split('=').next())
             .any(|name| super::validate::percent_decode(&name.replace('+', " ")).starts_with(&format!("{key}[")))
+    }
+
+    /// The media type keys of the operation's responses' `content`, in document order.
+    fn response_media_keys(&self, op: &Operation) -> Vec<String> {
+        let Some(op_ptr) = self.op_pointer(op) else { return Vec::new() };
+        let Some(responses) = self.doc.pointer(&format!("{op_ptr}/responses")).and_then(Value::as_object) else {
+            return Vec::new();
+        };
+        let mut keys = Vec::new();
+        for code in responses.keys() {
+            let Some((at, _)) = follow(self.doc, &format!("{op_ptr}/responses/{}", escape(code))) else { continue };
+            if let Some(content) = self.doc.pointer(&format!("{at}/content")).and_then(Value::as_object) {
+                keys.extend(content.keys().cloned());
+            }
+        }
+        keys
     }
 
     /// The pointer of the operation's JSON request body schema.
@@ -1085,10 +1120,27 @@ pub fn at_path<'v>(body: &'v Value, path: &str) -> Option<&'v Value> {
     Some(at)
 }
 
+/// Whether `text` reads as a media type or range (`type/subtype`, parameters allowed).
+fn is_media_type(text: &str) -> bool {
+    let essence = text.split(';').next().unwrap_or_default().trim();
+    let token = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$&-^_.+*".contains(&b));
+    essence.split_once('/').is_some_and(|(ty, sub)| token(ty) && token(sub))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn media_types_are_type_slash_subtype() {
+        for good in ["application/json", "text/plain; charset=utf-8", "*/*", "application/vnd.tcpdump.pcap"] {
+            assert!(is_media_type(good), "{good}");
+        }
+        for bad in ["undefined", "json", "/json", "application/", "a b/c"] {
+            assert!(!is_media_type(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn paths_lead_into_the_body() {

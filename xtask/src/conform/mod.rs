@@ -66,6 +66,8 @@ pub struct OpResult {
     pub synthesised: bool,
     /// Why no response could be synthesised for the last try (an operation no mode passed).
     pub unsynthesised: Option<String>,
+    /// Passed only with `readOnly` properties sent (see [`prism::Mode::ReadOnlySent`]).
+    pub read_only_sent: bool,
 }
 
 impl OpResult {
@@ -125,6 +127,7 @@ impl SpecResult {
                 examples_used: 0,
                 synthesised: false,
                 unsynthesised: None,
+                read_only_sent: false,
             }],
             bad_examples: Vec::new(),
             modes: Vec::new(),
@@ -345,12 +348,13 @@ pub fn run(options: &Options) -> Result<SpecResult, String> {
             examples_used: chosen.examples_used,
             synthesised: false,
             unsynthesised: None,
+            read_only_sent: false,
         });
     }
     bad_examples.sort();
     bad_examples.dedup();
     let args_path = work.join("args.json");
-    let args_text = serde_json::to_string_pretty(&Value::Object(all_args)).map_err(|e| e.to_string())?;
+    let args_text = serde_json::to_string_pretty(&Value::Object(all_args.clone())).map_err(|e| e.to_string())?;
     crate::ensure_file_contents(&args_path, &args_text, false)?;
 
     eprintln!("conform {}: building the harness ({} operations)", options.name, api.operations.len());
@@ -427,7 +431,7 @@ pub fn run(options: &Options) -> Result<SpecResult, String> {
         let mut pending: Vec<String> = substitutes.keys().cloned().collect();
         pending.sort();
         eprintln!("conform {}: calling {} operations, Prism {}", options.name, pending.len(), mode);
-        let rules = std::sync::Arc::new(proxy::Rules { substitutes, path_suffixes });
+        let rules = std::sync::Arc::new(proxy::Rules { substitutes, path_suffixes: path_suffixes.clone() });
         let outcomes = prism::run(&prism_spec, mode, &harness, &args_path, &pending, &rules)?;
         for r in results.iter_mut().filter(|r| rules.substitutes.contains_key(&r.name)) {
             let Some(op) = by_name.get(r.name.as_str()) else { continue };
@@ -436,6 +440,52 @@ pub fn run(options: &Options) -> Result<SpecResult, String> {
                 None => {
                     r.passed_modes += 1;
                     r.synthesised = true;
+                }
+            }
+        }
+        modes.push(mode);
+    }
+    // Operations whose request Prism rejected only for leaving out `readOnly` properties, which
+    // OpenAPI 3.0 says SHOULD NOT be sent (a server ignores them): once more with them sent, so
+    // that Prism judges the rest of the request, answered with a synthesised response.
+    let read_only: Vec<String> = results
+        .iter()
+        .filter(|r| {
+            r.passed_modes == 0
+                && r.callable()
+                && r.failures.iter().any(|f| f.class.as_ref().is_some_and(judge::Class::is_read_only_demand))
+        })
+        .map(|r| r.name.clone())
+        .collect();
+    if !read_only.is_empty() {
+        let mode = prism::Mode::ReadOnlySent;
+        let with_read_only = values::Values::with_read_only(&doc);
+        let mut args = all_args;
+        let mut substitutes = std::collections::HashMap::new();
+        for name in &read_only {
+            let Some(op) = by_name.get(name.as_str()) else { continue };
+            let chosen = choose(&doc, &with_read_only, op);
+            let Some((status, ptr)) = judge.success_schema(op) else { continue };
+            let (None, Ok(value)) = (chosen.error, responses.synthesise(&ptr)) else { continue };
+            args.insert(name.clone(), Value::Object(chosen.args));
+            substitutes.insert(name.clone(), (status, serde_json::to_vec(&value).unwrap_or_default()));
+        }
+        let path = work.join("args-read-only.json");
+        let text = serde_json::to_string_pretty(&Value::Object(args)).map_err(|e| e.to_string())?;
+        crate::ensure_file_contents(&path, &text, false)?;
+        let mut pending: Vec<String> = substitutes.keys().cloned().collect();
+        pending.sort();
+        eprintln!("conform {}: calling {} operations, Prism {}", options.name, pending.len(), mode);
+        let rules = std::sync::Arc::new(proxy::Rules { substitutes, path_suffixes });
+        let outcomes = prism::run(&prism_spec, mode, &harness, &path, &pending, &rules)?;
+        for r in results.iter_mut().filter(|r| rules.substitutes.contains_key(&r.name)) {
+            let Some(op) = by_name.get(r.name.as_str()) else { continue };
+            match judge.judge(op, mode, outcomes.get(&r.name)) {
+                Some(f) => r.failures.push(f),
+                None => {
+                    r.passed_modes += 1;
+                    r.synthesised = true;
+                    r.read_only_sent = true;
                 }
             }
         }

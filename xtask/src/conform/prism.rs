@@ -19,6 +19,10 @@ pub enum Mode {
     /// the response schema and checked against it (the proxy puts it in place of Prism's).
     /// Run only for operations that passed in no other mode.
     Synthesised,
+    /// As [`Mode::Synthesised`], with the request's `readOnly` properties sent: for operations
+    /// whose requests Prism rejected only for leaving them out (OpenAPI 3.0: they SHOULD NOT be
+    /// sent, and a server ignores them).
+    ReadOnlySent,
 }
 
 impl std::fmt::Display for Mode {
@@ -27,6 +31,7 @@ impl std::fmt::Display for Mode {
             Mode::Static => f.write_str("static"),
             Mode::Dynamic(seed) => write!(f, "dynamic seed {seed}"),
             Mode::Synthesised => f.write_str("synthesised response"),
+            Mode::ReadOnlySent => f.write_str("synthesised response, readOnly properties sent"),
         }
     }
 }

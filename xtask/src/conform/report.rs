@@ -45,8 +45,18 @@ pub fn section(s: &SpecResult) -> String {
         "**{passed} of {run} operations pass** ({pct:.1} %){scope}; modes: {}.\n\n",
         s.modes.join(", ")
     ));
-    let synthesised: Vec<&str> =
-        s.results.iter().filter(|r| r.synthesised && r.verdict().is_none()).map(|r| r.name.as_str()).collect();
+    let synthesised: Vec<&str> = s
+        .results
+        .iter()
+        .filter(|r| r.synthesised && !r.read_only_sent && r.verdict().is_none())
+        .map(|r| r.name.as_str())
+        .collect();
+    let read_only: Vec<String> = s
+        .results
+        .iter()
+        .filter(|r| r.read_only_sent && r.verdict().is_none())
+        .map(|r| format!("`{}`", r.name))
+        .collect();
     if let Some(why) = &s.requests_only {
         out.push_str(&format!(
             "Prism judged requests only; every response was synthesised by the harness: {}.\n\n",
@@ -58,6 +68,15 @@ pub fn section(s: &SpecResult) -> String {
              answer with a body valid against the schema in any mode; the failures are listed below): {}.\n\n",
             synthesised.len(),
             synthesised.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    if !read_only.is_empty() {
+        out.push_str(&format!(
+            "Of these, {} passed only with their `readOnly` properties sent and a synthesised response: Prism \
+             rejects requests without them, while OpenAPI 3.0 says they SHOULD NOT be sent (a server ignores \
+             them; the generated types let a caller set them): {}.\n\n",
+            read_only.len(),
+            read_only.join(", ")
         ));
     }
     let examples: usize = s.results.iter().map(|r| r.examples_used).sum();
@@ -236,6 +255,7 @@ mod tests {
             examples_used: 0,
             synthesised: false,
             unsynthesised: None,
+            read_only_sent: false,
         };
         let mut results = vec![op("ok", vec![])];
         results[0].passed_modes = 1;

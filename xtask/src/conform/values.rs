@@ -120,17 +120,25 @@ pub struct Values<'a> {
     /// Which side of the exchange values are made for: requests leave `readOnly` properties
     /// out, responses `writeOnly` ones.
     direction: Direction,
+    /// Requests get their `readOnly` properties too (see [`Values::with_read_only`]).
+    send_read_only: bool,
 }
 
 impl<'a> Values<'a> {
     /// Over `doc`, the whole spec as JSON.
     pub fn new(doc: &'a Value) -> Self {
-        Values { doc, patterns: Mutex::new(HashMap::new()), direction: Direction::Request }
+        Values { doc, patterns: Mutex::new(HashMap::new()), direction: Direction::Request, send_read_only: false }
     }
 
     /// Over `doc`, making response values (`readOnly` properties in, `writeOnly` ones out).
     pub fn for_responses(doc: &'a Value) -> Self {
         Values { direction: Direction::Response, ..Values::new(doc) }
+    }
+
+    /// Over `doc`, making request values with their `readOnly` properties too (for a server
+    /// that demands them).
+    pub fn with_read_only(doc: &'a Value) -> Self {
+        Values { send_read_only: true, ..Values::new(doc) }
     }
 
     /// A value for the Parameter Object at `pointer` (a `$ref` is followed).
@@ -292,7 +300,7 @@ impl<'a> Values<'a> {
     /// Synthesises from `schema` (written at `origin`, a `$ref`, if known) and validates the
     /// result; errors name `label`.
     fn synthesise_at(&self, label: &str, schema: &Value, origin: Option<&str>) -> Result<Value, String> {
-        let synth = Synth::new(self.doc, &self.patterns, origin, self.direction);
+        let synth = Synth::new(self.doc, &self.patterns, origin, self.direction, self.send_read_only);
         let result = synth.root(schema);
         let notes = synth.notes();
         let value = result.map_err(|e| format!("cannot synthesise a value for `{label}`: {e}{notes}"))?;
@@ -358,6 +366,8 @@ struct Synth<'s> {
     origin: Option<&'s str>,
     /// Which side of the exchange the value is for (see [`Values`]).
     direction: Direction,
+    /// Requests get their `readOnly` properties too.
+    send_read_only: bool,
 }
 
 /// A conjunction of schemas, `$ref`s followed and `allOf`s flattened.
@@ -465,15 +475,17 @@ impl<'s> Synth<'s> {
         patterns: &'s Mutex<HashMap<String, Compiled>>,
         origin: Option<&'s str>,
         direction: Direction,
+        send_read_only: bool,
     ) -> Self {
-        Synth { doc, steps: Cell::new(0), patterns, notes: RefCell::new(Vec::new()), origin, direction }
+        Synth { doc, steps: Cell::new(0), patterns, notes: RefCell::new(Vec::new()), origin, direction, send_read_only }
     }
 
-    /// The flag of properties left out on this side of the exchange.
-    fn left_out(&self) -> &'static str {
+    /// The flag of properties left out on this side of the exchange, if any.
+    fn left_out(&self) -> Option<&'static str> {
         match self.direction {
-            Direction::Request => "readOnly",
-            Direction::Response => "writeOnly",
+            Direction::Request if self.send_read_only => None,
+            Direction::Request => Some("readOnly"),
+            Direction::Response => Some("writeOnly"),
         }
     }
 
@@ -887,7 +899,7 @@ impl<'s> Synth<'s> {
         for name in &required {
             let schemas = property_schemas(&properties, additional, name);
             let property = self.build(schemas).map_err(|e| format!("at `{}`: {e}", ctx.field(name, 0).at()))?;
-            if property.flag(self.left_out()) {
+            if self.left_out().is_some_and(|flag| property.flag(flag)) {
                 continue;
             }
             let value = self.value_of(&property, &ctx.field(name, variant_for(name)))?;
@@ -917,7 +929,7 @@ impl<'s> Synth<'s> {
     /// Adds optional property `name` if it is not read-only and a value can be made.
     fn add_optional(&self, object: &mut Map<String, Value>, name: &str, schemas: &[&'s Value], ctx: &Ctx<'s>) -> bool {
         let Ok(property) = self.build(schemas.to_vec()) else { return false };
-        if property.flag(self.left_out()) {
+        if self.left_out().is_some_and(|flag| property.flag(flag)) {
             return false;
         }
         match self.value_of(&property, ctx) {
