@@ -731,11 +731,12 @@ impl<D: Walk<M>, M: Message> Pages<D, M> {
             Paging::Cursor { param, .. } => match meta.next {
                 Some(cursor) if more != Some(false) => {
                     if self.repeats(&cursor) {
-                        self.done = true;
-                        return Some(Some(Error::Pagination(format!(
+                        // This page is new; only following its cursor would loop.
+                        self.fail_after(Error::Pagination(format!(
                             "the server sent the cursor `{}` again: following it would loop",
                             super::error::short(&cursor, 40)
-                        ))));
+                        )));
+                        return None;
                     }
                     if empty {
                         if let Some(e) = self.empty_before_end("this one") {
@@ -762,13 +763,10 @@ impl<D: Walk<M>, M: Message> Pages<D, M> {
                     self.done = true;
                 } else {
                     match meta.next {
-                        Some(id) if self.repeats(&id) => {
-                            self.done = true;
-                            return Some(Some(Error::Pagination(format!(
-                                "the last item `{}` was the last item of a page before: following it would loop",
-                                super::error::short(&id, 40)
-                            ))));
-                        }
+                        Some(id) if self.repeats(&id) => self.fail_after(Error::Pagination(format!(
+                            "the last item `{}` was the last item of a page before: following it would loop",
+                            super::error::short(&id, 40)
+                        ))),
                         Some(id) => self.call.request.set_query(param, id.as_str()),
                         None => self
                             .fail_after(Error::Pagination("the page's last item has no id to continue after".into())),
@@ -781,13 +779,10 @@ impl<D: Walk<M>, M: Message> Pages<D, M> {
                     let here = self.call.request.url(&base, &[]).unwrap_or_else(|_| base.clone());
                     match under_base(&base, &here, &next) {
                         Err(url) => self.fail_after(Error::ForeignNextPage { url }),
-                        Ok(url) if self.repeats(&url) => {
-                            self.done = true;
-                            return Some(Some(Error::Pagination(format!(
-                                "the server named `{}` as the next page again: following it would loop",
-                                super::client::redact_url(&url)
-                            ))));
-                        }
+                        Ok(url) if self.repeats(&url) => self.fail_after(Error::Pagination(format!(
+                            "the server named `{}` as the next page again: following it would loop",
+                            super::client::redact_url(&url)
+                        ))),
                         Ok(url) => {
                             if empty {
                                 if let Some(e) = self.empty_before_end("this one") {

@@ -309,11 +309,11 @@ pub(super) fn paging(api: &Api) -> TokenStream {
         } else {
             quote!(None)
         };
-        let at = if items.is_empty() { "the body".to_string() } else { format!("`{items}`") };
+        let at = if items.is_empty() { "are the body".to_string() } else { format!("at `{items}`") };
         let more = l.has_more.as_ref().map(|h| format!("; `{h}` says whether more follow")).unwrap_or_default();
         let used = ops.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(", ");
         let doc = docs::text(&format!(
-            "Pagination declared by {}: the items at {at}, pages turned by {how}{more}. Used by {used}.",
+            "Pagination declared by {}: the items {at}, pages turned by {how}{more}. Used by {used}.",
             l.declared_by
         ));
         quote! {

@@ -532,6 +532,23 @@ fn lower_response<'a>(
     params: &[Param],
     rust_name: &str,
 ) -> (ResponseBody, Option<ir::Paginated>, bool) {
+    let (body, legacy, empty) = response_parts(cx, op, pointer, hint, params);
+    let paginated = listing(cx, op, pointer, &body, params, rust_name, legacy);
+    // A page is never empty: pagination reads every page.
+    let may_be_empty =
+        empty && paginated.is_none() && matches!(body, ResponseBody::Json(_) | ResponseBody::Enveloped { .. });
+    (body, paginated, may_be_empty)
+}
+
+/// The success body, the envelope page-number pagination if it applies, and whether the body
+/// may be empty (another 2xx has none, or the JSON has no schema).
+fn response_parts<'a>(
+    cx: &mut Cx<'a>,
+    op: &'a Operation,
+    pointer: &str,
+    hint: &str,
+    params: &[Param],
+) -> (ResponseBody, Option<ir::Paginated>, bool) {
     let doc = cx.doc;
     let mut success: Vec<(u16, &'a ReferenceOr<Response>, String)> = Vec::new();
     for (code, resp) in &op.responses.responses {
@@ -574,14 +591,9 @@ fn lower_response<'a>(
         return (ResponseBody::Empty, None, false);
     };
     let (body, legacy) = lower_response_body(cx, resp, &r_ptr, hint, params);
-    let paginated = listing(cx, op, pointer, &body, params, rust_name, legacy);
     // JSON declared without a schema says nothing of the body, not even that there is one.
     let schemaless = resp.content.iter().find(|(m, _)| is_json(m)).is_some_and(|(_, c)| c.schema.is_none());
-    // A page is never empty: pagination reads the envelope of every page.
-    let may_be_empty = (empty || schemaless)
-        && paginated.is_none()
-        && matches!(body, ResponseBody::Json(_) | ResponseBody::Enveloped { .. });
-    (body, paginated, may_be_empty)
+    (body, legacy, empty || schemaless)
 }
 
 /// The body of one success response (which has content).

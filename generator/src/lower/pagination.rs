@@ -362,9 +362,12 @@ fn speakeasy_decl(cx: &mut Cx<'_>, value: &Value, at: &str) -> Option<Decl> {
         },
         "cursor" => {
             let param = input("cursor");
-            let param = required(cx, param, &empty, "inputs", at, "an input of `type: cursor`")?;
+            if param.is_none() {
+                cx.error(Diagnostic::invalid(at, "`type: cursor` needs an input of `type: cursor`, `in: parameters`"));
+            }
             let next = path_at(cx, outputs, "nextCursor", &o_at);
-            let (next, last) = required(cx, next, outputs, "nextCursor", &o_at, "where the next cursor is")?;
+            let next = required(cx, next, outputs, "nextCursor", &o_at, "where the next cursor is");
+            let (param, (next, last)) = (param?, next?);
             match last {
                 // `$.data[-1].id`: the last item's id; the items are before `[-1]`.
                 Some(item_id) => {
@@ -427,10 +430,10 @@ fn fern_decl(cx: &mut Cx<'_>, value: &Value, at: &str) -> Option<Decl> {
     let has_more = fern_path(cx, map, "has-next-page", at, "response");
     let style = if map.contains_key("cursor") || map.contains_key("next_cursor") {
         let param = fern_path(cx, map, "cursor", at, "request");
-        let param = required(cx, param, map, "cursor", at, "the request's cursor parameter")?;
+        let param = required(cx, param, map, "cursor", at, "the request's cursor parameter");
         let next = fern_path(cx, map, "next_cursor", at, "response");
-        let next = required(cx, next, map, "next_cursor", at, "where the next cursor is")?;
-        PagingStyle::Cursor { param, next }
+        let next = required(cx, next, map, "next_cursor", at, "where the next cursor is");
+        PagingStyle::Cursor { param: param?, next: next? }
     } else if map.contains_key("offset") {
         let param = fern_path(cx, map, "offset", at, "request")?;
         // Without `step` Fern adds 1 to `offset` per page: it is a page number.
