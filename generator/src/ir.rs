@@ -30,6 +30,13 @@ pub struct Api {
     pub pagination: Option<PaginationScheme>,
 }
 
+impl Api {
+    /// Whether an operation is paginated by a [`Listing`] (then `paging.rs` declares them).
+    pub fn has_listings(&self) -> bool {
+        self.operations.iter().any(|op| op.paginated.as_ref().is_some_and(|p| p.listing.is_some()))
+    }
+}
+
 /// Documentation carried over from the spec.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Docs {
@@ -429,8 +436,84 @@ pub struct Operation {
 pub struct Paginated {
     /// One item.
     pub item: TypeRef,
-    /// The page metadata.
+    /// The page metadata of the envelope page-number scheme (`x-pagination` with `info`);
+    /// [`TypeRef::Json`] (unused) for a [`Listing`].
     pub info: TypeRef,
+    /// The listing's declaration; `None` for the envelope page-number scheme, whose metadata
+    /// type is `info`.
+    pub listing: Option<Listing>,
+}
+
+/// A listing's pagination, from `x-pagination` (style keys), `x-speakeasy-pagination` or
+/// `x-fern-pagination`, bound to one operation. Locations are JSON pointers into the response
+/// body (`""`: the body itself), checked for syntax; the items pointer leads to an array in the
+/// response's schema.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listing {
+    /// The Rust name of the unit type that declares it to the runtime (`ApiPaging` for the root
+    /// declaration, `<Operation>Listing` for an operation's own).
+    pub name: String,
+    /// Where the items array is.
+    pub items: String,
+    /// How pages turn.
+    pub style: PagingStyle,
+    /// Where a page says whether more follow, if declared.
+    pub has_more: Option<String>,
+    /// The pages come in the declared envelope (`x-envelope`).
+    pub enveloped: bool,
+    /// Which extension declared it, and where (for docs).
+    pub declared_by: String,
+}
+
+/// How a listing's pages turn (see the runtime's `Paging`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PagingStyle {
+    /// The page number in a query parameter, with the page count where the body says.
+    PageNumber {
+        /// Query parameter.
+        param: String,
+        /// Where the page count is.
+        total_pages: Option<String>,
+    },
+    /// The offset in a query parameter, with the item count where the body says.
+    Offset {
+        /// Query parameter.
+        param: String,
+        /// Where the item count is.
+        total_items: Option<String>,
+    },
+    /// A cursor from the body in a query parameter.
+    Cursor {
+        /// Query parameter.
+        param: String,
+        /// Where the next cursor is.
+        next: String,
+    },
+    /// The last item's id in a query parameter.
+    AfterItem {
+        /// Query parameter.
+        param: String,
+        /// Where an item's id is, inside the item.
+        item_id: String,
+    },
+    /// The next page's URL, from the body (`Some`) or the `Link` header (`None`).
+    NextUrl {
+        /// Where the next URL is.
+        next: Option<String>,
+    },
+}
+
+impl PagingStyle {
+    /// The query parameter the walk sets, if any.
+    pub fn param(&self) -> Option<&str> {
+        match self {
+            PagingStyle::PageNumber { param, .. }
+            | PagingStyle::Offset { param, .. }
+            | PagingStyle::Cursor { param, .. }
+            | PagingStyle::AfterItem { param, .. } => Some(param),
+            PagingStyle::NextUrl { .. } => None,
+        }
+    }
 }
 
 /// How a request authenticates.

@@ -64,7 +64,7 @@ pub trait Envelope: Send + 'static {
 }
 
 /// Reads a whole body as one JSON object with `visitor`.
-fn read<'a, V: Visitor<'a>>(body: &'a [u8], visitor: V) -> Result<V::Value, serde_json::Error> {
+pub(crate) fn read<'a, V: Visitor<'a>>(body: &'a [u8], visitor: V) -> Result<V::Value, serde_json::Error> {
     let mut de = serde_json::Deserializer::from_slice(body);
     let value = de.deserialize_map(visitor)?;
     de.end()?;

@@ -73,6 +73,13 @@ pub enum Error<M> {
     },
     /// A paginated listing went wrong (the server ignored the page parameter, say).
     Pagination(String),
+    /// A page named the next page's URL (in its body or its `Link` header) outside the client's
+    /// base URL: another scheme, host or port, or a path outside the base URL's. It was not
+    /// requested, so no credential went there.
+    ForeignNextPage {
+        /// The URL, as it may be shown: user-info, query and fragment replaced by `***`.
+        url: String,
+    },
     /// A successful response's body is longer than the limit (see
     /// [`super::ClientBuilder::max_response_size`]): reading stopped there, or did not start
     /// when the announced `Content-Length` was already over it. Not retried.
@@ -261,6 +268,7 @@ impl Unsent {
                 Error::Decode { status, message, path, position, body }
             }
             Error::Pagination(m) => Error::Pagination(m),
+            Error::ForeignNextPage { url } => Error::ForeignNextPage { url },
             Error::TooLarge { status, limit, content_length, attempts } => {
                 Error::TooLarge { status, limit, content_length, attempts }
             }
@@ -371,6 +379,9 @@ impl<M: Serialize + fmt::Debug> fmt::Display for Error<M> {
                 write!(f, ": {message}; body: {body}")
             }
             Error::Pagination(msg) => write!(f, "pagination: {msg}"),
+            Error::ForeignNextPage { url } => {
+                write!(f, "pagination: the next page's URL `{url}` is outside the client's base URL; not followed")
+            }
             Error::TooLarge { status, limit, content_length, attempts } => {
                 write!(f, "HTTP {status} response body is over the limit of {limit} bytes")?;
                 if let Some(length) = content_length {

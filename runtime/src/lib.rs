@@ -7,7 +7,9 @@
 //!   environment variables, accepted combinations), given to [`ClientBuilder::new`];
 //! - a type parameter: the API's message type `M` ([`Message`]) of [`Error`], [`ApiError`],
 //!   [`Response`], [`Call`] and [`Decode`];
-//! - trait impls: [`Envelope`] (its key names), [`PageScheme`] and [`PageInfo`] (pagination);
+//! - trait impls: [`Envelope`] (its key names), [`Listing`] (a listing's [`ListingSpec`]: where
+//!   its items are and how its pages turn, [`Paging`]), and [`PageScheme`] and [`PageInfo`] (the
+//!   envelope-based page numbers of `x-pagination` with `info`);
 //! - the [`client!`] macro, which a generated crate invokes once to define its own `Client` and
 //!   `ClientBuilder` (so that it can add one method per operation and one setter per security
 //!   scheme to them) and its aliases `Error`, `ApiError`, `Response` and `Call`.
@@ -34,7 +36,10 @@ pub use envelope::{Envelope, EnvelopeKeys, Enveloped, Opened, Typed};
 pub use error::{ApiError, ApiErrorKind, BodyPosition, Error, NoMessage, Unsent, BODY_EXCERPT_LIMIT, ERROR_BODY_LIMIT};
 pub use openapi_rust_runtime_model as model;
 pub use openapi_rust_runtime_model::Binary;
-pub use paginate::{whole, Items, Page, PageInfo, PageScheme, Paged, Pages, MAX_EMPTY_RUN};
+pub use paginate::{
+    whole, Items, Listed, Listing, ListingSpec, Page, PageInfo, PageMeta, PageScheme, Paged, Pages, Paging, Walk,
+    MAX_EMPTY_RUN,
+};
 pub use request::{Request, Style, MAX_HEADER_LENGTH, MAX_URL_LENGTH};
 #[doc(hidden)]
 pub use reqwest;
@@ -51,17 +56,19 @@ impl<T: serde::Serialize + serde::de::DeserializeOwned + std::fmt::Debug + Send 
 /// What a generated crate's root re-exports for callers, beside what [`client!`] defines there.
 pub mod public {
     pub use super::{
-        ApiErrorKind, ApiSpec, AuthKind, AuthScheme, Backoff, Binary, BodyPosition, Items, Page, PageInfo, Pages,
-        RequestOptions, Secret, Security, BODY_EXCERPT_LIMIT, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_MAX_RETRIES,
-        DEFAULT_TIMEOUT, ERROR_BODY_LIMIT, MAX_EMPTY_RUN, MAX_HEADER_LENGTH, MAX_RETRY_AFTER, MAX_URL_LENGTH,
+        ApiErrorKind, ApiSpec, AuthKind, AuthScheme, Backoff, Binary, BodyPosition, Items, Page, PageInfo, PageMeta,
+        Pages, Paging, RequestOptions, Secret, Security, BODY_EXCERPT_LIMIT, DEFAULT_MAX_RESPONSE_SIZE,
+        DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ERROR_BODY_LIMIT, MAX_EMPTY_RUN, MAX_HEADER_LENGTH, MAX_RETRY_AFTER,
+        MAX_URL_LENGTH,
     };
 }
 
 /// Building blocks the generated code uses; public so that generated signatures can name them.
 pub mod rt {
     pub use super::{
-        whole, AllowEmpty, Bytes, Decode, Empty, Envelope, EnvelopeKeys, Enveloped, Json, Message, Method, NoMessage,
-        Opened, PageInfo, PageScheme, Paged, RawResponse, Request, Style, Text, Typed, Unsent,
+        whole, AllowEmpty, Bytes, Decode, Empty, Envelope, EnvelopeKeys, Enveloped, Json, Listed, Listing, ListingSpec,
+        Message, Method, NoMessage, Opened, PageInfo, PageMeta, PageScheme, Paged, Paging, RawResponse, Request, Style,
+        Text, Typed, Unsent, Walk,
     };
     pub use crate::client;
     pub use openapi_rust_runtime_model::rt::*;

@@ -81,6 +81,9 @@ pub struct Request {
     pub(crate) security: Option<Security>,
     /// `3xx` statuses that are this operation's answers (see [`Request::answers`]).
     pub(crate) answers: &'static [u16],
+    /// The whole URL to send instead of the base URL, path and query (the next page's URL a
+    /// listing named, already checked to be under the base URL); credentials are still added.
+    pub(crate) url_override: Option<String>,
     pub(crate) error: Option<Error>,
 }
 
@@ -105,6 +108,7 @@ impl Clone for Request {
             retryable: self.retryable,
             security: self.security,
             answers: self.answers,
+            url_override: self.url_override.clone(),
             error: self.error.as_ref().map(Error::clone_before_send),
         }
     }
@@ -125,6 +129,7 @@ impl Request {
             retryable,
             security: None,
             answers: &[],
+            url_override: None,
             error: None,
         }
     }
@@ -567,10 +572,19 @@ impl Request {
     /// than [`MAX_URL_LENGTH`], naming the parameter that takes the most room.
     pub(crate) fn url(&self, base: &str, credentials: &[(&str, &str)]) -> Result<String, Error> {
         let mut url = String::with_capacity(base.len() + self.path.len() + 64);
-        url.push_str(base);
-        url.push_str(&self.path);
         let mut query = String::new();
-        write_query(&self.query, &mut query);
+        match &self.url_override {
+            Some(whole) => {
+                let (before, after) = whole.split_once('?').unwrap_or((whole, ""));
+                url.push_str(before);
+                query.push_str(after);
+            }
+            None => {
+                url.push_str(base);
+                url.push_str(&self.path);
+                write_query(&self.query, &mut query);
+            }
+        }
         for (name, value) in credentials {
             if !query.is_empty() {
                 query.push('&');

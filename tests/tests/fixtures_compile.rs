@@ -2,9 +2,16 @@
 //! lints (all fixtures as crates of one scratch workspace, checked by one `cargo clippy` run).
 
 /// Fixtures also compiled split into modules: deprecated items, unions, several operations,
-/// maps, recursion, an envelope with pagination.
-const SPLIT: &[&str] =
-    &["docs", "one_of_any_of", "operations", "maps_and_free_form", "recursive", "envelope_pagination"];
+/// maps, recursion, an envelope with pagination, listings in every pagination style.
+const SPLIT: &[&str] = &[
+    "docs",
+    "one_of_any_of",
+    "operations",
+    "maps_and_free_form",
+    "recursive",
+    "envelope_pagination",
+    "pagination_styles",
+];
 
 /// Fixtures also compiled with their models in a separate crate (`operations` split as well).
 const MODELS_CRATE: &[&str] =

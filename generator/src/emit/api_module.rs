@@ -73,6 +73,7 @@ pub(super) fn module(api: &Api) -> TokenStream {
         None => (quote!(serde_json::Value), None),
     };
     let envelope_mod = api.envelope.as_ref().map(|_| quote! { mod envelope; });
+    let paging_mod = api.has_listings().then(|| quote! { mod paging; });
     let precedence = describe_security(api, &api.auth.alternatives);
     let setters_intro = "Credential setters, one per security scheme of the spec. Set every one you have: each call \
                  sends only the first combination its operation accepts whose every part is set.";
@@ -97,6 +98,7 @@ pub(super) fn module(api: &Api) -> TokenStream {
         mod operations;
         pub mod types;
         #envelope_mod
+        #paging_mod
 
         /// One error or informational message from the API.
         #message_allow
@@ -213,7 +215,7 @@ fn page_info_impls(api: &Api, scheme: &ir::PaginationScheme) -> Vec<TokenStream>
     let mut seen = std::collections::BTreeSet::new();
     let mut out = Vec::new();
     for op in &api.operations {
-        let Some(p) = &op.paginated else { continue };
+        let Some(p) = op.paginated.as_ref().filter(|p| p.listing.is_none()) else { continue };
         // Through aliases: models of the same shape are one type (see `lower::dedupe`).
         let TypeRef::Named(name) = resolve(api, &p.info) else { continue };
         if !seen.insert(name.clone()) {
@@ -247,4 +249,91 @@ fn page_info_impls(api: &Api, scheme: &ir::PaginationScheme) -> Vec<TokenStream>
         });
     }
     out
+}
+
+/// `paging.rs`: one unit type per listing declaration, implementing the runtime's `Listing`.
+pub(super) fn paging(api: &Api) -> TokenStream {
+    let mut listings: std::collections::BTreeMap<&str, (&ir::Listing, bool, Vec<&str>)> = Default::default();
+    for op in &api.operations {
+        let Some(l) = op.paginated.as_ref().and_then(|p| p.listing.as_ref()) else { continue };
+        let entry = listings.entry(&l.name).or_insert((l, false, Vec::new()));
+        // One root declaration may serve enveloped and bare bodies: the envelope is read when
+        // any of them has it (a bare body has none of its keys, and passes).
+        entry.1 |= l.enveloped;
+        entry.2.push(&op.rust_name);
+    }
+    let items = listings.into_values().map(|(l, enveloped, ops)| {
+        let name = ident(&l.name);
+        let opt = |v: &Option<String>| match v {
+            Some(s) => quote!(Some(#s)),
+            None => quote!(None),
+        };
+        let (paging, how) = match &l.style {
+            ir::PagingStyle::PageNumber { param, total_pages } => {
+                let total = opt(total_pages);
+                let count = total_pages.as_ref().map(|t| format!(", the page count at `{t}`")).unwrap_or_default();
+                (
+                    quote!(crate::rt::Paging::PageNumber { param: #param, total_pages: #total }),
+                    format!("page numbers in the `{param}` query parameter{count}"),
+                )
+            }
+            ir::PagingStyle::Offset { param, total_items } => {
+                let total = opt(total_items);
+                let count = total_items.as_ref().map(|t| format!(", the item count at `{t}`")).unwrap_or_default();
+                (
+                    quote!(crate::rt::Paging::Offset { param: #param, total_items: #total }),
+                    format!("offsets in the `{param}` query parameter{count}"),
+                )
+            }
+            ir::PagingStyle::Cursor { param, next } => (
+                quote!(crate::rt::Paging::Cursor { param: #param, next: #next }),
+                format!("the cursor at `{next}` in the `{param}` query parameter"),
+            ),
+            ir::PagingStyle::AfterItem { param, item_id } => (
+                quote!(crate::rt::Paging::AfterItem { param: #param, item_id: #item_id }),
+                format!("the last item's `{item_id}` in the `{param}` query parameter"),
+            ),
+            ir::PagingStyle::NextUrl { next } => {
+                let at = opt(next);
+                let from = match next {
+                    Some(n) => format!("the next page's URL at `{n}`"),
+                    None => "the next page's URL from the `Link` header (`rel=\"next\"`)".to_string(),
+                };
+                (quote!(crate::rt::Paging::NextUrl { next: #at }), from)
+            }
+        };
+        let items = &l.items;
+        let has_more = opt(&l.has_more);
+        let envelope = if enveloped {
+            quote!(Some(<super::envelope::ApiEnvelope as crate::rt::Envelope>::KEYS))
+        } else {
+            quote!(None)
+        };
+        let at = if items.is_empty() { "are the body".to_string() } else { format!("at `{items}`") };
+        let more = l.has_more.as_ref().map(|h| format!("; `{h}` says whether more follow")).unwrap_or_default();
+        let used = ops.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(", ");
+        let doc = docs::text(&format!(
+            "Pagination declared by {}: the items {at}, pages turned by {how}{more}. Used by {used}.",
+            l.declared_by
+        ));
+        quote! {
+            #doc
+            #[derive(Debug, Clone, Copy)]
+            pub struct #name;
+
+            impl crate::rt::Listing for #name {
+                const SPEC: crate::rt::ListingSpec = crate::rt::ListingSpec {
+                    items: #items,
+                    paging: #paging,
+                    has_more: #has_more,
+                    envelope: #envelope,
+                };
+            }
+        }
+    });
+    quote! {
+        //! How this API's listings turn pages, as declared in the spec.
+
+        #(#items)*
+    }
 }

@@ -88,6 +88,8 @@ impl CrateKind {
 pub(super) enum Part {
     Module,
     Envelope,
+    /// The listings' declarations (`paging.rs`).
+    Paging,
     /// Models and/or parameter structs in this part (all of them when `None`).
     Types(Option<Split>, Which),
     /// The `types/mod.rs` of split models: the list of part modules.
@@ -209,6 +211,9 @@ pub fn plan(api: &Api, split_over: usize, models_crate: Option<&str>, model_grou
     jobs.extend(split_jobs("operations", &op_names, split_over, Part::Operations, Part::OperationsIndex));
     if api.envelope.is_some() {
         jobs.push(Job { krate: CrateKind::Client, path: "envelope.rs".into(), part: Part::Envelope });
+    }
+    if api.has_listings() {
+        jobs.push(Job { krate: CrateKind::Client, path: "paging.rs".into(), part: Part::Paging });
     }
     for (krate, _, which) in models {
         let names: Vec<&str> = api.types.keys().map(String::as_str).filter(|n| which.holds_model(n)).collect();

@@ -28,7 +28,7 @@ pub use layout::{
 };
 
 use crate::ir::Api;
-use api_module::{envelope, module};
+use api_module::{envelope, module, paging};
 use layout::{Part, Split, Which};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -46,6 +46,7 @@ fn emit_into(api: &Api, job: &Job, texts: &mut Texts) -> TokenStream {
     match &job.part {
         Part::Module => module(api),
         Part::Envelope => api.envelope.as_ref().map(|env| envelope(api, env)).unwrap_or_default(),
+        Part::Paging => paging(api),
         Part::Types(p, which) => types::emit(api, p.is_some(), |name| in_part(p, name), which, texts),
         Part::Operations(p) => operations::emit(api, p.is_some(), |name| in_part(p, name), texts),
         Part::TypesIndex(buckets, which) => {
@@ -67,10 +68,16 @@ fn emit_into(api: &Api, job: &Job, texts: &mut Texts) -> TokenStream {
                     use super::envelope;
                 )
             });
+            let paging = api.has_listings().then(|| {
+                quote!(
+                    use super::paging;
+                )
+            });
             let imports = quote! {
                 #[allow(unused_imports)]
                 use super::types;
                 #envelope
+                #paging
             };
             index("Request functions, one per operation of the spec.", buckets, imports, TokenStream::new())
         }

@@ -144,6 +144,10 @@ pub(super) fn arg_type(api: &Api, t: &TypeRef) -> String {
 
 fn decoder(api: &Api, op: &Operation) -> String {
     let prefix = "types::";
+    if let Some(l) = op.paginated.as_ref().and_then(|p| p.listing.as_ref()) {
+        let item = ty_text(&op.paginated.as_ref().map_or(TypeRef::Json, |p| p.item.clone()), prefix);
+        return format!("crate::rt::Listed<super::paging::{}, {item}>", l.name);
+    }
     if let Some(p) = &op.paginated {
         let (item, info) = (ty_text(&p.item, prefix), ty_text(&p.info, prefix));
         return format!("crate::rt::Paged<super::envelope::ApiPagination, {item}, {info}>");

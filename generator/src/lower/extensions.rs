@@ -6,7 +6,7 @@
 //! ```yaml
 //! x-client:     { base-url-env: NAME }
 //! x-envelope:   { success: P, result: P, errors: P, messages: P }
-//! x-pagination: { page-param: Q, per-page-param: Q, info: P, total-pages: P }
+//! x-pagination: { page-param: Q, per-page-param: Q, info: P, total-pages: P }   (or style keys: see `pagination.rs`)
 //! components.securitySchemes.<name>.x-env: NAME
 //! ```
 
@@ -88,7 +88,8 @@ pub(crate) fn read_root(cx: &mut Cx<'_>) {
             }
         }
     }
-    if let Some(v) = ext.get("x-pagination") {
+    // The envelope form; the style form is read by `pagination.rs`.
+    if let Some(v) = ext.get("x-pagination").filter(|v| v.as_object().is_some_and(super::pagination::is_legacy)) {
         if let Some(map) = object(cx, v, "/x-pagination") {
             let p = "/x-pagination";
             check_keys(cx, map, &["page-param", "per-page-param", "info", "total-pages"], p);

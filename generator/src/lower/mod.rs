@@ -4,6 +4,7 @@
 mod dedupe;
 mod extensions;
 mod operation;
+mod pagination;
 mod schema;
 
 use crate::diag::{ptr, Diagnostic};
@@ -21,6 +22,7 @@ pub fn lower(doc: &OpenAPI) -> Result<(ir::Api, Vec<Diagnostic>), Vec<Diagnostic
     cx.api.description = doc.info.description.clone();
     cx.api.server_url = doc.servers.first().map(|s| s.url.clone());
     extensions::read_root(&mut cx);
+    cx.listing_decl = pagination::read_root(&mut cx);
     cx.lower_components();
     operation::lower_operations(&mut cx);
     extensions::lower_security(&mut cx);
@@ -82,6 +84,8 @@ pub(crate) struct Cx<'a> {
     /// Raw `x-envelope` / `x-pagination` declarations, checked against operations as they come.
     pub envelope_decl: Option<extensions::EnvelopeDecl>,
     pub pagination_decl: Option<ir::PaginationScheme>,
+    /// The root's listing declaration (`x-pagination` with style keys, or `x-fern-pagination`).
+    pub listing_decl: Option<pagination::Decl>,
     /// The components `object_shape` is inside of (an `allOf` that reaches itself again adds
     /// nothing, and following it would be exponential in the depth bound).
     pub shape_stack: Vec<String>,
@@ -98,6 +102,7 @@ impl<'a> Cx<'a> {
             taken: BTreeSet::new(),
             envelope_decl: None,
             pagination_decl: None,
+            listing_decl: None,
             shape_stack: Vec::new(),
         }
     }

@@ -253,7 +253,7 @@ fn lower_operation<'a>(
         None => None,
     };
 
-    let (response, paginated, may_be_empty) = lower_response(cx, op, pointer, &type_hint, &ordered);
+    let (response, paginated, may_be_empty) = lower_response(cx, op, pointer, &type_hint, &ordered, &rust_name);
     let redirects = declared_redirects(op);
 
     let retryable = match op.extensions.get("x-retryable") {
@@ -550,6 +550,24 @@ fn lower_response<'a>(
     pointer: &str,
     hint: &str,
     params: &[Param],
+    rust_name: &str,
+) -> (ResponseBody, Option<ir::Paginated>, bool) {
+    let (body, legacy, empty) = response_parts(cx, op, pointer, hint, params);
+    let paginated = listing(cx, op, pointer, &body, params, rust_name, legacy);
+    // A page is never empty: pagination reads every page.
+    let may_be_empty =
+        empty && paginated.is_none() && matches!(body, ResponseBody::Json(_) | ResponseBody::Enveloped { .. });
+    (body, paginated, may_be_empty)
+}
+
+/// The success body, the envelope page-number pagination if it applies, and whether the body
+/// may be empty (another 2xx has none, or the JSON has no schema).
+fn response_parts<'a>(
+    cx: &mut Cx<'a>,
+    op: &'a Operation,
+    pointer: &str,
+    hint: &str,
+    params: &[Param],
 ) -> (ResponseBody, Option<ir::Paginated>, bool) {
     let doc = cx.doc;
     let mut success: Vec<(u16, &'a ReferenceOr<Response>, String)> = Vec::new();
@@ -592,14 +610,10 @@ fn lower_response<'a>(
     let Some((resp, r_ptr)) = resolved.into_iter().next() else {
         return (ResponseBody::Empty, None, false);
     };
-    let (body, paginated) = lower_response_body(cx, resp, &r_ptr, hint, params);
+    let (body, legacy) = lower_response_body(cx, resp, &r_ptr, hint, params);
     // JSON declared without a schema says nothing of the body, not even that there is one.
     let schemaless = resp.content.iter().find(|(m, _)| is_json(m)).is_some_and(|(_, c)| c.schema.is_none());
-    // A page is never empty: pagination reads the envelope of every page.
-    let may_be_empty = (empty || schemaless)
-        && paginated.is_none()
-        && matches!(body, ResponseBody::Json(_) | ResponseBody::Enveloped { .. });
-    (body, paginated, may_be_empty)
+    (body, legacy, empty || schemaless)
 }
 
 /// The body of one success response (which has content).
@@ -707,5 +721,102 @@ fn pagination_item<'a>(
     if cx.api.pagination.is_none() {
         cx.api.pagination = Some(scheme);
     }
-    Some(ir::Paginated { item: (**item).clone(), info })
+    Some(ir::Paginated { item: (**item).clone(), info, listing: None })
+}
+
+/// The operation's pagination: its own declaration, else the envelope page-number scheme
+/// (`legacy`, when it applies), else the root's listing declaration where it fits (a GET whose
+/// response has an array where the items are, taking the parameter the walk sets).
+fn listing(
+    cx: &mut Cx<'_>,
+    op: &Operation,
+    pointer: &str,
+    body: &ResponseBody,
+    params: &[Param],
+    rust_name: &str,
+    legacy: Option<ir::Paginated>,
+) -> Option<ir::Paginated> {
+    let root = cx.listing_decl.clone();
+    let (decl, own) = match super::pagination::read_operation(cx, &op.extensions, pointer, root.as_ref()) {
+        super::pagination::OpDecl::Off => return None,
+        super::pagination::OpDecl::Own(d) => (d, true),
+        super::pagination::OpDecl::Inherit => {
+            if legacy.is_some() {
+                return legacy;
+            }
+            let get = pointer.ends_with("/get");
+            (root.filter(|_| get)?, false)
+        }
+    };
+    let fail = |cx: &mut Cx<'_>, message: String| {
+        if own {
+            cx.error(Diagnostic::invalid(&decl.at, message));
+        }
+        None
+    };
+    if let Some(param) = decl.style.param() {
+        let takes = params.iter().any(|p| p.location == ParamLocation::Query && p.wire_name == param);
+        if !takes {
+            return fail(cx, format!("the operation has no query parameter `{param}` for the walk to set"));
+        }
+    }
+    let enveloped = matches!(body, ResponseBody::Enveloped { .. });
+    let items = match (&decl.items, body, &cx.api.envelope) {
+        (Some(p), _, _) => p.clone(),
+        (None, ResponseBody::Enveloped { .. }, Some(env)) => {
+            format!("/{}", env.result.replace('~', "~0").replace('/', "~1"))
+        }
+        (None, _, _) => String::new(),
+    };
+    let Some(item) = array_at(cx, body, &items) else {
+        let shown = if items.is_empty() { "the body" } else { items.as_str() };
+        return fail(cx, format!("the success response has no array at `{shown}` (the items)"));
+    };
+    let name = if own { format!("{}Listing", crate::naming::pascal(rust_name)) } else { "ApiPaging".to_string() };
+    let listing =
+        ir::Listing { name, items, style: decl.style, has_more: decl.has_more, enveloped, declared_by: decl.by };
+    Some(ir::Paginated { item, info: TypeRef::Json, listing: Some(listing) })
+}
+
+/// The item type of the array at a JSON pointer into the success body, through the response's
+/// types (named structs, aliases, `null`-able values; an envelope's payload at its key).
+fn array_at(cx: &Cx<'_>, body: &ResponseBody, pointer: &str) -> Option<TypeRef> {
+    let steps: Vec<String> = match pointer {
+        "" => Vec::new(),
+        p => p.strip_prefix('/')?.split('/').map(|s| s.replace("~1", "/").replace("~0", "~")).collect(),
+    };
+    let (mut ty, rest) = match body {
+        ResponseBody::Json(t) => (t.clone(), steps.as_slice()),
+        ResponseBody::Enveloped { result, .. } => {
+            let env = cx.api.envelope.as_ref()?;
+            let (first, rest) = steps.split_first()?;
+            if *first != env.result {
+                return None;
+            }
+            (result.clone(), rest)
+        }
+        _ => return None,
+    };
+    let resolve = |mut t: TypeRef| {
+        for _ in 0..64 {
+            t = match t {
+                TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => *inner,
+                TypeRef::Named(ref n) => match cx.api.types.get(n).map(|d| &d.kind) {
+                    Some(ir::TypeKind::Alias(inner)) => inner.clone(),
+                    _ => return t,
+                },
+                other => return other,
+            };
+        }
+        t
+    };
+    for step in rest {
+        let TypeRef::Named(n) = resolve(ty) else { return None };
+        let Some(ir::TypeKind::Struct { fields, .. }) = cx.api.types.get(&n).map(|d| &d.kind) else { return None };
+        ty = fields.iter().find(|f| f.wire_name == *step)?.ty.clone();
+    }
+    match resolve(ty) {
+        TypeRef::Vec(item) => Some(*item),
+        _ => None,
+    }
 }
