@@ -618,7 +618,7 @@ fn lower_response_body<'a>(
         match json {
             // The JSON answer is what the method returns (a request flag chooses the stream).
             Some((json_media, _)) => cx.warnings.push(Diagnostic::warning(
-                &s_ptr,
+                ptr(r_ptr, &["content", media]),
                 format!("the response is JSON (`{json_media}`) as well as a stream; the method returns the JSON, the `{media}` stream is not generated"),
             )),
             None => return (lower_stream(cx, media, content, &s_ptr, hint), None),

@@ -296,6 +296,33 @@ mod tests {
     }
 
     #[test]
+    fn a_stream_beside_json_is_left_out_with_a_warning_and_streams_lower_to_their_kind() {
+        let spec = r#"{"openapi": "3.2.0", "info": {"title": "T", "version": "1"}, "paths": {
+            "/chat": {"post": {"operationId": "chat", "responses": {"200": {"description": "d", "content": {
+                "application/json": {"schema": {"type": "string"}},
+                "text/event-stream": {"itemSchema": {"properties": {"data": {"type": "string"}}}}}}}}},
+            "/rows": {"get": {"operationId": "rows", "responses": {"200": {"description": "d", "content": {
+                "application/jsonl": {"itemSchema": {"type": "integer"}}}}}}}}}"#;
+        let Ok((api, warnings)) = crate::lower_with_warnings(spec) else { panic!("does not lower") };
+        assert_eq!(
+            warnings.0.iter().map(|w| w.pointer.as_str()).collect::<Vec<_>>(),
+            ["/paths/~1chat/post/responses/200/content/text~1event-stream"]
+        );
+        let responses: Vec<_> = api.operations.iter().map(|op| op.response.clone()).collect();
+        assert_eq!(
+            responses,
+            [
+                crate::ir::ResponseBody::Json(crate::ir::TypeRef::String),
+                crate::ir::ResponseBody::Stream {
+                    item: crate::ir::TypeRef::I64,
+                    framing: crate::ir::Framing::JsonLines,
+                    accept: "application/jsonl".into()
+                }
+            ]
+        );
+    }
+
+    #[test]
     fn other_uses_are_diagnosed_where_they_are() {
         let (m, warnings, errors, _) = upgraded("multipart/mixed", json!({"itemSchema": {}}), json!({}));
         assert_eq!(m, json!({}));
