@@ -387,6 +387,30 @@ pub enum ResponseBody {
         /// The `Accept` header value.
         accept: String,
     },
+    /// A stream of items, each of type `item`, read as they arrive (a media type with an
+    /// `itemSchema`).
+    Stream {
+        /// One item's type (of server-sent events: the type of each event's `data`).
+        item: TypeRef,
+        /// How the items are delimited and read.
+        framing: Framing,
+        /// The `Accept` header value (the streamed media type).
+        accept: String,
+    },
+}
+
+/// How the items of a streamed response are delimited and read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Framing {
+    /// `text/event-stream`: server-sent events; each event's `data` is JSON of the item type.
+    Sse,
+    /// `text/event-stream`: server-sent events; each event's `data` is text (the item type is
+    /// `String`).
+    SseText,
+    /// `application/jsonl`, `application/x-ndjson`: one JSON value per line.
+    JsonLines,
+    /// `application/json-seq`: one JSON value per record (RFC 7464).
+    JsonSeq,
 }
 
 /// One operation.

@@ -5,7 +5,7 @@
 //! that the generator can depend on them.
 
 /// Methods of the generated `Client`, as `client!` defines them.
-pub const CLIENT_METHODS: &[&str] = &["builder", "from_env", "base_url", "with_options", "call"];
+pub const CLIENT_METHODS: &[&str] = &["builder", "from_env", "base_url", "with_options", "call", "call_stream"];
 
 /// Methods of the generated `ClientBuilder`, as `client!` defines them.
 pub const BUILDER_METHODS: &[&str] = &[

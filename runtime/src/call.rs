@@ -38,6 +38,7 @@ impl RawResponse {
             path: None,
             position: offset.filter(|o| *o < self.body.len()).map(|o| BodyPosition::of(&self.body, o)),
             body: excerpt(&self.body),
+            item: None,
         }
     }
 
@@ -275,27 +276,77 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     Some(Duration::from_secs(wait.max(0) as u64))
 }
 
+/// A success as [`Client::attempts`] returns it.
+pub(crate) enum Answered {
+    /// Read whole.
+    Whole(RawResponse),
+    /// Status and headers; the body not read yet (a streamed call); the attempts it took.
+    Open { status: StatusCode, headers: HeaderMap, resp: reqwest::Response, attempts: u32 },
+}
+
 impl Client {
-    /// Sends `request` with retries; returns the first 2xx response, or the error for the last
-    /// attempt. Only the retry loop lives here; it is shared by every operation.
+    /// Sends `request` with retries; returns the first 2xx response, read whole, or the error
+    /// for the last attempt.
     pub(crate) async fn execute<M>(
         &self,
         request: &Request,
         call_options: &RequestOptions,
         decode_error: fn(&RawResponse) -> Error<M>,
     ) -> Result<RawResponse, Error<M>> {
+        match self.attempts(request, call_options, decode_error, false).await? {
+            Answered::Whole(raw) => Ok(raw),
+            // Not expected: `open` is false. Read what is there, under the same limit.
+            Answered::Open { status, headers, mut resp, attempts } => {
+                let max_size = self.max_response_size(call_options);
+                match read_body(&mut resp, max_size, false).await {
+                    Ok((body, true)) => Ok(RawResponse { status, headers, body }),
+                    Ok((_, false)) => Err(Error::TooLarge {
+                        status,
+                        limit: max_size,
+                        content_length: resp.content_length(),
+                        attempts,
+                        item: None,
+                    }),
+                    Err(e) => Err(Error::Transport { source: e.without_url_query(), attempts }),
+                }
+            }
+        }
+    }
+
+    /// The response size limit of a call: the call's, else the client's, else the default.
+    pub(crate) fn max_response_size(&self, call_options: &RequestOptions) -> usize {
+        call_options
+            .max_response_size
+            .or(self.inner.options.max_response_size)
+            .unwrap_or(super::client::DEFAULT_MAX_RESPONSE_SIZE)
+    }
+
+    /// The timeout of each attempt of a call: the call's, else the client's, else the default.
+    pub(crate) fn attempt_timeout(&self, call_options: &RequestOptions) -> Duration {
+        call_options.timeout.or(self.inner.options.timeout).unwrap_or(super::client::DEFAULT_TIMEOUT)
+    }
+
+    /// Sends `request` with retries; returns the first 2xx response, or the error for the last
+    /// attempt. Only the retry loop lives here; it is shared by every operation. With `open`
+    /// (a streamed call), a success comes back with its body unread, and the timeout bounds
+    /// each attempt's wait for the status and headers (and the reading of an error's body)
+    /// instead of the whole exchange: the caller reads the body, as long as it lasts.
+    pub(crate) async fn attempts<M>(
+        &self,
+        request: &Request,
+        call_options: &RequestOptions,
+        decode_error: fn(&RawResponse) -> Error<M>,
+        open: bool,
+    ) -> Result<Answered, Error<M>> {
         if let Some(e) = &request.error {
             return Err(e.clone_before_send().widen());
         }
         let inner = &self.inner;
         // Per-call settings win over the client's; nothing is cloned for the merge.
-        let timeout = call_options.timeout.or(inner.options.timeout).unwrap_or(super::client::DEFAULT_TIMEOUT);
+        let timeout = self.attempt_timeout(call_options);
         let any_retries = call_options.max_retries.or(inner.options.max_retries).unwrap_or(0);
         let max_retries = if request.retryable { any_retries } else { 0 };
-        let max_size = call_options
-            .max_response_size
-            .or(inner.options.max_response_size)
-            .unwrap_or(super::client::DEFAULT_MAX_RESPONSE_SIZE);
+        let max_size = self.max_response_size(call_options);
         let auth = self.credentials_for(request.security.unwrap_or(inner.spec.alternatives)).map_err(Unsent::widen)?;
         request.check_path().map_err(Unsent::widen)?;
         request.check_names(inner.spec).map_err(Unsent::widen)?;
@@ -327,7 +378,10 @@ impl Client {
             // Saturating: `max_retries(u32::MAX)` retries for as long as it takes, never an
             // overflow panic at the 2^32nd attempt.
             attempt = attempt.saturating_add(1);
-            let mut builder = inner.http.request(request.method.clone(), &url).timeout(timeout);
+            let mut builder = inner.http.request(request.method.clone(), &url);
+            if !open {
+                builder = builder.timeout(timeout);
+            }
             if let Some((user, pass)) = basic {
                 builder = builder.basic_auth(user, Some(pass));
             }
@@ -366,6 +420,9 @@ impl Client {
                 let status = resp.status();
                 let headers = std::mem::take(resp.headers_mut());
                 if status.is_success() || request.answers.contains(&status.as_u16()) {
+                    if open {
+                        return Ok(Outcome::Open { status, headers, resp });
+                    }
                     let content_length = resp.content_length();
                     return Ok(match read_body(&mut resp, max_size, false).await? {
                         (body, true) => Outcome::Answer(RawResponse { status, headers, body }),
@@ -374,14 +431,34 @@ impl Client {
                 }
                 // An error: its body is only read when it is the last attempt's (see below).
                 Ok(Outcome::Error { status, headers, resp })
-            }
-            .await;
+            };
+            let outcome = if open {
+                match tokio::time::timeout(timeout, outcome).await {
+                    Ok(outcome) => outcome,
+                    Err(_) if attempt <= max_retries => {
+                        tokio::time::sleep(inner.backoff.delay(attempt - 1)).await;
+                        continue;
+                    }
+                    Err(_) => return Err(Error::Timeout { after: timeout, attempts: attempt }),
+                }
+            } else {
+                outcome.await
+            };
 
             let retries_left = attempt <= max_retries;
             let failure = match outcome {
-                Ok(Outcome::Answer(raw)) => return Ok(raw),
+                Ok(Outcome::Answer(raw)) => return Ok(Answered::Whole(raw)),
+                Ok(Outcome::Open { status, headers, resp }) => {
+                    return Ok(Answered::Open { status, headers, resp, attempts: attempt })
+                }
                 Ok(Outcome::TooLarge { status, content_length }) => {
-                    return Err(Error::TooLarge { status, limit: max_size, content_length, attempts: attempt })
+                    return Err(Error::TooLarge {
+                        status,
+                        limit: max_size,
+                        content_length,
+                        attempts: attempt,
+                        item: None,
+                    })
                 }
                 Ok(Outcome::Error { status, headers, mut resp }) => {
                     let wait = retry_after(&headers);
@@ -397,7 +474,16 @@ impl Client {
                         continue;
                     }
                     // Only as much as an error keeps (and its envelope needs) is downloaded.
-                    match read_body(&mut resp, max_size.min(ERROR_BODY_LIMIT), true).await {
+                    let read = read_body(&mut resp, max_size.min(ERROR_BODY_LIMIT), true);
+                    let read = if open {
+                        match tokio::time::timeout(timeout, read).await {
+                            Ok(read) => read,
+                            Err(_) => return Err(Error::Timeout { after: timeout, attempts: attempt }),
+                        }
+                    } else {
+                        read.await
+                    };
+                    match read {
                         Ok((body, complete)) => {
                             let mut error = decode_error(&RawResponse { status, headers, body });
                             if let Error::Api(e) = &mut error {
@@ -451,6 +537,8 @@ fn permanent(e: &reqwest::Error) -> bool {
 enum Outcome {
     /// A success (or a declared `3xx` answer), read whole.
     Answer(RawResponse),
+    /// A success whose body is left unread (a streamed call).
+    Open { status: StatusCode, headers: HeaderMap, resp: reqwest::Response },
     /// A success whose body is over the limit.
     TooLarge { status: StatusCode, content_length: Option<u64> },
     /// A status that makes an error; the body not read yet.
@@ -483,7 +571,7 @@ async fn read_body(resp: &mut reqwest::Response, limit: usize, start: bool) -> R
     Ok((body, true))
 }
 
-trait WithoutUrlQuery {
+pub(crate) trait WithoutUrlQuery {
     fn without_url_query(self) -> Self;
 }
 

@@ -68,8 +68,13 @@ pub enum Error<M> {
         /// value has the wrong type or shape, or where reading stopped when the body is not
         /// valid JSON. Counted in the whole body as received, envelope included.
         position: Option<BodyPosition>,
-        /// The start of the body.
+        /// The start of the body; of a streamed body, the start of the item that failed.
         body: String,
+        /// Of a streamed body ([`crate::ItemStream`]): which item failed and where it starts in
+        /// the stream. `path` and `position` then point into that item (an event's `data`, a
+        /// line), not into the whole body. `None` for a body read whole. (Boxed: it keeps every
+        /// `Result` of this error type small.)
+        item: Option<Box<ItemPosition>>,
     },
     /// A paginated listing went wrong (the server ignored the page parameter, say).
     Pagination(String),
@@ -93,7 +98,24 @@ pub enum Error<M> {
         content_length: Option<u64>,
         /// Attempts made, retries included.
         attempts: u32,
+        /// Of a streamed body ([`crate::ItemStream`]), where the limit applies to each item
+        /// instead of the whole body: the index of the item (0-based) that passed it. The
+        /// stream ends there.
+        item: Option<u64>,
     },
+}
+
+/// Where one item of a streamed body starts in the stream as received (see
+/// [`crate::ItemStream`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ItemPosition {
+    /// The item's index, 0-based, counting every item the stream read (those that failed too).
+    pub index: u64,
+    /// The line of the stream the item starts on, 1-based: an event's first `data:` line, or
+    /// the JSON line or JSON text sequence record itself.
+    pub line: u64,
+    /// The byte offset of that line's start from the start of the body (0-based).
+    pub offset: u64,
 }
 
 /// A byte of a response body: its offset, line and column.
@@ -264,13 +286,13 @@ impl Unsent {
                     truncated,
                 }))
             }
-            Error::Decode { status, message, path, position, body } => {
-                Error::Decode { status, message, path, position, body }
+            Error::Decode { status, message, path, position, body, item } => {
+                Error::Decode { status, message, path, position, body, item }
             }
             Error::Pagination(m) => Error::Pagination(m),
             Error::ForeignNextPage { url } => Error::ForeignNextPage { url },
-            Error::TooLarge { status, limit, content_length, attempts } => {
-                Error::TooLarge { status, limit, content_length, attempts }
+            Error::TooLarge { status, limit, content_length, attempts, item } => {
+                Error::TooLarge { status, limit, content_length, attempts, item }
             }
         }
     }
@@ -368,8 +390,15 @@ impl<M: Serialize + fmt::Debug> fmt::Display for Error<M> {
                 write!(f, "timed out after {} s (attempt {attempts})", after.as_secs_f64())
             }
             Error::Api(e) => e.fmt(f),
-            Error::Decode { status, message, path, position, body } => {
-                write!(f, "HTTP {status} response body does not decode")?;
+            Error::Decode { status, message, path, position, body, item } => {
+                match item {
+                    Some(i) => write!(
+                        f,
+                        "HTTP {status} response stream: item {} (line {} of the stream) does not decode",
+                        i.index, i.line
+                    )?,
+                    None => write!(f, "HTTP {status} response body does not decode")?,
+                }
                 if let Some(path) = path {
                     write!(f, " at {path}")?;
                 }
@@ -382,8 +411,11 @@ impl<M: Serialize + fmt::Debug> fmt::Display for Error<M> {
             Error::ForeignNextPage { url } => {
                 write!(f, "pagination: the next page's URL `{url}` is outside the client's base URL; not followed")
             }
-            Error::TooLarge { status, limit, content_length, attempts } => {
-                write!(f, "HTTP {status} response body is over the limit of {limit} bytes")?;
+            Error::TooLarge { status, limit, content_length, attempts, item } => {
+                match item {
+                    Some(i) => write!(f, "HTTP {status} response stream: item {i} is over the limit of {limit} bytes")?,
+                    None => write!(f, "HTTP {status} response body is over the limit of {limit} bytes")?,
+                }
                 if let Some(length) = content_length {
                     write!(f, " (Content-Length: {length})")?;
                 }
@@ -538,6 +570,7 @@ pub(crate) fn located<M>(
         path: resolved.map(|(text, _)| text),
         position: offset.filter(|o| *o < body.len()).map(|o| BodyPosition::of(body, o)),
         body: excerpt(body),
+        item: None,
     }
 }
 

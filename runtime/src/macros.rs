@@ -8,7 +8,7 @@
 //! the generator reads so that no operation or setter takes one of these names.
 
 /// Defines, in the generated crate (where it is invoked once, in its `api` module), `Client`,
-/// `ClientBuilder` and the aliases `Error`, `ApiError`, `Response` and `Call` for the API whose
+/// `ClientBuilder` and the aliases `Error`, `ApiError`, `Response`, `Call` and `StreamCall` for the API whose
 /// messages are of the first argument's type and whose facts are the static `ApiSpec` the second
 /// names: `client!(ApiMessage, SPEC);`.
 #[macro_export]
@@ -26,6 +26,11 @@ macro_rules! client {
         /// One call, ready to send. `.await` it for the decoded value, or call `send` for the
         /// status and headers too. Per-call settings override the client's.
         pub type Call<D> = $crate::Call<D, $message>;
+
+        /// A call whose response is a stream of items (server-sent events, JSON Lines, JSON
+        /// text sequences). `.await` it for the stream once the status and headers are in, or
+        /// call `send` for them too.
+        pub type StreamCall<D> = $crate::StreamCall<D, $message>;
 
         /// A client for the API: one method per operation. Cheap to clone: clones share one
         /// connection pool.
@@ -66,6 +71,11 @@ macro_rules! client {
             /// Wraps a request built by an operation method (or by hand) into a call.
             pub fn call<D: $crate::Decode<$message>>(&self, request: $crate::Request) -> Call<D> {
                 self.runtime.call(request)
+            }
+
+            /// Wraps a request whose response is streamed into a streamed call.
+            pub fn call_stream<D: $crate::StreamDecode<$message>>(&self, request: $crate::Request) -> StreamCall<D> {
+                self.runtime.call_stream(request)
             }
         }
 

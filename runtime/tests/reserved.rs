@@ -21,7 +21,7 @@ fn the_reserved_names_are_the_macros_methods() {
     let source = include_str!("../src/macros.rs");
     let client = methods_of(source, "Client");
     let builder = methods_of(source, "ClientBuilder");
-    assert_eq!(client, ["builder", "from_env", "base_url", "with_options", "call"]);
+    assert_eq!(client, ["builder", "from_env", "base_url", "with_options", "call", "call_stream"]);
     assert_eq!(client, CLIENT_METHODS, "CLIENT_METHODS is not the macro's `impl Client`");
     assert_eq!(builder, BUILDER_METHODS, "BUILDER_METHODS is not the macro's `impl ClientBuilder`");
     assert!(["clone", "fmt", "new"].iter().all(|n| ALSO_TAKEN.contains(n)));

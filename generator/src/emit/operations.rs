@@ -10,8 +10,8 @@ use super::docs;
 use super::toolkit::{lit, resolve, ty_text, Texts};
 use super::types::{allow_deprecated_text, location, mentions_deprecated, strip_nullable};
 use crate::ir::{
-    Api, BodyEncoding, Constraints, Operation, Param, ParamLocation, ParamStyle, ResponseBody, Segment, TypeKind,
-    TypeRef,
+    Api, BodyEncoding, Constraints, Framing, Operation, Param, ParamLocation, ParamStyle, ResponseBody, Segment,
+    TypeKind, TypeRef,
 };
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -171,6 +171,15 @@ fn decoder(api: &Api, op: &Operation) -> String {
         ResponseBody::Enveloped { result, optional: opt } => {
             format!("crate::rt::Enveloped<super::envelope::ApiEnvelope, {}>", optional(result, *opt || op.may_be_empty))
         }
+        ResponseBody::Stream { item, framing, .. } => {
+            let item = ty_text(item, prefix);
+            match framing {
+                Framing::Sse => format!("crate::rt::Sse<{item}>"),
+                Framing::SseText => "crate::rt::SseText".to_string(),
+                Framing::JsonLines => format!("crate::rt::JsonLines<{item}>"),
+                Framing::JsonSeq => format!("crate::rt::JsonSeq<{item}>"),
+            }
+        }
     };
     if op.may_be_empty {
         format!("crate::rt::AllowEmpty<{decoder}>")
@@ -316,7 +325,9 @@ fn is_copy(api: &Api, t: &TypeRef) -> bool {
 /// The operation's signature or body names a deprecated type.
 fn uses_deprecated(api: &Api, op: &Operation) -> bool {
     let response = match &op.response {
-        ResponseBody::Json(t) | ResponseBody::Enveloped { result: t, .. } => mentions_deprecated(api, t),
+        ResponseBody::Json(t) | ResponseBody::Enveloped { result: t, .. } | ResponseBody::Stream { item: t, .. } => {
+            mentions_deprecated(api, t)
+        }
         _ => false,
     };
     let paged =
@@ -364,6 +375,21 @@ fn body_arg(api: &Api, b: &crate::ir::Body, indent: usize) -> (String, String) {
             (t, set)
         }
     }
+}
+
+/// What the rustdoc of a streamed operation says of its response.
+fn stream_doc(framing: Framing) -> String {
+    let items = match framing {
+        Framing::Sse => "server-sent events (`SseEvent`s whose `data` is JSON)",
+        Framing::SseText => "server-sent events (`SseEvent`s whose `data` is text)",
+        Framing::JsonLines => "JSON values, one per line (JSON Lines)",
+        Framing::JsonSeq => "JSON values, one per record (a JSON text sequence)",
+    };
+    format!(
+        "The response is a stream of {items}: awaiting the call gives an `ItemStream` once the status and \
+         headers are in (another status is an error, as for every call); items are decoded as they arrive, each \
+         at most the response size limit, and the timeout bounds each wait for more of the body."
+    )
 }
 
 /// One request function, at the methods' indentation (see [`BASE`]) minus [`BASE`].
@@ -453,7 +479,9 @@ fn operation(api: &Api, op: &Operation) -> String {
         let codes: Vec<String> = op.redirects.iter().map(u16::to_string).collect();
         stmts.push_str(&call(4, "r.answers", &[format!("&[{}]", codes.join(", "))]));
     }
-    if let ResponseBody::Text { accept } | ResponseBody::Bytes { accept } = &op.response {
+    if let ResponseBody::Text { accept } | ResponseBody::Bytes { accept } | ResponseBody::Stream { accept, .. } =
+        &op.response
+    {
         stmts.push_str(&call(4, "r.header", &[lit("accept"), lit(accept)]));
     }
 
@@ -494,6 +522,9 @@ fn operation(api: &Api, op: &Operation) -> String {
                 .to_string(),
         );
     }
+    if let ResponseBody::Stream { framing, .. } = &op.response {
+        extra.push(stream_doc(*framing));
+    }
     let mut out = docs::comment(&op.docs, &extra, "");
     if op.docs.deprecated {
         out.push_str("#[deprecated]\n");
@@ -506,7 +537,8 @@ fn operation(api: &Api, op: &Operation) -> String {
         );
     }
     // The signature: on one line when it fits, else one argument per line.
-    let returns = format!("crate::Call<{}>", decoder(api, op));
+    let streamed = matches!(op.response, ResponseBody::Stream { .. });
+    let returns = format!("crate::{}<{}>", if streamed { "StreamCall" } else { "Call" }, decoder(api, op));
     let name = &op.rust_name;
     let line = format!("pub fn {name}({}) -> {returns} {{", args.join(", "));
     if BASE + line.len() <= WIDTH {
@@ -522,6 +554,6 @@ fn operation(api: &Api, op: &Operation) -> String {
     let method = op.method.as_str();
     out.push_str(&format!("    let mut r = crate::rt::Request::new(crate::rt::Method::{method}, {});\n", op.retryable));
     out.push_str(&stmts);
-    out.push_str("    self.call(r)\n}\n");
+    out.push_str(if streamed { "    self.call_stream(r)\n}\n" } else { "    self.call(r)\n}\n" });
     out
 }

@@ -624,7 +624,20 @@ fn lower_response_body<'a>(
     hint: &str,
     params: &[Param],
 ) -> (ResponseBody, Option<ir::Paginated>) {
-    let json = resp.content.iter().find(|(m, _)| is_json(m));
+    let streamed = resp.content.iter().find(|(_, c)| c.extensions.contains_key(crate::upgrade::items::STREAM));
+    let json =
+        resp.content.iter().find(|(m, c)| is_json(m) && !c.extensions.contains_key(crate::upgrade::items::STREAM));
+    if let Some((media, content)) = streamed {
+        let s_ptr = ptr(r_ptr, &["content", media, "schema"]);
+        match json {
+            // The JSON answer is what the method returns (a request flag chooses the stream).
+            Some((json_media, _)) => cx.warnings.push(Diagnostic::warning(
+                ptr(r_ptr, &["content", media]),
+                format!("the response is JSON (`{json_media}`) as well as a stream; the method returns the JSON, the `{media}` stream is not generated"),
+            )),
+            None => return (lower_stream(cx, media, content, &s_ptr, hint), None),
+        }
+    }
     let Some((media, content)) = json else {
         // Not JSON: text when every media type is text, bytes otherwise. The `Accept` header
         // lists what the spec declares.
@@ -671,6 +684,31 @@ fn lower_response_body<'a>(
     }
     let ty = cx.type_of_ref(schema, &format!("{hint}_response"), &s_ptr, 0);
     (ResponseBody::Json(ty), None)
+}
+
+/// A streamed body (a media type the upgrade marked, from OpenAPI 3.2's `itemSchema`): the type
+/// of one item, and how the items are framed.
+fn lower_stream<'a>(
+    cx: &mut Cx<'a>,
+    media: &str,
+    content: &'a openapiv3::MediaType,
+    s_ptr: &str,
+    hint: &str,
+) -> ResponseBody {
+    let framing = match content.extensions.get(crate::upgrade::items::STREAM).and_then(serde_json::Value::as_str) {
+        Some("sse") => ir::Framing::Sse,
+        Some("json-lines") => ir::Framing::JsonLines,
+        Some("json-seq") => ir::Framing::JsonSeq,
+        _ => ir::Framing::SseText,
+    };
+    let item = match (&content.schema, framing) {
+        (Some(s), ir::Framing::Sse | ir::Framing::JsonLines | ir::Framing::JsonSeq) => {
+            cx.type_of_ref(s, &format!("{hint}_item"), s_ptr, 0)
+        }
+        (None, ir::Framing::Sse | ir::Framing::JsonLines | ir::Framing::JsonSeq) => TypeRef::Json,
+        (_, ir::Framing::SseText) => TypeRef::String,
+    };
+    ResponseBody::Stream { item, framing, accept: media.to_string() }
 }
 
 /// The message type of the envelope, taken from the first enveloped response's `errors` array.

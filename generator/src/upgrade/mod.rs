@@ -6,6 +6,9 @@
 //! - [`v31`]: JSON Schema 2020-12 schemas (`type` lists, `const`, `examples` lists, `$ref` with
 //!   siblings, numeric exclusive bounds, `prefixItems`, `$defs`, `contentEncoding`), path items
 //!   by reference, `webhooks`, `info.summary`, `jsonSchemaDialect`; 3.2 where it means the same.
+//! - [`items`]: 3.2's `itemSchema` on a streamed response (server-sent events, JSON Lines,
+//!   JSON text sequences) becomes the media type's `schema` of one item, marked with
+//!   [`items::STREAM`] for lowering.
 //! - [`v20`]: `definitions`, root `parameters`/`responses`, body and form parameters,
 //!   `consumes`/`produces`, `securityDefinitions`, `host`/`basePath`/`schemes`,
 //!   `collectionFormat`, `x-nullable`, `type: file`.
@@ -13,6 +16,7 @@
 //! Whatever moves is recorded in [`Origins`], so that every diagnostic, from here or from any
 //! later stage, names a place in the document as written.
 
+pub(crate) mod items;
 mod v20;
 mod v31;
 

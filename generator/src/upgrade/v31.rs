@@ -30,8 +30,8 @@
 //! document (`nullable`, boolean exclusive bounds) are kept: they mean what their authors meant.
 //!
 //! 3.2: read as 3.1. `query` operations and `additionalOperations` are left out with a
-//! warning, `itemSchema` (streamed items) is read as an untyped body with a warning, and a
-//! `querystring` parameter is unsupported.
+//! warning, and a `querystring` parameter is unsupported; `itemSchema` (streamed items) is
+//! rewritten by [`super::items`].
 
 use super::{each_root_schema, free_name, local_target, object_at, ptr, rewrite_refs, Origins, Upgraded, METHODS};
 use crate::diag::Diagnostic;
@@ -95,6 +95,9 @@ pub(super) fn upgrade(doc: &mut Value, is_32: bool, up: &mut Upgraded) {
         three_two(root, &mut errors, &mut up.warnings);
     }
     mutual_tls(root, &mut up.warnings);
+    if is_32 {
+        super::items::item_schemas(doc, &mut errors, &mut up.warnings, &mut up.origins);
+    }
 
     let mut cx = Cx { origins: &mut up.origins, errors: Vec::new(), defs: Vec::new() };
     each_root_schema(doc, &mut |s, here| schema(s, here, &mut cx, 0));
@@ -142,18 +145,6 @@ fn three_two(root: &mut Map<String, Value>, errors: &mut Vec<Diagnostic>, warnin
                 let ps = v.get("parameters").map(list).unwrap_or_default();
                 let pp = ptr(&p, "parameters");
                 parameters.extend(ps.iter().enumerate().map(|(i, v)| (ptr(&pp, &i.to_string()), v)));
-                for (status, r) in v.get("responses").and_then(Value::as_object).into_iter().flatten() {
-                    for (mt, media) in r.get("content").and_then(Value::as_object).into_iter().flatten() {
-                        if media.get("itemSchema").is_some() {
-                            let at = ptr(&ptr(&ptr(&ptr(&ptr(&p, "responses"), status), "content"), mt), "itemSchema");
-                            warnings.push(Diagnostic::warning(
-                                at,
-                                "streamed items (`itemSchema`, OpenAPI 3.2) are not supported yet; the body is read \
-                                 as a whole, untyped",
-                            ));
-                        }
-                    }
-                }
             }
         }
     }
@@ -933,14 +924,14 @@ mod tests {
     }
 
     #[test]
-    fn openapi_3_2_additions_are_left_out_with_a_warning() {
+    fn openapi_3_2_operations_are_left_out_with_a_warning() {
         let mut doc = json!({"openapi": "3.2.0", "info": {"title": "T", "version": "1"}, "paths": {"/a": {
             "query": {"responses": {}},
             "get": {"responses": {"200": {"description": "d", "content": {"text/event-stream": {"itemSchema": {"type": "string"}}}}}}}}});
         let up = upgrade(&mut doc).unwrap_or_default();
         assert!(up.errors.is_empty(), "{:?}", up.errors);
         let shown: Vec<&str> = up.warnings.iter().map(|w| w.pointer.as_str()).collect();
-        assert_eq!(shown, ["/paths/~1a/query", "/paths/~1a/get/responses/200/content/text~1event-stream/itemSchema"]);
+        assert_eq!(shown, ["/paths/~1a/query"]);
         assert!(doc.pointer("/paths/~1a/query").is_none());
         assert_eq!(doc["openapi"], "3.0.3");
     }

@@ -256,7 +256,14 @@ impl<'a> Judge<'a> {
         let schema = self.response_schema(op, status, content_type);
         let schema_failure = |message: String| Some(Failure::new(Stage::Schema, "", message));
         let failure = match (&op.response, &op.paginated, schema) {
-            (ResponseBody::Empty | ResponseBody::Text { .. } | ResponseBody::Bytes { .. }, None, _) => None,
+            (
+                ResponseBody::Empty
+                | ResponseBody::Text { .. }
+                | ResponseBody::Bytes { .. }
+                | ResponseBody::Stream { .. },
+                None,
+                _,
+            ) => None,
             // A response the spec gives no body (a 204 beside a 200 with JSON, say).
             (_, _, None) if value.is_null() && !self.has_content(op, status) => None,
             // JSON declared without a schema: nothing to hold the value to.
