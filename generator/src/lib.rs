@@ -20,10 +20,7 @@ mod upgrade;
 pub use diag::{Diagnostic, Diagnostics, Kind};
 pub use emit::harness::harness as conformance_harness;
 pub use emit::manifest::{self, Dependency, Manifest, Workspace};
-pub use emit::{
-    emitted_code_dependencies, models_lib, Crate, CrateKind, CrateSetup, MODELS_CRATE_OVER, MODELS_PER_GROUP,
-    RUNTIME_PACKAGES, SPLIT_OVER,
-};
+pub use emit::{Crate, CrateKind, CrateSetup, MODELS_CRATE_OVER, MODELS_PER_GROUP, SPLIT_OVER};
 
 /// Settings for one run.
 #[derive(Debug, Clone)]

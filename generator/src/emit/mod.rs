@@ -22,10 +22,7 @@ mod operations;
 mod toolkit;
 mod types;
 
-pub use layout::{
-    crates, emitted_code_dependencies, models_lib, plan, Crate, CrateKind, CrateSetup, Job, MODELS_CRATE_OVER,
-    MODELS_PER_GROUP, RUNTIME_PACKAGES, SPLIT_OVER,
-};
+pub use layout::{crates, plan, Crate, CrateKind, CrateSetup, Job, MODELS_CRATE_OVER, MODELS_PER_GROUP, SPLIT_OVER};
 
 use crate::ir::Api;
 use api_module::{envelope, module};
