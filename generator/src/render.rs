@@ -45,6 +45,15 @@ pub fn render(tokens: TokenStream, texts: &[String], header: &str, path: &str) -
     Ok(out)
 }
 
+/// A file written as text ([`crate::emit::Emitted::Text`]): the header, then the text as it is.
+pub fn text(header: &str, text: &str) -> String {
+    let mut out = String::with_capacity(header.len() + 1 + text.len());
+    out.push_str(header);
+    out.push('\n');
+    out.push_str(text);
+    out
+}
+
 /// The `N` of a placeholder line `__text!(N);`.
 fn placeholder(line: &str) -> Option<usize> {
     line.strip_prefix("__text!(")?.strip_suffix(");")?.parse().ok()
