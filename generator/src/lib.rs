@@ -201,7 +201,7 @@ type Rendered = (usize, Result<String, Diagnostic>);
 /// it). The results come back in the order of `jobs`, whatever the thread count.
 fn run_jobs(api: &ir::Api, jobs: &[emit::Job], header: &str) -> Vec<Result<String, Diagnostic>> {
     let one = |job: &emit::Job| match emit::emit(api, job) {
-        emit::Emitted::Tokens(tokens, texts) => render::render(tokens, &texts.0, header, &job.api_path()),
+        emit::Emitted::Tokens(tokens) => render::render(tokens, header, &job.api_path()),
         emit::Emitted::Text(text) => Ok(render::text(header, &text)),
     };
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len());

@@ -30,14 +30,13 @@ use crate::ir::Api;
 use api_module::{envelope, module};
 use layout::{Part, Split, Which};
 use proc_macro2::TokenStream;
-use toolkit::Texts;
 use writer::Writer;
 
-/// One emitted file: tokens with the pre-formatted texts they refer to (`render` formats them),
-/// or text written as it will read (`render` adds the header only).
+/// One emitted file: tokens (`render` formats them with prettyplease), or text written as it
+/// will read (`render` adds the header only).
 pub enum Emitted {
-    /// Tokens, and the texts of their `__text!(N);` placeholders.
-    Tokens(TokenStream, Texts),
+    /// Tokens: the API module's `mod.rs` and `envelope.rs`.
+    Tokens(TokenStream),
     /// The whole file but its header.
     Text(String),
 }
@@ -45,11 +44,10 @@ pub enum Emitted {
 /// Emits one planned file.
 pub fn emit(api: &Api, job: &Job) -> Emitted {
     let in_part = |part: &Option<Split>, name: &str| part.is_none_or(|s| s.holds(name));
-    let mut texts = Texts::default();
     let tokens = match &job.part {
         Part::Module => module(api),
         Part::Envelope => api.envelope.as_ref().map(|env| envelope(api, env)).unwrap_or_default(),
-        Part::Operations(p) => operations::emit(api, p.is_some(), |name| in_part(p, name), &mut texts),
+        Part::Operations(p) => return Emitted::Text(operations::emit(api, p.is_some(), |name| in_part(p, name))),
         Part::Types(p, which) => return Emitted::Text(types::emit(api, p.is_some(), |name| in_part(p, name), which)),
         Part::TypesIndex(buckets, which) => {
             let doc = match which {
@@ -75,7 +73,7 @@ pub fn emit(api: &Api, job: &Job) -> Emitted {
             return Emitted::Text(index(doc, buckets, false, imports));
         }
     };
-    Emitted::Tokens(tokens, texts)
+    Emitted::Tokens(tokens)
 }
 
 /// The `mod.rs` of a split file: its doc, `imports`, one module per part, re-exported flat

@@ -412,15 +412,7 @@ fn struct_serde(w: &mut Writer, name: &str, fields: &[Field], keeps_others: bool
     w.open(format_args!("impl<'de> model::Object<'de> for {name} {{"));
     w.line(format_args!("const NAME: &'static str = {};", lit(name)));
     let wires: Vec<String> = fields.iter().map(|f| lit(&f.wire_name)).collect();
-    // A long list goes one name per line.
-    let one_line = format!("const FIELDS: &'static [&'static str] = &[{}];", wires.join(", "));
-    if one_line.len() <= 96 {
-        w.line(one_line);
-    } else {
-        w.open("const FIELDS: &'static [&'static str] = &[");
-        wires.iter().for_each(|wire| w.line(format_args!("{wire},")));
-        w.close("];");
-    }
+    w.list("const FIELDS: &'static [&'static str] = &[", &wires, "];");
     if keeps_others {
         w.line("const KEEPS_OTHERS: bool = true;");
     }

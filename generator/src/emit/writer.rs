@@ -1,8 +1,14 @@
 //! [`Writer`]: emitted code as text, one line at a time, at an indentation the writer tracks.
-//! The one way the model emitter (`types`) lays out code: a line is written as it will read,
-//! whatever its length, and blank lines between items are asked for, never guessed.
+//! The one way the text emitters (`types`, `operations`, the split folders' indexes) lay out
+//! code: a line is written as it will read; the one layout decision, for comma-separated lists
+//! (arguments, parameters, arrays), is made here ([`Writer::list`], [`WIDTH`]); blank lines
+//! between items are asked for, never guessed.
 
 use std::fmt::{Display, Write as _};
+
+/// The widest line a list is kept on (rustfmt's default `max_width`); a longer one is written
+/// one item per line.
+pub(crate) const WIDTH: usize = 100;
 
 /// Text being emitted, and the depth (in levels of four spaces) of the next line.
 #[derive(Debug, Default)]
@@ -42,6 +48,25 @@ impl Writer {
     pub fn close(&mut self, text: impl Display) {
         self.depth = self.depth.saturating_sub(1);
         self.line(text);
+    }
+
+    /// `{head}{items, ...}{tail}` on one line when it fits in [`WIDTH`] columns, else `head`,
+    /// each item on a line of its own (one level deeper, with a trailing comma), and `tail`.
+    pub fn list(&mut self, head: &str, items: &[String], tail: &str) {
+        let line = format!("{head}{}{tail}", items.join(", "));
+        if self.depth * 4 + line.len() <= WIDTH {
+            self.line(line);
+        } else {
+            self.open(head);
+            items.iter().for_each(|item| self.line(format_args!("{item},")));
+            self.close(tail);
+        }
+    }
+
+    /// [`Writer::list`] that opens a block (a signature ending in `{`).
+    pub fn open_list(&mut self, head: &str, items: &[String], tail: &str) {
+        self.list(head, items, tail);
+        self.depth += 1;
     }
 
     /// Lines already laid out (doc comments, each ending in a newline), at the current depth.
@@ -86,5 +111,21 @@ mod tests {
         w.line("const Y: u8 = 2;");
         w.close("}");
         assert_eq!(w.finish(), "/// A.\nimpl A {\n    /// Doc.\n\n    const X: u8 = 1;\n\n    const Y: u8 = 2;\n}\n");
+    }
+
+    #[test]
+    fn lists_break_past_the_width() {
+        let mut w = Writer::default();
+        w.open("fn f() {");
+        let short = vec!["a".to_string(), "b".to_string()];
+        w.list("g(", &short, ");");
+        let long: Vec<String> = (0..3).map(|i| format!("{}{i}", "x".repeat(40))).collect();
+        w.list("g(", &long, ");");
+        w.close("}");
+        let x = "x".repeat(40);
+        assert_eq!(
+            w.finish(),
+            format!("fn f() {{\n    g(a, b);\n    g(\n        {x}0,\n        {x}1,\n        {x}2,\n    );\n}}\n")
+        );
     }
 }
