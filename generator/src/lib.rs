@@ -20,10 +20,7 @@ mod upgrade;
 pub use diag::{Diagnostic, Diagnostics, Kind};
 pub use emit::harness::harness as conformance_harness;
 pub use emit::manifest::{self, Dependency, Manifest, Workspace};
-pub use emit::{
-    emitted_code_dependencies, models_lib, Crate, CrateKind, CrateSetup, MODELS_CRATE_OVER, MODELS_PER_GROUP,
-    RUNTIME_PACKAGES, SPLIT_OVER,
-};
+pub use emit::{Crate, CrateKind, CrateSetup, MODELS_CRATE_OVER, MODELS_PER_GROUP, SPLIT_OVER};
 
 /// Settings for one run.
 #[derive(Debug, Clone)]
@@ -204,9 +201,9 @@ type Rendered = (usize, Result<String, Diagnostic>);
 /// independent; token streams are not `Send`, so each file is emitted on the thread that renders
 /// it). The results come back in the order of `jobs`, whatever the thread count.
 fn run_jobs(api: &ir::Api, jobs: &[emit::Job], header: &str) -> Vec<Result<String, Diagnostic>> {
-    let one = |job: &emit::Job| {
-        let (tokens, texts) = emit::emit(api, job);
-        render::render(tokens, &texts.0, header, &job.api_path())
+    let one = |job: &emit::Job| match emit::emit(api, job) {
+        emit::Emitted::Tokens(tokens) => render::render(tokens, header, &job.api_path()),
+        emit::Emitted::Text(text) => Ok(render::text(header, &text)),
     };
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len());
     if threads <= 1 {

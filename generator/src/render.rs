@@ -1,40 +1,22 @@
-//! Tokens → formatted source text with a header. Formatting is prettyplease's, pinned by
-//! `Cargo.lock`, so output never depends on a `rustfmt` installed on the machine.
+//! Emitted files → their text with a header. Tokens are formatted by prettyplease, pinned by
+//! `Cargo.lock`, so output never depends on a `rustfmt` installed on the machine; text (see
+//! `emit::writer`) is already laid out.
 
 use crate::diag::Diagnostic;
 use proc_macro2::TokenStream;
 
-/// Formats one file; each placeholder item `__text!(N);` becomes `texts[N]`, which is already
-/// formatted. A token stream that does not parse is a generator bug, reported as such.
-pub fn render(tokens: TokenStream, texts: &[String], header: &str, path: &str) -> Result<String, Diagnostic> {
+/// Formats one file of tokens (the API module's `mod.rs` and `envelope.rs`), then puts blank
+/// lines between items (prettyplease puts none). A token stream that does not parse is a
+/// generator bug, reported as such.
+pub fn render(tokens: TokenStream, header: &str, path: &str) -> Result<String, Diagnostic> {
     let file: syn::File = syn::parse2(tokens)
         .map_err(|e| Diagnostic::internal("", format!("emitted code for {path} does not parse: {e}")))?;
     let body = prettyplease::unparse(&file);
     let mut out = String::with_capacity(body.len() + body.len() / 16 + header.len());
     out.push_str(header);
     out.push('\n');
-    // A placeholder's text takes its place, at its indentation.
-    let mut expanded = String::with_capacity(body.len() + texts.iter().map(String::len).sum::<usize>());
-    for line in body.lines() {
-        let indent = &line[..line.len() - line.trim_start().len()];
-        match placeholder(line.trim_start()).and_then(|i| texts.get(i)) {
-            Some(text) => {
-                for l in text.lines() {
-                    if !l.is_empty() {
-                        expanded.push_str(indent);
-                    }
-                    expanded.push_str(l);
-                    expanded.push('\n');
-                }
-            }
-            None => {
-                expanded.push_str(line);
-                expanded.push('\n');
-            }
-        }
-    }
     let mut prev = "";
-    for line in expanded.lines() {
+    for line in body.lines() {
         if needs_blank_line(prev, line) {
             out.push('\n');
         }
@@ -45,9 +27,13 @@ pub fn render(tokens: TokenStream, texts: &[String], header: &str, path: &str) -
     Ok(out)
 }
 
-/// The `N` of a placeholder line `__text!(N);`.
-fn placeholder(line: &str) -> Option<usize> {
-    line.strip_prefix("__text!(")?.strip_suffix(");")?.parse().ok()
+/// A file written as text ([`crate::emit::Emitted::Text`]): the header, then the text as it is.
+pub fn text(header: &str, text: &str) -> String {
+    let mut out = String::with_capacity(header.len() + 1 + text.len());
+    out.push_str(header);
+    out.push('\n');
+    out.push_str(text);
+    out
 }
 
 /// A blank line between items: after an item's closing line, before the next item at the same

@@ -68,72 +68,49 @@ pub fn response_examples(path: &str, method: &str, status: &str) -> Vec<(String,
     examples.as_object().map(|m| m.iter().map(|(k, v)| (k.clone(), v["value"].clone())).collect()).unwrap_or_default()
 }
 
-/// Builds each `(name, files)` as a crate (the emitted files under `src/api/`, depending on the
-/// runtime's crates of this repository) in one scratch workspace under `target/<scratch>`, and runs `cargo clippy` on all of
-/// them at once with warnings denied. Files under `models/` (see
-/// [`generator::Options::models_crate`], which must then be `{name}_models` with `-` as `_`) go
-/// to a crate `<name>-models` that the first depends on, and files under `models-N/` (see
-/// [`generator::Options::model_groups`]) to crates `<name>-models-N` that depend on that one.
-/// Returns the compiler output on failure.
-pub fn compile_crates(scratch: &str, crates: &[(String, Vec<generator::File>)]) -> Result<(), String> {
-    use std::fmt::Write as _;
+/// The whole output of `spec` as fixture `name` ([`generator::generate_crates`]): a client
+/// crate `fixture-<name>` (with `_` as `-`; its models crates, if `options` asks for them, named
+/// after [`generator::Options::models_crate`], which should then be `fixture_<name>_models`),
+/// a member of the scratch workspace of [`compile_crates`], on this repository's runtime crates.
+pub fn crates(
+    name: &str,
+    spec: &str,
+    options: &generator::Options,
+) -> Result<Vec<generator::Crate>, generator::Diagnostics> {
+    let api = generator::lower(spec)?;
+    let path = |folder: &str| root().join(folder).display().to_string();
+    let setup = generator::CrateSetup {
+        name: format!("fixture-{name}").replace('_', "-"),
+        version: "0.0.0".to_string(),
+        description: None,
+        doc: Some(format!("Fixture `{name}`.")),
+        runtime: path("runtime"),
+        runtime_model: path("runtime-model"),
+        workspace: generator::Workspace::Member,
+        dev_dependencies: Vec::new(),
+    };
+    generator::generate_crates(&api, options, &setup)
+}
+
+/// Writes each output of [`crates`] (under a folder named after its client package) into one
+/// scratch workspace under `target/<scratch>`, whose lints deny every clippy lint, and runs
+/// `cargo clippy` on all of them at once. Returns the compiler output on failure or warnings.
+pub fn compile_crates(scratch: &str, outputs: &[Vec<generator::Crate>]) -> Result<(), String> {
     let root = root();
     let dir = root.join("target").join(scratch);
     let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    let runtime = root.join("runtime").display().to_string();
-    let runtime_model = root.join("runtime-model").display().to_string();
-    let deps = format!("\n{}", xtask::client_dependencies(&runtime));
-    let write = |path: &Path, text: &str| -> Result<(), String> {
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
-        }
-        std::fs::write(path, text).map_err(|e| e.to_string())
-    };
-    let manifest = |name: &str, deps: &str| {
-        format!(
-            "[package]\nname = \"fixture-{}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
-             [dependencies]{deps}\n[lints.clippy]\nall = \"deny\"\n",
-            name.replace('_', "-")
-        )
-    };
-    let mut members = String::new();
-    for (name, files) in crates {
-        let krate = dir.join(name);
-        let mut folders = std::collections::BTreeSet::new();
-        for f in files {
-            match xtask::file_place(&f.path) {
-                ("", rest) => write(&krate.join("src/api").join(rest), &f.contents)?,
-                (folder, rest) => {
-                    folders.insert(folder);
-                    write(&dir.join(format!("{name}-{folder}")).join("src").join(rest), &f.contents)?;
-                }
-            }
-        }
-        let mut deps = deps.clone();
-        let core = format!("fixture-{name}-models").replace('_', "-");
-        for folder in &folders {
-            let models = dir.join(format!("{name}-{folder}"));
-            let doc = format!("//! Models of fixture `{name}`.\n#![deny(warnings, missing_docs)]");
-            let core_dep = match *folder {
-                "models" => String::new(),
-                _ => format!("{core} = {{ path = \"../{name}-models\" }}\n"),
-            };
-            write(&models.join("src/lib.rs"), &xtask::models_lib(&doc))?;
-            let model_deps = format!("\n{}{core_dep}", xtask::models_dependencies(&runtime_model));
-            write(&models.join("Cargo.toml"), &manifest(&format!("{name}-{folder}"), &model_deps))?;
-            let _ = write!(members, "\"{name}-{folder}\", ");
-            let _ = writeln!(deps, "fixture-{}-{folder} = {{ path = \"../{name}-{folder}\" }}", name.replace('_', "-"));
-        }
-        let lib = format!(
-            "//! Fixture `{name}`.\n#![deny(warnings, missing_docs)]\nmod api;\n\
-             pub use api::*;\npub use openapi_rust_runtime::public::*;\npub use openapi_rust_runtime::rt;\n"
-        );
-        write(&krate.join("src/lib.rs"), &lib)?;
-        write(&krate.join("Cargo.toml"), &manifest(name, &deps))?;
-        let _ = write!(members, "{name:?}, ");
+    let mut members = Vec::new();
+    for crates in outputs {
+        let name = crates.first().map(|c| c.manifest.package.name.clone()).unwrap_or_default();
+        // The models crates are the client's path dependencies, inside its folder: members too.
+        xtask::write_crates(&dir.join(&name), crates, false, "")?;
+        members.push(format!("{name:?}"));
     }
-    let ws = format!("[workspace]\nresolver = \"2\"\nmembers = [{members}]\n");
+    let ws = format!(
+        "[workspace]\nresolver = \"2\"\nmembers = [{}]\n\n[workspace.package]\nedition = \"2021\"\n\
+         license = \"MIT OR Apache-2.0\"\npublish = false\n\n[workspace.lints.clippy]\nall = \"deny\"\n",
+        members.join(", ")
+    );
     std::fs::write(dir.join("Cargo.toml"), ws).map_err(|e| e.to_string())?;
     std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).map_err(|e| e.to_string())?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());

@@ -127,7 +127,8 @@ fn new_operations_generate_and_compile_without_generator_changes() {
     }
     let types = &files.iter().find(|f| f.path == "types.rs").unwrap().contents;
     assert!(types.contains("pub struct GetCertificatePackQuotasResultAdvanced"), "nested result object type:\n{types}");
-    if let Err(out) = testkit::compile_crates("extended-spec", &[("extended_spec".to_string(), files)]) {
+    let crates = testkit::crates("extended_spec", &text, &testkit::options("extended spec")).unwrap();
+    if let Err(out) = testkit::compile_crates("extended-spec", &[crates]) {
         panic!("the extended client does not compile cleanly:\n{out}");
     }
 }

@@ -21,69 +21,60 @@ const MODELS_CRATE: &[&str] =
 /// (`model_groups` split into modules as well).
 const MODEL_GROUPS: &[&str] = &["model_groups", "one_of_any_of", "recursive", "envelope_pagination"];
 
+/// The files of one crate of an output whose paths start with `prefix` (`src/api/types/`).
+fn has_file(crates: &[generator::Crate], kind: generator::CrateKind, prefix: &str) -> bool {
+    crates.iter().filter(|c| c.kind == kind).flat_map(|c| &c.files).any(|f| f.path.starts_with(prefix))
+}
+
 #[test]
 fn good_fixtures_compile_without_warnings() {
-    let crates: Vec<(String, Vec<generator::File>)> = testkit::fixtures("good")
-        .into_iter()
-        .map(|(name, path)| {
-            let spec = std::fs::read_to_string(&path).unwrap();
-            let files = generator::generate(&spec, &testkit::options(&name))
-                .unwrap_or_else(|d| panic!("{name} does not generate:\n{d}"));
-            (name, files)
-        })
-        .collect();
+    use generator::CrateKind::{Client, Group, Models};
+    let generate = |name: &str, path: &std::path::Path, options: &generator::Options| {
+        let spec = std::fs::read_to_string(path).unwrap();
+        testkit::crates(name, &spec, options).unwrap_or_else(|d| panic!("{name} does not generate:\n{d}"))
+    };
+    let fixtures = testkit::fixtures("good");
+    let outputs = fixtures.iter().map(|(name, path)| generate(name, path, &testkit::options(name)));
     // The same fixtures with `types.rs`/`operations.rs` split into modules, as big specs are.
-    let split =
-        testkit::fixtures("good").into_iter().filter(|(name, _)| SPLIT.contains(&name.as_str())).map(|(name, path)| {
-            let spec = std::fs::read_to_string(&path).unwrap();
-            let options = generator::Options { split_over: 1, ..testkit::options(&name) };
-            let files =
-                generator::generate(&spec, &options).unwrap_or_else(|d| panic!("{name} does not generate:\n{d}"));
-            assert!(files.iter().any(|f| f.path.starts_with("types/")), "{name}: types were not split");
-            (format!("split-{name}"), files)
-        });
+    let split = fixtures.iter().filter(|(name, _)| SPLIT.contains(&name.as_str())).map(|(name, path)| {
+        let options = generator::Options { split_over: 1, ..testkit::options(name) };
+        let crates = generate(&format!("split-{name}"), path, &options);
+        assert!(has_file(&crates, Client, "src/api/types/"), "{name}: types were not split");
+        crates
+    });
     // And with the models in a crate of their own, as the biggest specs are.
-    let models_crate = testkit::fixtures("good")
-        .into_iter()
-        .filter(|(name, _)| MODELS_CRATE.contains(&name.as_str()))
-        .map(|(name, path)| {
-            let spec = std::fs::read_to_string(&path).unwrap();
-            let krate = format!("models-{name}");
-            let options = generator::Options {
-                split_over: if name == "operations" { 1 } else { usize::MAX },
-                models_crate: Some(format!("fixture_{krate}_models").replace('-', "_")),
-                ..testkit::options(&name)
-            };
-            let files =
-                generator::generate(&spec, &options).unwrap_or_else(|d| panic!("{name} does not generate:\n{d}"));
-            assert!(files.iter().any(|f| f.path.starts_with("models/types")), "{name}: no models crate");
-            let reexported = format!("pub use {}::types::*;", options.models_crate.as_deref().unwrap_or_default());
-            assert!(files.iter().any(|f| f.path.starts_with("types") && f.contents.contains(&reexported)), "{name}");
-            (krate, files)
-        });
+    let models_crate = fixtures.iter().filter(|(name, _)| MODELS_CRATE.contains(&name.as_str())).map(|(name, path)| {
+        let krate = format!("models-{name}");
+        let options = generator::Options {
+            split_over: if name == "operations" { 1 } else { usize::MAX },
+            models_crate: Some(format!("fixture_{krate}_models").replace('-', "_")),
+            ..testkit::options(name)
+        };
+        let crates = generate(&krate, path, &options);
+        assert!(has_file(&crates, Models, "src/types"), "{name}: no models crate");
+        let reexported = format!("pub use {}::types::*;", options.models_crate.as_deref().unwrap_or_default());
+        let client = crates.iter().filter(|c| c.kind == Client).flat_map(|c| &c.files);
+        assert!(client.filter(|f| f.path.starts_with("src/api/types")).any(|f| f.contents.contains(&reexported)));
+        crates
+    });
     // And with the models spread over several crates, as the biggest specs are.
-    let groups = testkit::fixtures("good").into_iter().filter(|(name, _)| MODEL_GROUPS.contains(&name.as_str())).map(
-        |(name, path)| {
-            let spec = std::fs::read_to_string(&path).unwrap();
-            let krate = format!("groups-{name}");
-            let options = generator::Options {
-                split_over: if name == "model_groups" { 1 } else { usize::MAX },
-                models_crate: Some(format!("fixture_{krate}_models").replace('-', "_")),
-                model_groups: 2,
-                ..testkit::options(&name)
-            };
-            let files =
-                generator::generate(&spec, &options).unwrap_or_else(|d| panic!("{name} does not generate:\n{d}"));
-            assert!(files.iter().any(|f| f.path.starts_with("models-1/types")), "{name}: no first group");
-            if name == "model_groups" {
-                assert!(files.iter().any(|f| f.path.starts_with("models-2/types")), "{name}: no second group");
-            }
-            (krate, files)
-        },
-    );
-    let crates: Vec<(String, Vec<generator::File>)> =
-        crates.into_iter().chain(split).chain(models_crate).chain(groups).collect();
-    if let Err(out) = testkit::compile_crates("fixture-crates", &crates) {
+    let groups = fixtures.iter().filter(|(name, _)| MODEL_GROUPS.contains(&name.as_str())).map(|(name, path)| {
+        let krate = format!("groups-{name}");
+        let options = generator::Options {
+            split_over: if name == "model_groups" { 1 } else { usize::MAX },
+            models_crate: Some(format!("fixture_{krate}_models").replace('-', "_")),
+            model_groups: 2,
+            ..testkit::options(name)
+        };
+        let crates = generate(&krate, path, &options);
+        assert!(has_file(&crates, Group(1), "src/types"), "{name}: no first group");
+        if name == "model_groups" {
+            assert!(has_file(&crates, Group(2), "src/types"), "{name}: no second group");
+        }
+        crates
+    });
+    let outputs: Vec<Vec<generator::Crate>> = outputs.chain(split).chain(models_crate).chain(groups).collect();
+    if let Err(out) = testkit::compile_crates("fixture-crates", &outputs) {
         panic!("generated fixture crates do not compile cleanly:\n{out}");
     }
 }

@@ -383,7 +383,7 @@ fn big(root: &Path, stamp: &str) -> Result<String, String> {
     fs::create_dir_all(&edited_dir).map_err(|e| e.to_string())?;
     let edited = edited_dir.join("cloudflare-openapi.json");
     let changed_op = edit_one_operation(&spec, &edited)?;
-    crate::generate_crate(&spec, &dir, Some("cloudflare-full"))?;
+    let generated = crate::generate_crate(&spec, &dir, Some("cloudflare-full"))?;
     fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).map_err(|e| e.to_string())?;
     let status = Command::new(&cargo)
         .args(["fetch", "--quiet"])
@@ -395,17 +395,8 @@ fn big(root: &Path, stamp: &str) -> Result<String, String> {
         return Err("cargo fetch failed for the Cloudflare client".into());
     }
     // Above `generator::MODELS_CRATE_OVER` models the models are crates of their own: `models/`
-    // (the core) and `models-N/` (the groups).
-    let mut model_dirs: Vec<PathBuf> = fs::read_dir(&dir)
-        .map_err(|e| e.to_string())?
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| {
-            let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            p.join("Cargo.toml").exists() && !crate::file_place(&format!("{name}/")).0.is_empty()
-        })
-        .collect();
-    model_dirs.sort();
+    // (the core) and `models-N/` (the groups), after the client's folder (the output's root).
+    let model_dirs: Vec<PathBuf> = generated.folders.iter().filter(|f| !f.is_empty()).map(|f| dir.join(f)).collect();
     let lines = count_lines(&dir.join("src")) + model_dirs.iter().map(|d| count_lines(&d.join("src"))).sum::<usize>();
     let files = crate::files_under(&dir.join("src/api")).len()
         + model_dirs.iter().map(|d| crate::files_under(&d.join("src/types")).len()).sum::<usize>();

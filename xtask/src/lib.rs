@@ -115,7 +115,11 @@ pub fn codegen(check: bool) -> Result<Report, String> {
 /// left empty there. Paths in the report are relative to `out`.
 pub fn write_crates(out: &Path, crates: &[generator::Crate], check: bool, owned: &str) -> Result<Report, String> {
     let mut report = Report::default();
-    let join = |folder: &str, path: &str| if folder.is_empty() { path.to_string() } else { format!("{folder}/{path}") };
+    let join = |folder: &str, path: &str| match (folder, path) {
+        ("", path) => path.to_string(),
+        (folder, "") => folder.to_string(),
+        (folder, path) => format!("{folder}/{path}"),
+    };
     let mut written = std::collections::BTreeSet::new();
     for krate in crates {
         for file in &krate.files {
@@ -268,45 +272,6 @@ pub fn test(extra: &[&str]) -> Result<(), String> {
 /// `runtime` depends on it.
 pub const RUNTIME_CRATES: &[&str] = &["runtime-model", "runtime"];
 
-/// The `[dependencies]` lines of a generated client crate whose runtime crate is at `runtime`:
-/// what [`generator::generate_crates`] writes, for `testkit::compile_crates` (`tests/src/lib.rs`),
-/// which lays out fixture crates of its own.
-pub fn client_dependencies(runtime: &str) -> String {
-    let runtime = generator::Dependency::path(generator::RUNTIME_PACKAGES[0], runtime);
-    std::iter::once(runtime).chain(generator::emitted_code_dependencies()).map(|d| d.render()).collect()
-}
-
-/// The `[dependencies]` lines of a models crate whose runtime model crate is at `runtime_model`
-/// (the models never depend on the HTTP runtime); see [`client_dependencies`].
-pub fn models_dependencies(runtime_model: &str) -> String {
-    let runtime = generator::Dependency::path(generator::RUNTIME_PACKAGES[1], runtime_model);
-    std::iter::once(runtime).chain(generator::emitted_code_dependencies()).map(|d| d.render()).collect()
-}
-
-/// The `src/lib.rs` of a models crate after `doc` (its `//!` lines and attributes); see
-/// [`client_dependencies`].
-pub fn models_lib(doc: &str) -> String {
-    generator::models_lib(&format!("{doc}\n"))
-}
-
-/// Where a file of [`generator::generate`] goes: the crate's folder suffix (`""` for the client,
-/// `models`, `models-N`) and the path inside its `src/` (or `src/api/`). Only for
-/// `testkit::compile_crates` and the bench, which place the files of `generate` themselves;
-/// [`codegen`] and [`generate_crate`] write [`generator::generate_crates`]' typed output.
-pub fn file_place(path: &str) -> (&str, &str) {
-    match path.split_once('/') {
-        Some((folder, rest))
-            if folder == "models"
-                || folder
-                    .strip_prefix("models-")
-                    .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())) =>
-        {
-            (folder, rest)
-        }
-        _ => ("", path),
-    }
-}
-
 /// Copies the runtime's crates into `out` (`out/runtime/`, `out/runtime-model/`): their sources
 /// as they are, their manifests without what they inherit from this workspace, so that the
 /// output builds anywhere.
@@ -357,6 +322,18 @@ fn crate_name(title: &str) -> String {
     }
 }
 
+/// What [`generate_crate`] wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Generated {
+    /// The API's operations.
+    pub operations: usize,
+    /// The API's named types.
+    pub types: usize,
+    /// Each crate's folder, relative to the output (`""` for the client, first; `models`,
+    /// `models-N`).
+    pub folders: Vec<String>,
+}
+
 /// Generates a standalone client crate for any spec: the crates of
 /// [`generator::generate_crates`] (`DIR/Cargo.toml`, `DIR/src/lib.rs`, the emitted
 /// `DIR/src/api/`; above [`generator::MODELS_CRATE_OVER`] models, the models crates: the core in
@@ -364,8 +341,8 @@ fn crate_name(title: &str) -> String {
 /// runtime's crates vendored beside them (`DIR/runtime/`, `DIR/runtime-model/`, see
 /// [`vendor_runtime`]) as path dependencies. Written in place: only files that differ are
 /// written, and what an earlier run wrote that this one does not is removed (files under each
-/// crate's `src/`, models crates that are gone). Returns the number of operations and types.
-pub fn generate_crate(spec_path: &Path, out: &Path, name: Option<&str>) -> Result<(usize, usize), String> {
+/// crate's `src/`, models crates that are gone). Returns what it wrote ([`Generated`]).
+pub fn generate_crate(spec_path: &Path, out: &Path, name: Option<&str>) -> Result<Generated, String> {
     let spec = fs::read_to_string(spec_path).map_err(|e| format!("cannot read {}: {e}", spec_path.display()))?;
     let label = spec_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let (api, warnings) =
@@ -400,7 +377,8 @@ pub fn generate_crate(spec_path: &Path, out: &Path, name: Option<&str>) -> Resul
     // `target/`) is not the generator's.
     write_crates(out, &crates, false, "src")?;
     vendor_runtime(&root(), out)?;
-    Ok((api.operations.len(), api.types.len()))
+    let folders = crates.into_iter().map(|c| c.folder).collect();
+    Ok(Generated { operations: api.operations.len(), types: api.types.len(), folders })
 }
 
 /// Copies the files of `from` (not recursive) into `to`, writing only those that differ.
@@ -424,6 +402,25 @@ mod tests {
 
     const SPEC: &str = "openapi: 3.0.3\ninfo: {title: Tiny, version: '1'}\npaths:\n  /a:\n    get:\n      \
                         operationId: getA\n      responses:\n        '200':\n          description: ok\n";
+
+    /// With the whole folder owned (`""`), a crate in a subfolder keeps its files: only what no
+    /// crate wrote is extra.
+    #[test]
+    fn write_crates_owning_everything_keeps_nested_crates() {
+        let dir = std::env::temp_dir().join(format!("xtask-write-crates-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let api = generator::lower(SPEC).unwrap();
+        let options = generator::Options { models_crate: Some("x_models".into()), ..Default::default() };
+        let setup = checked_in_setup("Doc.".into());
+        let crates = generator::generate_crates(&api, &options, &setup).unwrap();
+        assert_eq!(crates.iter().map(|c| c.folder.as_str()).collect::<Vec<_>>(), ["", "models"]);
+        ensure_file_contents(&dir.join("models/src/old.rs"), "// old\n", false).unwrap();
+        let report = write_crates(&dir, &crates, false, "").unwrap();
+        assert_eq!(report.extra, ["models/src/old.rs"]);
+        assert!(dir.join("models/Cargo.toml").exists() && dir.join("models/src/lib.rs").exists());
+        assert!(!dir.join("models/src/old.rs").exists());
+        let _ = fs::remove_dir_all(&dir);
+    }
 
     /// `generate_crate` writes in place: a second run over the output of an earlier layout (a
     /// models crate, a split file, loose runtime files) leaves exactly what a fresh run writes,

@@ -72,8 +72,8 @@ fn main() -> ExitCode {
                 return ExitCode::FAILURE;
             };
             match xtask::generate_crate(std::path::Path::new(spec), std::path::Path::new(out), flag("--name")) {
-                Ok((ops, types)) => {
-                    println!("wrote {out}: {ops} operations, {types} types");
+                Ok(generated) => {
+                    println!("wrote {out}: {} operations, {} types", generated.operations, generated.types);
                     ExitCode::SUCCESS
                 }
                 Err(e) => {

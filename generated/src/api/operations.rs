@@ -20,9 +20,7 @@ impl crate::Client {
         &self,
         zone_id: &str,
         certificate_pack_id: &str,
-    ) -> crate::Call<
-        crate::rt::Enveloped<super::envelope::ApiEnvelope, types::CertificatePack>,
-    > {
+    ) -> crate::Call<crate::rt::Enveloped<super::envelope::ApiEnvelope, types::CertificatePack>> {
         let mut r = crate::rt::Request::new(crate::rt::Method::GET, true);
         r.literal("/zones/");
         r.check_length("zone_id", zone_id, None, Some(32));
@@ -51,13 +49,7 @@ impl crate::Client {
         &self,
         zone_id: &str,
         params: &types::ListCustomTrustStoreParams,
-    ) -> crate::Call<
-        crate::rt::Paged<
-            super::envelope::ApiPagination,
-            types::CustomTrustStore,
-            types::ResultInfo,
-        >,
-    > {
+    ) -> crate::Call<crate::rt::Paged<super::envelope::ApiPagination, types::CustomTrustStore, types::ResultInfo>> {
         let mut r = crate::rt::Request::new(crate::rt::Method::GET, true);
         r.literal("/zones/");
         r.check_length("zone_id", zone_id, None, Some(32));

@@ -68,7 +68,7 @@ pub(super) fn module(api: &Api) -> TokenStream {
     });
     let (message, message_allow) = match &api.envelope {
         Some(env) => {
-            (ty(&env.message_ty, "types::"), types::allow_deprecated(types::mentions_deprecated(api, &env.message_ty)))
+            (ty(&env.message_ty, "types::"), allow_deprecated(types::mentions_deprecated(api, &env.message_ty)))
         }
         None => (quote!(serde_json::Value), None),
     };
@@ -238,7 +238,7 @@ fn page_info_impls(api: &Api, scheme: &ir::PaginationScheme) -> Vec<TokenStream>
             None => quote!(None),
         };
         let n = ident(name);
-        let allow = types::allow_deprecated(types::mentions_deprecated(api, &p.info));
+        let allow = allow_deprecated(types::mentions_deprecated(api, &p.info));
         out.push(quote! {
             #allow
             impl crate::rt::PageInfo<ApiPagination> for super::types::#n {
@@ -336,4 +336,10 @@ pub(super) fn paging(api: &Api) -> TokenStream {
 
         #(#items)*
     }
+}
+
+/// `#[allow(deprecated)]` for generated items that use a deprecated type themselves; callers
+/// still get the warning where they use it.
+fn allow_deprecated(yes: bool) -> Option<TokenStream> {
+    yes.then(|| quote!(#[allow(deprecated)]))
 }

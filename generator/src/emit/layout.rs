@@ -287,7 +287,7 @@ pub struct Crate {
 }
 
 /// What emitted code names besides the runtime, in every generated crate (client and models).
-pub fn emitted_code_dependencies() -> Vec<Dependency> {
+fn emitted_code_dependencies() -> Vec<Dependency> {
     vec![
         Dependency::version("serde", "1"),
         Dependency::version("serde_json", "1"),
@@ -296,7 +296,7 @@ pub fn emitted_code_dependencies() -> Vec<Dependency> {
 }
 
 /// The runtime's package names: the client depends on the first, models crates on the second.
-pub const RUNTIME_PACKAGES: [&str; 2] = ["openapi-rust-runtime", "openapi-rust-runtime-model"];
+const RUNTIME_PACKAGES: [&str; 2] = ["openapi-rust-runtime", "openapi-rust-runtime-model"];
 
 /// The whole output: the crates of [`plan`]'s jobs (the client first, then the models crates in
 /// order), each with its manifest, `lib.rs` and the rendered modules (`rendered`: each job with
@@ -415,7 +415,7 @@ fn client_lib(doc: &str) -> String {
 /// The `src/lib.rs` of a models crate (the core or a group) after the header: `preamble` (its
 /// `//!` lines, each ending in a newline), then its `types` (the emitted files), which name the
 /// runtime's model half as `crate::rt`.
-pub fn models_lib(preamble: &str) -> String {
+fn models_lib(preamble: &str) -> String {
     format!(
         "{preamble}\n#![forbid(unsafe_code)]\n#![warn(missing_docs)]\n\n#[rustfmt::skip]\npub mod types;\n\n\
          // `crate::rt` for the emitted code (unused when it names nothing there).\n#[allow(unused_imports)]\n\

@@ -9,6 +9,7 @@
 //! - `api_module`: the API module's `mod.rs` and `envelope.rs`;
 //! - `types`: models and parameter structs; `operations`: one `Client` method per operation;
 //! - `toolkit` and `docs`: identifiers, types, literals and doc text, shared by the emitters;
+//! - `writer`: [`writer::Writer`], the text writer behind `types` and the split folders' indexes;
 //! - `groups`: the cut of the type graph behind the group crates of [`plan`];
 //! - `harness`: the conformance harness (not part of a client).
 
@@ -21,88 +22,89 @@ pub mod manifest;
 mod operations;
 mod toolkit;
 mod types;
+mod writer;
 
-pub use layout::{
-    crates, emitted_code_dependencies, models_lib, plan, Crate, CrateKind, CrateSetup, Job, MODELS_CRATE_OVER,
-    MODELS_PER_GROUP, RUNTIME_PACKAGES, SPLIT_OVER,
-};
+pub use layout::{crates, plan, Crate, CrateKind, CrateSetup, Job, MODELS_CRATE_OVER, MODELS_PER_GROUP, SPLIT_OVER};
 
 use crate::ir::Api;
 use api_module::{envelope, module, paging};
 use layout::{Part, Split, Which};
 use proc_macro2::TokenStream;
-use quote::quote;
-use toolkit::{ident, Texts};
+use writer::Writer;
 
-/// The tokens of one file, and the pre-formatted texts they refer to.
-pub fn emit(api: &Api, job: &Job) -> (TokenStream, Texts) {
-    let mut texts = Texts::default();
-    let tokens = emit_into(api, job, &mut texts);
-    (tokens, texts)
+/// One emitted file: tokens (`render` formats them with prettyplease), or text written as it
+/// will read (`render` adds the header only).
+pub enum Emitted {
+    /// Tokens: the API module's `mod.rs` and `envelope.rs`.
+    Tokens(TokenStream),
+    /// The whole file but its header.
+    Text(String),
 }
 
-fn emit_into(api: &Api, job: &Job, texts: &mut Texts) -> TokenStream {
+/// Emits one planned file.
+pub fn emit(api: &Api, job: &Job) -> Emitted {
     let in_part = |part: &Option<Split>, name: &str| part.is_none_or(|s| s.holds(name));
-    match &job.part {
+    let tokens = match &job.part {
         Part::Module => module(api),
         Part::Envelope => api.envelope.as_ref().map(|env| envelope(api, env)).unwrap_or_default(),
         Part::Paging => paging(api),
-        Part::Types(p, which) => types::emit(api, p.is_some(), |name| in_part(p, name), which, texts),
-        Part::Operations(p) => operations::emit(api, p.is_some(), |name| in_part(p, name), texts),
+        Part::Operations(p) => return Emitted::Text(operations::emit(api, p.is_some(), |name| in_part(p, name))),
+        Part::Types(p, which) => return Emitted::Text(types::emit(api, p.is_some(), |name| in_part(p, name), which)),
         Part::TypesIndex(buckets, which) => {
-            let (doc, reexport) = match which {
-                Which::All => ("Models from the spec's schemas, and parameter structs for operations.", None),
-                Which::Models(_) => ("Models from the spec's schemas.", which.core().map(types::import_core)),
-                Which::Params(krates) => (
-                    "Models from the spec's schemas (re-exported from their own crates), and parameter structs for \
-                     operations.",
-                    Some(types::reexport(krates)),
-                ),
+            let doc = match which {
+                Which::All => "Models from the spec's schemas, and parameter structs for operations.",
+                Which::Models(_) => "Models from the spec's schemas.",
+                Which::Params(_) => {
+                    "Models from the spec's schemas (re-exported from their own crates), and parameter structs \
+                     for\noperations."
+                }
             };
-            index(doc, buckets, TokenStream::new(), reexport.unwrap_or_default())
+            return Emitted::Text(index(doc, buckets, true, |w| types::imports(w, which)));
         }
         Part::OperationsIndex(buckets) => {
             // The parts name `super::types` and `super::envelope` as an unsplit file does.
-            let envelope = api.envelope.as_ref().map(|_| {
-                quote!(
-                    use super::envelope;
-                )
-            });
-            let paging = api.has_listings().then(|| {
-                quote!(
-                    use super::paging;
-                )
-            });
-            let imports = quote! {
-                #[allow(unused_imports)]
-                use super::types;
-                #envelope
-                #paging
+            let imports = |w: &mut Writer| {
+                w.line("#[allow(unused_imports)]");
+                w.line("use super::types;");
+                if api.envelope.is_some() {
+                    w.line("use super::envelope;");
+                }
+                if api.has_listings() {
+                    w.line("use super::paging;");
+                }
             };
-            index("Request functions, one per operation of the spec.", buckets, imports, TokenStream::new())
+            let doc = "Request functions, one per operation of the spec.";
+            return Emitted::Text(index(doc, buckets, false, imports));
         }
-    }
+    };
+    Emitted::Tokens(tokens)
 }
 
-/// The `mod.rs` of a split file: one module per part; models are re-exported flat (after
-/// `reexport`), operations get `imports` for their parts instead.
-fn index(doc: &str, buckets: &[String], imports: TokenStream, reexport: TokenStream) -> TokenStream {
-    let public = imports.is_empty();
-    let doc = docs::inner(&format!(
-        "{doc}\n\nSplit into parts by a hash of each name, so that the compiler can work on them separately{}.",
-        if public { "; everything is re-exported here" } else { "" }
-    ));
-    let mods = buckets.iter().map(|b| ident(b));
-    let uses = public.then(|| {
-        let mods = buckets.iter().map(|b| ident(b));
-        quote!(#(pub use #mods::*;)*)
-    });
-    quote! {
-        #doc
-
-        #imports
-        #reexport
-        #(mod #mods;)*
-        #uses
+/// The `mod.rs` of a split file: its doc, `imports`, one module per part, re-exported flat
+/// when `public` (models; an operations index instead imports what its parts name).
+fn index(doc: &str, buckets: &[String], public: bool, imports: impl FnOnce(&mut Writer)) -> String {
+    let mut w = Writer::with_capacity(400 + buckets.len() * 40);
+    for line in doc.lines() {
+        w.line(format_args!("//! {line}"));
     }
+    w.line("//!");
+    if public {
+        w.line("//! Split into parts by a hash of each name, so that the compiler can work on them separately;");
+        w.line("//! everything is re-exported here.");
+    } else {
+        w.line("//! Split into parts by a hash of each name, so that the compiler can work on them separately.");
+    }
+    w.blank();
+    imports(&mut w);
+    w.blank();
+    for b in buckets {
+        w.line(format_args!("mod {b};"));
+    }
+    if public {
+        w.blank();
+        for b in buckets {
+            w.line(format_args!("pub use {b}::*;"));
+        }
+    }
+    w.finish()
 }

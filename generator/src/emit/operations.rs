@@ -1,126 +1,65 @@
-//! One request function per operation, as methods on the runtime's `Client`.
-//!
-//! Written as pre-formatted text, laid out as prettyplease lays out code (lines of at most
-//! [`WIDTH`] columns, argument lists and generic arguments one per line when they do not fit):
-//! parsing and printing thousands of function bodies through `syn` and `prettyplease` was the
-//! largest part of the generator's time on big specs.
+//! One request function per operation, as methods on the runtime's `Client`, written as text
+//! through the [`Writer`] (signatures and calls one argument per line when they do not fit in
+//! its width): parsing and printing thousands of function bodies through `syn` and
+//! `prettyplease` was the largest part of the generator's time on big specs.
 
 use super::api_module::{describe_security, security_text};
 use super::docs;
-use super::toolkit::{lit, resolve, ty_text, Texts};
+use super::toolkit::{lit, resolve, ty_text};
 use super::types::{allow_deprecated_text, location, mentions_deprecated, strip_nullable};
+use super::writer::Writer;
 use crate::ir::{
     Api, BodyEncoding, Constraints, Framing, Operation, Param, ParamLocation, ParamStyle, ResponseBody, Segment,
     TypeKind, TypeRef,
 };
-use proc_macro2::TokenStream;
-use quote::quote;
-
-/// The widest line (without a trailing comma) that is kept on one line, as prettyplease does.
-const WIDTH: usize = 89;
 
 /// Clippy's `too_many_arguments` threshold (`self` counted): a method with more arguments (its
 /// operation's required parameters, each an argument of its own) allows the lint, with a comment
 /// saying why, rather than taking them in a struct that the spec does not have.
 const TOO_MANY_ARGUMENTS: usize = 7;
 
-/// Indentation of the methods inside `impl crate::Client { ... }`.
-const BASE: usize = 4;
-
 /// The request functions whose Rust names pass `keep`; `split` says whether this is one part
-/// of a split `operations` folder.
-pub fn emit(api: &Api, split: bool, keep: impl Fn(&str) -> bool, texts: &mut Texts) -> TokenStream {
-    // A split module's `super` is `operations/mod.rs`, which imports what `super` names here.
-    let ops: Vec<String> =
-        api.operations.iter().filter(|op| keep(&op.rust_name)).map(|op| operation(api, op)).collect();
-    // Import the models only when some signature or body names one (an unused import warns).
-    let use_types = ops.iter().any(|t| t.contains("types::")).then(|| {
-        quote!(
-            use super::types;
-        )
-    });
-    let doc = docs::inner(if split {
+/// of a split `operations` folder. The file's text, without the header.
+pub fn emit(api: &Api, split: bool, keep: impl Fn(&str) -> bool) -> String {
+    let ops: Vec<&Operation> = api.operations.iter().filter(|op| keep(&op.rust_name)).collect();
+    let mut methods = Writer::with_capacity(ops.len() * 1_500);
+    if ops.is_empty() {
+        methods.line("impl crate::Client {}");
+    } else {
+        methods.open("impl crate::Client {");
+        for op in &ops {
+            methods.blank();
+            operation(api, op, &mut methods);
+        }
+        methods.close("}");
+    }
+    let methods = methods.finish();
+    let doc = if split {
         "One part of the request functions (see the parent module)."
     } else {
         "Request functions, one per operation of the spec."
-    });
-    let body = (!ops.is_empty()).then(|| texts.add(ops.join("\n")));
-    quote! {
-        #doc
-
-        #use_types
-
-        impl crate::Client {
-            #body
-        }
+    };
+    let mut out = String::with_capacity(methods.len() + 200);
+    out.push_str(&format!("//! {doc}\n\n"));
+    // Import the models only when some signature or body names one (an unused import warns). A
+    // split module's `super` is `operations/mod.rs`, which imports what `super` names here.
+    if methods.contains("types::") {
+        out.push_str("use super::types;\n\n");
     }
-}
-
-/// `indent` spaces, relative to the methods (see [`BASE`]).
-fn pad(indent: usize) -> String {
-    " ".repeat(indent)
-}
-
-/// A call statement `callee(args);` at `indent`: on one line when it fits, else one argument
-/// per line.
-fn call(indent: usize, callee: &str, args: &[String]) -> String {
-    let line = format!("{}{callee}({});", pad(indent), args.join(", "));
-    if BASE + line.len() <= WIDTH {
-        return line + "\n";
-    }
-    let mut out = format!("{}{callee}(\n", pad(indent));
-    for a in args {
-        out.push_str(&format!("{}{a},\n", pad(indent + 4)));
-    }
-    out.push_str(&format!("{});\n", pad(indent)));
+    out.push_str(&methods);
     out
 }
 
-/// `if let Some(binding) = source { body }` at `indent` (`body` is already indented one level
-/// deeper).
-fn if_some(indent: usize, binding: &str, source: &str, body: &str) -> String {
-    format!("{p}if let Some({binding}) = {source} {{\n{body}{p}}}\n", p = pad(indent))
+/// `if let Some({binding}) = {source} {`, then `body` one level deeper, then `}`.
+fn if_some(w: &mut Writer, binding: &str, source: &str, body: impl FnOnce(&mut Writer)) {
+    w.open(format_args!("if let Some({binding}) = {source} {{"));
+    body(w);
+    w.close("}");
 }
 
-/// Writes the type `t` at `indent`, after `prefix` and before `suffix`, on one line when it
-/// fits, else with its generic arguments one per line (recursively).
-fn layout_type(out: &mut String, t: &str, indent: usize, prefix: &str, suffix: &str) {
-    let line = format!("{}{prefix}{t}{suffix}", pad(indent));
-    let counted = line.strip_suffix(',').unwrap_or(&line);
-    match split_generics(t) {
-        Some((head, args)) if BASE + counted.len() > WIDTH => {
-            out.push_str(&format!("{}{prefix}{head}<\n", pad(indent)));
-            for a in args {
-                layout_type(out, a, indent + 4, "", ",");
-            }
-            out.push_str(&format!("{}>{suffix}\n", pad(indent)));
-        }
-        _ => {
-            out.push_str(&line);
-            out.push('\n');
-        }
-    }
-}
-
-/// `Head<A, B<C, D>>` → `("Head", ["A", "B<C, D>"])`; `None` without generic arguments.
-fn split_generics(t: &str) -> Option<(&str, Vec<&str>)> {
-    let open = t.find('<')?;
-    let inner = t.get(open + 1..)?.strip_suffix('>')?;
-    let mut args = Vec::new();
-    let (mut depth, mut from) = (0usize, 0usize);
-    for (i, c) in inner.char_indices() {
-        match c {
-            '<' | '[' | '(' => depth += 1,
-            '>' | ']' | ')' => depth = depth.saturating_sub(1),
-            ',' if depth == 0 => {
-                args.push(inner.get(from..i)?.trim());
-                from = i + 1;
-            }
-            _ => {}
-        }
-    }
-    args.push(inner.get(from..)?.trim());
-    Some((t.get(..open)?, args))
+/// A call statement `{callee}({args});`.
+fn call(w: &mut Writer, callee: &str, args: &[String]) {
+    w.list(&format!("{callee}("), args, ");");
 }
 
 /// How a required parameter is taken as an argument.
@@ -188,12 +127,12 @@ fn decoder(api: &Api, op: &Operation) -> String {
     }
 }
 
-/// Checks from the spec, applied to a value about to be sent, at `indent`. `value` is an
-/// expression of the parameter's type, by reference for strings and arrays.
-fn checks(api: &Api, p: &Param, value: &str, indent: usize) -> String {
+/// Checks from the spec, applied to a value about to be sent. `value` is an expression of the
+/// parameter's type, by reference for strings and arrays.
+fn checks(w: &mut Writer, api: &Api, p: &Param, value: &str) {
     let c: &Constraints = &p.constraints;
     if c.is_empty() {
-        return String::new();
+        return;
     }
     let wire = lit(&p.wire_name);
     let opt_usize = |v: Option<usize>| v.map_or("None".to_string(), |n| format!("Some({n})"));
@@ -202,7 +141,7 @@ fn checks(api: &Api, p: &Param, value: &str, indent: usize) -> String {
     match resolve(api, strip_nullable(&p.ty)) {
         TypeRef::String if c.min_length.is_some() || c.max_length.is_some() => {
             let (min, max) = (opt_usize(c.min_length), opt_usize(c.max_length));
-            call(indent, "r.check_length", &[wire, value.to_string(), min, max])
+            call(w, "r.check_length", &[wire, value.to_string(), min, max]);
         }
         ty @ (TypeRef::I32 | TypeRef::I64 | TypeRef::F64) if c.minimum.is_some() || c.maximum.is_some() => {
             let (min, max) = (bound(c.minimum, c.exclusive_minimum), bound(c.maximum, c.exclusive_maximum));
@@ -211,13 +150,13 @@ fn checks(api: &Api, p: &Param, value: &str, indent: usize) -> String {
                 TypeRef::I64 => format!("{value} as f64"),
                 _ => format!("f64::from({value})"),
             };
-            call(indent, "r.check_range", &[wire, as_f64, min, max])
+            call(w, "r.check_range", &[wire, as_f64, min, max]);
         }
         TypeRef::Vec(_) if c.min_items.is_some() || c.max_items.is_some() => {
             let (min, max) = (opt_usize(c.min_items), opt_usize(c.max_items));
-            call(indent, "r.check_items", &[wire, format!("{value}.len()"), min, max])
+            call(w, "r.check_items", &[wire, format!("{value}.len()"), min, max]);
         }
-        _ => String::new(),
+        _ => {}
     }
 }
 
@@ -244,10 +183,10 @@ fn style_name(style: ParamStyle, location: ParamLocation) -> &'static str {
     }
 }
 
-/// Statements that check and add one parameter whose value is the expression `v`, at `indent`.
-fn add_param(api: &Api, p: &Param, v: &str, indent: usize) -> String {
+/// Statements that check and add one parameter whose value is the expression `v`.
+fn add_param(w: &mut Writer, api: &Api, p: &Param, v: &str) {
     let wire = lit(&p.wire_name);
-    let check = checks(api, p, v, indent);
+    checks(w, api, p, v);
     let explode = p.explode.to_string();
     let resolved = resolve(api, strip_nullable(&p.ty));
     let is_vec = matches!(resolved, TypeRef::Vec(_));
@@ -258,8 +197,8 @@ fn add_param(api: &Api, p: &Param, v: &str, indent: usize) -> String {
     let header = lit(&p.wire_name.to_ascii_lowercase());
     let json = format!("crate::rt::JsonParam({v})");
     let style = || format!("crate::rt::Style::{}", style_name(p.style, p.location));
-    let c = |callee: &str, args: &[String]| call(indent, callee, args);
-    let add = match (p.location, p.style) {
+    let mut c = |callee: &str, args: &[String]| call(w, callee, args);
+    match (p.location, p.style) {
         (ParamLocation::Path, ParamStyle::Json) => {
             c("r.path_param", &[wire, format!("&crate::rt::ParamValue::to_param(&{json})")])
         }
@@ -290,8 +229,7 @@ fn add_param(api: &Api, p: &Param, v: &str, indent: usize) -> String {
             c("r.cookie_structured", &[wire, v.to_string(), explode])
         }
         (ParamLocation::Cookie, _) => c("r.cookie", &[wire, v.to_string()]),
-    };
-    check + &add
+    }
 }
 
 /// A query or cookie parameter rendered from a structured value (an object's keys can become
@@ -340,40 +278,38 @@ fn uses_deprecated(api: &Api, op: &Operation) -> bool {
 
 /// The body argument's type (without the `Option` of an optional body).
 pub(super) fn body_arg_type(api: &Api, b: &crate::ir::Body) -> String {
-    body_arg(api, b, 0).0
+    let prefix = "types::";
+    match b.encoding {
+        BodyEncoding::Text => "&str".into(),
+        BodyEncoding::Binary if b.required => "impl Into<Vec<u8>>".into(),
+        BodyEncoding::Binary => "Vec<u8>".into(),
+        _ => match resolve(api, &b.ty) {
+            TypeRef::Vec(inner) => format!("&[{}]", ty_text(inner, prefix)),
+            TypeRef::String => "&str".into(),
+            _ => format!("&{}", ty_text(&b.ty, prefix)),
+        },
+    }
 }
 
-/// The body argument's type and the statement (at `indent`) that sets the body.
-fn body_arg(api: &Api, b: &crate::ir::Body, indent: usize) -> (String, String) {
-    let prefix = "types::";
+/// The statement that sets the body (the argument `body`).
+fn set_body(w: &mut Writer, b: &crate::ir::Body) {
     let media = lit(&b.media_type);
     let body = "body".to_string();
     match b.encoding {
-        BodyEncoding::Text => ("&str".into(), call(indent, "r.text", &[body, media])),
-        BodyEncoding::Binary if b.required => ("impl Into<Vec<u8>>".into(), call(indent, "r.bytes", &[body, media])),
-        BodyEncoding::Binary => ("Vec<u8>".into(), call(indent, "r.bytes", &[body, media])),
-        encoding => {
-            let t = match resolve(api, &b.ty) {
-                TypeRef::Vec(inner) => format!("&[{}]", ty_text(inner, prefix)),
-                TypeRef::String => "&str".into(),
-                _ => format!("&{}", ty_text(&b.ty, prefix)),
-            };
+        BodyEncoding::Text => call(w, "r.text", &[body, media]),
+        BodyEncoding::Binary => call(w, "r.bytes", &[body, media]),
+        BodyEncoding::Form if !b.form_styles.is_empty() => {
             let styles: Vec<String> = (b.form_styles.iter())
                 .map(|(property, style, explode)| {
                     let style = style_name(*style, ParamLocation::Query);
                     format!("({}, crate::rt::Style::{style}, {explode})", lit(property))
                 })
                 .collect();
-            let set = match encoding {
-                BodyEncoding::Form if !styles.is_empty() => {
-                    call(indent, "r.form_styled", &[body, format!("&[{}]", styles.join(", "))])
-                }
-                BodyEncoding::Form => call(indent, "r.form", &[body]),
-                BodyEncoding::Multipart => call(indent, "r.multipart", &[body]),
-                _ => call(indent, "r.json", &[body]),
-            };
-            (t, set)
+            call(w, "r.form_styled", &[body, format!("&[{}]", styles.join(", "))]);
         }
+        BodyEncoding::Form => call(w, "r.form", &[body]),
+        BodyEncoding::Multipart => call(w, "r.multipart", &[body]),
+        BodyEncoding::Json => call(w, "r.json", &[body]),
     }
 }
 
@@ -392,8 +328,8 @@ fn stream_doc(framing: Framing) -> String {
     )
 }
 
-/// One request function, at the methods' indentation (see [`BASE`]) minus [`BASE`].
-fn operation(api: &Api, op: &Operation) -> String {
+/// One request function.
+fn operation(api: &Api, op: &Operation, w: &mut Writer) {
     let mut args = vec!["&self".to_string()];
     let mut arg_docs = Vec::new();
     for p in op.params.iter().filter(|p| p.required) {
@@ -408,17 +344,9 @@ fn operation(api: &Api, op: &Operation) -> String {
     }
     // Bodies are borrowed (a list or a string as a slice); raw bytes are taken by value. An
     // optional body is an `Option`.
-    let mut body_stmt = None;
     if let Some(b) = &op.body {
-        if b.required {
-            let (t, set) = body_arg(api, b, 4);
-            args.push(format!("body: {t}"));
-            body_stmt = Some(set);
-        } else {
-            let (t, set) = body_arg(api, b, 8);
-            args.push(format!("body: Option<{t}>"));
-            body_stmt = Some(if_some(4, "body", "body", &set));
-        }
+        let t = body_arg_type(api, b);
+        args.push(if b.required { format!("body: {t}") } else { format!("body: Option<{t}>") });
         let desc = b.docs.description.as_deref().map(str::trim).filter(|d| !d.is_empty());
         let what = match b.encoding {
             BodyEncoding::Json => "JSON".to_string(),
@@ -428,61 +356,6 @@ fn operation(api: &Api, op: &Operation) -> String {
         };
         let optional = if b.required { "" } else { "; optional" };
         arg_docs.push(format!("- `body` ({what}{optional}): {}", desc.unwrap_or("the request body.")));
-    }
-
-    let mut stmts = String::new();
-    let mut prefix_lit = String::new();
-    for seg in &op.segments {
-        match seg {
-            Segment::Literal(text) => prefix_lit.push_str(text),
-            Segment::Param(i) => {
-                if !prefix_lit.is_empty() {
-                    stmts.push_str(&call(4, "r.literal", &[lit(&std::mem::take(&mut prefix_lit))]));
-                }
-                if let Some(p) = op.params.get(*i) {
-                    stmts.push_str(&add_param(api, p, &p.rust_name, 4));
-                }
-            }
-        }
-    }
-    if !prefix_lit.is_empty() {
-        stmts.push_str(&call(4, "r.literal", &[lit(&prefix_lit)]));
-    }
-    // Names taken from a caller's object must not stand in for another parameter, given or not:
-    // the runtime learns the operation's query and cookie names before any is added.
-    if op.params.iter().any(|p| names_from_value(api, p)) {
-        let names = |location: ParamLocation| {
-            let names: Vec<String> =
-                op.params.iter().filter(|p| p.location == location).map(|p| lit(&p.wire_name)).collect();
-            format!("&[{}]", names.join(", "))
-        };
-        stmts.push_str(&call(4, "r.parameters", &[names(ParamLocation::Query), names(ParamLocation::Cookie)]));
-    }
-    for p in op.params.iter().filter(|p| p.location != ParamLocation::Path) {
-        if p.required {
-            stmts.push_str(&add_param(api, p, &p.rust_name, 4));
-        } else {
-            // Copy values are taken out of the params struct; the rest are borrowed.
-            let source = if is_copy(api, &p.ty) {
-                format!("params.{}", p.rust_name)
-            } else {
-                format!("&params.{}", p.rust_name)
-            };
-            stmts.push_str(&if_some(4, "v", &source, &add_param(api, p, "v", 8)));
-        }
-    }
-    stmts.extend(body_stmt);
-    if let Some(alternatives) = &op.security {
-        stmts.push_str(&call(4, "r.security", &[security_text(api, alternatives)]));
-    }
-    if !op.redirects.is_empty() {
-        let codes: Vec<String> = op.redirects.iter().map(u16::to_string).collect();
-        stmts.push_str(&call(4, "r.answers", &[format!("&[{}]", codes.join(", "))]));
-    }
-    if let ResponseBody::Text { accept } | ResponseBody::Bytes { accept } | ResponseBody::Stream { accept, .. } =
-        &op.response
-    {
-        stmts.push_str(&call(4, "r.header", &[lit("accept"), lit(accept)]));
     }
 
     let mut extra = vec![format!("`{} {}`", op.method.as_str(), op.path)];
@@ -525,35 +398,80 @@ fn operation(api: &Api, op: &Operation) -> String {
     if let ResponseBody::Stream { framing, .. } = &op.response {
         extra.push(stream_doc(*framing));
     }
-    let mut out = docs::comment(&op.docs, &extra, "");
+    w.lines(&docs::comment(&op.docs, &extra, ""));
     if op.docs.deprecated {
-        out.push_str("#[deprecated]\n");
+        w.line("#[deprecated]");
     }
-    out.push_str(allow_deprecated_text(uses_deprecated(api, op)));
+    w.lines(allow_deprecated_text(uses_deprecated(api, op)));
     if args.len() > TOO_MANY_ARGUMENTS {
-        out.push_str(
-            "// One argument per required parameter, as the spec lists them (see `# Arguments`).\n\
-             #[allow(clippy::too_many_arguments)]\n",
-        );
+        w.line("// One argument per required parameter, as the spec lists them (see `# Arguments`).");
+        w.line("#[allow(clippy::too_many_arguments)]");
     }
-    // The signature: on one line when it fits, else one argument per line.
     let streamed = matches!(op.response, ResponseBody::Stream { .. });
     let returns = format!("crate::{}<{}>", if streamed { "StreamCall" } else { "Call" }, decoder(api, op));
-    let name = &op.rust_name;
-    let line = format!("pub fn {name}({}) -> {returns} {{", args.join(", "));
-    if BASE + line.len() <= WIDTH {
-        out.push_str(&line);
-        out.push('\n');
-    } else {
-        out.push_str(&format!("pub fn {name}(\n"));
-        for a in &args {
-            out.push_str(&format!("    {a},\n"));
-        }
-        layout_type(&mut out, &returns, 0, ") -> ", " {");
-    }
+    w.open_list(&format!("pub fn {}(", op.rust_name), &args, &format!(") -> {returns} {{"));
     let method = op.method.as_str();
-    out.push_str(&format!("    let mut r = crate::rt::Request::new(crate::rt::Method::{method}, {});\n", op.retryable));
-    out.push_str(&stmts);
-    out.push_str(if streamed { "    self.call_stream(r)\n}\n" } else { "    self.call(r)\n}\n" });
-    out
+    w.line(format_args!("let mut r = crate::rt::Request::new(crate::rt::Method::{method}, {});", op.retryable));
+
+    let mut prefix_lit = String::new();
+    for seg in &op.segments {
+        match seg {
+            Segment::Literal(text) => prefix_lit.push_str(text),
+            Segment::Param(i) => {
+                if !prefix_lit.is_empty() {
+                    call(w, "r.literal", &[lit(&std::mem::take(&mut prefix_lit))]);
+                }
+                if let Some(p) = op.params.get(*i) {
+                    add_param(w, api, p, &p.rust_name);
+                }
+            }
+        }
+    }
+    if !prefix_lit.is_empty() {
+        call(w, "r.literal", &[lit(&prefix_lit)]);
+    }
+    // Names taken from a caller's object must not stand in for another parameter, given or not:
+    // the runtime learns the operation's query and cookie names before any is added.
+    if op.params.iter().any(|p| names_from_value(api, p)) {
+        let names = |location: ParamLocation| {
+            let names: Vec<String> =
+                op.params.iter().filter(|p| p.location == location).map(|p| lit(&p.wire_name)).collect();
+            format!("&[{}]", names.join(", "))
+        };
+        call(w, "r.parameters", &[names(ParamLocation::Query), names(ParamLocation::Cookie)]);
+    }
+    for p in op.params.iter().filter(|p| p.location != ParamLocation::Path) {
+        if p.required {
+            add_param(w, api, p, &p.rust_name);
+        } else {
+            // Copy values are taken out of the params struct; the rest are borrowed.
+            let source = if is_copy(api, &p.ty) {
+                format!("params.{}", p.rust_name)
+            } else {
+                format!("&params.{}", p.rust_name)
+            };
+            if_some(w, "v", &source, |w| add_param(w, api, p, "v"));
+        }
+    }
+    if let Some(b) = &op.body {
+        if b.required {
+            set_body(w, b);
+        } else {
+            if_some(w, "body", "body", |w| set_body(w, b));
+        }
+    }
+    if let Some(alternatives) = &op.security {
+        call(w, "r.security", &[security_text(api, alternatives)]);
+    }
+    if !op.redirects.is_empty() {
+        let codes: Vec<String> = op.redirects.iter().map(u16::to_string).collect();
+        call(w, "r.answers", &[format!("&[{}]", codes.join(", "))]);
+    }
+    if let ResponseBody::Text { accept } | ResponseBody::Bytes { accept } | ResponseBody::Stream { accept, .. } =
+        &op.response
+    {
+        call(w, "r.header", &[lit("accept"), lit(accept)]);
+    }
+    w.line(if streamed { "self.call_stream(r)" } else { "self.call(r)" });
+    w.close("}");
 }

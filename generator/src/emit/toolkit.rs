@@ -1,25 +1,9 @@
-//! The emitters' shared toolkit: [`Texts`] (pre-formatted code that `render` splices in),
-//! identifiers, Rust types spelled from [`TypeRef`]s (as tokens or text), string literals, and
-//! alias resolution. Doc text has a module of its own, `docs`.
+//! The emitters' shared toolkit: identifiers, Rust types spelled from [`TypeRef`]s (as tokens
+//! or text), string literals, and alias resolution. Doc text has a module of its own, `docs`;
+//! text is written through `writer`.
 
 use crate::ir::{Api, TypeKind, TypeRef};
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::quote;
-
-/// Pre-formatted code for a file, standing in its tokens as placeholder items `__text!(N);`
-/// that [`crate::render`] replaces. Used for the impls that are pure templates: formatting
-/// them through `syn` and `prettyplease` would cost more than all the rest.
-#[derive(Debug, Default)]
-pub struct Texts(pub Vec<String>);
-
-impl Texts {
-    /// Keeps `text` and returns its placeholder.
-    pub fn add(&mut self, text: String) -> TokenStream {
-        let index = proc_macro2::Literal::usize_unsuffixed(self.0.len());
-        self.0.push(text);
-        quote!(__text!(#index);)
-    }
-}
 
 pub(crate) fn ident(name: &str) -> Ident {
     // Names reaching here come from `naming` and are checked by `lower::check_names` before emission;
@@ -37,7 +21,7 @@ pub(crate) fn ty(t: &TypeRef, prefix: &str) -> TokenStream {
     ty_text(t, prefix).parse().unwrap_or_default()
 }
 
-/// `text` as a Rust string literal, for pre-formatted code.
+/// `text` as a Rust string literal, for code written as text.
 pub(crate) fn lit(text: &str) -> String {
     format!("{text:?}")
 }

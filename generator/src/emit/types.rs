@@ -1,87 +1,96 @@
-//! Models: structs, open enums, aliases, untagged unions, and operation parameter structs.
+//! Models: structs, open enums, aliases, unions, and operation parameter structs, with their
+//! impls, all written as text through one [`Writer`]: a line reads as it is written (whatever
+//! its length), so every impl is laid out one way.
 
 use super::docs;
 use super::layout::Which;
-use super::toolkit::{ident, lit, resolve, ty, ty_text, Texts};
+use super::toolkit::{lit, resolve, ty_text};
+use super::writer::Writer;
 use crate::ir::{Api, EnumRepr, Field, Operation, TypeDef, TypeKind, TypeRef, UnionVariant};
-use proc_macro2::TokenStream;
-use quote::quote;
 use std::collections::BTreeSet;
+
+/// Why the models' serde impls are written out, for the files that hold them.
+const WHY_WRITTEN_OUT: &[&str] = &[
+    "The serde impls are written out, not derived: a line per property over the shared generic",
+    "halves in `crate::rt::model` (object visitor, key lookup), which a derive would expand again in",
+    "every model; and `model::skip` counts the unknown properties a model leaves out, so that an",
+    "untagged union picks the variant that leaves out fewest (a derived one takes the first that",
+    "decodes). `model::Key::Field(i)` is a key's index in `FIELDS`, found there without allocating.",
+];
 
 /// The models and parameter structs whose Rust names pass `keep` (of those `which` selects);
 /// `split` says whether this is one part of a split `types` folder (which sees its siblings
-/// through `super`).
-pub fn emit(api: &Api, split: bool, keep: impl Fn(&str) -> bool, which: &Which, text: &mut Texts) -> TokenStream {
+/// through `super`). The file's text, without the header.
+pub fn emit(api: &Api, split: bool, keep: impl Fn(&str) -> bool, which: &Which) -> String {
     let param_enums = param_enums(api);
     let models = !matches!(which, Which::Params(_));
-    let defs: Vec<TokenStream> = (api.types.values())
-        .filter(|def| models && keep(&def.name) && which.holds_model(&def.name))
-        .map(|def| type_def(api, def, text, &param_enums))
-        .collect();
-    let use_model = text.0.iter().any(|t| t.contains("model::")).then(|| {
-        quote!(
-            use crate::rt::model;
-        )
-    });
-    let params: Vec<TokenStream> = (api.operations.iter())
+    let defs: Vec<&TypeDef> =
+        api.types.values().filter(|def| models && keep(&def.name) && which.holds_model(&def.name)).collect();
+    let params: Vec<&Operation> = (api.operations.iter())
         .filter(|op| matches!(which, Which::All | Which::Params(_)) && op.params_type.as_deref().is_some_and(&keep))
-        .filter_map(|op| params_struct(api, op))
-        .map(|t| text.add(t))
         .collect();
-    let head = match (split, which) {
-        (true, _) => quote! {
-            //! One part of the models and parameter structs (see the parent module).
-
-            #[allow(unused_imports)]
-            use super::*;
-            #use_model
-        },
-        (false, Which::All) => quote! {
-            //! Models from the spec's schemas, and parameter structs for operations.
-
-            #use_model
-        },
-        (false, Which::Models(_)) => {
-            let core = which.core().map(import_core);
-            quote! {
-                //! Models from the spec's schemas.
-
-                #core
-                #use_model
-            }
-        }
-        (false, Which::Params(krates)) => {
-            let reexport = reexport(krates);
-            quote! {
-                //! Models from the spec's schemas (re-exported from their own crates), and parameter structs for
-                //! operations.
-
-                #reexport
-            }
+    let use_model = defs.iter().any(|def| uses_model(def));
+    let mut w = Writer::with_capacity(1_000 + defs.len() * 1_500 + params.len() * 600);
+    let doc = match (split, which) {
+        (true, _) => "One part of the models and parameter structs (see the parent module).",
+        (false, Which::All) => "Models from the spec's schemas, and parameter structs for operations.",
+        (false, Which::Models(_)) => "Models from the spec's schemas.",
+        (false, Which::Params(_)) => {
+            "Models from the spec's schemas (re-exported from their own crates), and parameter structs for\n\
+             operations."
         }
     };
-    quote! {
-        #head
+    for line in doc.lines() {
+        w.line(format_args!("//! {line}"));
+    }
+    if use_model {
+        w.line("//!");
+        for line in WHY_WRITTEN_OUT {
+            w.line(format_args!("//! {line}"));
+        }
+    }
+    w.blank();
+    if split {
+        w.line("#[allow(unused_imports)]");
+        w.line("use super::*;");
+    } else {
+        imports(&mut w, which);
+    }
+    if use_model {
+        w.line("use crate::rt::model;");
+    }
+    for def in defs {
+        w.blank();
+        type_def(api, def, &mut w, &param_enums);
+    }
+    for op in params {
+        w.blank();
+        params_struct(api, op, &mut w);
+    }
+    w.finish()
+}
 
-        #(#defs)*
-        #(#params)*
+/// What an unsplit `types` file (or the index of a split one) imports: a group's import of the
+/// core crate's models, which its own may name, or the re-exports of the models crates.
+pub(crate) fn imports(w: &mut Writer, which: &Which) {
+    if let Some(core) = which.core() {
+        w.line("#[allow(unused_imports)]");
+        w.line(format_args!("use {core}::types::*;"));
+    }
+    if let Which::Params(krates) = which {
+        for krate in krates {
+            w.line(format_args!("pub use {krate}::types::*;"));
+        }
     }
 }
 
-/// The re-exports of the separate models crates' `types`.
-pub(crate) fn reexport(krates: &[String]) -> TokenStream {
-    let krates = krates.iter().map(|k| ident(k));
-    quote! {
-        #(pub use #krates::types::*;)*
-    }
-}
-
-/// A group's import of the core crate's models, which its own may name.
-pub(crate) fn import_core(krate: &str) -> TokenStream {
-    let krate = ident(krate);
-    quote! {
-        #[allow(unused_imports)]
-        use #krate::types::*;
+/// Whether a model's impls name `crate::rt::model`.
+fn uses_model(def: &TypeDef) -> bool {
+    match &def.kind {
+        TypeKind::Struct { .. } => true,
+        TypeKind::Enum { repr, .. } => *repr == EnumRepr::String,
+        TypeKind::Union { discriminator, .. } => discriminator.is_none(),
+        TypeKind::Alias(_) | TypeKind::Newtype(_) => false,
     }
 }
 
@@ -95,13 +104,8 @@ pub(crate) fn mentions_deprecated(api: &Api, t: &TypeRef) -> bool {
     t.named().and_then(|n| api.types.get(n)).is_some_and(|d| d.docs.deprecated)
 }
 
-/// `#[allow(deprecated)]` for generated items that use a deprecated type themselves; callers
-/// still get the warning where they use it.
-pub(crate) fn allow_deprecated(yes: bool) -> Option<TokenStream> {
-    yes.then(|| quote!(#[allow(deprecated)]))
-}
-
-/// [`allow_deprecated`] as a line of text.
+/// `#[allow(deprecated)]` (a line) for generated items that use a deprecated type themselves;
+/// callers still get the warning where they use it.
 pub(crate) fn allow_deprecated_text(yes: bool) -> &'static str {
     if yes {
         "#[allow(deprecated)]\n"
@@ -110,52 +114,32 @@ pub(crate) fn allow_deprecated_text(yes: bool) -> &'static str {
     }
 }
 
-fn type_def(api: &Api, def: &TypeDef, text: &mut Texts, param_enums: &BTreeSet<&str>) -> TokenStream {
-    let prefix = "";
-    let name = ident(&def.name);
-    // Only the token-built kinds (newtypes, unions) need doc attributes.
-    let attrs = || docs::attrs(&def.docs, &source_line(def));
-    let deprecated = def.docs.deprecated.then(|| quote!(#[deprecated]));
+fn type_def(api: &Api, def: &TypeDef, w: &mut Writer, param_enums: &BTreeSet<&str>) {
+    let name = &def.name;
     match &def.kind {
         TypeKind::Alias(t) => {
-            let mut out = docs::comment(&def.docs, &source_line(def), "");
-            out.push_str(if def.docs.deprecated { "#[deprecated]\n" } else { "" });
-            out.push_str(allow_deprecated_text(mentions_deprecated(api, t)));
-            out.push_str(&format!("pub type {} = {};\n", def.name, ty_text(t, "")));
-            text.add(out)
+            w.lines(&docs::comment(&def.docs, &source_line(def), ""));
+            w.lines(if def.docs.deprecated { "#[deprecated]\n" } else { "" });
+            w.lines(allow_deprecated_text(mentions_deprecated(api, t)));
+            w.line(format_args!("pub type {name} = {};", ty_text(t, "")));
         }
         TypeKind::Newtype(t) => {
-            let allow = allow_deprecated(mentions_deprecated(api, t));
-            let impl_allow = allow_deprecated(def.docs.deprecated || mentions_deprecated(api, t));
-            let t = ty(t, prefix);
-            let attrs = attrs();
-            quote! {
-                #attrs
-                #deprecated
-                #allow
-                #[derive(Debug, Clone, PartialEq)]
-                pub struct #name(pub #t);
-
-                #impl_allow
-                impl serde::Serialize for #name {
-                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                        serde::Serialize::serialize(&self.0, serializer)
-                    }
-                }
-
-                #impl_allow
-                impl<'de> serde::Deserialize<'de> for #name {
-                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        serde::Deserialize::deserialize(deserializer).map(#name)
-                    }
-                }
-            }
+            let allow = allow_deprecated_text(mentions_deprecated(api, t));
+            let impl_allow = allow_deprecated_text(def.docs.deprecated || mentions_deprecated(api, t));
+            w.lines(&docs::comment(&def.docs, &source_line(def), ""));
+            w.lines(if def.docs.deprecated { "#[deprecated]\n" } else { "" });
+            w.lines(allow);
+            w.line("#[derive(Debug, Clone, PartialEq)]");
+            w.line(format_args!("pub struct {name}(pub {});", ty_text(t, "")));
+            w.blank();
+            serialize(w, name, impl_allow, &["serde::Serialize::serialize(&self.0, serializer)"]);
+            w.blank();
+            let body = format!("serde::Deserialize::deserialize(deserializer).map({name})");
+            deserialize(w, name, impl_allow, &[&body]);
         }
         TypeKind::Struct { fields, additional } => {
-            let allow = allow_deprecated(
-                fields.iter().any(|f| mentions_deprecated(api, &f.ty))
-                    || additional.as_ref().is_some_and(|t| mentions_deprecated(api, t)),
-            );
+            let allow = fields.iter().any(|f| mentions_deprecated(api, &f.ty))
+                || additional.as_ref().is_some_and(|t| mentions_deprecated(api, t));
             // `Default` only where the default is a valid value: every field may be absent
             // (or `null`, or has a single possible value).
             let defaultable = |f: &Field| {
@@ -163,88 +147,100 @@ fn type_def(api: &Api, def: &TypeDef, text: &mut Texts, param_enums: &BTreeSet<&
             };
             let default = if fields.iter().all(defaultable) { ", Default" } else { "" };
             // The impls name the struct and every field: allowed when any of them is deprecated.
-            let impl_allow = allow.is_some() || def.docs.deprecated || fields.iter().any(|f| f.docs.deprecated);
-            let mut out = docs::comment(&def.docs, &source_line(def), "");
-            out.push_str(if def.docs.deprecated { "#[deprecated]\n" } else { "" });
-            out.push_str(allow_deprecated_text(allow.is_some()));
-            out.push_str(&format!("#[derive(Debug, Clone, PartialEq{default})]\npub struct {} {{\n", def.name));
+            let impl_allow = allow || def.docs.deprecated || fields.iter().any(|f| f.docs.deprecated);
+            w.lines(&docs::comment(&def.docs, &source_line(def), ""));
+            w.lines(if def.docs.deprecated { "#[deprecated]\n" } else { "" });
+            w.lines(allow_deprecated_text(allow));
+            w.line(format_args!("#[derive(Debug, Clone, PartialEq{default})]"));
+            w.open(format_args!("pub struct {name} {{"));
             for f in fields {
-                out.push_str(&field(f));
+                field(w, f);
             }
             if let Some(t) = additional {
-                out.push_str("    /// Properties not listed in the schema.\n");
-                out.push_str(&format!(
-                    "    pub additional_properties: std::collections::BTreeMap<String, {}>,\n",
+                w.line("/// Properties not listed in the schema.");
+                w.line(format_args!(
+                    "pub additional_properties: std::collections::BTreeMap<String, {}>,",
                     ty_text(t, "")
                 ));
             }
-            out.push_str("}\n");
-            out.push_str(&struct_serde(&def.name, fields, additional.is_some(), impl_allow));
-            text.add(out)
+            w.close("}");
+            struct_serde(w, name, fields, additional.is_some(), allow_deprecated_text(impl_allow));
         }
         TypeKind::Enum { repr, variants } => {
-            let mut out = open_enum(def, *repr, variants);
+            open_enum(w, def, *repr, variants);
             let param = param_enums.contains(def.name.as_str());
-            out.push_str(&enum_impls(&def.name, *repr, variants, def.docs.deprecated, param));
-            text.add(out)
+            enum_impls(w, name, *repr, variants, def.docs.deprecated, param);
         }
-        TypeKind::Union { variants, discriminator } => {
-            let allow =
-                allow_deprecated(def.docs.deprecated || variants.iter().any(|v| mentions_deprecated(api, &v.ty)));
-            // A variant that holds a model inline can be much larger than the others: the enum
-            // mirrors the wire, so the variants are not boxed (matching on them stays plain) and
-            // clippy's `large_enum_variant` is allowed, as the enum's docs say.
-            let inline = variants.iter().any(|v| holds_model(api, &v.ty));
-            let sized = inline.then(|| quote!(#[allow(clippy::large_enum_variant)]));
-            let size_doc = inline.then(|| {
-                "Each variant holds its value inline (none is boxed), as on the wire: the enum is as large as its \
-                 largest variant."
-                    .to_string()
-            });
-            let vs = variants.iter().map(|v| {
-                let doc = docs::attrs(&v.docs, &[]);
-                let n = ident(&v.rust_name);
-                let t = ty(&v.ty, prefix);
-                quote!(#doc #n(#t),)
-            });
-            // Without a discriminator the variants are tried in order; with one, the property
-            // picks the variant and unlisted values keep the object in `Unknown`.
-            let (attrs, unknown, impls) = match discriminator {
-                None => {
-                    let extra: Vec<String> = size_doc.into_iter().chain(source_line(def)).collect();
-                    (docs::attrs(&def.docs, &extra), None, untagged_impls(&name, &def.name, variants, allow.as_ref()))
-                }
-                Some(property) => {
-                    let doc = docs::text(&format!(
-                        "A `{property}` value this client does not know (or none), with the object as received."
-                    ));
-                    let mut extra = vec![format!(
-                        "The `{property}` property says which variant an object is; objects with other values \
-                         decode into `Unknown`."
-                    )];
-                    extra.extend(size_doc);
-                    extra.extend(source_line(def));
-                    (
-                        docs::attrs(&def.docs, &extra),
-                        Some(quote!(#doc Unknown(serde_json::Value),)),
-                        tagged_impls(&name, property, variants, allow.as_ref()),
-                    )
-                }
-            };
-            quote! {
-                #attrs
-                #deprecated
-                #allow
-                #sized
-                #[derive(Debug, Clone, PartialEq)]
-                pub enum #name {
-                    #(#vs)*
-                    #unknown
-                }
+        TypeKind::Union { variants, discriminator } => union(api, def, variants, discriminator.as_deref(), w),
+    }
+}
 
-                #impls
-            }
-        }
+/// `impl serde::Serialize for {name}` whose `serialize` is `body` (lines).
+fn serialize(w: &mut Writer, name: &str, allow: &str, body: &[&str]) {
+    w.lines(allow);
+    w.open(format_args!("impl serde::Serialize for {name} {{"));
+    w.open("fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {");
+    body.iter().for_each(|line| w.line(line));
+    w.close("}");
+    w.close("}");
+}
+
+/// `impl serde::Deserialize for {name}` whose `deserialize` is `body` (lines).
+fn deserialize(w: &mut Writer, name: &str, allow: &str, body: &[&str]) {
+    w.lines(allow);
+    w.open(format_args!("impl<'de> serde::Deserialize<'de> for {name} {{"));
+    w.open("fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {");
+    body.iter().for_each(|line| w.line(line));
+    w.close("}");
+    w.close("}");
+}
+
+/// A union: an enum of its variants, written as the variant is; read by its discriminator
+/// property when it has one, else by trying each variant (see `rt::model::Pick`).
+fn union(api: &Api, def: &TypeDef, variants: &[UnionVariant], discriminator: Option<&str>, w: &mut Writer) {
+    let name = &def.name;
+    let allow = def.docs.deprecated || variants.iter().any(|v| mentions_deprecated(api, &v.ty));
+    let allow = allow_deprecated_text(allow);
+    // A variant that holds a model inline can be much larger than the others: the enum mirrors
+    // the wire, so the variants are not boxed (matching on them stays plain) and clippy's
+    // `large_enum_variant` is allowed, as the enum's docs say.
+    let inline = variants.iter().any(|v| holds_model(api, &v.ty));
+    let size_doc = inline.then(|| {
+        "Each variant holds its value inline (none is boxed), as on the wire: the enum is as large as its \
+         largest variant."
+            .to_string()
+    });
+    let mut extra = Vec::new();
+    if let Some(property) = discriminator {
+        extra.push(format!(
+            "The `{property}` property says which variant an object is; objects with other values decode into \
+             `Unknown`."
+        ));
+    }
+    extra.extend(size_doc);
+    extra.extend(source_line(def));
+    w.lines(&docs::comment(&def.docs, &extra, ""));
+    w.lines(if def.docs.deprecated { "#[deprecated]\n" } else { "" });
+    w.lines(allow);
+    if inline {
+        w.line("#[allow(clippy::large_enum_variant)]");
+    }
+    w.line("#[derive(Debug, Clone, PartialEq)]");
+    w.open(format_args!("pub enum {name} {{"));
+    for v in variants {
+        w.lines(&docs::comment(&v.docs, &[], ""));
+        w.line(format_args!("{}({}),", v.rust_name, ty_text(&v.ty, "")));
+    }
+    if let Some(property) = discriminator {
+        let doc = format!("A `{property}` value this client does not know (or none), with the object as received.");
+        w.lines(&docs::text_comment(&doc, ""));
+        w.line("Unknown(serde_json::Value),");
+    }
+    w.close("}");
+    w.blank();
+    match discriminator {
+        Some(property) => tagged_impls(w, name, property, variants, allow),
+        None => untagged_impls(w, name, variants, allow),
     }
 }
 
@@ -263,58 +259,81 @@ fn holds_model(api: &Api, t: &TypeRef) -> bool {
 
 /// `Serialize`/`Deserialize` for a union with a discriminator: the property picks the variant
 /// on the way in, and is filled in (when the variant's own fields lack it) on the way out.
-fn tagged_impls(
-    name: &proc_macro2::Ident,
-    property: &str,
-    variants: &[UnionVariant],
-    allow: Option<&TokenStream>,
-) -> TokenStream {
-    let ser_arms = variants.iter().map(|v| {
-        let n = ident(&v.rust_name);
+fn tagged_impls(w: &mut Writer, name: &str, property: &str, variants: &[UnionVariant], allow: &str) {
+    w.lines(allow);
+    w.open(format_args!("impl serde::Serialize for {name} {{"));
+    w.open("fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {");
+    w.open("let (tag, value) = match self {");
+    for v in variants {
         match v.tags.first() {
-            Some(tag) => quote!(#name::#n(v) => (#tag, serde_json::to_value(v)),),
-            None => quote!(#name::#n(v) => return serde::Serialize::serialize(v, serializer),),
-        }
-    });
-    let de_arms = variants.iter().filter(|v| !v.tags.is_empty()).map(|v| {
-        let n = ident(&v.rust_name);
-        let tags = v.tags.iter().map(|t| quote!(Some(#t)));
-        quote! {
-            #(#tags)|* => serde_json::from_value(value).map(#name::#n).map_err(serde::de::Error::custom),
-        }
-    });
-    quote! {
-        #allow
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                let (tag, value) = match self {
-                    #(#ser_arms)*
-                    #name::Unknown(v) => return serde::Serialize::serialize(v, serializer),
-                };
-                let mut value = value.map_err(serde::ser::Error::custom)?;
-                if let serde_json::Value::Object(map) = &mut value {
-                    map.entry(#property).or_insert_with(|| serde_json::Value::from(tag));
-                }
-                serde::Serialize::serialize(&value, serializer)
-            }
-        }
-
-        #allow
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-                let tag = value.get(#property).and_then(serde_json::Value::as_str).map(str::to_owned);
-                match tag.as_deref() {
-                    #(#de_arms)*
-                    _ => Ok(#name::Unknown(value)),
-                }
+            Some(tag) => w.line(format_args!("{name}::{}(v) => ({}, serde_json::to_value(v)),", v.rust_name, lit(tag))),
+            None => {
+                w.line(format_args!("{name}::{}(v) => return serde::Serialize::serialize(v, serializer),", v.rust_name))
             }
         }
     }
+    w.line(format_args!("{name}::Unknown(v) => return serde::Serialize::serialize(v, serializer),"));
+    w.close("};");
+    w.line("let mut value = value.map_err(serde::ser::Error::custom)?;");
+    w.open("if let serde_json::Value::Object(map) = &mut value {");
+    w.line(format_args!("map.entry({}).or_insert_with(|| serde_json::Value::from(tag));", lit(property)));
+    w.close("}");
+    w.line("serde::Serialize::serialize(&value, serializer)");
+    w.close("}");
+    w.close("}");
+    w.blank();
+    w.lines(allow);
+    w.open(format_args!("impl<'de> serde::Deserialize<'de> for {name} {{"));
+    w.open("fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {");
+    w.line("let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;");
+    w.line(format_args!(
+        "let tag = value.get({}).and_then(serde_json::Value::as_str).map(str::to_owned);",
+        lit(property)
+    ));
+    w.open("match tag.as_deref() {");
+    for v in variants.iter().filter(|v| !v.tags.is_empty()) {
+        let tags: Vec<String> = v.tags.iter().map(|t| format!("Some({})", lit(t))).collect();
+        w.line(format_args!(
+            "{} => serde_json::from_value(value).map({name}::{}).map_err(serde::de::Error::custom),",
+            tags.join(" | "),
+            v.rust_name
+        ));
+    }
+    w.line(format_args!("_ => Ok({name}::Unknown(value)),"));
+    w.close("}");
+    w.close("}");
+    w.close("}");
 }
 
-/// One field of a model struct, as text.
-fn field(f: &Field) -> String {
+/// `Serialize`/`Deserialize` for a union without a discriminator: written as its variant is;
+/// read by trying each variant in order against the buffered JSON value.
+fn untagged_impls(w: &mut Writer, name: &str, variants: &[UnionVariant], allow: &str) {
+    w.lines(allow);
+    w.open(format_args!("impl serde::Serialize for {name} {{"));
+    w.open("fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {");
+    w.open("match self {");
+    for v in variants {
+        w.line(format_args!("{name}::{}(v) => serde::Serialize::serialize(v, serializer),", v.rust_name));
+    }
+    w.close("}");
+    w.close("}");
+    w.close("}");
+    w.blank();
+    w.lines(allow);
+    w.open(format_args!("impl<'de> serde::Deserialize<'de> for {name} {{"));
+    w.open("fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {");
+    w.line("let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;");
+    w.line("let mut pick = model::Pick::new(&value);");
+    for v in variants {
+        w.line(format_args!("pick.variant({name}::{});", v.rust_name));
+    }
+    w.line(format_args!("pick.finish({})", lit(name)));
+    w.close("}");
+    w.close("}");
+}
+
+/// One field of a model struct.
+fn field(w: &mut Writer, f: &Field) {
     let wire = &f.wire_name;
     let mut extra = Vec::new();
     let blank = |t: &Option<String>| t.as_deref().is_none_or(|t| t.trim().is_empty());
@@ -327,175 +346,160 @@ fn field(f: &Field) -> String {
     if f.docs.deprecated {
         extra.push("Deprecated.".to_string());
     }
-    let mut out = docs::comment(&f.docs, &extra, "    ");
+    w.lines(&docs::comment(&f.docs, &extra, ""));
     // `format: binary` strings are bytes (sent as files in multipart bodies).
     let binary = f.docs.format.as_deref() == Some("binary") && *strip_nullable(&f.ty) == TypeRef::String;
     let inner = if binary { "crate::rt::Binary".to_string() } else { ty_text(strip_nullable(&f.ty), "") };
     if f.required && !nullable(f) {
-        out.push_str(&format!("    pub {}: {inner},\n", f.rust_name));
+        w.line(format_args!("pub {}: {inner},", f.rust_name));
     } else {
         // Optional, or required but nullable (then always sent, as `null` when `None`).
-        out.push_str(&format!("    pub {}: Option<{inner}>,\n", f.rust_name));
+        w.line(format_args!("pub {}: Option<{inner}>,", f.rust_name));
     }
-    out
 }
 
 fn nullable(f: &Field) -> bool {
     f.nullable || matches!(f.ty, TypeRef::Nullable(_))
 }
 
+/// The names `from_map` reads the fields into: each field's own, unless it is one of the names
+/// the body uses besides (`map`, `key`, `others`), then with `_` after it until it is free.
+/// Field names are distinct valid identifiers (`lower::check_names`), so these are too.
+fn locals(fields: &[Field]) -> Vec<String> {
+    const USED: [&str; 3] = ["map", "key", "others"];
+    let mut taken: BTreeSet<String> = fields.iter().map(|f| f.rust_name.clone()).collect();
+    taken.extend(USED.iter().map(|s| s.to_string()));
+    fields
+        .iter()
+        .map(|f| {
+            if !USED.contains(&f.rust_name.as_str()) {
+                return f.rust_name.clone();
+            }
+            let mut local = format!("{}_", f.rust_name);
+            while taken.contains(&local) {
+                local.push('_');
+            }
+            taken.insert(local.clone());
+            local
+        })
+        .collect()
+}
+
 /// `Serialize`/`Deserialize` for a model struct, written out instead of derived: a line per
-/// property here, the rest in the runtime's `rt::model` (see there for why). Pre-formatted
-/// text: these impls are a template, and formatting them through `syn` and `prettyplease`
-/// was most of the generator's time on big specs.
-fn struct_serde(name: &str, fields: &[Field], keeps_others: bool, allow: bool) -> String {
-    let mut t = String::with_capacity(600 + fields.len() * 160);
-    let allow = allow_deprecated_text(allow);
-    t.push_str(allow);
-    t.push_str(&format!("impl serde::Serialize for {name} {{\n"));
-    t.push_str("    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {\n");
-    t.push_str("        let mut map = model::begin(serializer)?;\n");
+/// property here, the rest in the runtime's `rt::model` (the emitted file says why). Text, as
+/// everything here: these impls are a template, and formatting them through `syn` and
+/// `prettyplease` was most of the generator's time on big specs.
+fn struct_serde(w: &mut Writer, name: &str, fields: &[Field], keeps_others: bool, allow: &str) {
+    w.blank();
+    w.lines(allow);
+    w.open(format_args!("impl serde::Serialize for {name} {{"));
+    w.open("fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {");
+    w.line("let mut map = model::begin(serializer)?;");
     for f in fields {
         let how = if f.required { "field" } else { "optional" };
-        t.push_str(&format!("        model::{how}(&mut map, {}, &self.{})?;\n", lit(&f.wire_name), f.rust_name));
+        w.line(format_args!("model::{how}(&mut map, {}, &self.{})?;", lit(&f.wire_name), f.rust_name));
     }
     if keeps_others {
-        t.push_str("        model::others(&mut map, &self.additional_properties)?;\n");
+        w.line("model::others(&mut map, &self.additional_properties)?;");
     }
-    t.push_str("        serde::ser::SerializeMap::end(map)\n    }\n}\n");
-    t.push_str(allow);
-    t.push_str(&format!("impl<'de> serde::Deserialize<'de> for {name} {{\n"));
-    t.push_str("    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {\n");
-    t.push_str("        model::object(deserializer)\n    }\n}\n");
-    t.push_str(allow);
-    t.push_str(&format!("impl<'de> model::Object<'de> for {name} {{\n"));
-    t.push_str(&format!("    const NAME: &'static str = {};\n", lit(name)));
+    w.line("serde::ser::SerializeMap::end(map)");
+    w.close("}");
+    w.close("}");
+    w.blank();
+    deserialize(w, name, allow, &["model::object(deserializer)"]);
+    w.blank();
+    w.lines(allow);
+    w.open(format_args!("impl<'de> model::Object<'de> for {name} {{"));
+    w.line(format_args!("const NAME: &'static str = {};", lit(name)));
     let wires: Vec<String> = fields.iter().map(|f| lit(&f.wire_name)).collect();
-    let one_line = format!("    const FIELDS: &'static [&'static str] = &[{}];", wires.join(", "));
-    if one_line.len() <= 100 {
-        t.push_str(&one_line);
-        t.push('\n');
-    } else {
-        t.push_str("    const FIELDS: &'static [&'static str] = &[\n");
-        for w in &wires {
-            t.push_str(&format!("        {w},\n"));
-        }
-        t.push_str("    ];\n");
-    }
+    w.list("const FIELDS: &'static [&'static str] = &[", &wires, "];");
     if keeps_others {
-        t.push_str("    const KEEPS_OTHERS: bool = true;\n");
+        w.line("const KEEPS_OTHERS: bool = true;");
     }
-    t.push_str("    fn from_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {\n");
+    w.open("fn from_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {");
     if fields.is_empty() && !keeps_others {
-        t.push_str("        while model::next_key::<Self, A>(&mut map)?.is_some() {\n");
-        t.push_str("            model::skip(&mut map)?;\n        }\n");
+        w.open("while model::next_key::<Self, A>(&mut map)?.is_some() {");
+        w.line("model::skip(&mut map)?;");
+        w.close("}");
+        w.line(format_args!("Ok({name} {{}})"));
     } else {
-        for i in 0..fields.len() {
-            t.push_str(&format!("        let mut f{i} = None;\n"));
+        let locals = locals(fields);
+        for local in &locals {
+            w.line(format_args!("let mut {local} = None;"));
         }
         if keeps_others {
-            t.push_str("        let mut others = std::collections::BTreeMap::new();\n");
+            w.line("let mut others = std::collections::BTreeMap::new();");
         }
-        t.push_str("        while let Some(key) = model::next_key::<Self, A>(&mut map)? {\n");
-        t.push_str("            match key {\n");
-        for (i, f) in fields.iter().enumerate() {
+        w.open("while let Some(key) = model::next_key::<Self, A>(&mut map)? {");
+        w.open("match key {");
+        for (i, (f, local)) in fields.iter().zip(&locals).enumerate() {
             if f.required && !nullable(f) {
-                t.push_str(&format!("                model::Key::Field({i}) => f{i} = Some(map.next_value()?),\n"));
+                w.line(format_args!("model::Key::Field({i}) => {local} = Some(map.next_value()?),"));
             } else {
-                t.push_str(&format!("                model::Key::Field({i}) => f{i} = map.next_value()?,\n"));
+                w.line(format_args!("model::Key::Field({i}) => {local} = map.next_value()?,"));
             }
         }
         if keeps_others {
             if !fields.is_empty() {
-                t.push_str("                model::Key::Field(_) => model::skip(&mut map)?,\n");
+                w.line("model::Key::Field(_) => model::skip(&mut map)?,");
             }
-            t.push_str("                model::Key::Other(key) => {\n");
-            t.push_str("                    others.insert(key.into_owned(), map.next_value()?);\n");
-            t.push_str("                }\n");
+            w.open("model::Key::Other(key) => {");
+            w.line("others.insert(key.into_owned(), map.next_value()?);");
+            w.close("}");
         } else {
-            t.push_str("                _ => model::skip(&mut map)?,\n");
+            w.line("_ => model::skip(&mut map)?,");
         }
-        t.push_str("            }\n        }\n");
-    }
-    if fields.is_empty() && !keeps_others {
-        t.push_str(&format!("        Ok({name} {{}})\n"));
-    } else {
-        t.push_str(&format!("        Ok({name} {{\n"));
-        for (i, f) in fields.iter().enumerate() {
+        w.close("}");
+        w.close("}");
+        w.open(format_args!("Ok({name} {{"));
+        for (f, local) in fields.iter().zip(&locals) {
+            let field = &f.rust_name;
             if f.required && !nullable(f) {
-                t.push_str(&format!(
-                    "            {}: model::required::<_, A::Error>(f{i}, {})?,\n",
-                    f.rust_name,
-                    lit(&f.wire_name)
-                ));
+                let wire = lit(&f.wire_name);
+                w.line(format_args!("{field}: model::required::<_, A::Error>({local}, {wire})?,"));
+            } else if local == field {
+                w.line(format_args!("{field},"));
             } else {
-                t.push_str(&format!("            {}: f{i},\n", f.rust_name));
+                w.line(format_args!("{field}: {local},"));
             }
         }
         if keeps_others {
-            t.push_str("            additional_properties: others,\n");
+            w.line("additional_properties: others,");
         }
-        t.push_str("        })\n");
+        w.close("})");
     }
-    t.push_str("    }\n}\n");
-    t
+    w.close("}");
+    w.close("}");
 }
 
-/// `Serialize`/`Deserialize` for a union without a discriminator: written as its variant is;
-/// read by trying each variant in order against the buffered JSON value.
-fn untagged_impls(
-    name: &proc_macro2::Ident,
-    label: &str,
-    variants: &[UnionVariant],
-    allow: Option<&TokenStream>,
-) -> TokenStream {
-    let idents: Vec<_> = variants.iter().map(|v| ident(&v.rust_name)).collect();
-    quote! {
-        #allow
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                match self {
-                    #(#name::#idents(v) => serde::Serialize::serialize(v, serializer),)*
-                }
-            }
-        }
-
-        #allow
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-                let mut pick = crate::rt::model::Pick::new(&value);
-                #( pick.variant(#name::#idents); )*
-                pick.finish(#label)
-            }
-        }
-    }
-}
-
-/// An open enum's definition, as text.
-fn open_enum(def: &TypeDef, repr: EnumRepr, variants: &[crate::ir::Variant]) -> String {
+/// An open enum's definition.
+fn open_enum(w: &mut Writer, def: &TypeDef, repr: EnumRepr, variants: &[crate::ir::Variant]) {
     let (keeping, derives, unknown) = match repr {
         EnumRepr::String => ("the raw text", "Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord", "String"),
         EnumRepr::Integer => ("the number", "Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord", "i64"),
     };
-    let mut out = docs::comment(&def.docs, &source_line(def), "");
-    out.push_str(&format!("///\n/// Values this client does not know yet decode into `Unknown`, keeping {keeping}.\n"));
+    w.lines(&docs::comment(&def.docs, &source_line(def), ""));
+    w.line("///");
+    w.line(format_args!("/// Values this client does not know yet decode into `Unknown`, keeping {keeping}."));
     if def.docs.deprecated {
-        out.push_str("#[deprecated]\n#[allow(deprecated)]\n");
+        w.line("#[deprecated]");
+        w.line("#[allow(deprecated)]");
     }
-    out.push_str(&format!("#[derive({derives})]\npub enum {} {{\n", def.name));
+    w.line(format_args!("#[derive({derives})]"));
+    w.open(format_args!("pub enum {} {{", def.name));
     for v in variants {
         if v.wire.is_empty() {
-            out.push_str("    /// The empty string.\n");
+            w.line("/// The empty string.");
         } else if v.wire.contains(|c: char| c.is_control() || c == '`') {
-            out.push_str(&format!("    /// {:?}\n", v.wire));
+            w.line(format_args!("/// {:?}", v.wire));
         } else {
-            out.push_str(&format!("    /// `{}`\n", v.wire));
+            w.line(format_args!("/// `{}`", v.wire));
         }
-        out.push_str(&format!("    {},\n", v.rust_name));
+        w.line(format_args!("{},", v.rust_name));
     }
-    out.push_str(&format!("    /// A value the spec does not list (yet), as received.\n    Unknown({unknown}),\n}}\n"));
-    out
+    w.line("/// A value the spec does not list (yet), as received.");
+    w.line(format_args!("Unknown({unknown}),"));
+    w.close("}");
 }
 
 /// The enums some operation takes as a parameter (aliases followed): only they need
@@ -521,11 +525,9 @@ fn param_enums(api: &Api) -> BTreeSet<&str> {
     out
 }
 
-/// The impls of an open enum, as pre-formatted text (see [`struct_serde`]): the wire value
-/// (`as_str` or `value`), `From` the wire value, `Display`, serde, and `ParamValue` when some
-/// operation takes it as a parameter.
-fn enum_impls(name: &str, repr: EnumRepr, variants: &[crate::ir::Variant], allow: bool, param: bool) -> String {
-    let mut t = String::with_capacity(800 + variants.len() * 120);
+/// The impls of an open enum: the wire value (`as_str` or `value`), `From` the wire value,
+/// `Display`, serde, and `ParamValue` when some operation takes it as a parameter.
+fn enum_impls(w: &mut Writer, name: &str, repr: EnumRepr, variants: &[crate::ir::Variant], allow: bool, param: bool) {
     let allow = allow_deprecated_text(allow);
     let (value_fn, value_ty, from_ty, this) = match repr {
         EnumRepr::String => ("as_str", "&str", "&str", "&self"),
@@ -536,77 +538,83 @@ fn enum_impls(name: &str, repr: EnumRepr, variants: &[crate::ir::Variant], allow
         EnumRepr::String => format!("{w:?}"),
         EnumRepr::Integer => w.parse::<i64>().map(|v| v.to_string()).unwrap_or_else(|_| "0".into()),
     };
-    t.push_str(allow);
-    t.push_str(&format!("impl {name} {{\n"));
-    t.push_str("    /// The value as it appears on the wire.\n");
-    t.push_str(&format!("    pub fn {value_fn}({this}) -> {value_ty} {{\n        match self {{\n"));
+    w.blank();
+    w.lines(allow);
+    w.open(format_args!("impl {name} {{"));
+    w.line("/// The value as it appears on the wire.");
+    w.open(format_args!("pub fn {value_fn}({this}) -> {value_ty} {{"));
+    w.open("match self {");
     for v in variants {
-        t.push_str(&format!("            {name}::{} => {},\n", v.rust_name, wire(&v.wire)));
+        w.line(format_args!("{name}::{} => {},", v.rust_name, wire(&v.wire)));
     }
-    t.push_str(&format!("            {name}::Unknown(other) => other,\n        }}\n    }}\n}}\n"));
-    t.push_str(allow);
-    t.push_str(&format!("impl From<{from_ty}> for {name} {{\n"));
-    t.push_str(&format!("    fn from(value: {from_ty}) -> Self {{\n        match value {{\n"));
+    w.line(format_args!("{name}::Unknown(other) => other,"));
+    w.close("}");
+    w.close("}");
+    w.close("}");
+    w.blank();
+    w.lines(allow);
+    w.open(format_args!("impl From<{from_ty}> for {name} {{"));
+    w.open(format_args!("fn from(value: {from_ty}) -> Self {{"));
+    w.open("match value {");
     for v in variants {
-        t.push_str(&format!("            {} => {name}::{},\n", wire(&v.wire), v.rust_name));
+        w.line(format_args!("{} => {name}::{},", wire(&v.wire), v.rust_name));
     }
     let other = match repr {
         EnumRepr::String => "other.to_string()",
         EnumRepr::Integer => "other",
     };
-    t.push_str(&format!("            other => {name}::Unknown({other}),\n        }}\n    }}\n}}\n"));
-    t.push_str(allow);
-    t.push_str(&format!("impl std::fmt::Display for {name} {{\n"));
-    t.push_str("    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {\n");
+    w.line(format_args!("other => {name}::Unknown({other}),"));
+    w.close("}");
+    w.close("}");
+    w.close("}");
+    w.blank();
+    w.lines(allow);
+    w.open(format_args!("impl std::fmt::Display for {name} {{"));
+    w.open("fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {");
     match repr {
-        EnumRepr::String => t.push_str("        f.write_str(self.as_str())\n"),
-        EnumRepr::Integer => t.push_str("        write!(f, \"{}\", self.value())\n"),
+        EnumRepr::String => w.line("f.write_str(self.as_str())"),
+        EnumRepr::Integer => w.line("write!(f, \"{}\", self.value())"),
     }
-    t.push_str("    }\n}\n");
-    t.push_str(allow);
-    t.push_str(&format!("impl serde::Serialize for {name} {{\n"));
-    t.push_str("    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {\n");
-    match repr {
-        EnumRepr::String => t.push_str("        serializer.serialize_str(self.as_str())\n"),
-        EnumRepr::Integer => t.push_str("        serializer.serialize_i64(self.value())\n"),
-    }
-    t.push_str("    }\n}\n");
-    t.push_str(allow);
-    t.push_str(&format!("impl<'de> serde::Deserialize<'de> for {name} {{\n"));
-    t.push_str("    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {\n");
-    match repr {
-        EnumRepr::String => {
-            t.push_str("        model::str_value(deserializer)\n");
-        }
-        EnumRepr::Integer => t.push_str(&format!("        Ok({name}::from(i64::deserialize(deserializer)?))\n")),
-    }
-    t.push_str("    }\n}\n");
+    w.close("}");
+    w.close("}");
+    w.blank();
+    let body = match repr {
+        EnumRepr::String => "serializer.serialize_str(self.as_str())",
+        EnumRepr::Integer => "serializer.serialize_i64(self.value())",
+    };
+    serialize(w, name, allow, &[body]);
+    w.blank();
+    let body = match repr {
+        EnumRepr::String => "model::str_value(deserializer)".to_string(),
+        EnumRepr::Integer => format!("Ok({name}::from(i64::deserialize(deserializer)?))"),
+    };
+    deserialize(w, name, allow, &[&body]);
     if !param {
-        return t;
+        return;
     }
-    t.push_str(allow);
-    t.push_str(&format!("impl crate::rt::ParamValue for {name} {{\n"));
-    t.push_str("    fn to_param(&self) -> String {\n");
+    w.blank();
+    w.lines(allow);
+    w.open(format_args!("impl crate::rt::ParamValue for {name} {{"));
+    w.open("fn to_param(&self) -> String {");
     match repr {
-        EnumRepr::String => t.push_str("        self.as_str().to_string()\n"),
-        EnumRepr::Integer => t.push_str("        self.value().to_string()\n"),
+        EnumRepr::String => w.line("self.as_str().to_string()"),
+        EnumRepr::Integer => w.line("self.value().to_string()"),
     }
-    t.push_str("    }\n}\n");
-    t
+    w.close("}");
+    w.close("}");
 }
 
 /// The struct holding an operation's optional parameters, with chainable setters.
-fn params_struct(api: &Api, op: &Operation) -> Option<String> {
-    let name = op.params_type.as_ref()?;
+fn params_struct(api: &Api, op: &Operation, w: &mut Writer) {
+    let Some(name) = op.params_type.as_ref() else { return };
     let optional: Vec<_> = op.params.iter().filter(|p| !p.required).collect();
     let allow = optional.iter().any(|p| mentions_deprecated(api, &p.ty));
     let allow = allow_deprecated_text(allow);
-    let mut out = docs::text_comment(
-        &format!("Optional parameters of [`Client::{}`](crate::Client::{}).", op.rust_name, op.rust_name),
-        "",
-    );
-    out.push_str(allow);
-    out.push_str(&format!("#[derive(Debug, Clone, Default, PartialEq)]\npub struct {name} {{\n"));
+    let doc = format!("Optional parameters of [`Client::{}`](crate::Client::{}).", op.rust_name, op.rust_name);
+    w.lines(&docs::text_comment(&doc, ""));
+    w.lines(allow);
+    w.line("#[derive(Debug, Clone, Default, PartialEq)]");
+    w.open(format_args!("pub struct {name} {{"));
     for p in &optional {
         let mut extra = vec![format!("`{}` {} parameter.", p.wire_name, location(p.location))];
         if let Some(format) = &p.docs.format {
@@ -615,26 +623,28 @@ fn params_struct(api: &Api, op: &Operation) -> Option<String> {
         if p.docs.deprecated {
             extra.push("Deprecated.".to_string());
         }
-        out.push_str(&docs::comment(&p.docs, &extra, "    "));
-        out.push_str(&format!("    pub {}: Option<{}>,\n", p.rust_name, ty_text(strip_nullable(&p.ty), "")));
+        w.lines(&docs::comment(&p.docs, &extra, ""));
+        w.line(format_args!("pub {}: Option<{}>,", p.rust_name, ty_text(strip_nullable(&p.ty), "")));
     }
-    out.push_str("}\n");
-    out.push_str(allow);
-    out.push_str(&format!("impl {name} {{\n"));
+    w.close("}");
+    w.blank();
+    w.lines(allow);
+    w.open(format_args!("impl {name} {{"));
     for p in &optional {
         let inner = strip_nullable(&p.ty);
-        out.push_str(&docs::text_comment(&format!("Sets `{}`.", p.wire_name), "    "));
+        w.blank();
+        w.lines(&docs::text_comment(&format!("Sets `{}`.", p.wire_name), ""));
         if matches!(resolve(api, inner), TypeRef::String) {
-            out.push_str(&format!("    pub fn {}(mut self, value: impl Into<String>) -> Self {{\n", p.rust_name));
-            out.push_str(&format!("        self.{} = Some(value.into());\n", p.rust_name));
+            w.open(format_args!("pub fn {}(mut self, value: impl Into<String>) -> Self {{", p.rust_name));
+            w.line(format_args!("self.{} = Some(value.into());", p.rust_name));
         } else {
-            out.push_str(&format!("    pub fn {}(mut self, value: {}) -> Self {{\n", p.rust_name, ty_text(inner, "")));
-            out.push_str(&format!("        self.{} = Some(value);\n", p.rust_name));
+            w.open(format_args!("pub fn {}(mut self, value: {}) -> Self {{", p.rust_name, ty_text(inner, "")));
+            w.line(format_args!("self.{} = Some(value);", p.rust_name));
         }
-        out.push_str("        self\n    }\n");
+        w.line("self");
+        w.close("}");
     }
-    out.push_str("}\n");
-    Some(out)
+    w.close("}");
 }
 
 pub(crate) fn strip_nullable(t: &TypeRef) -> &TypeRef {
