@@ -421,6 +421,32 @@ fn refine(value: &Value, pointer: &str, message: &str) -> String {
     hit.unwrap_or_else(|| pointer.to_string())
 }
 
+/// Item `index` of a JSON array written one item per line (pretty-printed), its items starting
+/// at the first indentation inside it: the line, indentation and whether it is a YAML item
+/// (never) of the item's first line.
+fn json_item(lines: &[&str], start: usize, min_indent: isize, index: usize) -> Option<(usize, isize, bool)> {
+    let mut seen = 0usize;
+    let mut item_indent = None;
+    for (i, line) in lines.iter().enumerate().skip(start) {
+        let trimmed = line.trim_start();
+        if trimmed.is_empty() {
+            continue;
+        }
+        let indent = (line.len() - trimmed.len()) as isize;
+        if indent <= min_indent {
+            return None;
+        }
+        let indent_here = *item_indent.get_or_insert(indent);
+        if indent == indent_here && !trimmed.starts_with(['}', ']']) {
+            if seen == index {
+                return Some((i, indent, false));
+            }
+            seen += 1;
+        }
+    }
+    None
+}
+
 /// Finds the 1-based line of the node a JSON pointer names, by following the keys through the
 /// text's indentation. Works for block YAML and pretty-printed JSON; returns `None` when unsure.
 /// The text comes split into lines, so that many pointers share one split.
@@ -457,6 +483,9 @@ pub fn line_in(lines: &[&str], pointer: &str) -> Option<usize> {
                     }
                 }
             }
+            if item_indent.is_none() {
+                hit = json_item(lines, start, min_indent, index);
+            }
         }
         if hit.is_none() {
             for (i, line) in lines.iter().enumerate().skip(start) {
@@ -491,4 +520,44 @@ pub fn line_in(lines: &[&str], pointer: &str) -> Option<usize> {
         min_indent = indent;
     }
     found
+}
+
+#[cfg(test)]
+mod line_tests {
+    use super::line_in;
+
+    #[test]
+    fn items_of_pretty_printed_json_arrays_have_lines() {
+        let text = r#"{
+  "paths": {
+    "/x": {
+      "get": {
+        "parameters": [
+          {
+            "name": "a",
+            "in": "query"
+          },
+          {
+            "name": "b",
+            "in": "query",
+            "type": ["string", "null"]
+          }
+        ]
+      }
+    }
+  }
+}"#;
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(line_in(&lines, "/paths/~1x/get/parameters/0"), Some(6));
+        assert_eq!(line_in(&lines, "/paths/~1x/get/parameters/1"), Some(10));
+        assert_eq!(line_in(&lines, "/paths/~1x/get/parameters/1/type"), Some(13));
+        assert_eq!(line_in(&lines, "/paths/~1x/get/parameters/0/in"), Some(8));
+        // Past the end of the array: no guess.
+        assert_eq!(line_in(&lines, "/paths/~1x/get/parameters/2/type"), None);
+        // YAML lists are read as before.
+        let yaml =
+            "paths:\n  /x:\n    get:\n      parameters:\n        - name: a\n        - name: b\n          in: query\n";
+        let lines: Vec<&str> = yaml.lines().collect();
+        assert_eq!(line_in(&lines, "/paths/~1x/get/parameters/1/in"), Some(7));
+    }
 }
