@@ -51,8 +51,9 @@ fn returns(api: &Api, op: &Operation) -> String {
 
 /// `# Errors`: each `Error` variant the call can end in, with the limits checked before sending.
 ///
-/// This is the seam for what the spec declares about error responses: a line per declared
-/// status (and its typed body) belongs in the `Error::Api` item built here.
+/// This is the seam for what the spec declares about error responses: what a typed error body
+/// adds (the declared statuses, the type their bodies decode into) belongs in the `Error::Api`
+/// item built here, not in a second `# Errors` heading.
 fn errors(api: &Api, op: &Operation) -> String {
     let mut items = Vec::new();
     // One sentence, not a nested list: `docs::sanitize` flattens nested lists.
