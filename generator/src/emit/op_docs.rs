@@ -43,9 +43,12 @@ fn returns(api: &Api, op: &Operation) -> String {
         );
     }
     let value = value_text(api, op);
+    // Informational messages come only in an envelope.
+    let with =
+        if api.envelope.is_some() { "the status, headers and the API's messages" } else { "the status and headers" };
     format!(
         "# Returns\n\nAwaiting the call gives `Result<{value}, Error>`. `.send()` gives a `Response<{value}>`: \
-         the value with the status, headers and the API's messages."
+         the value with {with}."
     )
 }
 
