@@ -4,7 +4,10 @@
 //! ```text
 //! cargo run -p cloudflare-ssl-examples --example get_certificate_pack -- ZONE_ID CERTIFICATE_PACK_ID
 //! cargo run -p cloudflare-ssl-examples --example list_custom_trust_store -- ZONE_ID [PER_PAGE]
+//! cargo run -p cloudflare-ssl-examples --example readme
 //! ```
+//!
+//! `readme` is the program README.md shows (a test keeps the two the same).
 
 use std::process::ExitCode;
 

@@ -28,6 +28,24 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! Each method of [`Client`] returns a [`Call`]: awaiting it gives `Result<T, Error>`, with `T`
+//! named under the method's *Returns*; its *Errors* lists each [`Error`] variant it can end in,
+//! with the limits its arguments are checked against before anything is sent. A listing's call also
+//! walks every page (`.pages()`, a [`Pages`] stream) or every item (`.items()`, an [`Items`]
+//! stream). Every type in these signatures is public, so a walk can be kept in a field or returned:
+//!
+//! ```no_run
+//! use cloudflare_ssl::{envelope::ApiPagination, rt::Paged, types, ApiMessage, Client, Items};
+//!
+//! /// The listing's decoder: its page scheme, item type and page metadata.
+//! type TrustStore = Paged<ApiPagination, types::CustomTrustStore, types::ResultInfo>;
+//!
+//! fn certificates(client: &Client, zone_id: &str) -> Items<TrustStore, ApiMessage> {
+//!     let params = types::ListCustomTrustStoreParams::default();
+//!     client.list_custom_trust_store(zone_id, &params).items()
+//! }
+//! ```
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]

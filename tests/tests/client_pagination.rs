@@ -359,3 +359,32 @@ async fn the_last_page_number_there_is_ends_with_an_error() {
     assert!(matches!(&results[1], Err(Error::Pagination(m)) if m.contains("no page")), "{:?}", results[1]);
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }
+
+/// The listing's decoder, named from outside the crate: its page scheme (`envelope::ApiPagination`)
+/// is public, so a caller can write down the type of a call, of `.pages()` and of `.items()`.
+type TrustStoreListing = cloudflare_ssl::rt::Paged<
+    cloudflare_ssl::envelope::ApiPagination,
+    CustomTrustStore,
+    cloudflare_ssl::types::ResultInfo,
+>;
+
+/// A caller's struct holding walks by their written-out types (no `impl Trait`, no inference).
+struct Walks {
+    first: cloudflare_ssl::Call<TrustStoreListing>,
+    pages: cloudflare_ssl::Pages<TrustStoreListing, cloudflare_ssl::ApiMessage>,
+    items: cloudflare_ssl::Items<TrustStoreListing, cloudflare_ssl::ApiMessage>,
+}
+
+#[tokio::test]
+async fn the_types_of_a_call_and_its_walks_can_be_named_outside_the_crate() {
+    let server = serve(Listing { sizes: vec![2, 1], total_pages: Some(2), ..Default::default() }).await;
+    let client = client(&server);
+    let call = || client.list_custom_trust_store(ZONE, &ListCustomTrustStoreParams::default());
+    let walks = Walks { first: call(), pages: call().pages(), items: call().items() };
+    let first: cloudflare_ssl::Page<CustomTrustStore, cloudflare_ssl::types::ResultInfo> = walks.first.await.unwrap();
+    assert_eq!(first.items.iter().map(|i| i.id.clone()).collect::<Vec<_>>(), ids(0..2));
+    let pages: Vec<_> = walks.pages.take(GUARD).collect().await;
+    assert_eq!(pages.into_iter().map(|p| p.unwrap().items.len()).collect::<Vec<_>>(), [2, 1]);
+    let items: Vec<_> = walks.items.take(GUARD).collect().await;
+    assert_eq!(ok_ids(&items), ids(0..3));
+}

@@ -4,8 +4,10 @@
 //! with the documented examples (static mode) or with data generated from the schemas (dynamic
 //! mode), which the client must decode.
 //!
-//! Prism is found through `PRISM_BIN`, `target/prism/node_modules/.bin/prism` (where `.ci/run`
-//! installs it) or `PATH`. Without it the test is skipped locally and fails under CI.
+//! A slow suite (the `tests` crate's `slow` feature): `cargo xtask test --slow` installs Prism
+//! and runs it. Prism is found through `PRISM_BIN`, `$CARGO_TARGET_DIR/prism` (default
+//! `target/prism`, where `cargo xtask test --slow` installs it) or `PATH`; without it the test
+//! fails.
 
 use cloudflare_ssl::types::ListCustomTrustStoreParams;
 use cloudflare_ssl::{Client, Error};
@@ -30,23 +32,22 @@ impl Drop for Prism {
     }
 }
 
+/// `PRISM_BIN`, the copy `cargo xtask test --slow` installs (under `$CARGO_TARGET_DIR`, else
+/// `target/`), or `prism` on the `PATH`.
 fn prism_bin() -> Option<PathBuf> {
-    if let Ok(p) = std::env::var("PRISM_BIN") {
-        return Some(PathBuf::from(p));
-    }
-    let local = testkit::root().join("target/prism/node_modules/.bin/prism");
-    if local.exists() {
-        return Some(local);
+    let installed = xtask::prism_path();
+    if std::env::var_os("PRISM_BIN").is_some() || installed.exists() {
+        return Some(installed);
     }
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path).map(|d| d.join("prism")).find(|p| p.exists())
 }
 
-fn start(dynamic: bool) -> Option<Prism> {
+fn start(dynamic: bool) -> Prism {
+    // Never skipped: this suite runs only when asked for (the `slow` feature), and
+    // `cargo xtask test --slow` installs Prism first.
     let Some(bin) = prism_bin() else {
-        assert!(std::env::var_os("CI").is_none(), "Prism is required under CI (see .ci/run)");
-        eprintln!("SKIPPED: prism not found (npm install --prefix target/prism @stoplight/prism-cli@5)");
-        return None;
+        panic!("Prism not found: run `cargo xtask test --slow`, which installs it, or set PRISM_BIN")
     };
     let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let spec = testkit::root().join(xtask::SPEC);
@@ -62,7 +63,7 @@ fn start(dynamic: bool) -> Option<Prism> {
         assert!(Instant::now() < deadline, "prism did not start listening within 60 s");
         std::thread::sleep(Duration::from_millis(100));
     }
-    Some(prism)
+    prism
 }
 
 fn client(prism: &Prism) -> Client {
@@ -77,7 +78,7 @@ fn client(prism: &Prism) -> Client {
 
 #[tokio::test]
 async fn both_operations_conform_to_the_spec_static_examples() {
-    let Some(prism) = start(false) else { return };
+    let prism = start(false);
     let client = client(&prism);
 
     let pack = client.get_certificate_pack(ZONE, PACK).await.expect("Prism accepts the request");
@@ -100,7 +101,7 @@ async fn both_operations_conform_to_the_spec_static_examples() {
 
 #[tokio::test]
 async fn prism_rejects_what_the_spec_forbids_so_the_client_never_sends_it() {
-    let Some(prism) = start(false) else { return };
+    let prism = start(false);
     // Without credentials Prism answers 401: the spec's security is enforced on its side.
     let status = plain_get(&prism.base_url, &format!("/zones/{ZONE}/acm/custom_trust_store")).await;
     assert_eq!(status, 401);
@@ -135,7 +136,7 @@ async fn plain_get(base: &str, path: &str) -> u16 {
 
 #[tokio::test]
 async fn generated_data_from_the_schemas_decodes() {
-    let Some(prism) = start(true) else { return };
+    let prism = start(true);
     let client = client(&prism);
     // Dynamic mode invents values for every field from the schemas (random enum members,
     // strings up to maxLength, date-times...). Every one of them must decode.

@@ -11,8 +11,34 @@ use std::process::Command;
 
 /// The Prism release the conformance tests run against.
 pub const PRISM_PACKAGE: &str = "@stoplight/prism-cli@5.14.2";
-/// Where `cargo xtask test` installs Prism, relative to the workspace root.
-pub const PRISM_PREFIX: &str = "target/prism";
+/// Where `cargo xtask test` installs Prism, relative to the target directory (`target/`, or
+/// `CARGO_TARGET_DIR` when set): see [`prism_prefix`].
+pub const PRISM_PREFIX: &str = "prism";
+
+/// The folder Prism is installed into: `$CARGO_TARGET_DIR/prism` when that is set (relative to
+/// the workspace root if it is relative, as cargo reads it), else `target/prism`.
+pub fn prism_prefix() -> PathBuf {
+    prism_prefix_in(std::env::var_os("CARGO_TARGET_DIR"))
+}
+
+/// [`prism_prefix`] for a given `CARGO_TARGET_DIR` value.
+fn prism_prefix_in(target_dir: Option<std::ffi::OsString>) -> PathBuf {
+    // `join` keeps an absolute directory as it is and puts a relative one under the root.
+    let target = match target_dir.filter(|d| !d.is_empty()) {
+        Some(dir) => root().join(dir),
+        None => root().join("target"),
+    };
+    target.join(PRISM_PREFIX)
+}
+
+/// The Prism command, without installing it: `PRISM_BIN`, else the copy under
+/// [`prism_prefix`] (which may not exist yet).
+pub fn prism_path() -> PathBuf {
+    match std::env::var_os("PRISM_BIN") {
+        Some(bin) => PathBuf::from(bin),
+        None => prism_prefix().join("node_modules/.bin/prism"),
+    }
+}
 
 /// The spec the checked-in client is generated from, relative to the workspace root.
 pub const SPEC: &str = "spec/cloudflare-ssl.yaml";
@@ -79,15 +105,26 @@ fn print_warnings(label: &str, warnings: &generator::Diagnostics) {
 /// check mode nothing is written, and the error names each stale, missing or extra file and the
 /// command to run.
 pub fn codegen(check: bool) -> Result<Report, String> {
+    codegen_with(check, &mut |_| {})
+}
+
+/// [`codegen`], telling `progress` what it is doing, a line at a time: reading the spec, what
+/// it holds, the files it emits and where they go.
+pub fn codegen_with(check: bool, progress: &mut dyn FnMut(&str)) -> Result<Report, String> {
     let root = root();
     let read = |rel: &str| fs::read_to_string(root.join(rel)).map_err(|e| format!("cannot read {rel}: {e}"));
+    progress(&format!("reading {SPEC}"));
     let spec = read(SPEC)?;
     let options =
         generator::Options { spec_label: SPEC.to_string(), command: COMMAND.to_string(), ..Default::default() };
     let (api, warnings) = generator::lower_with_warnings(&spec).map_err(|d| format!("{SPEC}:\n{d}"))?;
     print_warnings(SPEC, &warnings);
+    progress(&described(&api));
     let crates = generator::generate_crates(&api, &options, &checked_in_setup(read(CRATE_DOC)?))
         .map_err(|d| format!("{SPEC}:\n{d}"))?;
+    let files: usize = crates.iter().map(|c| c.files.len()).sum();
+    let verb = if check { "comparing" } else { "writing" };
+    progress(&format!("{verb} {files} files in {OUT_DIR}/"));
     // Every file of `generated/` is emitted: any other is extra.
     let report = write_crates(&root.join(OUT_DIR), &crates, check, "")?;
     let report = Report {
@@ -197,19 +234,21 @@ pub fn ensure_file_contents(path: &Path, contents: &str, check: bool) -> Result<
     Ok(true)
 }
 
-/// The Prism mock server's command: `PRISM_BIN`, or the copy under [`PRISM_PREFIX`], installed
+/// The Prism mock server's command: `PRISM_BIN`, or the copy under [`prism_prefix`], installed
 /// with npm if it is not there yet.
 pub fn prism_bin() -> Result<PathBuf, String> {
-    if let Some(bin) = std::env::var_os("PRISM_BIN") {
-        return Ok(PathBuf::from(bin));
+    let prism = prism_path();
+    if std::env::var_os("PRISM_BIN").is_some() {
+        return Ok(prism);
     }
-    let root = root();
-    let prism = root.join(PRISM_PREFIX).join("node_modules/.bin/prism");
     if !prism.exists() {
-        eprintln!("installing {PRISM_PACKAGE} into {PRISM_PREFIX} (once)");
+        let prefix = prism_prefix();
+        eprintln!("installing {PRISM_PACKAGE} into {} (once)", prefix.display());
         let status = Command::new("npm")
-            .args(["install", "--no-audit", "--no-fund", "--loglevel=error", "--prefix", PRISM_PREFIX, PRISM_PACKAGE])
-            .current_dir(&root)
+            .args(["install", "--no-audit", "--no-fund", "--loglevel=error", "--prefix"])
+            .arg(&prefix)
+            .arg(PRISM_PACKAGE)
+            .current_dir(root())
             .status()
             .map_err(|e| format!("cannot run npm (needed to install Prism): {e}"))?;
         if !status.success() {
@@ -219,15 +258,66 @@ pub fn prism_bin() -> Result<PathBuf, String> {
     Ok(prism)
 }
 
-/// Installs Prism (if it is not there yet) and runs the whole test suite.
-pub fn test(extra: &[&str]) -> Result<(), String> {
+/// The slow test suites: test targets of the `tests` crate built only with its `slow` feature
+/// (their `required-features` in `tests/Cargo.toml`; a test there keeps the two lists the same).
+/// `cargo xtask test` leaves them out, `--slow` runs only them, `--all` (CI) runs everything.
+pub const SLOW_TESTS: &[&str] = &["conformance_prism", "fixtures_compile", "client_chaos"];
+
+/// Which tests `cargo xtask test` runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TestSet {
+    /// Every test but [`SLOW_TESTS`]: `cargo test --workspace`.
+    Fast,
+    /// Only [`SLOW_TESTS`], with Prism installed.
+    Slow,
+    /// Both, with Prism installed: what CI runs.
+    All,
+}
+
+/// `cargo xtask test [--slow | --all] [ARGS...]`: splits the set off the arguments cargo gets.
+pub fn test(args: &[&str]) -> Result<(), String> {
+    // Only before a `--`: what follows it is for the test binaries.
+    let ours = args.iter().position(|a| *a == "--").unwrap_or(args.len());
+    let (flags, rest) = args.split_at(ours);
+    let set = if flags.contains(&"--all") {
+        TestSet::All
+    } else if flags.contains(&"--slow") {
+        TestSet::Slow
+    } else {
+        TestSet::Fast
+    };
+    let mut extra: Vec<&str> = flags.iter().copied().filter(|a| *a != "--all" && *a != "--slow").collect();
+    extra.extend_from_slice(rest);
+    run_tests(set, &extra)
+}
+
+/// Runs the test set `set` (installing Prism first when it needs it), with `extra` arguments
+/// for cargo, and prints one closing line adding up every binary's results.
+pub fn run_tests(set: TestSet, extra: &[&str]) -> Result<(), String> {
     let root = root();
-    let prism = prism_bin()?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
     let mut cmd = Command::new(cargo);
-    cmd.args(["test", "--workspace"]).args(extra).current_dir(&root);
-    if std::env::var_os("PRISM_BIN").is_none() {
-        cmd.env("PRISM_BIN", &prism);
+    cmd.arg("test").current_dir(&root);
+    match set {
+        TestSet::Fast => {
+            cmd.arg("--workspace");
+        }
+        TestSet::Slow => {
+            cmd.args(["-p", "tests", "--features", "slow"]);
+            for t in SLOW_TESTS {
+                cmd.args(["--test", t]);
+            }
+        }
+        TestSet::All => {
+            cmd.args(["--workspace", "--features", "tests/slow"]);
+        }
+    }
+    cmd.args(extra);
+    if set != TestSet::Fast {
+        let prism = prism_bin()?;
+        if std::env::var_os("PRISM_BIN").is_none() {
+            cmd.env("PRISM_BIN", &prism);
+        }
     }
     // Stream the output through, adding up the per-binary results into one closing line.
     let mut child = cmd.stdout(std::process::Stdio::piped()).spawn().map_err(|e| format!("cannot run cargo: {e}"))?;
@@ -260,6 +350,9 @@ pub fn test(extra: &[&str]) -> Result<(), String> {
     }
     let status = child.wait().map_err(|e| format!("cannot run cargo: {e}"))?;
     println!("\ntests: {passed} passed, {failed} failed, {ignored} skipped");
+    if set == TestSet::Fast {
+        println!("(the slow suites, {}, run with `cargo xtask test --slow`; CI runs `--all`)", SLOW_TESTS.join(", "));
+    }
     if status.success() {
         Ok(())
     } else {
@@ -343,11 +436,23 @@ pub struct Generated {
 /// written, and what an earlier run wrote that this one does not is removed (files under each
 /// crate's `src/`, models crates that are gone). Returns what it wrote ([`Generated`]).
 pub fn generate_crate(spec_path: &Path, out: &Path, name: Option<&str>) -> Result<Generated, String> {
+    generate_crate_with(spec_path, out, name, &mut |_| {})
+}
+
+/// [`generate_crate`], telling `progress` what it is doing, a line at a time.
+pub fn generate_crate_with(
+    spec_path: &Path,
+    out: &Path,
+    name: Option<&str>,
+    progress: &mut dyn FnMut(&str),
+) -> Result<Generated, String> {
+    progress(&format!("reading {}", spec_path.display()));
     let spec = fs::read_to_string(spec_path).map_err(|e| format!("cannot read {}: {e}", spec_path.display()))?;
     let label = spec_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let (api, warnings) =
         generator::lower_with_warnings(&spec).map_err(|d| format!("{}:\n{d}", spec_path.display()))?;
     print_warnings(&spec_path.display().to_string(), &warnings);
+    progress(&described(&api));
     let name = name.map_or_else(|| crate_name(&api.title), str::to_string);
     let options =
         generator::Options { spec_label: label, command: "cargo xtask generate".to_string(), ..Default::default() }
@@ -373,12 +478,20 @@ pub fn generate_crate(spec_path: &Path, out: &Path, name: Option<&str>) -> Resul
             fs::remove_dir_all(entry.path()).map_err(|e| format!("cannot remove {}: {e}", entry.path().display()))?;
         }
     }
+    let files: usize = crates.iter().map(|c| c.files.len()).sum();
+    progress(&format!("writing {files} files in {} crate(s) under {}", crates.len(), out.display()));
     // Each crate's `src/` is all emitted; the rest of `DIR` (the vendored runtime, a lock file,
     // `target/`) is not the generator's.
     write_crates(out, &crates, false, "src")?;
+    progress(&format!("copying the runtime crates into {}", out.display()));
     vendor_runtime(&root(), out)?;
     let folders = crates.into_iter().map(|c| c.folder).collect();
     Ok(Generated { operations: api.operations.len(), types: api.types.len(), folders })
+}
+
+/// What a spec holds, for progress lines: `3 operations, 12 types`.
+fn described(api: &generator::ir::Api) -> String {
+    format!("read {}: {} operations, {} types", api.title, api.operations.len(), api.types.len())
 }
 
 /// Copies the files of `from` (not recursive) into `to`, writing only those that differ.
@@ -402,6 +515,36 @@ mod tests {
 
     const SPEC: &str = "openapi: 3.0.3\ninfo: {title: Tiny, version: '1'}\npaths:\n  /a:\n    get:\n      \
                         operationId: getA\n      responses:\n        '200':\n          description: ok\n";
+
+    /// `SLOW_TESTS` (what `cargo xtask test --slow` runs by name) is exactly the list of test
+    /// targets that `tests/Cargo.toml` builds only with the `slow` feature: a suite moved behind
+    /// the feature and not named here would run nowhere.
+    #[test]
+    fn slow_tests_are_the_targets_behind_the_slow_feature() {
+        let manifest = fs::read_to_string(root().join("tests/Cargo.toml")).unwrap();
+        let mut behind: Vec<&str> = manifest
+            .split("[[test]]")
+            .skip(1)
+            .filter(|t| t.contains("required-features = [\"slow\"]"))
+            .filter_map(|t| t.split("name = \"").nth(1)?.split('"').next())
+            .collect();
+        behind.sort_unstable();
+        let mut named = SLOW_TESTS.to_vec();
+        named.sort_unstable();
+        assert_eq!(behind, named);
+        for t in SLOW_TESTS {
+            assert!(root().join(format!("tests/tests/{t}.rs")).exists(), "{t}");
+        }
+    }
+
+    /// `cargo xtask test --slow` installs Prism under the target directory cargo uses.
+    #[test]
+    fn prism_goes_under_the_target_directory() {
+        assert_eq!(prism_prefix_in(None), root().join("target/prism"));
+        assert_eq!(prism_prefix_in(Some("".into())), root().join("target/prism"));
+        assert_eq!(prism_prefix_in(Some("/tmp/shared-target".into())), Path::new("/tmp/shared-target/prism"));
+        assert_eq!(prism_prefix_in(Some("build/out".into())), root().join("build/out/prism"));
+    }
 
     /// With the whole folder owned (`""`), a crate in a subfolder keeps its files: only what no
     /// crate wrote is extra.

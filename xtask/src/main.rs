@@ -9,7 +9,8 @@ tasks:
   codegen [--check]   regenerate generated/src/api from spec/cloudflare-ssl.yaml
                       (--check: write nothing, fail if the checked-in files differ)
   generate --spec FILE --out DIR [--name CRATE]
-                      write a standalone client crate for any OpenAPI 3.0 spec
+                      write a standalone client crate for any OpenAPI 3.x or Swagger 2.0
+                      spec (the runtime crates vendored beside it)
   corpus [--stride N] [--compile N] [--no-big] [--jobs N] [--out FILE] [--strict]
          [--peer-stride N]
                       run the generator over the real-spec corpus (npm packages cached
@@ -33,17 +34,53 @@ tasks:
                       mock server (static, then dynamic per seed); prints the report (or
                       writes it) and `conform: N of M operations pass`; fails on a failure
                       not classified in xtask/conform-known.tsv
-  test [ARGS...]      install the Prism mock server if missing (npm, into target/prism),
-                      then run `cargo test --workspace [ARGS...]`
+  test [--slow | --all] [ARGS...]
+                      the fast tests (under three minutes once built): `cargo test
+                      --workspace [ARGS...]`
+                      without the slow suites. --slow: only the slow suites (Prism
+                      conformance, compiling every fixture, chaos), installing the Prism mock
+                      server if missing (npm, into $CARGO_TARGET_DIR/prism, default
+                      target/prism); --all: both, as CI runs them
 ";
+
+/// The usage of one task: its entries in [`HELP`] (`corpus` has two), or `None` for a task
+/// that has none.
+fn task_help(task: &str) -> Option<String> {
+    let tasks = HELP.split_once("tasks:\n").map_or("", |(_, t)| t);
+    let mut entries: Vec<String> = Vec::new();
+    for line in tasks.lines() {
+        // An entry starts at two spaces of indentation; its other lines are indented further.
+        let starts = line.strip_prefix("  ").is_some_and(|l| !l.starts_with(' '));
+        match entries.last_mut() {
+            Some(entry) if !starts => {
+                entry.push('\n');
+                entry.push_str(line);
+            }
+            _ => entries.push(line.to_string()),
+        }
+    }
+    let mine: Vec<String> = entries.into_iter().filter(|e| e.split_whitespace().next() == Some(task)).collect();
+    (!mine.is_empty()).then(|| format!("usage: cargo xtask <task>, where <task> is\n{}\n", mine.join("\n")))
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    // `cargo xtask TASK --help` (or `-h`) prints the task's usage and succeeds.
+    if let [task, rest @ ..] = args.as_slice() {
+        // Before a `--`, which hands what follows to another program (the test binaries).
+        if rest.iter().take_while(|a| **a != "--").any(|a| *a == "--help" || *a == "-h") {
+            if let Some(usage) = task_help(task) {
+                print!("{usage}");
+                return ExitCode::SUCCESS;
+            }
+        }
+    }
     match args.as_slice() {
         ["codegen"] | ["codegen", "--check"] => {
             let check = args.len() == 2;
-            match xtask::codegen(check) {
+            // Progress on stderr: stdout says what changed.
+            match xtask::codegen_with(check, &mut |line| eprintln!("{line}")) {
                 Ok(report) => {
                     if check {
                         println!("generated code is fresh");
@@ -71,7 +108,8 @@ fn main() -> ExitCode {
                 eprintln!("usage: cargo xtask generate --spec FILE --out DIR [--name CRATE]");
                 return ExitCode::FAILURE;
             };
-            match xtask::generate_crate(std::path::Path::new(spec), std::path::Path::new(out), flag("--name")) {
+            let (spec, out_dir) = (std::path::Path::new(spec), std::path::Path::new(out));
+            match xtask::generate_crate_with(spec, out_dir, flag("--name"), &mut |line| eprintln!("{line}")) {
                 Ok(generated) => {
                     println!("wrote {out}: {} operations, {} types", generated.operations, generated.types);
                     ExitCode::SUCCESS

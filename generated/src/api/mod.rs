@@ -13,7 +13,7 @@
 
 mod operations;
 pub mod types;
-mod envelope;
+pub mod envelope;
 
 /// One error or informational message from the API.
 pub type ApiMessage = types::Message;

@@ -16,6 +16,27 @@ impl crate::Client {
     ///
     /// - `zone_id` (path): Identifier.
     /// - `certificate_pack_id` (path): Identifier.
+    ///
+    /// # Returns
+    ///
+    /// Awaiting the call gives `Result<types::CertificatePack, Error>`. `.send()` gives a `Response<types::CertificatePack>`: the value with the status, headers and the API's messages.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::InvalidArgument` (nothing is sent): a value outside the spec's limits (`zone_id`: at most 32 characters; `certificate_pack_id`: at most 32 characters), or a value that cannot be sent as given: a number that is NaN or infinite, a header value that is not printable ASCII, a URL or header over 8 KiB, a path parameter a server would read as an empty, `.` or `..` step.
+    /// - `Error::Config` (nothing is sent): no credentials the operation accepts are set.
+    /// - `Error::Api`: the API answered with an error status, or a success with `success: false`; it keeps the status, the API's messages, the headers and an excerpt of the body.
+    /// - `Error::Decode`: a successful body does not match the spec's schema; it names the JSON path, line and column.
+    /// - `Error::TooLarge`: the body is over the response size limit.
+    /// - `Error::Transport`, `Error::Timeout`: the connection failed or no response came in time, retries included.
+    ///
+    /// # Example
+    ///
+    /// With `client` a `Client` and the arguments in scope, in an async function returning `Result<_, Error>`:
+    ///
+    /// ```text
+    /// let value = client.get_certificate_pack(zone_id, certificate_pack_id).await?;
+    /// ```
     pub fn get_certificate_pack(
         &self,
         zone_id: &str,
@@ -44,7 +65,29 @@ impl crate::Client {
     /// - `zone_id` (path): Identifier.
     /// - `params`: the optional parameters.
     ///
-    /// Await it for the first page, or walk every page with `.pages()` or every item with `.items()`.
+    /// # Returns
+    ///
+    /// Awaiting the call gives the first page, `Result<Page<types::CustomTrustStore, types::ResultInfo>, Error>` (its items are in `.items`, the page metadata in `.info`). `.pages()` walks every page: a `Stream` of `Result<Page<types::CustomTrustStore, types::ResultInfo>, Error>`; `.items()` every item: a `Stream` of `Result<types::CustomTrustStore, Error>`, one page in memory at a time. `.send()` gives the first page as a `Response<Page<types::CustomTrustStore, types::ResultInfo>>`, with the status and headers.
+    ///
+    /// # Errors
+    ///
+    /// - `Error::InvalidArgument` (nothing is sent): a value outside the spec's limits (`zone_id`: at most 32 characters; `page`: at least 1; `per_page`: 5 to 50), or a value that cannot be sent as given: a number that is NaN or infinite, a header value that is not printable ASCII, a URL or header over 8 KiB, a path parameter a server would read as an empty, `.` or `..` step.
+    /// - `Error::Config` (nothing is sent): no credentials the operation accepts are set.
+    /// - `Error::Api`: the API answered with an error status, or a success with `success: false`; it keeps the status, the API's messages, the headers and an excerpt of the body.
+    /// - `Error::Decode`: a successful body does not match the spec's schema; it names the JSON path, line and column.
+    /// - `Error::TooLarge`: the body is over the response size limit.
+    /// - `Error::Transport`, `Error::Timeout`: the connection failed or no response came in time, retries included.
+    /// - `Error::Pagination`, `Error::ForeignNextPage` (from `.pages()` and `.items()`): a server that repeats a page, or a next page outside the client's base URL.
+    ///
+    /// # Example
+    ///
+    /// `params` is a `types::ListCustomTrustStoreParams` (`Default`, with a setter per parameter). With `client` a `Client` and the arguments in scope, in an async function returning `Result<_, Error>`:
+    ///
+    /// ```text
+    /// let first_page = client.list_custom_trust_store(zone_id, &params).await?;
+    /// // Every item of every page (`try_collect` is `futures_util::TryStreamExt`'s):
+    /// let all: Vec<_> = client.list_custom_trust_store(zone_id, &params).items().try_collect().await?;
+    /// ```
     pub fn list_custom_trust_store(
         &self,
         zone_id: &str,

@@ -72,8 +72,10 @@ pub(super) fn module(api: &Api) -> TokenStream {
         }
         None => (quote!(serde_json::Value), None),
     };
-    let envelope_mod = api.envelope.as_ref().map(|_| quote! { mod envelope; });
-    let paging_mod = api.has_listings().then(|| quote! { mod paging; });
+    // Public: a caller names their types when naming a call's, a page walk's or an item stream's
+    // type (`Items<Paged<envelope::ApiPagination, …>, ApiMessage>`).
+    let envelope_mod = api.envelope.as_ref().map(|_| quote! { pub mod envelope; });
+    let paging_mod = api.has_listings().then(|| quote! { pub mod paging; });
     let precedence = describe_security(api, &api.auth.alternatives);
     let setters_intro = "Credential setters, one per security scheme of the spec. Set every one you have: each call \
                  sends only the first combination its operation accepts whose every part is set.";

@@ -7,7 +7,8 @@
 //!   as crates ([`crates`], [`Crate`]);
 //! - `manifest`: a crate's `Cargo.toml` as data, and its rendering;
 //! - `api_module`: the API module's `mod.rs` and `envelope.rs`;
-//! - `types`: models and parameter structs; `operations`: one `Client` method per operation;
+//! - `types`: models and parameter structs; `operations`: one `Client` method per operation,
+//!   `op_docs` the usage sections of its rustdoc (returns, errors, example);
 //! - `toolkit` and `docs`: identifiers, types, literals and doc text, shared by the emitters;
 //! - `writer`: [`writer::Writer`], the text writer behind `types` and the split folders' indexes;
 //! - `groups`: the cut of the type graph behind the group crates of [`plan`];
@@ -19,6 +20,7 @@ mod groups;
 pub mod harness;
 mod layout;
 pub mod manifest;
+mod op_docs;
 mod operations;
 mod toolkit;
 mod types;

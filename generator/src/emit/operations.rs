@@ -5,6 +5,7 @@
 
 use super::api_module::{describe_security, security_text};
 use super::docs;
+use super::op_docs;
 use super::toolkit::{lit, resolve, ty_text};
 use super::types::{allow_deprecated_text, location, mentions_deprecated, strip_nullable};
 use super::writer::Writer;
@@ -91,16 +92,7 @@ fn decoder(api: &Api, op: &Operation) -> String {
         let (item, info) = (ty_text(&p.item, prefix), ty_text(&p.info, prefix));
         return format!("crate::rt::Paged<super::envelope::ApiPagination, {item}, {info}>");
     }
-    // With an empty body allowed, the value is optional (JSON values are `Null` instead).
-    let optional = |t: &TypeRef, optional: bool| {
-        let is_json = matches!(resolve(api, strip_nullable(t)), TypeRef::Json);
-        let inner = ty_text(if is_json { t } else { strip_nullable(t) }, prefix);
-        if (optional || matches!(t, TypeRef::Nullable(_))) && !is_json {
-            format!("Option<{inner}>")
-        } else {
-            inner
-        }
-    };
+    let optional = |t: &TypeRef, opt: bool| optional(api, t, opt);
     let decoder = match &op.response {
         ResponseBody::Empty => "crate::rt::Empty".to_string(),
         ResponseBody::Text { .. } => "crate::rt::Text".to_string(),
@@ -127,36 +119,89 @@ fn decoder(api: &Api, op: &Operation) -> String {
     }
 }
 
+/// A limit from the spec that a parameter's value is checked against before sending.
+pub(super) enum Limit {
+    /// `minLength` / `maxLength` of a string, in characters.
+    Length { min: Option<usize>, max: Option<usize> },
+    /// `minimum` / `maximum` of a number, each with whether it is exclusive.
+    Range { min: Option<(f64, bool)>, max: Option<(f64, bool)> },
+    /// `minItems` / `maxItems` of an array.
+    Items { min: Option<usize>, max: Option<usize> },
+}
+
+/// The limit a parameter's value is checked against, if any: the one place that decides, for
+/// the checks emitted ([`checks`]) and the docs that list them (`op_docs`).
+pub(super) fn checked_limit(api: &Api, p: &Param) -> Option<Limit> {
+    let c: &Constraints = &p.constraints;
+    if c.is_empty() {
+        return None;
+    }
+    match resolve(api, strip_nullable(&p.ty)) {
+        TypeRef::String if c.min_length.is_some() || c.max_length.is_some() => {
+            Some(Limit::Length { min: c.min_length, max: c.max_length })
+        }
+        TypeRef::I32 | TypeRef::I64 | TypeRef::F64 if c.minimum.is_some() || c.maximum.is_some() => {
+            Some(Limit::Range {
+                min: c.minimum.map(|n| (n, c.exclusive_minimum)),
+                max: c.maximum.map(|n| (n, c.exclusive_maximum)),
+            })
+        }
+        TypeRef::Vec(_) if c.min_items.is_some() || c.max_items.is_some() => {
+            Some(Limit::Items { min: c.min_items, max: c.max_items })
+        }
+        _ => None,
+    }
+}
+
+/// A response value's type: with an empty body allowed, the value is optional (JSON values are
+/// `Null` instead).
+fn optional(api: &Api, t: &TypeRef, optional: bool) -> String {
+    let is_json = matches!(resolve(api, strip_nullable(t)), TypeRef::Json);
+    let inner = ty_text(if is_json { t } else { strip_nullable(t) }, "types::");
+    if (optional || matches!(t, TypeRef::Nullable(_))) && !is_json {
+        format!("Option<{inner}>")
+    } else {
+        inner
+    }
+}
+
+/// The type awaiting a call with a body read whole gives (what its decoder outputs).
+pub(super) fn value_text(api: &Api, op: &Operation) -> String {
+    match &op.response {
+        ResponseBody::Empty => "()".to_string(),
+        ResponseBody::Text { .. } => "String".to_string(),
+        ResponseBody::Bytes { .. } => "Vec<u8>".to_string(),
+        ResponseBody::Json(t) if op.may_be_empty => optional(api, t, true),
+        ResponseBody::Json(t) => ty_text(t, "types::"),
+        ResponseBody::Enveloped { result, optional: opt } => optional(api, result, *opt || op.may_be_empty),
+        // Streams and listings are described by their own sections.
+        ResponseBody::Stream { item, .. } => ty_text(item, "types::"),
+    }
+}
+
 /// Checks from the spec, applied to a value about to be sent. `value` is an expression of the
 /// parameter's type, by reference for strings and arrays.
 fn checks(w: &mut Writer, api: &Api, p: &Param, value: &str) {
-    let c: &Constraints = &p.constraints;
-    if c.is_empty() {
-        return;
-    }
+    let Some(limit) = checked_limit(api, p) else { return };
     let wire = lit(&p.wire_name);
     let opt_usize = |v: Option<usize>| v.map_or("None".to_string(), |n| format!("Some({n})"));
     let bound =
-        |v: Option<f64>, exclusive: bool| v.map_or("None".to_string(), |n| format!("Some(({n:?}, {exclusive}))"));
-    match resolve(api, strip_nullable(&p.ty)) {
-        TypeRef::String if c.min_length.is_some() || c.max_length.is_some() => {
-            let (min, max) = (opt_usize(c.min_length), opt_usize(c.max_length));
-            call(w, "r.check_length", &[wire, value.to_string(), min, max]);
+        |v: Option<(f64, bool)>| v.map_or("None".to_string(), |(n, exclusive)| format!("Some(({n:?}, {exclusive}))"));
+    match limit {
+        Limit::Length { min, max } => {
+            call(w, "r.check_length", &[wire, value.to_string(), opt_usize(min), opt_usize(max)]);
         }
-        ty @ (TypeRef::I32 | TypeRef::I64 | TypeRef::F64) if c.minimum.is_some() || c.maximum.is_some() => {
-            let (min, max) = (bound(c.minimum, c.exclusive_minimum), bound(c.maximum, c.exclusive_maximum));
-            let as_f64 = match ty {
+        Limit::Range { min, max } => {
+            let as_f64 = match resolve(api, strip_nullable(&p.ty)) {
                 TypeRef::F64 => value.to_string(),
                 TypeRef::I64 => format!("{value} as f64"),
                 _ => format!("f64::from({value})"),
             };
-            call(w, "r.check_range", &[wire, as_f64, min, max]);
+            call(w, "r.check_range", &[wire, as_f64, bound(min), bound(max)]);
         }
-        TypeRef::Vec(_) if c.min_items.is_some() || c.max_items.is_some() => {
-            let (min, max) = (opt_usize(c.min_items), opt_usize(c.max_items));
-            call(w, "r.check_items", &[wire, format!("{value}.len()"), min, max]);
+        Limit::Items { min, max } => {
+            call(w, "r.check_items", &[wire, format!("{value}.len()"), opt_usize(min), opt_usize(max)]);
         }
-        _ => {}
     }
 }
 
@@ -389,15 +434,10 @@ fn operation(api: &Api, op: &Operation, w: &mut Writer) {
             codes.join(", ")
         ));
     }
-    if op.paginated.is_some() {
-        extra.push(
-            "Await it for the first page, or walk every page with `.pages()` or every item with `.items()`."
-                .to_string(),
-        );
-    }
     if let ResponseBody::Stream { framing, .. } = &op.response {
         extra.push(stream_doc(*framing));
     }
+    extra.extend(op_docs::sections(api, op));
     w.lines(&docs::comment(&op.docs, &extra, ""));
     if op.docs.deprecated {
         w.line("#[deprecated]");
