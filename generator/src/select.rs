@@ -4,7 +4,8 @@
 //! as the spec writes it) or by tag. What they need is the closure of the references they make,
 //! followed transitively (`#/components/schemas/A` naming `#/components/schemas/B` keeps both),
 //! and the security schemes their `security` requirements name (or the root's, which stays).
-//! Every other operation, path, webhook and reusable component is dropped. Works on the document
+//! Every other operation, path, webhook (`webhooks`, and `x-webhooks` in 3.0 documents) and
+//! reusable component is dropped. Works on the document
 //! as written, so OpenAPI 3.x (`components`) and Swagger 2.0 (`definitions`, `parameters`,
 //! `responses`, `securityDefinitions`) alike; it names no API field.
 
@@ -106,7 +107,10 @@ pub fn select_in(doc: &mut Value, selection: &Selection) -> Result<(), Diagnosti
     if !unmatched.is_empty() {
         return Err(Diagnostics(unmatched));
     }
-    root.remove("webhooks");
+    // Webhooks are requests the API makes, not operations a client calls; `x-webhooks` is the
+    // same map in 3.0 documents (Redoc's convention, GitHub's spec). Neither is selectable.
+    root.shift_remove("webhooks");
+    root.shift_remove("x-webhooks");
     // Everything outside the reusable maps is kept; the references it makes are followed.
     let mut keep: BTreeSet<String> = BTreeSet::new();
     let mut pending: Vec<String> = Vec::new();
@@ -244,6 +248,8 @@ paths:
       responses: {'200': {$ref: '#/components/responses/User'}}
 webhooks:
   ping: {post: {responses: {'200': {description: ok}}}}
+x-webhooks:
+  pong: {post: {requestBody: {$ref: '#/components/requestBodies/NewPet'}, responses: {'200': {description: ok}}}}
 components:
   parameters:
     Trace: {name: trace, in: header, schema: {type: string}}
@@ -284,7 +290,7 @@ components:
         assert!(keys(&doc, "/components/requestBodies").is_empty());
         assert!(keys(&doc, "/components/responses").is_empty());
         assert_eq!(keys(&doc, "/components/securitySchemes"), ["token", "oauth"]);
-        assert!(doc.get("webhooks").is_none());
+        assert!(doc.get("webhooks").is_none() && doc.get("x-webhooks").is_none());
         // What is kept is as the spec wrote it.
         assert_eq!(doc["paths"]["/pets"]["get"]["security"][0]["oauth"][0], "read");
     }

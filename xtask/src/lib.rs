@@ -343,7 +343,63 @@ pub struct Generated {
 /// written, and what an earlier run wrote that this one does not is removed (files under each
 /// crate's `src/`, models crates that are gone). Returns what it wrote ([`Generated`]).
 pub fn generate_crate(spec_path: &Path, out: &Path, name: Option<&str>) -> Result<Generated, String> {
+    generate_crate_prepared(spec_path, &Prepare::default(), out, name)
+}
+
+/// What is done to a spec before it is generated: overlays applied in order, then a selection
+/// of operations (`cargo xtask generate --overlay FILE --only OPID,...`).
+#[derive(Debug, Clone, Default)]
+pub struct Prepare {
+    /// Overlay files (Overlay 1.0, YAML or JSON), applied in this order.
+    pub overlays: Vec<std::path::PathBuf>,
+    /// The operations and tags to keep; everything when both lists are empty.
+    pub selection: generator::select::Selection,
+}
+
+impl Prepare {
+    /// Whether the spec is used as written.
+    pub fn is_empty(&self) -> bool {
+        self.overlays.is_empty() && self.selection.operations.is_empty() && self.selection.tags.is_empty()
+    }
+}
+
+/// The spec at `spec_path` as `prepare` makes it ([`generator::overlay::apply`], then
+/// [`generator::select::select`]): its text, JSON when changed. Overlay warnings (targets that
+/// select nothing) are printed; errors name the overlay or the spec.
+pub fn prepared_spec(spec_path: &Path, prepare: &Prepare) -> Result<String, String> {
     let spec = fs::read_to_string(spec_path).map_err(|e| format!("cannot read {}: {e}", spec_path.display()))?;
+    if prepare.is_empty() {
+        return Ok(spec);
+    }
+    let mut texts = Vec::new();
+    for path in &prepare.overlays {
+        let text = fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        texts.push((path.display().to_string(), text));
+    }
+    let overlays: Vec<(&str, &str)> = texts.iter().map(|(l, t)| (l.as_str(), t.as_str())).collect();
+    let spec = if overlays.is_empty() {
+        spec
+    } else {
+        let (spec, warnings) =
+            generator::overlay::apply(&spec, &overlays).map_err(|d| format!("{}:\n{d}", spec_path.display()))?;
+        print_warnings(&spec_path.display().to_string(), &generator::Diagnostics(warnings));
+        spec
+    };
+    let selection = &prepare.selection;
+    if selection.operations.is_empty() && selection.tags.is_empty() {
+        return Ok(spec);
+    }
+    generator::select::select(&spec, selection).map_err(|d| format!("{} (--only):\n{d}", spec_path.display()))
+}
+
+/// [`generate_crate`] for the spec as `prepare` makes it ([`prepared_spec`]).
+pub fn generate_crate_prepared(
+    spec_path: &Path,
+    prepare: &Prepare,
+    out: &Path,
+    name: Option<&str>,
+) -> Result<Generated, String> {
+    let spec = prepared_spec(spec_path, prepare)?;
     let label = spec_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let (api, warnings) =
         generator::lower_with_warnings(&spec).map_err(|d| format!("{}:\n{d}", spec_path.display()))?;
@@ -379,6 +435,22 @@ pub fn generate_crate(spec_path: &Path, out: &Path, name: Option<&str>) -> Resul
     vendor_runtime(&root(), out)?;
     let folders = crates.into_iter().map(|c| c.folder).collect();
     Ok(Generated { operations: api.operations.len(), types: api.types.len(), folders })
+}
+
+/// `--overlay FILE` (repeatable, in order), `--only OPID,...` and `--tag TAG,...` from a
+/// command line.
+pub fn prepare_args(args: &[&str]) -> Prepare {
+    let mut prepare = Prepare::default();
+    let list = |v: &str| v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect::<Vec<_>>();
+    for pair in args.windows(2) {
+        match pair {
+            ["--overlay", file] => prepare.overlays.push(std::path::PathBuf::from(file)),
+            ["--only", names] => prepare.selection.operations.extend(list(names)),
+            ["--tag", tags] => prepare.selection.tags.extend(list(tags)),
+            _ => {}
+        }
+    }
+    prepare
 }
 
 /// Copies the files of `from` (not recursive) into `to`, writing only those that differ.

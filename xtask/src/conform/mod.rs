@@ -719,10 +719,21 @@ pub fn parse_args(rest: &[&str]) -> Result<(Vec<Options>, Option<PathBuf>), Stri
     let work_root = crate::root().join("target/conform");
     let mut specs = Vec::new();
     if let Some(spec) = flag("--spec") {
-        let path = PathBuf::from(spec);
+        let mut path = PathBuf::from(spec);
         let name = flag("--name").map(str::to_string).unwrap_or_else(|| {
             path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "spec".into())
         });
+        // `--overlay FILE` (repeatable): the client and Prism both read the overlaid spec,
+        // written beside the run's other files.
+        let overlays: Vec<PathBuf> =
+            rest.windows(2).filter(|w| w.first() == Some(&"--overlay")).filter_map(|w| w.get(1)).map(PathBuf::from).collect();
+        if !overlays.is_empty() {
+            let prepare = crate::Prepare { overlays, ..Default::default() };
+            let text = crate::prepared_spec(&path, &prepare)?;
+            let overlaid = work_root.join(format!("{}-overlaid.json", crate_name(&name)));
+            crate::ensure_file_contents(&overlaid, &text, false)?;
+            path = overlaid;
+        }
         let requests_only = rest.contains(&"--requests-only").then(|| "asked for (`--requests-only`)".to_string());
         specs.push((name, path, requests_only));
     }
