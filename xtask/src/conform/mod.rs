@@ -725,8 +725,12 @@ pub fn parse_args(rest: &[&str]) -> Result<(Vec<Options>, Option<PathBuf>), Stri
         });
         // `--overlay FILE` (repeatable): the client and Prism both read the overlaid spec,
         // written beside the run's other files.
-        let overlays: Vec<PathBuf> =
-            rest.windows(2).filter(|w| w.first() == Some(&"--overlay")).filter_map(|w| w.get(1)).map(PathBuf::from).collect();
+        let overlays: Vec<PathBuf> = rest
+            .windows(2)
+            .filter(|w| w.first() == Some(&"--overlay"))
+            .filter_map(|w| w.get(1))
+            .map(PathBuf::from)
+            .collect();
         if !overlays.is_empty() {
             let prepare = crate::Prepare { overlays, ..Default::default() };
             let text = crate::prepared_spec(&path, &prepare)?;
