@@ -388,6 +388,9 @@ impl Parser {
         } else {
             None
         };
+        if op.is_none() && self.peek() == Some('=') {
+            return Err(self.error("`=` is not an operator: compare with `==`"));
+        }
         match (op, left) {
             (Some(op), left) => {
                 self.skip_ws();
@@ -700,6 +703,7 @@ mod tests {
             ("$ .a x", 4, "unexpected"),
             ("$['\\q']", 4, "unknown escape"),
             ("$['\\u12']", 3, "four hex digits"),
+            ("$[?@.a = 1]", 7, "compare with `==`"),
             ("$[99999999999999999999]", 2, "not an index"),
         ] {
             let e = parse(query).unwrap_err();
