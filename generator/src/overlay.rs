@@ -60,8 +60,15 @@ pub fn apply_to(doc: &mut Value, label: &str, text: &str) -> Result<Vec<Diagnost
     let mut warnings = Vec::new();
     let mut errors = Vec::new();
     for action in &actions {
-        let selected: Vec<Vec<Step>> = action.target.select(doc).into_iter().map(|(path, _)| path).collect();
         let at = format!("/actions/{}/target", action.index);
+        let Some(selected) = action.target.select(doc) else {
+            errors.push(Diagnostic::unsupported(
+                &at,
+                format!("target `{}` selects more than {} nodes", action.text, jsonpath::MAX_NODES),
+            ));
+            break;
+        };
+        let selected: Vec<Vec<Step>> = selected.into_iter().map(|(path, _)| path).collect();
         if selected.is_empty() {
             warnings.push(locate(Diagnostic::warning(
                 &at,

@@ -75,6 +75,10 @@ pub(crate) struct ParseError {
     pub message: String,
 }
 
+/// A query selects at most this many nodes at any step (the whole of GitHub's 13 MB spec is
+/// about 1.2 million nodes): a bound on memory for queries that multiply a document.
+pub(crate) const MAX_NODES: usize = 2_000_000;
+
 /// Filters nest at most this deep (parentheses, `!`, nested filters): a bound on recursion for
 /// hostile input.
 const MAX_NESTING: usize = 32;
@@ -450,12 +454,22 @@ impl Query {
     }
 
     /// The nodes the query selects in `root`, with their paths, in document order (RFC 9535
-    /// order: segment by segment, selectors in order; duplicates kept, as the RFC says).
-    pub(crate) fn select<'v>(&self, root: &'v Value) -> Vec<(Vec<Step>, &'v Value)> {
-        self.select_from(root, root)
+    /// order: segment by segment, selectors in order; duplicates kept, as the RFC says); `None`
+    /// when a step selects more than [`MAX_NODES`] (`$..*..*..*` multiplies a big document).
+    pub(crate) fn select<'v>(&self, root: &'v Value) -> Option<Vec<(Vec<Step>, &'v Value)>> {
+        self.select_limited(root, root, MAX_NODES)
     }
 
-    fn select_from<'v>(&self, root: &'v Value, current: &'v Value) -> Vec<(Vec<Step>, &'v Value)> {
+    fn select_from<'v>(&self, root: &'v Value, current: &'v Value) -> Option<Vec<(Vec<Step>, &'v Value)>> {
+        self.select_limited(root, current, MAX_NODES)
+    }
+
+    fn select_limited<'v>(
+        &self,
+        root: &'v Value,
+        current: &'v Value,
+        limit: usize,
+    ) -> Option<Vec<(Vec<Step>, &'v Value)>> {
         let start = if self.absolute { root } else { current };
         let mut nodes = vec![(Vec::new(), start)];
         for segment in &self.segments {
@@ -463,21 +477,24 @@ impl Query {
             for (path, node) in &nodes {
                 if segment.descendant {
                     let mut path = path.clone();
-                    descend(root, node, &mut path, &segment.selectors, &mut next);
+                    descend(root, node, &mut path, &segment.selectors, &mut next, limit);
                 } else {
                     for selector in &segment.selectors {
                         apply(root, node, path, selector, &mut next);
                     }
                 }
+                if next.len() > limit {
+                    return None;
+                }
             }
             nodes = next;
         }
-        nodes
+        Some(nodes)
     }
 
     /// Whether the query selects anything (filters ask without building every path).
     fn any(&self, root: &Value, current: &Value) -> bool {
-        !self.select_from(root, current).is_empty()
+        self.select_from(root, current).is_some_and(|nodes| !nodes.is_empty())
     }
 }
 
@@ -489,22 +506,26 @@ fn descend<'v>(
     path: &mut Vec<Step>,
     selectors: &[Selector],
     out: &mut Vec<(Vec<Step>, &'v Value)>,
+    limit: usize,
 ) {
     for selector in selectors {
         apply(root, node, path, selector, out);
+    }
+    if out.len() > limit {
+        return;
     }
     match node {
         Value::Object(map) => {
             for (k, v) in map {
                 path.push(Step::Key(k.clone()));
-                descend(root, v, path, selectors, out);
+                descend(root, v, path, selectors, out, limit);
                 path.pop();
             }
         }
         Value::Array(items) => {
             for (i, v) in items.iter().enumerate() {
                 path.push(Step::Index(i));
-                descend(root, v, path, selectors, out);
+                descend(root, v, path, selectors, out, limit);
                 path.pop();
             }
         }
@@ -576,8 +597,8 @@ fn test(expr: &Expr, root: &Value, current: &Value) -> bool {
         Expr::Compare(left, op, right) => {
             let value = |o: &Operand| match o {
                 Operand::Literal(v) => Some(v.clone()),
-                Operand::Query(q) => match q.select_from(root, current).as_slice() {
-                    [(_, v)] => Some((*v).clone()),
+                Operand::Query(q) => match q.select_from(root, current).as_deref() {
+                    Some([(_, v)]) => Some((*v).clone()),
                     _ => None,
                 },
             };
@@ -653,7 +674,7 @@ mod tests {
 
     fn pointers(query: &str) -> Vec<String> {
         let doc = doc();
-        parse(query).unwrap().select(&doc).iter().map(|(p, _)| pointer(p)).collect()
+        parse(query).unwrap().select(&doc).unwrap().iter().map(|(p, _)| pointer(p)).collect()
     }
 
     #[test]
@@ -718,6 +739,15 @@ mod tests {
         assert!(parse(&query).unwrap_err().message.contains("nest more than"));
         let query = format!("$[?{}@]", "!".repeat(10_000));
         assert!(parse(&query).unwrap_err().message.contains("nest more than"));
+    }
+
+    #[test]
+    fn a_query_that_multiplies_the_document_is_cut_off() {
+        let doc = json!({"a": vec![json!({"b": vec![1; 100]}); 100]});
+        let query = parse("$..*..*").unwrap();
+        assert_eq!(query.select_limited(&doc, &doc, 30_300).unwrap().len(), 30_300);
+        assert!(query.select_limited(&doc, &doc, 30_299).is_none());
+        assert_eq!(parse("$..*").unwrap().select(&doc).unwrap().len(), 1 + 100 + 100 + 100 * 100);
     }
 
     #[test]
