@@ -747,10 +747,12 @@ pub fn parse_args(rest: &[&str]) -> Result<(Vec<Options>, Option<PathBuf>), Stri
         specs.extend(fixed_set(&only.split(',').collect::<Vec<_>>())?);
     }
     if specs.is_empty() {
-        return Err("usage: cargo xtask conform (--spec FILE [--name NAME] [--requests-only] | --all \
+        return Err(
+            "usage: cargo xtask conform (--spec FILE [--name NAME] [--overlay FILE]... [--requests-only] | --all \
                     | --only ours,cloudflare,github,stripe,sample) [--ops FROM..TO] [--op NAME,...] [--seeds 1,2] \
                     [--write FILE]"
-            .into());
+                .into(),
+        );
     }
     let list = specs
         .into_iter()
