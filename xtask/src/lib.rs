@@ -400,10 +400,20 @@ pub fn generate_crate_prepared(
     name: Option<&str>,
 ) -> Result<Generated, String> {
     let spec = prepared_spec(spec_path, prepare)?;
-    let label = spec_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let (api, warnings) =
-        generator::lower_with_warnings(&spec).map_err(|d| format!("{}:\n{d}", spec_path.display()))?;
-    print_warnings(&spec_path.display().to_string(), &warnings);
+    let file_name = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut label = file_name(spec_path);
+    let mut shown = spec_path.display().to_string();
+    if !prepare.is_empty() {
+        // The header names the overlays too; later findings locate nodes in the prepared spec
+        // (pointers as in the file, lines in the JSON it was turned into), and say so.
+        let overlays: Vec<String> = prepare.overlays.iter().map(|p| file_name(p)).collect();
+        if !overlays.is_empty() {
+            label = format!("{label} with {}", overlays.join(", "));
+        }
+        shown = format!("{shown} (overlaid/selected; lines are in that document as JSON)");
+    }
+    let (api, warnings) = generator::lower_with_warnings(&spec).map_err(|d| format!("{shown}:\n{d}"))?;
+    print_warnings(&shown, &warnings);
     let name = name.map_or_else(|| crate_name(&api.title), str::to_string);
     let options =
         generator::Options { spec_label: label, command: "cargo xtask generate".to_string(), ..Default::default() }
@@ -418,8 +428,7 @@ pub fn generate_crate_prepared(
         workspace: generator::Workspace::Standalone { edition: "2021".to_string(), root: true },
         dev_dependencies: Vec::new(),
     };
-    let crates =
-        generator::generate_crates(&api, &options, &setup).map_err(|d| format!("{}:\n{d}", spec_path.display()))?;
+    let crates = generator::generate_crates(&api, &options, &setup).map_err(|d| format!("{shown}:\n{d}"))?;
     // Models crates of an earlier run that this one does not have (fewer groups after a change):
     // folders whose manifest the generator wrote.
     for entry in fs::read_dir(out).into_iter().flatten().filter_map(Result::ok) {
