@@ -824,3 +824,28 @@ pub fn main(rest: &[&str]) -> Result<bool, String> {
     println!("conform: {passed} of {total} operations pass");
     Ok(unclassified == 0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `--overlay` makes the client and Prism read the overlaid spec: `--spec` is replaced by
+    /// the overlaid copy under the run's folder.
+    #[test]
+    fn overlays_replace_the_spec_with_the_overlaid_copy() {
+        let dir = std::env::temp_dir().join(format!("xtask-conform-overlay-{}", std::process::id()));
+        let overlay = dir.join("fix.yaml");
+        let text = "overlay: 1.0.0\ninfo: {title: fix, version: '1'}\nactions:\n  - target: $.info\n    \
+                    update: {title: Overlaid}\n";
+        crate::ensure_file_contents(&overlay, text, false).unwrap();
+        let spec = crate::root().join("tests/fixtures/good/minimal.yaml");
+        let args = ["--spec", spec.to_str().unwrap(), "--name", "overlay-test", "--overlay", overlay.to_str().unwrap()];
+        let (list, _) = parse_args(&args).unwrap();
+        let used = &list.first().unwrap().spec;
+        assert!(used.ends_with("target/conform/conform-overlay-test-overlaid.json"), "{}", used.display());
+        let doc: serde_json::Value = serde_json::from_str(&fs::read_to_string(used).unwrap()).unwrap();
+        assert_eq!(doc["info"]["title"], "Overlaid");
+        let _ = fs::remove_file(used);
+        let _ = fs::remove_dir_all(&dir);
+    }
+}
