@@ -668,7 +668,8 @@ mod tests {
                 "Pet": {"required": ["id", "name"], "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}},
                 "User": {"required": ["login"], "properties": {"login": {"type": "string"}}}
             }},
-            "list": [1, 2, 3]
+            "list": [1, 2, 3],
+            "a~b/c": {"d": 1}
         })
     }
 
@@ -684,7 +685,9 @@ mod tests {
         assert_eq!(pointers("$[\"paths\"][\"/users\"]"), ["/paths/~1users"]);
         assert_eq!(pointers("$.paths.*.get.operationId").len(), 2);
         assert_eq!(pointers("$.paths[*][*]").len(), 3);
+        assert_eq!(pointers("$['a~b/c'].d"), ["/a~0b~1c/d"]);
         assert_eq!(pointers("$.list[-1]"), ["/list/2"]);
+        assert_eq!(pointers("$.list[-4]"), Vec::<String>::new());
         assert_eq!(pointers("$.list[0, 2]"), ["/list/0", "/list/2"]);
         assert_eq!(pointers("$.list[5]"), Vec::<String>::new());
         assert_eq!(pointers("$..required").len(), 2);
