@@ -14,7 +14,9 @@ mod load;
 mod lower;
 pub mod naming;
 mod normalize;
+pub mod overlay;
 mod render;
+pub mod select;
 mod upgrade;
 
 pub use diag::{Diagnostic, Diagnostics, Kind};

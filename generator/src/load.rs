@@ -228,7 +228,7 @@ fn check_every_level(value: &Value, pointer: &str, is_schema: bool) -> Option<(S
 
 /// Text → JSON value. JSON documents take the fast path; YAML is read with `serde_yaml` and
 /// converted (YAML allows non-string keys such as unquoted status codes: they become strings).
-fn parse(text: &str) -> Result<Value, Vec<Diagnostic>> {
+pub(crate) fn parse(text: &str) -> Result<Value, Vec<Diagnostic>> {
     if text.trim_start().starts_with('{') {
         if let Ok(v) = serde_json::from_str::<Value>(text) {
             return Ok(v);

@@ -73,7 +73,22 @@ fn good_fixtures_compile_without_warnings() {
         }
         crates
     });
-    let outputs: Vec<Vec<generator::Crate>> = outputs.chain(split).chain(models_crate).chain(groups).collect();
+    // The Swagger 2.0 fixture with `tests/fixtures/overlays/swagger20.yaml` applied and two
+    // operations selected (the snapshot `overlay_swagger20`).
+    let overlaid = std::iter::once(()).map(|()| {
+        let root = testkit::root();
+        let spec = std::fs::read_to_string(root.join("tests/fixtures/good/swagger20.yaml")).unwrap();
+        let overlay = std::fs::read_to_string(root.join("tests/fixtures/overlays/swagger20.yaml")).unwrap();
+        let (spec, _) = generator::overlay::apply(&spec, &[("swagger20 overlay", &overlay)]).unwrap();
+        let selection = generator::select::Selection {
+            operations: vec!["listPets".to_string(), "GET /pets/{id}".to_string()],
+            tags: Vec::new(),
+        };
+        let spec = generator::select::select(&spec, &selection).unwrap_or_else(|d| panic!("{d}"));
+        testkit::crates("overlay_swagger20", &spec, &testkit::options("overlay_swagger20")).unwrap()
+    });
+    let outputs: Vec<Vec<generator::Crate>> =
+        outputs.chain(split).chain(models_crate).chain(groups).chain(overlaid).collect();
     if let Err(out) = testkit::compile_crates("fixture-crates", &outputs) {
         panic!("generated fixture crates do not compile cleanly:\n{out}");
     }

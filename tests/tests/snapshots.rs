@@ -72,3 +72,52 @@ fn operations_left_out_are_located_warnings() {
          left out of the client\n"
     );
 }
+
+/// An overlay (`tests/fixtures/overlays/swagger20.yaml`) applied to the Swagger 2.0 fixture as
+/// written, before its upgrade, then two operations selected (`generator::select`): the
+/// listing pages by `Link` header, `Pet.name` is optional, `Pet.nickname` is new, two query
+/// parameters are gone, and only `listPets`, `getPet` and what they reference are generated.
+#[test]
+fn overlaid_and_selected_fixture() {
+    let root = testkit::root();
+    let spec = std::fs::read_to_string(root.join("tests/fixtures/good/swagger20.yaml")).unwrap();
+    let label = "tests/fixtures/overlays/swagger20.yaml";
+    let overlay = std::fs::read_to_string(root.join(label)).unwrap();
+    let (overlaid, warnings) = generator::overlay::apply(&spec, &[(label, &overlay)]).unwrap_or_else(|d| panic!("{d}"));
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let selection = generator::select::Selection {
+        operations: vec!["listPets".to_string(), "GET /pets/{id}".to_string()],
+        tags: Vec::new(),
+    };
+    let selected = generator::select::select(&overlaid, &selection).unwrap_or_else(|d| panic!("{d}"));
+    let spec_label = "tests/fixtures/good/swagger20.yaml with tests/fixtures/overlays/swagger20.yaml";
+    let first = testkit::generate_joined(&selected, spec_label).unwrap_or_else(|d| panic!("{d}"));
+    let again =
+        generator::select::select(&generator::overlay::apply(&spec, &[(label, &overlay)]).unwrap().0, &selection);
+    assert_eq!(
+        testkit::generate_joined(&again.unwrap(), spec_label).unwrap(),
+        first,
+        "output differs between two runs"
+    );
+    insta::assert_snapshot!("overlay_swagger20", first);
+}
+
+/// Malformed overlays give every finding, located in the overlay (pointer and line), and apply
+/// nothing.
+#[test]
+fn bad_overlays_give_located_diagnostics() {
+    let root = testkit::root();
+    let spec = std::fs::read_to_string(root.join("tests/fixtures/good/swagger20.yaml")).unwrap();
+    for name in ["bad_actions", "bad_targets"] {
+        let label = format!("tests/fixtures/overlays/{name}.yaml");
+        let overlay = std::fs::read_to_string(root.join(&label)).unwrap();
+        let diags = match generator::overlay::apply(&spec, &[(&label, &overlay)]) {
+            Ok(_) => panic!("{name}: a bad overlay applied without a diagnostic"),
+            Err(d) => d,
+        };
+        for d in &diags.0 {
+            assert!(d.pointer.starts_with('/') && d.line.is_some(), "{name}: diagnostic without a location: {d}");
+        }
+        insta::assert_snapshot!(format!("diag_overlay_{name}"), diags.to_string());
+    }
+}

