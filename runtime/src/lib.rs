@@ -25,8 +25,10 @@ mod macros;
 mod multipart;
 mod paginate;
 mod request;
+mod retry;
 mod secret;
 mod stream;
+mod trace;
 
 pub use call::{AllowEmpty, Bytes, Call, Decode, Empty, Json, RawResponse, Response, Text};
 pub use client::{
@@ -44,6 +46,7 @@ pub use paginate::{
     MAX_EMPTY_RUN,
 };
 pub use request::{Request, Style, MAX_HEADER_LENGTH, MAX_URL_LENGTH};
+pub use retry::{RetryPolicy, MAX_IDEMPOTENCY_KEY_LENGTH};
 #[doc(hidden)]
 pub use reqwest;
 pub use reqwest::Method;
@@ -63,7 +66,7 @@ pub mod public {
         ApiErrorKind, ApiSpec, AuthKind, AuthScheme, Backoff, Binary, BodyPosition, ItemPosition, ItemStream, Items,
         Page, PageInfo, PageMeta, Pages, Paging, RequestOptions, Secret, Security, SseEvent, BODY_EXCERPT_LIMIT,
         DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ERROR_BODY_LIMIT, MAX_EMPTY_RUN,
-        MAX_HEADER_LENGTH, MAX_RETRY_AFTER, MAX_URL_LENGTH,
+        MAX_HEADER_LENGTH, MAX_IDEMPOTENCY_KEY_LENGTH, MAX_RETRY_AFTER, MAX_URL_LENGTH,
     };
 }
 
@@ -72,7 +75,7 @@ pub mod rt {
     pub use super::{
         whole, AllowEmpty, Bytes, Decode, Empty, Envelope, EnvelopeKeys, Enveloped, Json, JsonLines, JsonSeq, Listed,
         Listing, ListingSpec, Message, Method, NoMessage, Opened, PageInfo, PageMeta, PageScheme, Paged, Paging,
-        RawResponse, Request, Sse, SseText, StreamDecode, Style, Text, Typed, Unsent, Walk,
+        RawResponse, Request, RetryPolicy, Sse, SseText, StreamDecode, Style, Text, Typed, Unsent, Walk,
     };
     pub use crate::client;
     pub use openapi_rust_runtime_model::rt::*;
