@@ -396,14 +396,19 @@ impl Client {
             policy.and_then(|p| p.max_elapsed).is_none_or(|max| started.elapsed().saturating_add(delay) <= max)
         };
         // One key for every attempt of this call: the caller's, unless they set the header
-        // themselves (on the client or the call: theirs is never replaced), else a fresh one.
+        // themselves (a parameter of the operation, or a header of the client or the call:
+        // theirs is never replaced), else a fresh one.
+        let set_by_caller = |name: &HeaderName| {
+            request.headers.iter().any(|(k, _)| k == name)
+                || inner.options.headers.contains_key(name)
+                || call_options.headers.contains_key(name)
+        };
         let idempotency = match &facts.idempotency_header {
-            Some(name) if !inner.options.headers.contains_key(name) && !call_options.headers.contains_key(name) => {
+            Some(name) if !set_by_caller(name) => {
                 let key = match &facts.key {
                     Some(key) => key.clone(),
-                    None => new_idempotency_key().ok_or_else(|| {
-                        Error::Config("the system gave no randomness for an idempotency key".into())
-                    })?,
+                    None => new_idempotency_key()
+                        .ok_or_else(|| Error::Config("the system gave no randomness for an idempotency key".into()))?,
                 };
                 Some((name, key))
             }
@@ -578,7 +583,8 @@ impl Client {
             // A request that never reached the server is always safe to send again.
             let e = failure;
             let safe = retryable || e.is_connect();
-            let retries_left = attempt <= any_retries && safe && connection_retries && !permanent(&e) && in_budget(delay);
+            let retries_left =
+                attempt <= any_retries && safe && connection_retries && !permanent(&e) && in_budget(delay);
             if retries_left && (e.is_timeout() || e.is_connect() || e.is_request() || e.is_body() || e.is_decode()) {
                 trace::retrying(attempt, delay, trace::error_kind(&e));
                 tokio::time::sleep(delay).await;

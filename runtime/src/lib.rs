@@ -46,10 +46,10 @@ pub use paginate::{
     MAX_EMPTY_RUN,
 };
 pub use request::{Request, Style, MAX_HEADER_LENGTH, MAX_URL_LENGTH};
-pub use retry::{RetryPolicy, MAX_IDEMPOTENCY_KEY_LENGTH};
 #[doc(hidden)]
 pub use reqwest;
 pub use reqwest::Method;
+pub use retry::{RetryPolicy, MAX_IDEMPOTENCY_KEY_LENGTH};
 pub use secret::Secret;
 pub use stream::{Frame, Framing, ItemStream, JsonLines, JsonSeq, Sse, SseEvent, SseText, StreamCall, StreamDecode};
 
@@ -73,9 +73,9 @@ pub mod public {
 /// Building blocks the generated code uses; public so that generated signatures can name them.
 pub mod rt {
     pub use super::{
-        whole, AllowEmpty, Bytes, Decode, Empty, Envelope, EnvelopeKeys, Enveloped, Json, JsonLines, JsonSeq, Listed,
-        Listing, ListingSpec, Message, Method, NoMessage, Opened, PageInfo, PageMeta, PageScheme, Paged, Paging,
-        RawResponse, Request, RetryPolicy, Sse, SseText, StreamDecode, Style, Text, Typed, Unsent, Walk,
+        whole, AllowEmpty, Backoff, Bytes, Decode, Empty, Envelope, EnvelopeKeys, Enveloped, Json, JsonLines, JsonSeq,
+        Listed, Listing, ListingSpec, Message, Method, NoMessage, Opened, PageInfo, PageMeta, PageScheme, Paged,
+        Paging, RawResponse, Request, RetryPolicy, Sse, SseText, StreamDecode, Style, Text, Typed, Unsent, Walk,
     };
     pub use crate::client;
     pub use openapi_rust_runtime_model::rt::*;
