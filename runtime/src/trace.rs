@@ -63,7 +63,7 @@ pub(crate) fn answered(status: StatusCode) {
 #[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
 pub(crate) fn retrying(attempt: u32, delay: Duration, reason: &str) {
     #[cfg(feature = "tracing")]
-    tracing::info!(attempt, delay_ms = delay.as_millis() as u64, reason, "retrying");
+    tracing::info!(attempt, delay = ?delay, reason, "retrying");
 }
 
 /// An attempt failed without a status; `kind` names how (`timeout`, `connect`, …).
