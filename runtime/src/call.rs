@@ -4,7 +4,7 @@ use super::client::{AuthKind, Client, RequestOptions, MAX_RETRY_AFTER};
 use super::error::Unsent;
 use super::error::{excerpt, ApiError, BodyPosition, Error, ERROR_BODY_LIMIT};
 use super::request::Request;
-use super::retry::{idempotency_key_value, new_idempotency_key, RetryPolicy};
+use super::retry::{new_idempotency_key, RetryPolicy};
 use super::trace;
 use crate::Message;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
@@ -235,18 +235,7 @@ impl<M: Message, D: Decode<M>> Call<D, M> {
     /// [`super::MAX_IDEMPOTENCY_KEY_LENGTH`] bytes), or one given to an operation that declares
     /// no idempotency header, fails the call before sending.
     pub fn idempotency_key(mut self, key: &str) -> Self {
-        let checked = match self.request.retry.idempotency_header {
-            None => Err("is not taken by this operation: its spec declares no idempotency header"),
-            Some(_) => idempotency_key_value(key),
-        };
-        match checked {
-            Ok(value) => self.request.retry.key = Some(value),
-            Err(reason) => {
-                if self.request.error.is_none() {
-                    self.request.error = Some(Error::invalid("idempotency_key", reason));
-                }
-            }
-        }
+        self.request.set_idempotency_key(key);
         self
     }
 

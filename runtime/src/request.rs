@@ -10,7 +10,7 @@
 
 use super::client::{ApiSpec, AuthKind, Security};
 use super::error::{short, Unsent as Error, NAME_EXCERPT_LIMIT};
-use super::retry::{RetryFacts, RetryPolicy};
+use super::retry::{idempotency_key_value, RetryFacts, RetryPolicy};
 use openapi_rust_runtime_model::param::finite;
 use openapi_rust_runtime_model::ParamValue;
 use reqwest::header::{HeaderName, HeaderValue};
@@ -151,6 +151,19 @@ impl Request {
         match HeaderName::from_bytes(name.as_bytes()) {
             Ok(name) => self.retry.idempotency_header = Some(name),
             Err(_) => self.fail(Error::invalid(name, "is not a valid header name")),
+        }
+    }
+
+    /// The caller's idempotency key for this call (see `Call::idempotency_key`): checked now,
+    /// the call failing before sending when it is invalid or the operation takes none.
+    pub(crate) fn set_idempotency_key(&mut self, key: &str) {
+        let checked = match self.retry.idempotency_header {
+            None => Err("is not taken by this operation: its spec declares no idempotency header"),
+            Some(_) => idempotency_key_value(key),
+        };
+        match checked {
+            Ok(value) => self.retry.key = Some(value),
+            Err(reason) => self.fail(Error::invalid("idempotency_key", reason)),
         }
     }
 

@@ -108,7 +108,16 @@ async fn a_callers_key_is_sent_as_given_and_never_replaced() {
     post(&client(&server), with_key).idempotency_key("order-42/v1:a=b").await.unwrap();
     assert_eq!(header_values(&server, KEY).await, [Some("order-42/v1:a=b".into()), Some("order-42/v1:a=b".into())]);
 
-    // A key set as a plain header, on the call or on the client, is the caller's too.
+    // A key given as the operation's own header parameter, or set as a plain header on the call
+    // or on the client, is the caller's too.
+    let server = failing_then_ok(500, 1).await;
+    post(&client(&server), |r| {
+        r.header(KEY, "from-parameter");
+        with_key(r);
+    })
+    .await
+    .unwrap();
+    assert_eq!(header_values(&server, KEY).await, [Some("from-parameter".into()), Some("from-parameter".into())]);
     let server = failing_then_ok(500, 1).await;
     post(&client(&server), with_key).header(KEY, "mine").await.unwrap();
     assert_eq!(header_values(&server, KEY).await, [Some("mine".into()), Some("mine".into())]);
