@@ -14,6 +14,10 @@
 //!   `ClientBuilder` (so that it can add one method per operation and one setter per security
 //!   scheme to them) and its aliases `Error`, `ApiError`, `Response`, `Call` and `StreamCall`.
 //!
+//! With the cargo feature `tracing`, each call is a `tracing` span and each attempt one inside
+//! it (method, path template, attempt, status, retry delay, error kind; never a header value, the
+//! query string or a filled-in path).
+//!
 //! The half of the runtime the generated *models* need is the crate `openapi-rust-runtime-model`
 //! (no HTTP), re-exported here as [`model`] and in [`rt`].
 

@@ -558,3 +558,65 @@ pub(crate) fn operation_retry(
     let retry = ir::Retry { policy, idempotency_header, count_header: cx.retry_decl.count_header.clone() };
     (retry, retryable)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::Operation;
+
+    const HEAD: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n";
+
+    fn op<'a>(api: &'a crate::ir::Api, name: &str) -> &'a Operation {
+        api.operations.iter().find(|o| o.rust_name == name).unwrap()
+    }
+
+    #[test]
+    fn a_key_makes_an_operation_retryable_and_x_retryable_false_gives_way_with_a_warning() {
+        let spec = format!(
+            "{HEAD}x-idempotency: {{header: Idempotency-Key}}\npaths:\n  /a:\n    post:\n      operationId: keyed\n      \
+             x-retryable: false\n      responses: {{'200': {{description: ok}}}}\n    patch:\n      operationId: plain\n      \
+             x-idempotency: false\n      responses: {{'200': {{description: ok}}}}\n"
+        );
+        let (api, warnings) = crate::lower_with_warnings(&spec).unwrap();
+        let keyed = op(&api, "keyed");
+        assert!(keyed.retryable);
+        assert_eq!(keyed.retry.idempotency_header.as_deref(), Some("Idempotency-Key"));
+        let plain = op(&api, "plain");
+        assert!(!plain.retryable);
+        assert_eq!(plain.retry, crate::ir::Retry::default());
+        let text = warnings.to_string();
+        assert!(text.contains("/paths/~1a/post/x-retryable") && text.contains("retried anyway"), "{text}");
+    }
+
+    #[test]
+    fn fern_sends_only_the_first_header_and_only_where_opted_in() {
+        let spec = format!(
+            "{HEAD}x-fern-idempotency-headers:\n  - {{header: Idempotency-Key, name: key}}\n  - {{header: Idempotency-Expiry}}\n\
+             paths:\n  /a:\n    post:\n      operationId: opted\n      x-fern-idempotent: true\n      \
+             responses: {{'200': {{description: ok}}}}\n    patch:\n      operationId: other\n      \
+             responses: {{'200': {{description: ok}}}}\n"
+        );
+        let (api, warnings) = crate::lower_with_warnings(&spec).unwrap();
+        assert_eq!(op(&api, "opted").retry.idempotency_header.as_deref(), Some("Idempotency-Key"));
+        assert!(op(&api, "opted").retryable);
+        assert_eq!(op(&api, "other").retry.idempotency_header, None);
+        assert!(!op(&api, "other").retryable);
+        let text = warnings.to_string();
+        assert!(text.contains("/x-fern-idempotency-headers/1/header") && text.contains("Idempotency-Expiry"), "{text}");
+    }
+
+    #[test]
+    fn speakeasy_statuses_and_defaults() {
+        let spec = format!(
+            "{HEAD}paths:\n  /a:\n    post:\n      operationId: a\n      x-speakeasy-retries:\n        strategy: backoff\n        \
+             statusCodes: [503, 5xx, '429', 2XX]\n      responses: {{'200': {{description: ok}}}}\n"
+        );
+        let (api, _) = crate::lower_with_warnings(&spec).unwrap();
+        let a = op(&api, "a");
+        assert!(a.retryable, "Speakeasy retries any method its policy covers");
+        let policy = a.retry.policy.as_ref().unwrap();
+        assert_eq!(policy.statuses, [(200, 299), (429, 429), (500, 599), (503, 503)]);
+        assert_eq!((policy.initial_ms, policy.max_ms, policy.max_elapsed_ms), (500, 60_000, Some(3_600_000)));
+        assert_eq!(policy.exponent, 1.5);
+        assert!(!policy.connection_errors);
+    }
+}
