@@ -439,6 +439,8 @@ pub struct Operation {
     /// May be retried although the method is not idempotent (`x-retryable: true`), or may not
     /// be although it is (`x-retryable: false`).
     pub retryable: bool,
+    /// What the spec says about retrying it beyond the method's default.
+    pub retry: Retry,
     /// Tags.
     pub tags: Vec<String>,
     /// Docs.
@@ -453,6 +455,36 @@ pub struct Operation {
     /// (a download answered by `302` to the file): they succeed, with the `Location` in the
     /// response's headers, instead of being errors.
     pub redirects: Vec<u16>,
+}
+
+/// What the spec says about retrying an operation, beyond its method's default.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Retry {
+    /// Its own retry policy (`x-speakeasy-retries`, the operation's or the root's).
+    pub policy: Option<RetryPolicy>,
+    /// The header its idempotency key is sent in (`x-idempotency`,
+    /// `x-fern-idempotency-headers`).
+    pub idempotency_header: Option<String>,
+    /// The header that counts retries (`x-client.retry-count-header`).
+    pub count_header: Option<String>,
+}
+
+/// A retry policy (Speakeasy's `backoff` strategy); `statuses` empty and `connection_errors`
+/// false retry nothing (`strategy: none`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RetryPolicy {
+    /// The statuses retried, as sorted inclusive ranges (`5XX` is `(500, 599)`).
+    pub statuses: Vec<(u16, u16)>,
+    /// Delay before the first retry, in milliseconds.
+    pub initial_ms: u64,
+    /// Upper bound of one delay, in milliseconds.
+    pub max_ms: u64,
+    /// The factor each delay grows by.
+    pub exponent: f64,
+    /// No retry after this many milliseconds since the first attempt.
+    pub max_elapsed_ms: Option<u64>,
+    /// Whether connection errors and timeouts are retried.
+    pub connection_errors: bool,
 }
 
 /// What a paginated operation yields.

@@ -4,6 +4,8 @@ use super::client::{AuthKind, Client, RequestOptions, MAX_RETRY_AFTER};
 use super::error::Unsent;
 use super::error::{excerpt, ApiError, BodyPosition, Error, ERROR_BODY_LIMIT};
 use super::request::Request;
+use super::retry::{new_idempotency_key, RetryPolicy};
+use super::trace;
 use crate::Message;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::StatusCode;
@@ -227,6 +229,16 @@ impl<M: Message, D: Decode<M>> Call<D, M> {
         self
     }
 
+    /// The idempotency key of this call, for an operation whose spec declares an idempotency
+    /// header (`x-idempotency`): sent as given on every attempt, instead of a random key. A key
+    /// that is not printable ASCII (edge spaces, control characters, over
+    /// [`super::MAX_IDEMPOTENCY_KEY_LENGTH`] bytes), or one given to an operation that declares
+    /// no idempotency header, fails the call before sending.
+    pub fn idempotency_key(mut self, key: &str) -> Self {
+        self.request.set_idempotency_key(key);
+        self
+    }
+
     /// Sends the call and returns the decoded value with the response's status and headers.
     pub async fn send(self) -> Result<Response<D::Output, M>, Error<M>> {
         let raw = self.client.execute(&self.request, &self.options, D::decode_error).await?;
@@ -244,15 +256,18 @@ impl<M: Message, D: Decode<M>> IntoFuture for Call<D, M> {
     }
 }
 
-/// Whether a status is worth retrying: 408, 409, 429 and 5xx, unless the server says
-/// otherwise with `x-should-retry`.
-fn retryable_status(status: StatusCode, headers: &HeaderMap) -> bool {
+/// Whether a status is worth retrying: the operation's policy says which (by default 408, 409,
+/// 429 and 5xx), unless the server says otherwise with `x-should-retry`.
+fn retryable_status(status: StatusCode, headers: &HeaderMap, policy: Option<&RetryPolicy>) -> bool {
     match headers.get("x-should-retry").and_then(|v| v.to_str().ok()) {
         Some("true") => return true,
         Some("false") => return false,
         _ => {}
     }
-    matches!(status.as_u16(), 408 | 409 | 429) || status.is_server_error()
+    match policy {
+        Some(policy) => policy.retries_status(status),
+        None => matches!(status.as_u16(), 408 | 409 | 429) || status.is_server_error(),
+    }
 }
 
 /// The wait a response asks for: `retry-after-ms`, then `Retry-After` (seconds or HTTP date).
@@ -338,6 +353,18 @@ impl Client {
         decode_error: fn(&RawResponse) -> Error<M>,
         open: bool,
     ) -> Result<Answered, Error<M>> {
+        let span = trace::request_span(&request.method, || request.template());
+        trace::in_span(span, self.attempts_in_span(request, call_options, decode_error, open)).await
+    }
+
+    /// [`Client::attempts`], inside the call's span.
+    async fn attempts_in_span<M>(
+        &self,
+        request: &Request,
+        call_options: &RequestOptions,
+        decode_error: fn(&RawResponse) -> Error<M>,
+        open: bool,
+    ) -> Result<Answered, Error<M>> {
         if let Some(e) = &request.error {
             return Err(e.clone_before_send().widen());
         }
@@ -345,7 +372,37 @@ impl Client {
         // Per-call settings win over the client's; nothing is cloned for the merge.
         let timeout = self.attempt_timeout(call_options);
         let any_retries = call_options.max_retries.or(inner.options.max_retries).unwrap_or(0);
-        let max_retries = if request.retryable { any_retries } else { 0 };
+        let facts = &request.retry;
+        let policy = facts.policy.as_ref();
+        // A call that carries an idempotency key is safe to send again, whatever its method:
+        // the server answers a repeated key with the first attempt's outcome.
+        let retryable = request.retryable || facts.idempotency_header.is_some();
+        let max_retries = if retryable { any_retries } else { 0 };
+        let connection_retries = policy.is_none_or(|p| p.connection_errors);
+        let started = std::time::Instant::now();
+        // Whether a retry after `delay` still ends within the policy's elapsed-time budget.
+        let in_budget = |delay: Duration| {
+            policy.and_then(|p| p.max_elapsed).is_none_or(|max| started.elapsed().saturating_add(delay) <= max)
+        };
+        // One key for every attempt of this call: the caller's, unless they set the header
+        // themselves (a parameter of the operation, or a header of the client or the call:
+        // theirs is never replaced), else a fresh one.
+        let set_by_caller = |name: &HeaderName| {
+            request.headers.iter().any(|(k, _)| k == name)
+                || inner.options.headers.contains_key(name)
+                || call_options.headers.contains_key(name)
+        };
+        let idempotency = match &facts.idempotency_header {
+            Some(name) if !set_by_caller(name) => {
+                let key = match &facts.key {
+                    Some(key) => key.clone(),
+                    None => new_idempotency_key()
+                        .ok_or_else(|| Error::Config("the system gave no randomness for an idempotency key".into()))?,
+                };
+                Some((name, key))
+            }
+            _ => None,
+        };
         let max_size = self.max_response_size(call_options);
         let auth = self.credentials_for(request.security.unwrap_or(inner.spec.alternatives)).map_err(Unsent::widen)?;
         request.check_path().map_err(Unsent::widen)?;
@@ -378,6 +435,8 @@ impl Client {
             // Saturating: `max_retries(u32::MAX)` retries for as long as it takes, never an
             // overflow panic at the 2^32nd attempt.
             attempt = attempt.saturating_add(1);
+            // The wait before the next attempt, should this one fail (a `Retry-After` wins).
+            let delay = policy.map_or_else(|| inner.backoff.delay(attempt - 1), |p| p.delay(attempt - 1));
             let mut builder = inner.http.request(request.method.clone(), &url);
             if !open {
                 builder = builder.timeout(timeout);
@@ -410,6 +469,12 @@ impl Client {
                 for (k, v) in &request.headers {
                     headers.insert(k.clone(), v.clone());
                 }
+                if let Some((name, key)) = &idempotency {
+                    headers.insert((*name).clone(), key.clone());
+                }
+                if let Some(name) = facts.count_header.as_ref().filter(|_| attempt > 1) {
+                    headers.insert(name.clone(), HeaderValue::from(attempt - 1));
+                }
                 for (k, v) in inner.options.headers.iter().chain(&call_options.headers) {
                     headers.insert(k.clone(), v.clone());
                 }
@@ -418,6 +483,7 @@ impl Client {
                 }
                 let mut resp = inner.http.execute(http_request).await?;
                 let status = resp.status();
+                trace::answered(status);
                 let headers = std::mem::take(resp.headers_mut());
                 if status.is_success() || request.answers.contains(&status.as_u16()) {
                     if open {
@@ -432,14 +498,19 @@ impl Client {
                 // An error: its body is only read when it is the last attempt's (see below).
                 Ok(Outcome::Error { status, headers, resp })
             };
+            let outcome = trace::in_span(trace::attempt_span(attempt), outcome);
             let outcome = if open {
                 match tokio::time::timeout(timeout, outcome).await {
                     Ok(outcome) => outcome,
-                    Err(_) if attempt <= max_retries => {
-                        tokio::time::sleep(inner.backoff.delay(attempt - 1)).await;
+                    Err(_) if attempt <= max_retries && connection_retries && in_budget(delay) => {
+                        trace::retrying(attempt, delay, "timeout");
+                        tokio::time::sleep(delay).await;
                         continue;
                     }
-                    Err(_) => return Err(Error::Timeout { after: timeout, attempts: attempt }),
+                    Err(_) => {
+                        trace::failed("timeout");
+                        return Err(Error::Timeout { after: timeout, attempts: attempt });
+                    }
                 }
             } else {
                 outcome.await
@@ -462,14 +533,15 @@ impl Client {
                 }
                 Ok(Outcome::Error { status, headers, mut resp }) => {
                     let wait = retry_after(&headers);
-                    let can_retry = retries_left && retryable_status(status, &headers);
+                    let can_retry = retries_left && retryable_status(status, &headers, policy);
                     // A wait longer than the cap is not slept blindly: the error goes back to
                     // the caller at once, with the requested wait in `retry_after`.
                     let too_long = wait.is_some_and(|w| w > MAX_RETRY_AFTER);
-                    if can_retry && !too_long {
+                    let delay = wait.unwrap_or(delay);
+                    if can_retry && !too_long && in_budget(delay) {
                         // The body of an answer that is retried is never read.
                         drop(resp);
-                        let delay = wait.unwrap_or_else(|| inner.backoff.delay(attempt - 1));
+                        trace::retrying(attempt, delay, status.as_str());
                         tokio::time::sleep(delay).await;
                         continue;
                     }
@@ -499,12 +571,15 @@ impl Client {
             };
             // A request that never reached the server is always safe to send again.
             let e = failure;
-            let safe = request.retryable || e.is_connect();
-            let retries_left = attempt <= any_retries && safe && !permanent(&e);
+            let safe = retryable || e.is_connect();
+            let retries_left =
+                attempt <= any_retries && safe && connection_retries && !permanent(&e) && in_budget(delay);
             if retries_left && (e.is_timeout() || e.is_connect() || e.is_request() || e.is_body() || e.is_decode()) {
-                tokio::time::sleep(inner.backoff.delay(attempt - 1)).await;
+                trace::retrying(attempt, delay, trace::error_kind(&e));
+                tokio::time::sleep(delay).await;
                 continue;
             }
+            trace::failed(trace::error_kind(&e));
             if e.is_timeout() {
                 return Err(Error::Timeout { after: timeout, attempts: attempt });
             }

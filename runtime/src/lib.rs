@@ -14,6 +14,10 @@
 //!   `ClientBuilder` (so that it can add one method per operation and one setter per security
 //!   scheme to them) and its aliases `Error`, `ApiError`, `Response`, `Call` and `StreamCall`.
 //!
+//! With the cargo feature `tracing`, each call is a `tracing` span and each attempt one inside
+//! it (method, path template, attempt, status, retry delay, error kind; never a header value, the
+//! query string or a filled-in path).
+//!
 //! The half of the runtime the generated *models* need is the crate `openapi-rust-runtime-model`
 //! (no HTTP), re-exported here as [`model`] and in [`rt`].
 
@@ -25,8 +29,10 @@ mod macros;
 mod multipart;
 mod paginate;
 mod request;
+mod retry;
 mod secret;
 mod stream;
+mod trace;
 
 pub use call::{AllowEmpty, Bytes, Call, Decode, Empty, Json, RawResponse, Response, Text};
 pub use client::{
@@ -47,6 +53,7 @@ pub use request::{Request, Style, MAX_HEADER_LENGTH, MAX_URL_LENGTH};
 #[doc(hidden)]
 pub use reqwest;
 pub use reqwest::Method;
+pub use retry::{RetryPolicy, MAX_IDEMPOTENCY_KEY_LENGTH};
 pub use secret::Secret;
 pub use stream::{Frame, Framing, ItemStream, JsonLines, JsonSeq, Sse, SseEvent, SseText, StreamCall, StreamDecode};
 
@@ -63,16 +70,16 @@ pub mod public {
         ApiErrorKind, ApiSpec, AuthKind, AuthScheme, Backoff, Binary, BodyPosition, ItemPosition, ItemStream, Items,
         Page, PageInfo, PageMeta, Pages, Paging, RequestOptions, Secret, Security, SseEvent, BODY_EXCERPT_LIMIT,
         DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ERROR_BODY_LIMIT, MAX_EMPTY_RUN,
-        MAX_HEADER_LENGTH, MAX_RETRY_AFTER, MAX_URL_LENGTH,
+        MAX_HEADER_LENGTH, MAX_IDEMPOTENCY_KEY_LENGTH, MAX_RETRY_AFTER, MAX_URL_LENGTH,
     };
 }
 
 /// Building blocks the generated code uses; public so that generated signatures can name them.
 pub mod rt {
     pub use super::{
-        whole, AllowEmpty, Bytes, Decode, Empty, Envelope, EnvelopeKeys, Enveloped, Json, JsonLines, JsonSeq, Listed,
-        Listing, ListingSpec, Message, Method, NoMessage, Opened, PageInfo, PageMeta, PageScheme, Paged, Paging,
-        RawResponse, Request, Sse, SseText, StreamDecode, Style, Text, Typed, Unsent, Walk,
+        whole, AllowEmpty, Backoff, Bytes, Decode, Empty, Envelope, EnvelopeKeys, Enveloped, Json, JsonLines, JsonSeq,
+        Listed, Listing, ListingSpec, Message, Method, NoMessage, Opened, PageInfo, PageMeta, PageScheme, Paged,
+        Paging, RawResponse, Request, RetryPolicy, Sse, SseText, StreamDecode, Style, Text, Typed, Unsent, Walk,
     };
     pub use crate::client;
     pub use openapi_rust_runtime_model::rt::*;

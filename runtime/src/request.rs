@@ -10,6 +10,7 @@
 
 use super::client::{ApiSpec, AuthKind, Security};
 use super::error::{short, Unsent as Error, NAME_EXCERPT_LIMIT};
+use super::retry::{idempotency_key_value, RetryFacts, RetryPolicy};
 use openapi_rust_runtime_model::param::finite;
 use openapi_rust_runtime_model::ParamValue;
 use reqwest::header::{HeaderName, HeaderValue};
@@ -84,6 +85,8 @@ pub struct Request {
     /// The whole URL to send instead of the base URL, path and query (the next page's URL a
     /// listing named, already checked to be under the base URL); credentials are still added.
     pub(crate) url_override: Option<String>,
+    /// What the spec says about retrying this operation (policy, idempotency key, count header).
+    pub(crate) retry: RetryFacts,
     pub(crate) error: Option<Error>,
 }
 
@@ -109,6 +112,7 @@ impl Clone for Request {
             security: self.security,
             answers: self.answers,
             url_override: self.url_override.clone(),
+            retry: self.retry.clone(),
             error: self.error.as_ref().map(Error::clone_before_send),
         }
     }
@@ -130,8 +134,63 @@ impl Request {
             security: None,
             answers: &[],
             url_override: None,
+            retry: RetryFacts::default(),
             error: None,
         }
+    }
+
+    /// This operation's own retry policy (`x-speakeasy-retries`), replacing the default one.
+    pub fn retry_policy(&mut self, policy: RetryPolicy) {
+        self.retry.policy = Some(policy);
+    }
+
+    /// The header that carries this operation's idempotency key (`x-idempotency`): every call
+    /// sends one (the caller's, see `Call::idempotency_key`, else a fresh random key), the same
+    /// on every attempt of the call, so the server can tell a retry from a new call.
+    pub fn idempotency_header(&mut self, name: &str) {
+        match HeaderName::from_bytes(name.as_bytes()) {
+            Ok(name) => self.retry.idempotency_header = Some(name),
+            Err(_) => self.fail(Error::invalid(name, "is not a valid header name")),
+        }
+    }
+
+    /// The caller's idempotency key for this call (see `Call::idempotency_key`): checked now,
+    /// the call failing before sending when it is invalid or the operation takes none.
+    pub(crate) fn set_idempotency_key(&mut self, key: &str) {
+        let checked = match self.retry.idempotency_header {
+            None => Err("is not taken by this operation: its spec declares no idempotency header"),
+            Some(_) => idempotency_key_value(key),
+        };
+        match checked {
+            Ok(value) => self.retry.key = Some(value),
+            Err(reason) => self.fail(Error::invalid("idempotency_key", reason)),
+        }
+    }
+
+    /// The header that tells the server how many retries came before an attempt (`1`, `2`, …;
+    /// not sent on the first attempt).
+    pub fn retry_count_header(&mut self, name: &str) {
+        match HeaderName::from_bytes(name.as_bytes()) {
+            Ok(name) => self.retry.count_header = Some(name),
+            Err(_) => self.fail(Error::invalid(name, "is not a valid header name")),
+        }
+    }
+
+    /// The path as the spec's template wrote it: every parameter's value replaced by its
+    /// `{name}` again, so that it can be logged without the identifiers it held.
+    #[cfg_attr(not(feature = "tracing"), allow(dead_code))]
+    pub(crate) fn template(&self) -> String {
+        let mut out = String::with_capacity(self.path.len());
+        let mut at = 0;
+        for (name, range) in &self.path_params {
+            out.push_str(self.path.get(at..range.start).unwrap_or_default());
+            out.push('{');
+            out.push_str(name);
+            out.push('}');
+            at = range.end;
+        }
+        out.push_str(self.path.get(at..).unwrap_or_default());
+        out
     }
 
     /// `3xx` statuses the spec declares as this operation's answers (it has no `2xx`): they

@@ -475,6 +475,12 @@ impl<M: Message, D: StreamDecode<M>> StreamCall<D, M> {
         self
     }
 
+    /// The idempotency key of this call, as [`super::Call::idempotency_key`].
+    pub fn idempotency_key(mut self, key: &str) -> Self {
+        self.request.set_idempotency_key(key);
+        self
+    }
+
     /// An extra header for this call (`Last-Event-ID`, say). An invalid name or value fails
     /// the call before sending.
     pub fn header(mut self, name: &str, value: &str) -> Self {

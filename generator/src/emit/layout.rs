@@ -370,11 +370,17 @@ pub fn crates(api: &Api, options: &crate::Options, setup: &CrateSetup, rendered:
                 Workspace::Standalone { edition: edition.clone(), root: *root && kind == CrateKind::Client }
             }
         };
+        // The runtime's optional spans, for a caller who wants them through the client.
+        let features = match kind {
+            CrateKind::Client => vec![("tracing".to_string(), vec![format!("{}/tracing", RUNTIME_PACKAGES[0])])],
+            _ => Vec::new(),
+        };
         let manifest = Manifest {
             header: Some(header.clone()),
             package: Package { name: package(kind), version: setup.version.clone(), description },
             dependencies,
             dev_dependencies,
+            features,
             workspace,
         };
         let mut files = vec![

@@ -17,6 +17,8 @@ pub struct Manifest {
     pub dependencies: Vec<Dependency>,
     /// `[dev-dependencies]`, in this order (no table when empty).
     pub dev_dependencies: Vec<Dependency>,
+    /// `[features]`: each feature and what it enables, in this order (no table when empty).
+    pub features: Vec<(String, Vec<String>)>,
     /// Where the crate stands: a member of an enclosing workspace, or on its own.
     pub workspace: Workspace,
 }
@@ -124,7 +126,7 @@ impl Dependency {
 
 impl Manifest {
     /// The `Cargo.toml` text: the header, `[package]` (name, version, edition, license,
-    /// publish, description), `[dependencies]`, `[dev-dependencies]` if any, then `[lints]`
+    /// publish, description), `[dependencies]`, `[dev-dependencies]` and `[features]` if any, then `[lints]`
     /// (a workspace member) or `[workspace]` (a standalone root).
     pub fn render(&self) -> String {
         let mut out = String::new();
@@ -149,6 +151,13 @@ impl Manifest {
         if !self.dev_dependencies.is_empty() {
             out.push_str("\n[dev-dependencies]\n");
             out.extend(self.dev_dependencies.iter().map(Dependency::render));
+        }
+        if !self.features.is_empty() {
+            out.push_str("\n[features]\n");
+            for (name, enables) in &self.features {
+                let list: Vec<String> = enables.iter().map(|f| string(f)).collect();
+                let _ = writeln!(out, "{name} = [{}]", list.join(", "));
+            }
         }
         match &self.workspace {
             Workspace::Member => out.push_str("\n[lints]\nworkspace = true\n"),
@@ -194,6 +203,7 @@ mod tests {
                 Dependency::version("chrono", "0.4").no_default_features().features(&["serde", "std"]),
             ],
             dev_dependencies: vec![],
+            features: vec![],
             workspace,
         }
     }

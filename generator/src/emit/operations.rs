@@ -437,6 +437,7 @@ fn operation(api: &Api, op: &Operation, w: &mut Writer) {
     if let ResponseBody::Stream { framing, .. } = &op.response {
         extra.push(stream_doc(*framing));
     }
+    extra.extend(retry_doc(op));
     extra.extend(op_docs::sections(api, op));
     w.lines(&docs::comment(&op.docs, &extra, ""));
     if op.docs.deprecated {
@@ -512,6 +513,69 @@ fn operation(api: &Api, op: &Operation, w: &mut Writer) {
     {
         call(w, "r.header", &[lit("accept"), lit(accept)]);
     }
+    retry_facts(w, &op.retry);
     w.line(if streamed { "self.call_stream(r)" } else { "self.call(r)" });
     w.close("}");
+}
+
+/// The spec's retry facts for one operation, as calls on its request (nothing when it declares
+/// none).
+fn retry_facts(w: &mut Writer, retry: &crate::ir::Retry) {
+    if let Some(header) = &retry.idempotency_header {
+        call(w, "r.idempotency_header", &[lit(header)]);
+    }
+    if let Some(header) = &retry.count_header {
+        call(w, "r.retry_count_header", &[lit(header)]);
+    }
+    if let Some(p) = &retry.policy {
+        let statuses: Vec<String> = p.statuses.iter().map(|(low, high)| format!("({low}, {high})")).collect();
+        let millis = |ms: u64| format!("::std::time::Duration::from_millis({ms})");
+        let elapsed = match p.max_elapsed_ms {
+            Some(ms) => format!("::std::option::Option::Some({})", millis(ms)),
+            None => "::std::option::Option::None".to_string(),
+        };
+        w.open("r.retry_policy(crate::rt::RetryPolicy {");
+        w.line(format_args!("statuses: &[{}],", statuses.join(", ")));
+        w.open("backoff: crate::rt::Backoff {");
+        w.line(format_args!("initial: {},", millis(p.initial_ms)));
+        w.line(format_args!("max: {},", millis(p.max_ms)));
+        w.close("},");
+        w.line(format_args!("exponent: {:?},", p.exponent));
+        w.line(format_args!("max_elapsed: {elapsed},"));
+        w.line(format_args!("connection_errors: {},", p.connection_errors));
+        w.close("});");
+    }
+}
+
+/// The doc lines that say how an operation is retried, when the spec says more than its
+/// method's default.
+fn retry_doc(op: &Operation) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(header) = &op.retry.idempotency_header {
+        lines.push(format!(
+            "Sends an idempotency key in `{header}` (a random one per call, the same on every retry; give \
+             your own with `.idempotency_key(…)`), so it is retried like an idempotent call."
+        ));
+    }
+    if let Some(p) = &op.retry.policy {
+        if p.statuses.is_empty() && !p.connection_errors {
+            lines.push("Never retried (the spec's retry strategy is `none`).".to_string());
+        } else {
+            let statuses: Vec<String> = p
+                .statuses
+                .iter()
+                .map(|&(low, high)| if low == high { low.to_string() } else { format!("{}XX", low / 100) })
+                .collect();
+            let elapsed = p.max_elapsed_ms.map(|ms| format!(", for at most {ms} ms in all")).unwrap_or_default();
+            lines.push(format!(
+                "Retried as the spec says: on {}{}, after {} ms growing ×{:?} up to {} ms{elapsed}.",
+                if statuses.is_empty() { "no status".to_string() } else { statuses.join(", ") },
+                if p.connection_errors { " and connection errors" } else { "" },
+                p.initial_ms,
+                p.exponent,
+                p.max_ms,
+            ));
+        }
+    }
+    lines
 }

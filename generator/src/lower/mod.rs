@@ -22,6 +22,7 @@ pub fn lower(doc: &OpenAPI) -> Result<(ir::Api, Vec<Diagnostic>), Vec<Diagnostic
     cx.api.description = doc.info.description.clone();
     cx.api.server_url = doc.servers.first().map(|s| s.url.clone());
     extensions::read_root(&mut cx);
+    extensions::read_retry_root(&mut cx);
     cx.listing_decl = pagination::read_root(&mut cx);
     cx.lower_components();
     operation::lower_operations(&mut cx);
@@ -86,6 +87,8 @@ pub(crate) struct Cx<'a> {
     pub pagination_decl: Option<ir::PaginationScheme>,
     /// The root's listing declaration (`x-pagination` with style keys, or `x-fern-pagination`).
     pub listing_decl: Option<pagination::Decl>,
+    /// The root's declarations about retries (policy, idempotency header, count header).
+    pub retry_decl: extensions::RetryDecl,
     /// The components `object_shape` is inside of (an `allOf` that reaches itself again adds
     /// nothing, and following it would be exponential in the depth bound).
     pub shape_stack: Vec<String>,
@@ -103,6 +106,7 @@ impl<'a> Cx<'a> {
             envelope_decl: None,
             pagination_decl: None,
             listing_decl: None,
+            retry_decl: extensions::RetryDecl::default(),
             shape_stack: Vec::new(),
         }
     }

@@ -259,14 +259,15 @@ fn lower_operation<'a>(
     let (response, paginated, may_be_empty) = lower_response(cx, op, pointer, &type_hint, &ordered, &rust_name);
     let redirects = declared_redirects(op);
 
-    let retryable = match op.extensions.get("x-retryable") {
-        Some(serde_json::Value::Bool(b)) => *b,
+    let explicit = match op.extensions.get("x-retryable") {
+        Some(serde_json::Value::Bool(b)) => Some(*b),
         Some(_) => {
             cx.error(Diagnostic::invalid(ptr(pointer, &["x-retryable"]), "expected `true` or `false`"));
-            false
+            Some(false)
         }
-        None => method_of(method).idempotent(),
+        None => None,
     };
+    let (retry, retryable) = super::extensions::operation_retry(cx, op, method_of(method), explicit, pointer);
 
     if cx.diags.len() > errors_before {
         return None;
@@ -283,6 +284,7 @@ fn lower_operation<'a>(
         response,
         paginated,
         retryable,
+        retry,
         tags: op.tags.clone(),
         docs: ir::Docs {
             summary: op.summary.clone(),
