@@ -383,7 +383,7 @@ impl<'d> Plan<'d> {
         let mut queue = Vec::new();
         references(&op, &mut queue, 0);
         for name in security_names(&op) {
-            queue.push(format!("#/components/securitySchemes/{}", name.replace('~', "~0").replace('/', "~1")));
+            queue.push(scheme_ref(&name));
         }
         self.close(queue, &here);
         op
@@ -425,7 +425,7 @@ impl<'d> Plan<'d> {
                 references(body, &mut queue, 0);
                 if r.kind == "callbacks" {
                     for name in security_names(body) {
-                        queue.push(format!("#/components/securitySchemes/{name}"));
+                        queue.push(scheme_ref(&name));
                     }
                 }
             }
@@ -503,6 +503,11 @@ fn references(value: &Value, out: &mut Vec<String>, depth: usize) {
         Value::Array(items) => items.iter().for_each(|v| references(v, out, depth + 1)),
         _ => {}
     }
+}
+
+/// A reference to the security scheme `name` (requirements name schemes, not references).
+fn scheme_ref(name: &str) -> String {
+    format!("#/components/securitySchemes/{}", name.replace('~', "~0").replace('/', "~1"))
 }
 
 /// The security scheme names an operation's requirements use.

@@ -221,3 +221,32 @@ fn references_outside_components_are_refused() {
     let err = message(add_operations(SPEC, &upstream, &["delete-thing"]));
     assert!(err.contains("is to another document"), "{err}");
 }
+
+#[test]
+fn an_openapi_31_upstream_is_copied_as_30() {
+    let upstream = "\
+openapi: 3.1.0
+info: {title: New, version: '1'}
+paths:
+  /notes:
+    get:
+      operationId: list-notes
+      responses:
+        '200':
+          description: Notes.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Note'
+components:
+  schemas:
+    Note:
+      type: object
+      properties:
+        text:
+          type: [string, 'null']
+";
+    let e = add_operations(SPEC, upstream, &["list-notes"]).unwrap_or_else(|d| unreachable!("{d:?}"));
+    assert!(e.text.contains("    Note:\n      type: object\n      properties:\n        text:\n          type: string\n          nullable: true\n"), "{}", e.text);
+    assert!(keeps_every_line(SPEC, &e.text), "{}", e.text);
+}
