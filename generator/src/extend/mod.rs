@@ -475,7 +475,32 @@ impl<'d> Plan<'d> {
     }
 }
 
-/// Collects the `$ref`s under `value` and its discriminators' mappings (as references).
+/// Keywords whose value is data (examples, defaults, enums): a `$ref` key in one is not a
+/// reference.
+fn is_data(key: &str) -> bool {
+    matches!(key, "example" | "value" | "default" | "enum" | "const")
+}
+
+/// Keywords whose value maps names the spec chose (property names, media types, status codes)
+/// to objects of keywords: a property named `default` or `$ref` is not the keyword.
+fn names_under(key: &str) -> bool {
+    matches!(
+        key,
+        "properties"
+            | "patternProperties"
+            | "content"
+            | "headers"
+            | "encoding"
+            | "responses"
+            | "links"
+            | "callbacks"
+            | "examples"
+            | "variables"
+    )
+}
+
+/// Collects the `$ref`s under `value` (an object of keywords) and its discriminators' mappings
+/// (as references).
 fn references(value: &Value, out: &mut Vec<String>, depth: usize) {
     if depth > MAX_DEPTH {
         return;
@@ -494,8 +519,10 @@ fn references(value: &Value, out: &mut Vec<String>, depth: usize) {
                             }
                         }
                     }
-                    // Examples are data: a `$ref` key inside one is not a reference.
-                    ("example" | "value" | "default" | "enum", _) => {}
+                    (k, _) if is_data(k) => {}
+                    (k, Value::Object(names)) if names_under(k) => {
+                        names.values().for_each(|v| references(v, out, depth + 1));
+                    }
                     _ => references(v, out, depth + 1),
                 }
             }
@@ -516,6 +543,7 @@ fn security_names(op: &Value) -> Vec<String> {
     list.into_iter().flatten().filter_map(Value::as_object).flat_map(|r| r.keys().cloned()).collect()
 }
 
+/// Points discriminator mappings (references, or bare schema names) at the planned names.
 fn rewrite_mappings(
     value: &mut Value,
     by_ref: &dyn Fn(&str) -> Option<String>,
@@ -537,7 +565,9 @@ fn rewrite_mappings(
                             *t = Value::String(new);
                         }
                     }
-                } else if !matches!(k.as_str(), "example" | "value" | "default" | "enum") {
+                } else if let (true, Value::Object(names)) = (names_under(k), &mut *v) {
+                    names.values_mut().for_each(|v| rewrite_mappings(v, by_ref, by_name, depth + 1));
+                } else if !is_data(k) {
                     rewrite_mappings(v, by_ref, by_name, depth + 1);
                 }
             }
@@ -564,7 +594,9 @@ fn rename_security(value: &mut Value, scheme: &dyn Fn(&str) -> Option<String>, d
             }
         }
         for (k, v) in map.iter_mut() {
-            if k != "security" && !matches!(k.as_str(), "example" | "value" | "default" | "enum") {
+            if let (true, Value::Object(names)) = (names_under(k), &mut *v) {
+                names.values_mut().for_each(|v| rename_security(v, scheme, depth + 1));
+            } else if k != "security" && !is_data(k) {
                 rename_security(v, scheme, depth + 1);
             }
         }

@@ -250,3 +250,20 @@ components:
     assert!(e.text.contains("    Note:\n      type: object\n      properties:\n        text:\n          type: string\n          nullable: true\n"), "{}", e.text);
     assert!(keeps_every_line(SPEC, &e.text), "{}", e.text);
 }
+
+#[test]
+fn properties_named_like_keywords_are_followed() {
+    let upstream = r##"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+      "paths": {"/w": {"get": {"operationId": "get-w", "responses": {"200": {"description": "W.",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Wrapper"}}}}}}}},
+      "components": {"schemas": {
+        "Wrapper": {"type": "object", "properties": {
+          "value": {"$ref": "#/components/schemas/Inner"},
+          "default": {"$ref": "#/components/schemas/Other"},
+          "example": {"type": "string", "example": {"$ref": "not a reference"}}}},
+        "Inner": {"type": "integer"},
+        "Other": {"type": "boolean"}}}}"##;
+    let e = add_operations(SPEC, upstream, &["get-w"]).unwrap_or_else(|d| unreachable!("{d:?}"));
+    let placed: Vec<String> = e.components.iter().map(ToString::to_string).collect();
+    assert_eq!(placed, ["added schemas/Wrapper", "added schemas/Inner", "added schemas/Other"]);
+}
