@@ -267,3 +267,12 @@ fn properties_named_like_keywords_are_followed() {
     let placed: Vec<String> = e.components.iter().map(ToString::to_string).collect();
     assert_eq!(placed, ["added schemas/Wrapper", "added schemas/Inner", "added schemas/Other"]);
 }
+
+#[test]
+fn crlf_and_a_missing_final_line_break_are_kept() {
+    let crlf = SPEC.trim_end().replace('\n', "\r\n");
+    let e = add_operations(&crlf, UPSTREAM, &["delete-thing", "get-other"]).unwrap_or_else(|d| unreachable!("{d:?}"));
+    assert!(!e.text.replace("\r\n", "").contains('\n'), "every line break is CRLF:\n{}", e.text);
+    assert!(keeps_every_line(&crlf.replace("\r\n", "\n"), &e.text.replace("\r\n", "\n")));
+    assert!(e.text.starts_with(crlf.split("\r\n    get:").next().unwrap_or_default()));
+}
