@@ -9,6 +9,7 @@
 
 pub mod diag;
 mod emit;
+pub mod extend;
 pub mod ir;
 mod load;
 mod lower;

@@ -73,6 +73,18 @@ pub(crate) fn load_located(text: &str) -> Result<(OpenAPI, Vec<Diagnostic>, Orig
     }
 }
 
+/// Spec text → the document as written, as JSON (keys in their order), for `crate::extend`,
+/// which copies parts of one document into another. No upgrade and no check.
+pub(crate) fn document(text: &str) -> Result<Value, Vec<Diagnostic>> {
+    let value = parse(text)?;
+    if value.is_object() {
+        Ok(value)
+    } else {
+        let message = if value.is_null() { "the document is empty" } else { "the document is not a YAML/JSON object" };
+        Err(vec![Diagnostic::invalid("", message)])
+    }
+}
+
 /// `OpenAPI::deserialize`, with `paths` and `components` (nearly all of a big document) read on
 /// two threads. The result is the same: `OpenAPI`'s own impl reads each field independently.
 fn deserialize(value: &Value) -> Result<OpenAPI, serde_json::Error> {

@@ -14,6 +14,14 @@ tasks:
                       spec (the runtime crates vendored beside it), after applying the
                       overlays in order (Overlay 1.0), keeping only the named operations
                       (operationId or `METHOD /path`) and tags if asked
+  add-operation --from UPSTREAM --operation ID_OR_METHOD_PATH [--operation ...]
+                [--spec FILE]
+                      copy operations (by operationId, or as \"METHOD /path\") and every
+                      component they reference from an upstream spec (JSON or YAML; 3.0, 3.1,
+                      Swagger 2.0) into the spec (default spec/cloudflare-ssl.yaml), reusing
+                      components of the same shape and renaming on a name conflict; the
+                      spec's text and comments stay as they are; nothing is written unless the
+                      result loads; then run `cargo xtask codegen`
   corpus [--stride N] [--compile N] [--no-big] [--jobs N] [--out FILE] [--strict]
          [--peer-stride N]
                       run the generator over the real-spec corpus (npm packages cached
@@ -120,6 +128,37 @@ fn main() -> ExitCode {
             match xtask::generate_crate_prepared(spec, &prepare, out, flag("--name"), &mut |line| eprintln!("{line}")) {
                 Ok(generated) => {
                     println!("wrote {}: {} operations, {} types", out.display(), generated.operations, generated.types);
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        ["add-operation", rest @ ..] => {
+            let flag = |name: &str| rest.iter().position(|a| *a == name).and_then(|i| rest.get(i + 1)).copied();
+            let operations: Vec<&str> = rest
+                .windows(2)
+                .filter(|w| w.first() == Some(&"--operation"))
+                .filter_map(|w| w.get(1).copied())
+                .collect();
+            let known = ["--from", "--operation", "--spec"];
+            let unknown = rest.iter().step_by(2).find(|a| !known.contains(a));
+            let (Some(from), false, None) = (flag("--from"), operations.is_empty(), unknown) else {
+                eprintln!("usage: cargo xtask add-operation --from UPSTREAM --operation ID_OR_METHOD_PATH [--operation ...] [--spec FILE]");
+                return ExitCode::FAILURE;
+            };
+            let spec = flag("--spec").map_or_else(|| xtask::root().join(xtask::SPEC), std::path::PathBuf::from);
+            match xtask::add_operation::run(std::path::Path::new(from), &spec, &operations) {
+                Ok(extension) => {
+                    for op in &extension.operations {
+                        println!("added {op}");
+                    }
+                    for placement in &extension.components {
+                        println!("  {placement}");
+                    }
+                    println!("wrote {}; now run `cargo xtask codegen`", spec.display());
                     ExitCode::SUCCESS
                 }
                 Err(e) => {

@@ -18,6 +18,9 @@ use crate::ir::{
 /// operation's required parameters, each an argument of its own) allows the lint, with a comment
 /// saying why, rather than taking them in a struct that the spec does not have.
 const TOO_MANY_ARGUMENTS: usize = 7;
+/// Clippy's default `type-complexity-threshold`: a return type scoring above it (see
+/// [`type_complexity`]) gets `#[allow(clippy::type_complexity)]`.
+const TYPE_COMPLEXITY: usize = 250;
 
 /// The request functions whose Rust names pass `keep`; `split` says whether this is one part
 /// of a split `operations` folder. The file's text, without the header.
@@ -177,6 +180,35 @@ pub(super) fn value_text(api: &Api, op: &Operation) -> String {
         // Streams and listings are described by their own sections.
         ResponseBody::Stream { item, .. } => ty_text(item, "types::"),
     }
+}
+
+/// Clippy's `type_complexity` score of a type written as text: 10 times the nesting level for
+/// each path, slice, array or tuple (generic arguments and elements one level deeper), 1 for
+/// each reference. Text that does not parse as a type scores 0.
+fn type_complexity(text: &str) -> usize {
+    fn score(t: &syn::Type, nest: usize) -> usize {
+        match t {
+            syn::Type::Path(p) => {
+                let args = p.path.segments.iter().flat_map(|s| match &s.arguments {
+                    syn::PathArguments::AngleBracketed(a) => a.args.iter().collect::<Vec<_>>(),
+                    _ => Vec::new(),
+                });
+                10 * nest
+                    + args
+                        .map(|a| match a {
+                            syn::GenericArgument::Type(t) => score(t, nest + 1),
+                            _ => 0,
+                        })
+                        .sum::<usize>()
+            }
+            syn::Type::Reference(r) => 1 + score(&r.elem, nest),
+            syn::Type::Slice(s) => 10 * nest + score(&s.elem, nest + 1),
+            syn::Type::Array(a) => 10 * nest + score(&a.elem, nest + 1),
+            syn::Type::Tuple(t) => 10 * nest + t.elems.iter().map(|e| score(e, nest + 1)).sum::<usize>(),
+            _ => 0,
+        }
+    }
+    syn::parse_str::<syn::Type>(text).map_or(0, |t| score(&t, 1))
 }
 
 /// Checks from the spec, applied to a value about to be sent. `value` is an expression of the
@@ -450,6 +482,10 @@ fn operation(api: &Api, op: &Operation, w: &mut Writer) {
     }
     let streamed = matches!(op.response, ResponseBody::Stream { .. });
     let returns = format!("crate::{}<{}>", if streamed { "StreamCall" } else { "Call" }, decoder(api, op));
+    if type_complexity(&returns) > TYPE_COMPLEXITY {
+        w.line("// The decoded type spelled out as the spec nests it: an alias would only hide it.");
+        w.line("#[allow(clippy::type_complexity)]");
+    }
     w.open_list(&format!("pub fn {}(", op.rust_name), &args, &format!(") -> {returns} {{"));
     let method = op.method.as_str();
     w.line(format_args!("let mut r = crate::rt::Request::new(crate::rt::Method::{method}, {});", op.retryable));
@@ -578,4 +614,18 @@ fn retry_doc(op: &Operation) -> Vec<String> {
         }
     }
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn type_complexity_scores_as_clippy_does() {
+        // Call 1, Enveloped 2, ApiEnvelope 3, Option 3, Vec 4, BTreeMap 5, String 6, Value 6.
+        let nested = "crate::Call<crate::rt::Enveloped<super::envelope::ApiEnvelope, \
+                      Option<Vec<std::collections::BTreeMap<String, serde_json::Value>>>>>";
+        assert_eq!(super::type_complexity(nested), 300);
+        assert_eq!(super::type_complexity("crate::Call<crate::rt::Json<types::Thing>>"), 60);
+        assert_eq!(super::type_complexity("&[(String, i64)]"), 1 + 10 + 20 + 30 + 30);
+        assert_eq!(super::type_complexity("not a type <"), 0);
+    }
 }
