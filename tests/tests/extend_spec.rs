@@ -2,7 +2,9 @@
 //! one command (`cargo xtask add-operation`, [`xtask::add_operation::run`]), then generate,
 //! compile and call them, with no change to the generator.
 //!
-//! Three real operations of `../shared/corpus/cloudflare-openapi.json` are added to a copy of
+//! Three real operations of Cloudflare's published spec (the excerpt
+//! `tests/fixtures/upstream/cloudflare-certificate-packs.json`, cut from the full spec by
+//! `cargo xtask select`: see the README beside it) are added to a copy of
 //! `spec/cloudflare-ssl.yaml`: an order with a JSON body (a new path), a delete (a new method on
 //! the path the spec already has for Get Certificate Pack) and a list (a new path). The spec's
 //! own text must survive byte for byte, components of the same shape must be reused, and the
@@ -19,10 +21,9 @@ const LIST: &str = "certificate-packs-list-certificate-packs";
 const ZONE: &str = "023e105f4ecef8ad9ca31a8372d0c353";
 const PACK: &str = "3822ff90ea2944df9e5521300bb9419b";
 
-/// Cloudflare's full published spec. Required: this test is about copying from it, and a
-/// missing file is a failure, not a skip.
+/// Cloudflare's published spec, cut down to the three operations and what they reference.
 fn upstream() -> PathBuf {
-    let p = testkit::root().join("../shared/corpus/cloudflare-openapi.json");
+    let p = testkit::root().join("tests/fixtures/upstream/cloudflare-certificate-packs.json");
     assert!(p.is_file(), "{} is missing: this test copies real operations from it", p.display());
     p
 }

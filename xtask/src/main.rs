@@ -14,6 +14,10 @@ tasks:
                       spec (the runtime crates vendored beside it), after applying the
                       overlays in order (Overlay 1.0), keeping only the named operations
                       (operationId or `METHOD /path`) and tags if asked
+  select --spec FILE --out FILE [--overlay FILE]... [--only OPID,...] [--tag TAG,...]
+                      write the spec as `generate` reads it: overlays applied, only the
+                      named operations and tags kept with every component they reference
+                      (JSON; the spec unchanged when nothing is asked)
   add-operation --from UPSTREAM --operation ID_OR_METHOD_PATH [--operation ...]
                 [--spec FILE]
                       copy operations (by operationId, or as \"METHOD /path\") and every
@@ -128,6 +132,28 @@ fn main() -> ExitCode {
             match xtask::generate_crate_prepared(spec, &prepare, out, flag("--name"), &mut |line| eprintln!("{line}")) {
                 Ok(generated) => {
                     println!("wrote {}: {} operations, {} types", out.display(), generated.operations, generated.types);
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        ["select", rest @ ..] => {
+            let flag = |name: &str| rest.iter().position(|a| *a == name).and_then(|i| rest.get(i + 1)).copied();
+            let (Some(spec), Some(out)) = (flag("--spec"), flag("--out")) else {
+                eprintln!(
+                    "usage: cargo xtask select --spec FILE --out FILE [--overlay FILE]... [--only OPID,...] [--tag TAG,...]"
+                );
+                return ExitCode::FAILURE;
+            };
+            let prepare = xtask::prepare_args(rest);
+            let written = xtask::prepared_spec(std::path::Path::new(spec), &prepare)
+                .and_then(|text| std::fs::write(out, text).map_err(|e| format!("cannot write {out}: {e}")));
+            match written {
+                Ok(()) => {
+                    println!("wrote {out}");
                     ExitCode::SUCCESS
                 }
                 Err(e) => {
