@@ -35,7 +35,8 @@ pub use client::{
 };
 pub use envelope::{Envelope, EnvelopeKeys, Enveloped, Opened, Typed};
 pub use error::{
-    ApiError, ApiErrorKind, BodyPosition, Error, ItemPosition, NoMessage, Unsent, BODY_EXCERPT_LIMIT, ERROR_BODY_LIMIT,
+    decode_error_body, ApiError, ApiErrorKind, BodyMismatch, BodyPosition, Error, ErrorBody, ItemPosition, NoMessage,
+    Unsent, BODY_EXCERPT_LIMIT, ERROR_BODY_LIMIT,
 };
 pub use openapi_rust_runtime_model as model;
 pub use openapi_rust_runtime_model::Binary;
@@ -60,7 +61,7 @@ impl<T: serde::Serialize + serde::de::DeserializeOwned + std::fmt::Debug + Send 
 /// What a generated crate's root re-exports for callers, beside what [`client!`] defines there.
 pub mod public {
     pub use super::{
-        ApiErrorKind, ApiSpec, AuthKind, AuthScheme, Backoff, Binary, BodyPosition, ItemPosition, ItemStream, Items,
+        ApiErrorKind, ApiSpec, AuthKind, AuthScheme, Backoff, Binary, BodyMismatch, BodyPosition, ErrorBody, ItemPosition, ItemStream, Items,
         Page, PageInfo, PageMeta, Pages, Paging, RequestOptions, Secret, Security, SseEvent, BODY_EXCERPT_LIMIT,
         DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ERROR_BODY_LIMIT, MAX_EMPTY_RUN,
         MAX_HEADER_LENGTH, MAX_RETRY_AFTER, MAX_URL_LENGTH,
@@ -70,7 +71,7 @@ pub mod public {
 /// Building blocks the generated code uses; public so that generated signatures can name them.
 pub mod rt {
     pub use super::{
-        whole, AllowEmpty, Bytes, Decode, Empty, Envelope, EnvelopeKeys, Enveloped, Json, JsonLines, JsonSeq, Listed,
+        decode_error_body, whole, AllowEmpty, Bytes, Decode, Empty, ErrorBody, Envelope, EnvelopeKeys, Enveloped, Json, JsonLines, JsonSeq, Listed,
         Listing, ListingSpec, Message, Method, NoMessage, Opened, PageInfo, PageMeta, PageScheme, Paged, Paging,
         RawResponse, Request, Sse, SseText, StreamDecode, Style, Text, Typed, Unsent, Walk,
     };

@@ -85,6 +85,9 @@ pub struct Request {
     /// listing named, already checked to be under the base URL); credentials are still added.
     pub(crate) url_override: Option<String>,
     pub(crate) error: Option<Error>,
+    /// Decodes an error response's body into the operation's error type (see
+    /// [`Request::error_body`]).
+    pub(crate) error_body: Option<fn(u16, &[u8]) -> Option<crate::error::TypedBody>>,
 }
 
 /// Where a named parameter goes.
@@ -110,6 +113,7 @@ impl Clone for Request {
             answers: self.answers,
             url_override: self.url_override.clone(),
             error: self.error.as_ref().map(Error::clone_before_send),
+            error_body: self.error_body,
         }
     }
 }
@@ -131,7 +135,14 @@ impl Request {
             answers: &[],
             url_override: None,
             error: None,
+            error_body: None,
         }
+    }
+
+    /// The operation's error type: an error response whose status it declares a schema for has
+    /// its whole body decoded into `E` (see [`crate::ErrorBody`]), kept on the `ApiError`.
+    pub fn error_body<E: crate::ErrorBody>(&mut self) {
+        self.error_body = Some(crate::error::typed_body::<E>);
     }
 
     /// `3xx` statuses the spec declares as this operation's answers (it has no `2xx`): they

@@ -74,6 +74,7 @@ pub(super) fn module(api: &Api) -> TokenStream {
     };
     let envelope_mod = api.envelope.as_ref().map(|_| quote! { mod envelope; });
     let paging_mod = api.has_listings().then(|| quote! { mod paging; });
+    let errors_mod = (!api.errors.is_empty()).then(|| quote! { pub mod errors; });
     let precedence = describe_security(api, &api.auth.alternatives);
     let setters_intro = "Credential setters, one per security scheme of the spec. Set every one you have: each call \
                  sends only the first combination its operation accepts whose every part is set.";
@@ -97,6 +98,7 @@ pub(super) fn module(api: &Api) -> TokenStream {
 
         mod operations;
         pub mod types;
+        #errors_mod
         #envelope_mod
         #paging_mod
 

@@ -328,6 +328,23 @@ fn stream_doc(framing: Framing) -> String {
     )
 }
 
+/// What the rustdoc of an operation with an error type says of its errors.
+fn error_doc(api: &Api, e: &crate::ir::ErrorType) -> String {
+    // An alias's statuses are its enum's.
+    let shape = e.alias_of.as_ref().and_then(|name| api.errors.get(name)).unwrap_or(e);
+    let statuses: Vec<String> = shape
+        .variants
+        .iter()
+        .map(|v| format!("{} as `{}`", super::errors::status_text(v.status), v.rust_name))
+        .collect();
+    format!(
+        "# Errors\n\nAn API error with a status the spec declares a body for carries that body, decoded as \
+         `errors::{name}` ({}): read it with `errors::{name}::from_error(&err)`.",
+        statuses.join(", "),
+        name = e.name,
+    )
+}
+
 /// One request function.
 fn operation(api: &Api, op: &Operation, w: &mut Writer) {
     let mut args = vec!["&self".to_string()];
@@ -397,6 +414,9 @@ fn operation(api: &Api, op: &Operation, w: &mut Writer) {
     }
     if let ResponseBody::Stream { framing, .. } = &op.response {
         extra.push(stream_doc(*framing));
+    }
+    if let Some(e) = op.errors.as_ref().and_then(|name| api.errors.get(name)) {
+        extra.push(error_doc(api, e));
     }
     w.lines(&docs::comment(&op.docs, &extra, ""));
     if op.docs.deprecated {
@@ -471,6 +491,9 @@ fn operation(api: &Api, op: &Operation, w: &mut Writer) {
         &op.response
     {
         call(w, "r.header", &[lit("accept"), lit(accept)]);
+    }
+    if let Some(name) = &op.errors {
+        w.line(format_args!("r.error_body::<crate::errors::{name}>();"));
     }
     w.line(if streamed { "self.call_stream(r)" } else { "self.call(r)" });
     w.close("}");
