@@ -16,6 +16,10 @@ impl crate::Client {
     ///
     /// - `zone_id` (path): Identifier.
     /// - `certificate_pack_id` (path): Identifier.
+    ///
+    /// # Errors
+    ///
+    /// An API error with a status the spec declares a body for carries that body, decoded as `errors::GetCertificatePackError` (`4XX` as `ClientError`): read it with `errors::GetCertificatePackError::from_error(&err)`.
     pub fn get_certificate_pack(
         &self,
         zone_id: &str,
@@ -28,6 +32,7 @@ impl crate::Client {
         r.literal("/ssl/certificate_packs/");
         r.check_length("certificate_pack_id", certificate_pack_id, None, Some(32));
         r.path_param("certificate_pack_id", certificate_pack_id);
+        r.error_body::<crate::errors::GetCertificatePackError>();
         self.call(r)
     }
 
@@ -45,6 +50,10 @@ impl crate::Client {
     /// - `params`: the optional parameters.
     ///
     /// Await it for the first page, or walk every page with `.pages()` or every item with `.items()`.
+    ///
+    /// # Errors
+    ///
+    /// An API error with a status the spec declares a body for carries that body, decoded as `errors::ListCustomTrustStoreError` (`4XX` as `ClientError`): read it with `errors::ListCustomTrustStoreError::from_error(&err)`.
     pub fn list_custom_trust_store(
         &self,
         zone_id: &str,
@@ -69,6 +78,7 @@ impl crate::Client {
             r.check_range("per_page", v, Some((5.0, false)), Some((50.0, false)));
             r.query("per_page", v);
         }
+        r.error_body::<crate::errors::ListCustomTrustStoreError>();
         self.call(r)
     }
 }
