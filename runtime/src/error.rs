@@ -1208,6 +1208,77 @@ mod tests {
         }
     }
 
+    #[derive(Debug, PartialEq)]
+    enum Typed {
+        NotFound(std::collections::BTreeMap<String, u32>),
+    }
+
+    impl ErrorBody for Typed {
+        fn decode(status: u16, body: &[u8]) -> Option<Result<Self, BodyMismatch>> {
+            match status {
+                404 => Some(decode_error_body(body).map(Typed::NotFound)),
+                _ => None,
+            }
+        }
+    }
+
+    #[derive(Debug)]
+    struct Other;
+
+    impl ErrorBody for Other {
+        fn decode(_: u16, _: &[u8]) -> Option<Result<Self, BodyMismatch>> {
+            Some(Ok(Other))
+        }
+    }
+
+    fn api_error(status: u16, body: &str) -> Error<NoMessage> {
+        let mut e = ApiError {
+            status: StatusCode::from_u16(status).unwrap(),
+            headers: HeaderMap::new(),
+            errors: Vec::new(),
+            messages: Vec::new(),
+            body: excerpt(body.as_bytes()),
+            retry_after: None,
+            attempts: 1,
+            truncated: false,
+            typed: None,
+        };
+        e.typed = typed_body::<Typed>(status, body.as_bytes());
+        Error::Api(Box::new(e))
+    }
+
+    #[test]
+    fn an_error_body_is_read_back_as_its_type_and_survives_widening() {
+        let err = api_error(404, r#"{"a": 1}"#);
+        let expected = Typed::NotFound([("a".to_string(), 1)].into());
+        assert_eq!(err.api().unwrap().body_as::<Typed>(), Some(&expected));
+        assert!(err.api().unwrap().body_as::<Other>().is_none());
+        // Debug shows the value; a clone and a widened error keep it.
+        assert!(format!("{err:?}").contains("NotFound"), "{err:?}");
+        let widened: Error<String> = err.widen();
+        assert_eq!(widened.api().unwrap().clone().body_as::<Typed>(), Some(&expected));
+        // A status without a schema: nothing.
+        let err = api_error(500, r#"{"a": 1}"#);
+        assert!(err.api().unwrap().body_as::<Typed>().is_none() && err.api().unwrap().body_failure().is_none());
+    }
+
+    #[test]
+    fn an_error_body_that_does_not_match_is_located() {
+        let err = api_error(404, r#"{"a": 1, "b": -2}"#);
+        let api = err.api().unwrap();
+        assert!(api.body_as::<Typed>().is_none());
+        let mismatch = api.body_failure().unwrap();
+        assert_eq!(mismatch.path.as_deref(), Some("b"));
+        assert_eq!(mismatch.position.map(|p| p.offset), Some(14));
+        let shown = err.to_string();
+        assert!(shown.starts_with("API error: HTTP 404 Not Found"), "{shown}");
+        let mismatch_text = "the body does not match its declared schema at b (line 1, column 15): invalid value";
+        assert!(shown.contains(mismatch_text), "{shown}");
+        // Not JSON at all: where reading stopped.
+        let mismatch = decode_error_body::<Vec<u32>>(b"[1, 2,").unwrap_err();
+        assert!(mismatch.message.contains("EOF"), "{mismatch:?}");
+    }
+
     #[test]
     fn positions_count_lines_and_byte_columns() {
         let body = "{\n  \"é\": 1,\n\n  \"x\": 2\n}".as_bytes();

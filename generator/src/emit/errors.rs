@@ -114,7 +114,8 @@ fn enumeration(api: &Api, e: &ErrorType, w: &mut Writer) {
     w.open("let decoded = match status {");
     // Exact codes first (those without a schema too, so a range or `default` does not take
     // them), then ranges, then `default`.
-    let mut arms: Vec<(ErrorStatus, Option<&str>)> = e.variants.iter().map(|v| (v.status, Some(&*v.rust_name))).collect();
+    let mut arms: Vec<(ErrorStatus, Option<&str>)> =
+        e.variants.iter().map(|v| (v.status, Some(&*v.rust_name))).collect();
     arms.extend(e.undecoded.iter().map(|s| (*s, None)));
     arms.sort_by_key(|(status, _)| *status);
     let has_default = arms.iter().any(|(s, _)| *s == ErrorStatus::Default);

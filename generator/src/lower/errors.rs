@@ -21,7 +21,8 @@ pub(super) fn lower<'a>(
     redirects: &[u16],
 ) -> Option<ir::ErrorType> {
     let responses = &op.responses;
-    let has_success = responses.responses.keys().any(|c| matches!(c, StatusCode::Code(200..=299) | StatusCode::Range(2)));
+    let has_success =
+        responses.responses.keys().any(|c| matches!(c, StatusCode::Code(200..=299) | StatusCode::Range(2)));
     let mut declared: Vec<(ErrorStatus, &'a ReferenceOr<Response>, String)> = Vec::new();
     for (code, resp) in &responses.responses {
         match code {
