@@ -247,6 +247,9 @@ impl fmt::Debug for TypedBody {
     }
 }
 
+/// How a request decodes an error body into its operation's error type: [`typed_body`] of it.
+pub(crate) type DecodeErrorBody = fn(u16, &[u8]) -> Option<TypedBody>;
+
 /// Decodes `body` as `E` (a function the request stores, so that the retry loop, which knows no
 /// operation's types, can call it).
 pub(crate) fn typed_body<E: ErrorBody>(status: u16, body: &[u8]) -> Option<TypedBody> {

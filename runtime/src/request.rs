@@ -87,7 +87,7 @@ pub struct Request {
     pub(crate) error: Option<Error>,
     /// Decodes an error response's body into the operation's error type (see
     /// [`Request::error_body`]).
-    pub(crate) error_body: Option<fn(u16, &[u8]) -> Option<crate::error::TypedBody>>,
+    pub(crate) error_body: Option<crate::error::DecodeErrorBody>,
 }
 
 /// Where a named parameter goes.
