@@ -164,8 +164,8 @@ pub struct ApiError<M> {
     /// (its end, which the schema needs, was never read).
     pub truncated: bool,
     /// The body decoded into the operation's error type (see [`ErrorBody`]), or why it did not
-    /// decode; `None` when the operation declares no schema for this status, or the body was
-    /// truncated. Read it with [`ApiError::body_as`] and [`ApiError::body_failure`].
+    /// decode; `None` when the operation declares no schema for this status, the body was
+    /// truncated, or the status is a 2xx whose envelope said `success: false`. Read it with [`ApiError::body_as`] and [`ApiError::body_failure`].
     pub(crate) typed: Option<TypedBody>,
 }
 

@@ -44,7 +44,10 @@ pub(super) fn lower<'a>(
     let mut undecoded = Vec::new();
     for (status, resp, label) in declared {
         let r_ptr = ptr(pointer, &["responses", &label]);
-        let Some(resp) = resolve(cx, resp, &r_ptr) else { continue };
+        let Some(resp) = resolve(cx, resp, &r_ptr) else {
+            undecoded.push(status);
+            continue;
+        };
         let json = resp
             .content
             .iter()
@@ -55,7 +58,19 @@ pub(super) fn lower<'a>(
         };
         let name = variant_name(status);
         let s_ptr = ptr(&r_ptr, &["content", media, "schema"]);
+        let before = cx.diags.len();
         let ty = cx.type_of_ref(schema, &format!("{type_hint}_{name}_body"), &s_ptr, 0);
+        if cx.diags.len() > before {
+            // A schema the generator cannot type, met only in an error response, does not stop
+            // the client: that status stays untyped (its body is still the error's excerpt).
+            let found: Vec<Diagnostic> = cx.diags.drain(before..).collect();
+            for d in found {
+                let message = format!("the error response is left untyped: {}", d.message);
+                cx.warnings.push(Diagnostic::warning(d.pointer, message));
+            }
+            undecoded.push(status);
+            continue;
+        }
         let description = Some(resp.description.trim().to_string()).filter(|d| !d.is_empty());
         variants.push(ErrorVariant { rust_name: name, status, ty, description });
     }
@@ -72,7 +87,7 @@ pub(super) fn lower<'a>(
     })
 }
 
-/// The response a `$ref` names (a diagnostic when it names nothing).
+/// The response a `$ref` names (a warning when it names nothing).
 fn resolve<'a>(cx: &mut Cx<'a>, resp: &'a ReferenceOr<Response>, r_ptr: &str) -> Option<&'a Response> {
     match resp {
         ReferenceOr::Item(r) => Some(r),
@@ -82,7 +97,10 @@ fn resolve<'a>(cx: &mut Cx<'a>, resp: &'a ReferenceOr<Response>, r_ptr: &str) ->
             match name.as_ref().and_then(|n| doc.components.as_ref().and_then(|c| c.responses.get(n))) {
                 Some(ReferenceOr::Item(r)) => Some(r),
                 _ => {
-                    cx.error(Diagnostic::invalid(r_ptr, format!("`$ref: {reference}` points to nothing")));
+                    // Error responses were never read before they were typed: a dangling one is
+                    // not worth failing a spec that generated then.
+                    let message = format!("`$ref: {reference}` points to nothing; the error response is left untyped");
+                    cx.warnings.push(Diagnostic::warning(r_ptr, message));
                     None
                 }
             }
@@ -190,5 +208,34 @@ pub(super) fn dedupe(api: &mut ir::Api) {
         if let Some(e) = api.errors.get_mut(&name) {
             e.alias_of = Some(original);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ir::ErrorStatus;
+
+    #[test]
+    fn error_responses_the_generator_cannot_read_are_left_untyped_with_warnings() {
+        // A dangling response `$ref` (404) and a schema `$ref` to nothing (422): warnings, the
+        // statuses stay untyped (not left to `4XX`), the rest is typed and the spec generates.
+        let spec = r##"{"openapi": "3.0.3", "info": {"title": "T", "version": "1"}, "paths": {
+            "/a": {"get": {"operationId": "a", "responses": {
+                "200": {"description": "ok"},
+                "404": {"$ref": "#/components/responses/gone"},
+                "422": {"description": "bad", "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/Missing"}}}},
+                "4XX": {"description": "client", "content": {"application/json": {"schema": {"type": "string"}}}}}}}}}"##;
+        let Ok((api, warnings)) = crate::lower_with_warnings(spec) else { panic!("does not lower") };
+        let pointers: Vec<&str> = warnings.0.iter().map(|w| w.pointer.as_str()).collect();
+        assert_eq!(
+            pointers,
+            ["/paths/~1a/get/responses/404", "/paths/~1a/get/responses/422/content/application~1json/schema"]
+        );
+        assert!(warnings.0.iter().all(|w| w.message.contains("left untyped")), "{warnings}");
+        let Some(e) = api.errors.get("AError") else { panic!("no error type: {:?}", api.errors) };
+        assert_eq!(e.undecoded, [ErrorStatus::Code(404), ErrorStatus::Code(422)]);
+        let variants: Vec<(&str, ErrorStatus)> = e.variants.iter().map(|v| (v.rust_name.as_str(), v.status)).collect();
+        assert_eq!(variants, [("ClientError", ErrorStatus::Range(4))]);
     }
 }
