@@ -76,6 +76,16 @@ fn enumeration(api: &Api, e: &ErrorType, w: &mut Writer) {
         let undecoded: Vec<String> = e.undecoded.iter().map(|s| status_text(*s)).collect();
         text.push_str(&format!(" Declared without a JSON schema, not decoded: {}.", undecoded.join(", ")));
     }
+    let shared = api.errors.values().filter(|other| other.alias_of.as_deref() == Some(e.name.as_str())).count();
+    match shared {
+        0 => {}
+        1 => text.push_str(
+            " One other operation declares the same error responses: its error type is an alias of this one.",
+        ),
+        n => text.push_str(&format!(
+            " {n} other operations declare the same error responses: their error types are aliases of this one."
+        )),
+    }
     text.push_str(&format!("\n\nSpec: `{}`.", e.source));
     w.lines(&docs::text_comment(&text, ""));
     // The value lives behind the error's `Arc`, never moved around by value: a big model in one
