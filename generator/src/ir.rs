@@ -28,6 +28,54 @@ pub struct Api {
     pub envelope: Option<Envelope>,
     /// The page-number pagination scheme, if the spec declares one (`x-pagination`).
     pub pagination: Option<PaginationScheme>,
+    /// The operations' error types (the bodies of their declared error responses), keyed by
+    /// Rust name; an operation names its own in [`Operation::errors`].
+    pub errors: BTreeMap<String, ErrorType>,
+}
+
+/// An operation's error type: the schemas of its error responses (non-2xx codes, `4XX`-style
+/// ranges, `default`), one variant each. Operations whose error responses are the same share
+/// one enum: the others' types are aliases of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorType {
+    /// Rust name (`{Operation}Error`).
+    pub name: String,
+    /// The operation's Rust name.
+    pub operation: String,
+    /// One per declared status with a JSON schema: exact codes first (in order), then ranges,
+    /// then `default`.
+    pub variants: Vec<ErrorVariant>,
+    /// Statuses declared without a JSON schema: not decoded (they are not left to a range or
+    /// `default` that has one).
+    pub undecoded: Vec<ErrorStatus>,
+    /// The enum of the same shape this type is an alias of.
+    pub alias_of: Option<String>,
+    /// The operation's responses (a JSON pointer).
+    pub source: String,
+}
+
+/// One declared error response with a schema.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorVariant {
+    /// Rust name, from the status (`NotFound`, `ClientError` for `4XX`, `Default`).
+    pub rust_name: String,
+    /// The status it answers.
+    pub status: ErrorStatus,
+    /// The body's type.
+    pub ty: TypeRef,
+    /// The response's `description`.
+    pub description: Option<String>,
+}
+
+/// The status an error response is declared for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ErrorStatus {
+    /// One code.
+    Code(u16),
+    /// A range: `4` for `4XX`.
+    Range(u16),
+    /// `default`: every status no other response declares.
+    Default,
 }
 
 impl Api {
@@ -455,6 +503,9 @@ pub struct Operation {
     /// (a download answered by `302` to the file): they succeed, with the `Location` in the
     /// response's headers, instead of being errors.
     pub redirects: Vec<u16>,
+    /// The operation's error type ([`Api::errors`]), when it declares an error response with a
+    /// JSON schema.
+    pub errors: Option<String>,
 }
 
 /// What the spec says about retrying an operation, beyond its method's default.

@@ -62,6 +62,7 @@ impl RawResponse {
             retry_after: retry_after(&self.headers),
             attempts: 1,
             truncated: false,
+            typed: None,
         }))
     }
 }
@@ -557,10 +558,15 @@ impl Client {
                     };
                     match read {
                         Ok((body, complete)) => {
-                            let mut error = decode_error(&RawResponse { status, headers, body });
+                            let raw = RawResponse { status, headers, body };
+                            let mut error = decode_error(&raw);
                             if let Error::Api(e) = &mut error {
                                 e.attempts = attempt;
                                 e.truncated = !complete;
+                                // The operation's error type, from the whole body only.
+                                if complete {
+                                    e.typed = request.error_body.and_then(|decode| decode(status.as_u16(), &raw.body));
+                                }
                             }
                             return Err(error);
                         }

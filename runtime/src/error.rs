@@ -5,8 +5,10 @@ use reqwest::StatusCode;
 use serde::de::{self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, Visitor};
 use serde::Serialize;
 use serde_json::error::Category;
+use std::any::Any;
 use std::cell::RefCell;
 use std::fmt::{self, Write as _};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// At most this many bytes of a response body are kept in an error.
@@ -158,8 +160,101 @@ pub struct ApiError<M> {
     pub attempts: u32,
     /// The body was longer than [`ERROR_BODY_LIMIT`] (or the call's response size limit, if
     /// lower) and only its start was read: `errors` and `messages` are empty unless they could
-    /// be read from that start.
+    /// be read from that start, and the body is not decoded into the operation's error type
+    /// (its end, which the schema needs, was never read).
     pub truncated: bool,
+    /// The body decoded into the operation's error type (see [`ErrorBody`]), or why it did not
+    /// decode; `None` when the operation declares no schema for this status, the body was
+    /// truncated, or the status is a 2xx whose envelope said `success: false`. Read it with [`ApiError::body_as`] and [`ApiError::body_failure`].
+    pub(crate) typed: Option<TypedBody>,
+}
+
+/// An operation's error type: the bodies of the error responses its spec declares (exact
+/// codes, `4XX`-style ranges, `default`), one variant per status. The generator emits one per
+/// distinct set of error responses; the retry loop decodes an error response's whole body into
+/// it when the operation declares a schema for the status, and the [`ApiError`] keeps the value
+/// (read it with [`ApiError::body_as`], or the type's own `from_error`).
+pub trait ErrorBody: fmt::Debug + Send + Sync + Sized + 'static {
+    /// The body of an error response with `status` as this type, or why it does not decode;
+    /// `None` when the operation declares no schema for the status (it is not decoded).
+    fn decode(status: u16, body: &[u8]) -> Option<Result<Self, BodyMismatch>>;
+}
+
+/// An error response's body that the operation declares a schema for, but that does not match
+/// it: what failed and where, as for [`Error::Decode`]. The body itself is the error's `body`
+/// excerpt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct BodyMismatch {
+    /// What failed to decode (serde's message, without a position).
+    pub message: String,
+    /// Where in the body it failed (the path format of [`Error::Decode`]).
+    pub path: Option<String>,
+    /// The byte in the body it points at.
+    pub position: Option<BodyPosition>,
+}
+
+impl fmt::Display for BodyMismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the body does not match its declared schema")?;
+        if let Some(path) = &self.path {
+            write!(f, " at {path}")?;
+        }
+        if let Some(p) = &self.position {
+            write!(f, " (line {}, column {})", p.line, p.column)?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// Decodes an error response's body as `T` (the generated [`ErrorBody`] impls call this for
+/// each declared status): one fast pass, and when it fails a second, tracked one that locates
+/// the failure (as for a successful response's body).
+pub fn decode_error_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, BodyMismatch> {
+    if let Ok(value) = serde_json::from_slice(body) {
+        return Ok(value);
+    }
+    match retrace::<_, NoMessage>(StatusCode::OK, body, std::marker::PhantomData::<T>) {
+        Ok(value) => Ok(value),
+        Err(Error::Decode { message, path, position, .. }) => Err(BodyMismatch { message, path, position }),
+        Err(other) => Err(BodyMismatch { message: other.to_string(), path: None, position: None }),
+    }
+}
+
+/// A decoded error body of any [`ErrorBody`] type, as the error stores it: the type is erased
+/// so that one `Error` type serves every operation (`?` across operations), and
+/// [`ApiError::body_as`] gives it back typed.
+pub(crate) trait AnyBody: Any + fmt::Debug + Send + Sync {
+    fn as_any(&self) -> &dyn Any;
+}
+
+impl<T: Any + fmt::Debug + Send + Sync> AnyBody for T {
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// What became of an error body's decoding into the operation's error type.
+#[derive(Clone)]
+pub(crate) struct TypedBody(Result<Arc<dyn AnyBody>, BodyMismatch>);
+
+impl fmt::Debug for TypedBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            Ok(value) => fmt::Debug::fmt(&**value, f),
+            Err(mismatch) => f.debug_tuple("Mismatch").field(mismatch).finish(),
+        }
+    }
+}
+
+/// How a request decodes an error body into its operation's error type: [`typed_body`] of it.
+pub(crate) type DecodeErrorBody = fn(u16, &[u8]) -> Option<TypedBody>;
+
+/// Decodes `body` as `E` (a function the request stores, so that the retry loop, which knows no
+/// operation's types, can call it).
+pub(crate) fn typed_body<E: ErrorBody>(status: u16, body: &[u8]) -> Option<TypedBody> {
+    let decoded = E::decode(status, body)?;
+    Some(TypedBody(decoded.map(|value| Arc::new(value) as Arc<dyn AnyBody>)))
 }
 
 /// The class of an API error, by status (or `success: false` on a 2xx status).
@@ -189,6 +284,31 @@ pub enum ApiErrorKind {
 }
 
 impl<M> ApiError<M> {
+    /// The body decoded into the operation's error type `E` (the type its method's docs name),
+    /// when the operation declares a schema for this status and the body matched it. `None`
+    /// for another type, a status without a schema, a body that did not match
+    /// ([`ApiError::body_failure`] says where) or was truncated.
+    pub fn body_as<E: ErrorBody>(&self) -> Option<&E> {
+        match &self.typed {
+            // Through the trait object: `value.as_any()` would find the blanket impl for the
+            // `Arc` itself, whose `Any` is never `E`.
+            Some(TypedBody(Ok(value))) => {
+                let value: &dyn AnyBody = &**value;
+                value.as_any().downcast_ref::<E>()
+            }
+            _ => None,
+        }
+    }
+
+    /// Why the body did not decode into the operation's error type, when the operation declares
+    /// a schema for this status and the body does not match it.
+    pub fn body_failure(&self) -> Option<&BodyMismatch> {
+        match &self.typed {
+            Some(TypedBody(Err(mismatch))) => Some(mismatch),
+            _ => None,
+        }
+    }
+
     /// The class of this error.
     pub fn kind(&self) -> ApiErrorKind {
         match self.status.as_u16() {
@@ -273,7 +393,7 @@ impl Unsent {
             Error::Transport { source, attempts } => Error::Transport { source, attempts },
             Error::Timeout { after, attempts } => Error::Timeout { after, attempts },
             Error::Api(e) => {
-                let ApiError { status, headers, body, retry_after, attempts, truncated, .. } = *e;
+                let ApiError { status, headers, body, retry_after, attempts, truncated, typed, .. } = *e;
                 let (errors, messages) = (Vec::new(), Vec::new());
                 Error::Api(Box::new(ApiError {
                     status,
@@ -284,6 +404,7 @@ impl Unsent {
                     retry_after,
                     attempts,
                     truncated,
+                    typed,
                 }))
             }
             Error::Decode { status, message, path, position, body, item } => {
@@ -363,6 +484,9 @@ impl<M: Serialize + fmt::Debug> fmt::Display for ApiError<M> {
         }
         if self.truncated {
             write!(f, " (body longer than the {} bytes read)", ERROR_BODY_LIMIT)?;
+        }
+        if let Some(mismatch) = self.body_failure() {
+            write!(f, "; {mismatch}")?;
         }
         if self.attempts > 1 {
             write!(f, " (after {} attempts)", self.attempts)?;
@@ -1085,6 +1209,77 @@ mod tests {
             assert_eq!(at, Some(object.len() - 2), "{step:?}");
             assert!(work <= object.len(), "{step:?}: {work} bytes read in a body of {}", object.len());
         }
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum Typed {
+        NotFound(std::collections::BTreeMap<String, u32>),
+    }
+
+    impl ErrorBody for Typed {
+        fn decode(status: u16, body: &[u8]) -> Option<Result<Self, BodyMismatch>> {
+            match status {
+                404 => Some(decode_error_body(body).map(Typed::NotFound)),
+                _ => None,
+            }
+        }
+    }
+
+    #[derive(Debug)]
+    struct Other;
+
+    impl ErrorBody for Other {
+        fn decode(_: u16, _: &[u8]) -> Option<Result<Self, BodyMismatch>> {
+            Some(Ok(Other))
+        }
+    }
+
+    fn api_error(status: u16, body: &str) -> Error<NoMessage> {
+        let mut e = ApiError {
+            status: StatusCode::from_u16(status).unwrap(),
+            headers: HeaderMap::new(),
+            errors: Vec::new(),
+            messages: Vec::new(),
+            body: excerpt(body.as_bytes()),
+            retry_after: None,
+            attempts: 1,
+            truncated: false,
+            typed: None,
+        };
+        e.typed = typed_body::<Typed>(status, body.as_bytes());
+        Error::Api(Box::new(e))
+    }
+
+    #[test]
+    fn an_error_body_is_read_back_as_its_type_and_survives_widening() {
+        let err = api_error(404, r#"{"a": 1}"#);
+        let expected = Typed::NotFound([("a".to_string(), 1)].into());
+        assert_eq!(err.api().unwrap().body_as::<Typed>(), Some(&expected));
+        assert!(err.api().unwrap().body_as::<Other>().is_none());
+        // Debug shows the value; a clone and a widened error keep it.
+        assert!(format!("{err:?}").contains("NotFound"), "{err:?}");
+        let widened: Error<String> = err.widen();
+        assert_eq!(widened.api().unwrap().clone().body_as::<Typed>(), Some(&expected));
+        // A status without a schema: nothing.
+        let err = api_error(500, r#"{"a": 1}"#);
+        assert!(err.api().unwrap().body_as::<Typed>().is_none() && err.api().unwrap().body_failure().is_none());
+    }
+
+    #[test]
+    fn an_error_body_that_does_not_match_is_located() {
+        let err = api_error(404, r#"{"a": 1, "b": -2}"#);
+        let api = err.api().unwrap();
+        assert!(api.body_as::<Typed>().is_none());
+        let mismatch = api.body_failure().unwrap();
+        assert_eq!(mismatch.path.as_deref(), Some("b"));
+        assert_eq!(mismatch.position.map(|p| p.offset), Some(14));
+        let shown = err.to_string();
+        assert!(shown.starts_with("API error: HTTP 404 Not Found"), "{shown}");
+        let mismatch_text = "the body does not match its declared schema at b (line 1, column 15): invalid value";
+        assert!(shown.contains(mismatch_text), "{shown}");
+        // Not JSON at all: where reading stopped.
+        let mismatch = decode_error_body::<Vec<u32>>(b"[1, 2,").unwrap_err();
+        assert!(mismatch.message.contains("EOF"), "{mismatch:?}");
     }
 
     #[test]

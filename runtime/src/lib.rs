@@ -41,7 +41,8 @@ pub use client::{
 };
 pub use envelope::{Envelope, EnvelopeKeys, Enveloped, Opened, Typed};
 pub use error::{
-    ApiError, ApiErrorKind, BodyPosition, Error, ItemPosition, NoMessage, Unsent, BODY_EXCERPT_LIMIT, ERROR_BODY_LIMIT,
+    decode_error_body, ApiError, ApiErrorKind, BodyMismatch, BodyPosition, Error, ErrorBody, ItemPosition, NoMessage,
+    Unsent, BODY_EXCERPT_LIMIT, ERROR_BODY_LIMIT,
 };
 pub use openapi_rust_runtime_model as model;
 pub use openapi_rust_runtime_model::Binary;
@@ -67,19 +68,21 @@ impl<T: serde::Serialize + serde::de::DeserializeOwned + std::fmt::Debug + Send 
 /// What a generated crate's root re-exports for callers, beside what [`client!`] defines there.
 pub mod public {
     pub use super::{
-        ApiErrorKind, ApiSpec, AuthKind, AuthScheme, Backoff, Binary, BodyPosition, ItemPosition, ItemStream, Items,
-        Page, PageInfo, PageMeta, Pages, Paging, RequestOptions, Secret, Security, SseEvent, BODY_EXCERPT_LIMIT,
-        DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, ERROR_BODY_LIMIT, MAX_EMPTY_RUN,
-        MAX_HEADER_LENGTH, MAX_IDEMPOTENCY_KEY_LENGTH, MAX_RETRY_AFTER, MAX_URL_LENGTH,
+        ApiErrorKind, ApiSpec, AuthKind, AuthScheme, Backoff, Binary, BodyMismatch, BodyPosition, ErrorBody,
+        ItemPosition, ItemStream, Items, Page, PageInfo, PageMeta, Pages, Paging, RequestOptions, Secret, Security,
+        SseEvent, BODY_EXCERPT_LIMIT, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT,
+        ERROR_BODY_LIMIT, MAX_EMPTY_RUN, MAX_HEADER_LENGTH, MAX_IDEMPOTENCY_KEY_LENGTH, MAX_RETRY_AFTER,
+        MAX_URL_LENGTH,
     };
 }
 
 /// Building blocks the generated code uses; public so that generated signatures can name them.
 pub mod rt {
     pub use super::{
-        whole, AllowEmpty, Backoff, Bytes, Decode, Empty, Envelope, EnvelopeKeys, Enveloped, Json, JsonLines, JsonSeq,
-        Listed, Listing, ListingSpec, Message, Method, NoMessage, Opened, PageInfo, PageMeta, PageScheme, Paged,
-        Paging, RawResponse, Request, RetryPolicy, Sse, SseText, StreamDecode, Style, Text, Typed, Unsent, Walk,
+        decode_error_body, whole, AllowEmpty, Backoff, BodyMismatch, Bytes, Decode, Empty, Envelope, EnvelopeKeys,
+        Enveloped, ErrorBody, Json, JsonLines, JsonSeq, Listed, Listing, ListingSpec, Message, Method, NoMessage,
+        Opened, PageInfo, PageMeta, PageScheme, Paged, Paging, RawResponse, Request, RetryPolicy, Sse, SseText,
+        StreamDecode, Style, Text, Typed, Unsent, Walk,
     };
     pub use crate::client;
     pub use openapi_rust_runtime_model::rt::*;

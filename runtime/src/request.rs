@@ -88,6 +88,9 @@ pub struct Request {
     /// What the spec says about retrying this operation (policy, idempotency key, count header).
     pub(crate) retry: RetryFacts,
     pub(crate) error: Option<Error>,
+    /// Decodes an error response's body into the operation's error type (see
+    /// [`Request::error_body`]).
+    pub(crate) error_body: Option<crate::error::DecodeErrorBody>,
 }
 
 /// Where a named parameter goes.
@@ -114,6 +117,7 @@ impl Clone for Request {
             url_override: self.url_override.clone(),
             retry: self.retry.clone(),
             error: self.error.as_ref().map(Error::clone_before_send),
+            error_body: self.error_body,
         }
     }
 }
@@ -136,6 +140,7 @@ impl Request {
             url_override: None,
             retry: RetryFacts::default(),
             error: None,
+            error_body: None,
         }
     }
 
@@ -191,6 +196,12 @@ impl Request {
         }
         out.push_str(self.path.get(at..).unwrap_or_default());
         out
+    }
+
+    /// The operation's error type: an error response whose status it declares a schema for has
+    /// its whole body decoded into `E` (see [`crate::ErrorBody`]), kept on the `ApiError`.
+    pub fn error_body<E: crate::ErrorBody>(&mut self) {
+        self.error_body = Some(crate::error::typed_body::<E>);
     }
 
     /// `3xx` statuses the spec declares as this operation's answers (it has no `2xx`): they

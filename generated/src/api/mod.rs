@@ -13,6 +13,7 @@
 
 mod operations;
 pub mod types;
+pub mod errors;
 pub mod envelope;
 
 /// One error or informational message from the API.

@@ -25,7 +25,7 @@ impl crate::Client {
     ///
     /// - `Error::InvalidArgument` (nothing is sent): a value outside the spec's limits (`zone_id`: at most 32 characters; `certificate_pack_id`: at most 32 characters), or a value that cannot be sent as given: a number that is NaN or infinite, a header value that is not printable ASCII, a URL or header over 8 KiB, a path parameter a server would read as an empty, `.` or `..` step.
     /// - `Error::Config` (nothing is sent): no credentials the operation accepts are set.
-    /// - `Error::Api`: the API answered with an error status, or a success with `success: false`; it keeps the status, the API's messages, the headers and an excerpt of the body.
+    /// - `Error::Api`: the API answered with an error status, or a success with `success: false`; it keeps the status, the API's messages, the headers and an excerpt of the body. A status the spec declares a body for carries that body, decoded as `errors::GetCertificatePackError` (`4XX` as `ClientError`): read it with `errors::GetCertificatePackError::from_error(&err)`.
     /// - `Error::Decode`: a successful body does not match the spec's schema; it names the JSON path, line and column.
     /// - `Error::TooLarge`: the body is over the response size limit.
     /// - `Error::Transport`, `Error::Timeout`: the connection failed or no response came in time, retries included.
@@ -49,6 +49,7 @@ impl crate::Client {
         r.literal("/ssl/certificate_packs/");
         r.check_length("certificate_pack_id", certificate_pack_id, None, Some(32));
         r.path_param("certificate_pack_id", certificate_pack_id);
+        r.error_body::<crate::errors::GetCertificatePackError>();
         self.call(r)
     }
 
@@ -73,7 +74,7 @@ impl crate::Client {
     ///
     /// - `Error::InvalidArgument` (nothing is sent): a value outside the spec's limits (`zone_id`: at most 32 characters; `page`: at least 1; `per_page`: 5 to 50), or a value that cannot be sent as given: a number that is NaN or infinite, a header value that is not printable ASCII, a URL or header over 8 KiB, a path parameter a server would read as an empty, `.` or `..` step.
     /// - `Error::Config` (nothing is sent): no credentials the operation accepts are set.
-    /// - `Error::Api`: the API answered with an error status, or a success with `success: false`; it keeps the status, the API's messages, the headers and an excerpt of the body.
+    /// - `Error::Api`: the API answered with an error status, or a success with `success: false`; it keeps the status, the API's messages, the headers and an excerpt of the body. A status the spec declares a body for carries that body, decoded as `errors::ListCustomTrustStoreError` (`4XX` as `ClientError`): read it with `errors::ListCustomTrustStoreError::from_error(&err)`.
     /// - `Error::Decode`: a successful body does not match the spec's schema; it names the JSON path, line and column.
     /// - `Error::TooLarge`: the body is over the response size limit.
     /// - `Error::Transport`, `Error::Timeout`: the connection failed or no response came in time, retries included.
@@ -112,6 +113,7 @@ impl crate::Client {
             r.check_range("per_page", v, Some((5.0, false)), Some((50.0, false)));
             r.query("per_page", v);
         }
+        r.error_body::<crate::errors::ListCustomTrustStoreError>();
         self.call(r)
     }
 }

@@ -76,6 +76,7 @@ pub(super) fn module(api: &Api) -> TokenStream {
     // type (`Items<Paged<envelope::ApiPagination, …>, ApiMessage>`).
     let envelope_mod = api.envelope.as_ref().map(|_| quote! { pub mod envelope; });
     let paging_mod = api.has_listings().then(|| quote! { pub mod paging; });
+    let errors_mod = (!api.errors.is_empty()).then(|| quote! { pub mod errors; });
     let precedence = describe_security(api, &api.auth.alternatives);
     let setters_intro = "Credential setters, one per security scheme of the spec. Set every one you have: each call \
                  sends only the first combination its operation accepts whose every part is set.";
@@ -99,6 +100,7 @@ pub(super) fn module(api: &Api) -> TokenStream {
 
         mod operations;
         pub mod types;
+        #errors_mod
         #envelope_mod
         #paging_mod
 

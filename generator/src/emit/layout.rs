@@ -96,6 +96,8 @@ pub(super) enum Part {
     TypesIndex(Vec<String>, Which),
     Operations(Option<Split>),
     OperationsIndex(Vec<String>),
+    /// The operations' error types (`errors.rs`).
+    Errors,
 }
 
 /// Which items a `types` file holds: everything, or (when the models are a crate of their own,
@@ -214,6 +216,9 @@ pub fn plan(api: &Api, split_over: usize, models_crate: Option<&str>, model_grou
     }
     if api.has_listings() {
         jobs.push(Job { krate: CrateKind::Client, path: "paging.rs".into(), part: Part::Paging });
+    }
+    if !api.errors.is_empty() {
+        jobs.push(Job { krate: CrateKind::Client, path: "errors.rs".into(), part: Part::Errors });
     }
     for (krate, _, which) in models {
         let names: Vec<&str> = api.types.keys().map(String::as_str).filter(|n| which.holds_model(n)).collect();

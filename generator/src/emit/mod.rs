@@ -9,6 +9,7 @@
 //! - `api_module`: the API module's `mod.rs` and `envelope.rs`;
 //! - `types`: models and parameter structs; `operations`: one `Client` method per operation,
 //!   `op_docs` the usage sections of its rustdoc (returns, errors, example);
+//!   `errors`: the operations' error types (the bodies of their declared error responses);
 //! - `toolkit` and `docs`: identifiers, types, literals and doc text, shared by the emitters;
 //! - `writer`: [`writer::Writer`], the text writer behind `types` and the split folders' indexes;
 //! - `groups`: the cut of the type graph behind the group crates of [`plan`];
@@ -16,6 +17,7 @@
 
 mod api_module;
 mod docs;
+mod errors;
 mod groups;
 pub mod harness;
 mod layout;
@@ -50,6 +52,7 @@ pub fn emit(api: &Api, job: &Job) -> Emitted {
         Part::Module => module(api),
         Part::Envelope => api.envelope.as_ref().map(|env| envelope(api, env)).unwrap_or_default(),
         Part::Paging => paging(api),
+        Part::Errors => return Emitted::Text(errors::emit(api)),
         Part::Operations(p) => return Emitted::Text(operations::emit(api, p.is_some(), |name| in_part(p, name))),
         Part::Types(p, which) => return Emitted::Text(types::emit(api, p.is_some(), |name| in_part(p, name), which)),
         Part::TypesIndex(buckets, which) => {

@@ -52,6 +52,24 @@ fn returns(api: &Api, op: &Operation) -> String {
     )
 }
 
+/// What the `Error::Api` item adds for an operation with typed error bodies: the statuses whose
+/// bodies are decoded, and the type they decode into.
+fn typed_error_text(api: &Api, e: &crate::ir::ErrorType) -> String {
+    // An alias's statuses are its enum's.
+    let shape = e.alias_of.as_ref().and_then(|name| api.errors.get(name)).unwrap_or(e);
+    let statuses: Vec<String> = shape
+        .variants
+        .iter()
+        .map(|v| format!("{} as `{}`", super::errors::status_text(v.status), v.rust_name))
+        .collect();
+    format!(
+        "A status the spec declares a body for carries that body, decoded as `errors::{name}` ({}): read it \
+         with `errors::{name}::from_error(&err)`.",
+        statuses.join(", "),
+        name = e.name,
+    )
+}
+
 /// `# Errors`: each `Error` variant the call can end in, with the limits checked before sending.
 ///
 /// This is the seam for what the spec declares about error responses: what a typed error body
@@ -81,10 +99,15 @@ fn errors(api: &Api, op: &Operation) -> String {
         items.push("- `Error::Config` (nothing is sent): no credentials the operation accepts are set.".to_string());
     }
     let success_false = if api.envelope.is_some() { ", or a success with `success: false`" } else { "" };
-    items.push(format!(
+    let mut api_error = format!(
         "- `Error::Api`: the API answered with an error status{success_false}; it keeps the status, the \
          API's messages, the headers and an excerpt of the body."
-    ));
+    );
+    if let Some(e) = op.errors.as_ref().and_then(|name| api.errors.get(name)) {
+        api_error.push(' ');
+        api_error.push_str(&typed_error_text(api, e));
+    }
+    items.push(api_error);
     let (decode, too_large) = match &op.response {
         // A body the spec does not declare is still read, within the limit.
         ResponseBody::Empty | ResponseBody::Bytes { .. } => (None, Some("the body is over the response size limit.")),

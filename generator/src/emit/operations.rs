@@ -550,6 +550,9 @@ fn operation(api: &Api, op: &Operation, w: &mut Writer) {
         call(w, "r.header", &[lit("accept"), lit(accept)]);
     }
     retry_facts(w, &op.retry);
+    if let Some(name) = &op.errors {
+        w.line(format_args!("r.error_body::<crate::errors::{name}>();"));
+    }
     w.line(if streamed { "self.call_stream(r)" } else { "self.call(r)" });
     w.close("}");
 }

@@ -2,6 +2,7 @@
 //! only ever sees a well-formed [`ir::Api`].
 
 mod dedupe;
+mod errors;
 mod extensions;
 mod operation;
 mod pagination;
@@ -30,6 +31,7 @@ pub fn lower(doc: &OpenAPI) -> Result<(ir::Api, Vec<Diagnostic>), Vec<Diagnostic
     schema::resolve_self_references(&mut cx.api.types, &mut cx.diags);
     schema::box_cycles(&mut cx.api.types);
     dedupe::dedupe(&mut cx.api.types);
+    errors::dedupe(&mut cx.api);
     if cx.diags.is_empty() {
         cx.diags = check_names(&cx.api);
     }
@@ -60,6 +62,10 @@ fn check_names(api: &ir::Api) -> Vec<Diagnostic> {
         names.push((&op.rust_name, at));
         names.extend(op.params.iter().map(|p| (p.rust_name.as_str(), at)));
         names.extend(op.params_type.iter().map(|p| (p.as_str(), at)));
+    }
+    for e in api.errors.values() {
+        names.push((&e.name, &e.source));
+        names.extend(e.variants.iter().map(|v| (v.rust_name.as_str(), e.source.as_str())));
     }
     for scheme in api.auth.schemes.values() {
         names.push((&scheme.rust_name, scheme.docs.source.as_deref().unwrap_or_default()));

@@ -258,6 +258,7 @@ fn lower_operation<'a>(
 
     let (response, paginated, may_be_empty) = lower_response(cx, op, pointer, &type_hint, &ordered, &rust_name);
     let redirects = declared_redirects(op);
+    let errors = super::errors::lower(cx, op, pointer, &type_hint, &rust_name, &redirects);
 
     let explicit = match op.extensions.get("x-retryable") {
         Some(serde_json::Value::Bool(b)) => Some(*b),
@@ -297,6 +298,11 @@ fn lower_operation<'a>(
         security: op.security.as_ref().map(|reqs| reqs.iter().map(|r| r.keys().cloned().collect()).collect()),
         may_be_empty,
         redirects,
+        errors: errors.map(|e| {
+            let name = e.name.clone();
+            cx.api.errors.insert(name.clone(), e);
+            name
+        }),
     })
 }
 
@@ -525,7 +531,7 @@ fn is_object(cx: &Cx<'_>, ty: &TypeRef, depth: usize) -> bool {
     }
 }
 
-fn is_json(media: &str) -> bool {
+pub(super) fn is_json(media: &str) -> bool {
     let media = media.split(';').next().unwrap_or_default().trim();
     media == "application/json" || media.ends_with("+json") || media == "*/*"
 }
