@@ -14,6 +14,7 @@ mod load;
 mod lower;
 pub mod naming;
 mod normalize;
+pub mod project;
 mod render;
 mod upgrade;
 

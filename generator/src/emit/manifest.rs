@@ -49,6 +49,9 @@ pub struct Package {
     pub version: String,
     /// `description`.
     pub description: String,
+    /// `license` (an SPDX expression), for a crate outside a workspace; a member inherits the
+    /// workspace's.
+    pub license: Option<String>,
 }
 
 /// One dependency: `name = "version"` or an inline table.
@@ -141,6 +144,9 @@ impl Manifest {
             }
             Workspace::Standalone { edition, .. } => {
                 let _ = writeln!(out, "edition = {}", string(edition));
+                if let Some(license) = &p.license {
+                    let _ = writeln!(out, "license = {}", string(license));
+                }
             }
         }
         let _ = writeln!(out, "description = {}", string(&p.description));
@@ -160,7 +166,7 @@ impl Manifest {
 }
 
 /// A TOML basic string.
-fn string(s: &str) -> String {
+pub fn string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {
@@ -187,7 +193,7 @@ mod tests {
     fn manifest(workspace: Workspace) -> Manifest {
         Manifest {
             header: Some("@generated".into()),
-            package: Package { name: "a-b".into(), version: "0.1.0".into(), description: "Say \"hi\"\\\u{1}".into() },
+            package: Package { name: "a-b".into(), version: "0.1.0".into(), description: "Say \"hi\"\\\u{1}".into(), license: None },
             dependencies: vec![
                 Dependency::path("rt", "../rt"),
                 Dependency::version("serde", "1"),
