@@ -176,8 +176,8 @@ fn run(check: bool, args: &Args) -> Result<(), String> {
     let runtime = Runtime::Vendored(
         openapi_rust_gen::RUNTIME_FILES.iter().map(|(path, text)| (path.to_string(), text.to_string())).collect(),
     );
-    let mut settings = Settings::from_config(&loaded, &label, "openapi-rust-gen generate", runtime)
-        .map_err(|e| e.to_string())?;
+    let mut settings =
+        Settings::from_config(&loaded, &label, "openapi-rust-gen generate", runtime).map_err(|e| e.to_string())?;
     let or = |given: &Option<String>, config: &mut Option<String>| {
         if given.is_some() {
             config.clone_from(given);

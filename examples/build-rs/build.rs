@@ -6,7 +6,8 @@ fn main() {
         eprintln!("OUT_DIR is not set: run this through cargo");
         std::process::exit(1);
     };
-    if let Err(e) = openapi_rust_gen::Builder::from_config("openapi-rust-gen.toml").write_to(std::path::Path::new(&out)) {
+    if let Err(e) = openapi_rust_gen::Builder::from_config("openapi-rust-gen.toml").write_to(std::path::Path::new(&out))
+    {
         eprintln!("{e}");
         std::process::exit(1);
     }

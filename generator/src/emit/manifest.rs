@@ -193,7 +193,12 @@ mod tests {
     fn manifest(workspace: Workspace) -> Manifest {
         Manifest {
             header: Some("@generated".into()),
-            package: Package { name: "a-b".into(), version: "0.1.0".into(), description: "Say \"hi\"\\\u{1}".into(), license: None },
+            package: Package {
+                name: "a-b".into(),
+                version: "0.1.0".into(),
+                description: "Say \"hi\"\\\u{1}".into(),
+                license: None,
+            },
             dependencies: vec![
                 Dependency::path("rt", "../rt"),
                 Dependency::version("serde", "1"),

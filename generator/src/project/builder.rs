@@ -74,7 +74,9 @@ impl Builder {
         let spec_path = match (&self.spec, &loaded) {
             (Some(spec), _) => spec.clone(),
             (None, Some(loaded)) => loaded.spec()?,
-            (None, None) => return Err(ProjectError::new("no spec given: Builder::new(spec) or Builder::from_config(file)")),
+            (None, None) => {
+                return Err(ProjectError::new("no spec given: Builder::new(spec) or Builder::from_config(file)"))
+            }
         };
         read.push(spec_path.clone());
         if self.cargo_output {
@@ -85,7 +87,8 @@ impl Builder {
         let spec = std::fs::read_to_string(&spec_path)
             .map_err(|e| ProjectError::new(format!("cannot read the spec {}: {e}", spec_path.display())))?;
         let label = spec_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let options = Options { spec_label: label, command: "openapi_rust_gen::Builder".to_string(), ..Default::default() };
+        let options =
+            Options { spec_label: label, command: "openapi_rust_gen::Builder".to_string(), ..Default::default() };
         let files = crate::generate(&spec, &options)
             .map_err(|d| ProjectError::new(format!("{}:\n{d}", spec_path.display())))?;
         let files: BTreeMap<String, String> = files.into_iter().map(|f| (f.path, f.contents)).collect();
@@ -101,7 +104,8 @@ impl Builder {
         std::fs::create_dir_all(dir).map_err(|e| ProjectError::new(format!("cannot create {}: {e}", dir.display())))?;
         // Written only when it changed, so that the crate is not rebuilt for nothing.
         if std::fs::read_to_string(&out).ok().as_deref() != Some(text.as_str()) {
-            std::fs::write(&out, text).map_err(|e| ProjectError::new(format!("cannot write {}: {e}", out.display())))?;
+            std::fs::write(&out, text)
+                .map_err(|e| ProjectError::new(format!("cannot write {}: {e}", out.display())))?;
         }
         Ok(out)
     }

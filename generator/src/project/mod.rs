@@ -78,7 +78,12 @@ pub struct Settings {
 
 impl Settings {
     /// Settings with every package key taken from `config` (the rest as given).
-    pub fn from_config(loaded: &Loaded, spec_label: &str, command: &str, runtime: Runtime) -> Result<Self, ProjectError> {
+    pub fn from_config(
+        loaded: &Loaded,
+        spec_label: &str,
+        command: &str,
+        runtime: Runtime,
+    ) -> Result<Self, ProjectError> {
         let config = &loaded.config;
         let doc = match &config.doc {
             Some(rel) => {

@@ -172,8 +172,7 @@ pub fn sync(out: &Path, plan: &[Planned], spec: &str, mode: Mode) -> Result<Repo
                 (text, hash(&head), old_head)
             }
             FileKind::Manifest => {
-                let owned_before =
-                    before.manifests.get(&file.path).map(|k| k.owned.clone()).unwrap_or_default();
+                let owned_before = before.manifests.get(&file.path).map(|k| k.owned.clone()).unwrap_or_default();
                 let (text, owned) = match &existing {
                     Some(old) => merge_manifest(old, &file.contents, &owned_before)
                         .map_err(|e| ProjectError::new(format!("{}: {e}", out.join(&file.path).display())))?,
@@ -368,7 +367,8 @@ mod tests {
     fn manifest_keeps_the_users_keys_and_drops_what_is_no_longer_emitted() {
         let (first, owned) = merge_manifest(EMITTED, EMITTED, &[]).unwrap();
         assert_eq!(first, EMITTED, "merging into itself changes nothing");
-        let user = EMITTED.replace("description = \"D\"\n", "description = \"D\"\nauthors = [\"Me\"]\nlicense = \"MIT\"\n")
+        let user = EMITTED
+            .replace("description = \"D\"\n", "description = \"D\"\nauthors = [\"Me\"]\nlicense = \"MIT\"\n")
             + "tokio = \"1\"\n\n[features]\nextra = []\n";
         let next = EMITTED.replace("models = { path = \"models\" }\n", "").replace("0.1.0", "0.2.0");
         let (merged, now) = merge_manifest(&user, &next, &owned).unwrap();
