@@ -148,6 +148,15 @@ pub fn sync(out: &Path, plan: &[Planned], spec: &str, mode: Mode) -> Result<Repo
         })?,
         Err(_) => Record::default(),
     };
+    // The record is a file in the output, anyone's to edit: a path in it that leads out of the
+    // output is refused before anything is read or removed there.
+    let inside = |rel: &str| Path::new(rel).components().all(|c| matches!(c, std::path::Component::Normal(_)));
+    if let Some(bad) = before.files.keys().chain(before.manifests.keys()).find(|rel| !inside(rel)) {
+        return Err(ProjectError::new(format!(
+            "{} lists {bad:?}, a path outside the output: restore the record, or delete it and regenerate with --force",
+            record_path.display()
+        )));
+    }
     let force = matches!(mode, Mode::Write { force: true });
     let read = |rel: &str| fs::read_to_string(out.join(rel)).ok().map(|t| normalize(&t));
     let mut record = Record {
@@ -385,6 +394,20 @@ mod tests {
         let text = format!("//! Doc.\nmod api;\n{LIB_MARKER}\npub mod extra;\n");
         assert_eq!(split_lib(&text), (format!("//! Doc.\nmod api;\n{LIB_MARKER}\n").as_str(), "pub mod extra;\n"));
         assert_eq!(split_lib("mod api;\n"), ("mod api;\n", ""));
+    }
+
+    #[test]
+    fn a_record_cannot_lead_out_of_the_output() {
+        let dir = std::env::temp_dir().join(format!("openapi-rust-gen-sync-record-{}", std::process::id()));
+        let out = dir.join("out");
+        fs::create_dir_all(&out).unwrap();
+        fs::write(dir.join("victim.txt"), "x").unwrap();
+        let record = format!("generator = \"0\"\nspec = \"0\"\n[files]\n\"../victim.txt\" = \"{}\"\n", hash("x"));
+        fs::write(out.join(RECORD_FILE), record).unwrap();
+        let err = sync(&out, &[], "", Mode::Write { force: true }).unwrap_err().to_string();
+        assert!(err.contains("\"../victim.txt\", a path outside the output"), "{err}");
+        assert!(dir.join("victim.txt").exists());
+        let _ = fs::remove_dir_all(&dir);
     }
 
     #[test]
