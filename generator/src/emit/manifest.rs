@@ -28,10 +28,12 @@ pub enum Workspace {
     /// `edition`, `license` and `publish` are `key.workspace = true`, and `[lints]` is the
     /// workspace's.
     Member,
-    /// Outside any workspace (`cargo xtask generate`): `edition` written out, no license,
-    /// publish or lints keys. The root crate of the output (`root`) declares an empty
-    /// `[workspace]`, so that it builds wherever it is put (even inside another workspace's
-    /// folder); the crates it depends on by path are its members.
+    /// Not inheriting from a workspace: `edition` written out, `license` if given, no publish
+    /// or lints keys. With `root`, the output's root crate declares an empty `[workspace]`, so
+    /// that it builds wherever it is put (even inside another workspace's folder; `cargo xtask
+    /// generate` and `--workspace standalone`), the crates it depends on by path being its
+    /// members; without (the CLI's default), it builds on its own or as a member of the
+    /// workspace around it once listed there.
     Standalone {
         /// `edition` (`"2021"`).
         edition: String,

@@ -1,7 +1,7 @@
 //! The generator as a product: a generated client crate on disk. [`config`] reads the config file
 //! (`openapi-rust-gen.toml`), [`plan`] turns a spec and its [`Settings`] into the files of the
 //! output (the crates of [`crate::generate_crates`], and the runtime vendored beside them when
-//! asked), [`sync`] writes them keeping what the user owns, and [`Builder`] is the `build.rs`
+//! asked), [`sync()`] writes them keeping what the user owns, and [`Builder`] is the `build.rs`
 //! route. The CLI (`openapi-rust-gen`), `cargo xtask codegen` and `cargo xtask generate` all go
 //! through these; this is the only part of the generator that touches files.
 
