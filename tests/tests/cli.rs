@@ -175,6 +175,10 @@ fn generate_build_and_regenerate_outside_the_repository() {
     std::fs::write(krate.join("NOTES.md"), "mine\n").unwrap();
 
     std::fs::write(dir.join("api.yaml"), spec_v2()).unwrap();
+    // Before regenerating, `check` names what the new spec no longer emits.
+    let out = run(&dir, &["check", "api.yaml", "--out", "shelter", "--license", "MIT"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("extra: src/api/paging.rs"), "{}", stderr(&out));
     let out = run(&dir, &["generate", "api.yaml", "--out", "shelter", "--license", "MIT"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("removed shelter/src/api/paging.rs"), "{}", stdout(&out));
