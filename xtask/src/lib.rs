@@ -98,6 +98,20 @@ pub fn codegen(check: bool) -> Result<Report, String> {
         }
         Err(e) => problems.push(e.to_string()),
     }
+    // Every file of `generated/` is emitted (the record keeps the user's files elsewhere; here
+    // there are none): any other is extra, as before the record existed.
+    let emitted: std::collections::BTreeSet<&str> =
+        plan.files.iter().map(|f| f.path.as_str()).chain([generator::project::RECORD_FILE]).collect();
+    let mut stray: Vec<String> = files_under(&out).into_iter().filter(|f| !emitted.contains(f.as_str())).collect();
+    stray.sort();
+    for rel in stray {
+        if check {
+            problems.push(format!("extra: {OUT_DIR}/{rel}"));
+        } else {
+            fs::remove_file(out.join(&rel)).map_err(|e| format!("cannot remove {OUT_DIR}/{rel}: {e}"))?;
+            report.extra.push(format!("{OUT_DIR}/{rel}"));
+        }
+    }
     let vendored = vendor_for_cli(&root, check)?;
     if check && (!vendored.changed.is_empty() || !vendored.extra.is_empty()) {
         let mut msg = String::from("the CLI's embedded runtime is not the runtime's sources:");
