@@ -56,3 +56,5 @@ mod api;
 pub use api::*;
 pub use openapi_rust_runtime::public::*;
 pub use openapi_rust_runtime::rt;
+
+// ----- Your code below this line is kept when the crate is regenerated. -----

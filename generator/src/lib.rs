@@ -16,6 +16,7 @@ mod lower;
 pub mod naming;
 mod normalize;
 pub mod overlay;
+pub mod project;
 mod render;
 pub mod select;
 mod upgrade;

@@ -83,6 +83,7 @@ pub fn crates(
         name: format!("fixture-{name}").replace('_', "-"),
         version: "0.0.0".to_string(),
         description: None,
+        license: None,
         doc: Some(format!("Fixture `{name}`.")),
         runtime: path("runtime"),
         runtime_model: path("runtime-model"),

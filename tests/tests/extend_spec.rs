@@ -184,6 +184,7 @@ async fn added_operations_generate_compile_and_call_a_loopback_server() {
         name: "fixture-extended-spec".to_string(),
         version: "0.0.0".to_string(),
         description: None,
+        license: None,
         doc: Some("The spec extended by `add-operation`.".to_string()),
         runtime: in_repo("runtime"),
         runtime_model: in_repo("runtime-model"),

@@ -48,27 +48,29 @@ pub const SPEC: &str = "spec/cloudflare-ssl.yaml";
 pub const OUT_DIR: &str = "generated";
 /// The command that regenerates the checked-in client.
 pub const COMMAND: &str = "cargo xtask codegen";
-/// The checked-in client crate's documentation (Markdown), relative to the workspace root:
-/// hand-written, put at the top of the emitted `generated/src/lib.rs` by [`codegen`].
-pub const CRATE_DOC: &str = "xtask/codegen/cloudflare-ssl.md";
 
-/// How the checked-in client crate is set up: its package, a member of this workspace beside
-/// the runtime's crates, and what its doc tests use (`crate_doc`: the text of [`CRATE_DOC`]).
-pub fn checked_in_setup(crate_doc: String) -> generator::CrateSetup {
-    generator::CrateSetup {
-        name: "cloudflare-ssl".to_string(),
-        version: "0.1.0".to_string(),
-        description: Some(
-            "Typed async client for Cloudflare's SSL/TLS API (certificate packs, custom origin trust store), \
-             generated from spec/cloudflare-ssl.yaml."
-                .to_string(),
-        ),
-        doc: Some(crate_doc),
-        runtime: "../runtime".to_string(),
-        runtime_model: "../runtime-model".to_string(),
-        workspace: generator::Workspace::Member,
-        dev_dependencies: vec![generator::Dependency::version("futures-util", "0.3").no_default_features()],
-    }
+/// The config file of the checked-in client (relative to the workspace root): its spec, output
+/// folder and package settings.
+pub const CONFIG: &str = "spec/openapi-rust-gen.toml";
+/// Where the CLI (`cli/`) keeps its copy of the runtime's crates, embedded into its binary so
+/// that it needs no checkout at run time; written by [`codegen`] from `runtime/` and
+/// `runtime-model/` (see [`runtime_files`]).
+pub const CLI_VENDOR: &str = "cli/vendor";
+/// The list of [`CLI_VENDOR`]'s files the CLI embeds, written by [`codegen`].
+pub const CLI_EMBEDDED: &str = "cli/src/embedded.rs";
+
+/// How the checked-in client crate is set up: [`CONFIG`]'s settings, a member of this workspace
+/// beside the runtime's crates, and what its doc tests use. Returns the spec's path, the
+/// settings and the output folder.
+pub fn checked_in_settings(root: &Path) -> Result<(PathBuf, generator::project::Settings, PathBuf), String> {
+    let loaded = generator::project::Config::load(&root.join(CONFIG)).map_err(|e| e.to_string())?;
+    let runtime =
+        generator::project::Runtime::Paths { runtime: "../runtime".to_string(), model: "../runtime-model".to_string() };
+    let mut settings =
+        generator::project::Settings::from_config(&loaded, SPEC, COMMAND, runtime).map_err(|e| e.to_string())?;
+    settings.dev_dependencies = vec![generator::Dependency::version("futures-util", "0.3").no_default_features()];
+    let output = loaded.config.output.as_deref().ok_or_else(|| format!("{CONFIG}: no `output`"))?;
+    Ok((loaded.spec().map_err(|e| e.to_string())?, settings, loaded.resolve(output)))
 }
 
 /// The workspace root.
@@ -102,9 +104,11 @@ fn print_warnings(label: &str, warnings: &generator::Diagnostics) {
     }
 }
 
-/// Regenerates the client crate `generated/` (manifest, `lib.rs`, API module) from the spec. In
-/// check mode nothing is written, and the error names each stale, missing or extra file and the
-/// command to run.
+/// Regenerates the client crate `generated/` (manifest, `lib.rs`, API module) from the spec, as
+/// [`CONFIG`] says, with [`generator::project::sync`] (over anything edited by hand: nothing in
+/// `generated/` is), and the CLI's embedded copy of the runtime ([`CLI_VENDOR`],
+/// [`CLI_EMBEDDED`]). In check mode nothing is written, and the error names each stale, missing
+/// or extra file and the command to run.
 pub fn codegen(check: bool) -> Result<Report, String> {
     codegen_with(check, &mut |_| {})
 }
@@ -113,36 +117,118 @@ pub fn codegen(check: bool) -> Result<Report, String> {
 /// it holds, the files it emits and where they go.
 pub fn codegen_with(check: bool, progress: &mut dyn FnMut(&str)) -> Result<Report, String> {
     let root = root();
-    let read = |rel: &str| fs::read_to_string(root.join(rel)).map_err(|e| format!("cannot read {rel}: {e}"));
+    let (spec_path, settings, out) = checked_in_settings(&root)?;
     progress(&format!("reading {SPEC}"));
-    let spec = read(SPEC)?;
-    let options =
-        generator::Options { spec_label: SPEC.to_string(), command: COMMAND.to_string(), ..Default::default() };
-    let (api, warnings) = generator::lower_with_warnings(&spec).map_err(|d| format!("{SPEC}:\n{d}"))?;
-    print_warnings(SPEC, &warnings);
-    progress(&described(&api));
-    let crates = generator::generate_crates(&api, &options, &checked_in_setup(read(CRATE_DOC)?))
-        .map_err(|d| format!("{SPEC}:\n{d}"))?;
-    let files: usize = crates.iter().map(|c| c.files.len()).sum();
+    let spec = fs::read_to_string(&spec_path).map_err(|e| format!("cannot read {}: {e}", spec_path.display()))?;
+    let plan = generator::project::plan(&spec, SPEC, &settings).map_err(|e| e.to_string())?;
+    print_warnings(SPEC, &plan.warnings);
+    progress(&described(&plan));
     let verb = if check { "comparing" } else { "writing" };
-    progress(&format!("{verb} {files} files in {OUT_DIR}/"));
-    // Every file of `generated/` is emitted: any other is extra.
-    let report = write_crates(&root.join(OUT_DIR), &crates, check, "")?;
-    let report = Report {
-        changed: report.changed.iter().map(|f| format!("{OUT_DIR}/{f}")).collect(),
-        extra: report.extra.iter().map(|f| format!("{OUT_DIR}/{f}")).collect(),
-    };
-    if check && (!report.changed.is_empty() || !report.extra.is_empty()) {
-        let mut msg = String::from("the checked-in generated code is not what the generator emits now:\n");
-        for f in &report.changed {
+    progress(&format!("{verb} {} files in {OUT_DIR}/, and the CLI's copy of the runtime", plan.files.len()));
+    let mode = if check { generator::project::Mode::Check } else { generator::project::Mode::Write { force: true } };
+    let mut problems = Vec::new();
+    let mut report = Report::default();
+    match generator::project::sync(&out, &plan.files, &spec, mode) {
+        Ok(done) => {
+            report.changed.extend(done.written.iter().map(|f| format!("{OUT_DIR}/{f}")));
+            report.extra.extend(done.removed.iter().map(|f| format!("{OUT_DIR}/{f}")));
+        }
+        Err(e) => problems.push(e.to_string()),
+    }
+    // Every file of `generated/` is emitted (the record keeps the user's files elsewhere; here
+    // there are none): any other is extra, as before the record existed.
+    let emitted: std::collections::BTreeSet<&str> =
+        plan.files.iter().map(|f| f.path.as_str()).chain([generator::project::RECORD_FILE]).collect();
+    let mut stray: Vec<String> = files_under(&out).into_iter().filter(|f| !emitted.contains(f.as_str())).collect();
+    stray.sort();
+    for rel in stray {
+        if check {
+            problems.push(format!("extra: {OUT_DIR}/{rel}"));
+        } else {
+            fs::remove_file(out.join(&rel)).map_err(|e| format!("cannot remove {OUT_DIR}/{rel}: {e}"))?;
+            report.extra.push(format!("{OUT_DIR}/{rel}"));
+        }
+    }
+    let vendored = vendor_for_cli(&root, check)?;
+    if check && (!vendored.changed.is_empty() || !vendored.extra.is_empty()) {
+        let mut msg = String::from("the CLI's embedded runtime is not the runtime's sources:");
+        for f in &vendored.changed {
             let state = if root.join(f).exists() { "stale" } else { "missing" };
-            msg.push_str(&format!("  {state}: {f}\n"));
+            msg.push_str(&format!("\n  {state}: {f}"));
         }
-        for f in &report.extra {
-            msg.push_str(&format!("  extra: {f}\n"));
+        for f in &vendored.extra {
+            msg.push_str(&format!("\n  extra: {f}"));
         }
-        msg.push_str(&format!("run `{COMMAND}` and commit the result"));
-        return Err(msg);
+        problems.push(msg);
+    }
+    report.changed.extend(vendored.changed);
+    report.extra.extend(vendored.extra);
+    if !problems.is_empty() {
+        return Err(format!("{}\nrun `{COMMAND}` and commit the result", problems.join("\n")));
+    }
+    Ok(report)
+}
+
+/// The runtime's crates as a standalone output holds them (`runtime/Cargo.toml`,
+/// `runtime/src/lib.rs`, ..., then `runtime-model/...`): their sources as they are, their
+/// manifests without what they inherit from this workspace, so that the output builds anywhere.
+pub fn runtime_files(root: &Path) -> Result<Vec<(String, String)>, String> {
+    let mut files = Vec::new();
+    for folder in RUNTIME_CRATES {
+        let manifest = fs::read_to_string(root.join(folder).join("Cargo.toml")).map_err(|e| e.to_string())?;
+        files.push((format!("{folder}/Cargo.toml"), standalone_manifest(&manifest)));
+        let src = root.join(folder).join("src");
+        let mut names: Vec<String> = files_under(&src);
+        names.sort();
+        for name in names {
+            let text = fs::read_to_string(src.join(&name)).map_err(|e| format!("cannot read {name}: {e}"))?;
+            files.push((format!("{folder}/src/{name}"), text));
+        }
+    }
+    Ok(files)
+}
+
+/// Writes (or in check mode compares) the CLI's copy of [`runtime_files`] under [`CLI_VENDOR`]
+/// (a manifest as `Cargo.toml.in`: a `Cargo.toml` there would make `cargo package` leave the
+/// folder out as a package of its own) and the list [`CLI_EMBEDDED`] that embeds them; any
+/// other file under [`CLI_VENDOR`] is extra.
+fn vendor_for_cli(root: &Path, check: bool) -> Result<Report, String> {
+    let mut report = Report::default();
+    let files = runtime_files(root)?;
+    let stored = |path: &str| match path.strip_suffix("Cargo.toml") {
+        Some(folder) => format!("{folder}Cargo.toml.in"),
+        None => path.to_string(),
+    };
+    let mut list = format!(
+        "// @generated by `{COMMAND}` from runtime/ and runtime-model/. Do not edit by hand.\n\n\
+         /// The runtime's crates as a generated client's output holds them: each file's path there and its\n\
+         /// text (embedded from `vendor/`, a copy of the runtime's sources that `{COMMAND} --check` keeps equal).\n\
+         pub const RUNTIME_FILES: &[(&str, &str)] = &[\n"
+    );
+    let mut kept = std::collections::BTreeSet::new();
+    for (path, text) in &files {
+        let rel = stored(path);
+        list.push_str(&format!("    ({path:?}, include_str!(\"../vendor/{rel}\")),\n"));
+        let full = format!("{CLI_VENDOR}/{rel}");
+        if ensure_file_contents(&root.join(&full), text, check)? {
+            report.changed.push(full.clone());
+        }
+        kept.insert(rel);
+    }
+    list.push_str("];\n");
+    if ensure_file_contents(&root.join(CLI_EMBEDDED), &list, check)? {
+        report.changed.push(CLI_EMBEDDED.to_string());
+    }
+    let mut found = files_under(&root.join(CLI_VENDOR));
+    found.sort();
+    for rel in found {
+        if !kept.contains(&rel) {
+            let full = format!("{CLI_VENDOR}/{rel}");
+            if !check {
+                fs::remove_file(root.join(&full)).map_err(|e| format!("cannot remove {full}: {e}"))?;
+            }
+            report.extra.push(full);
+        }
     }
     Ok(report)
 }
@@ -262,7 +348,7 @@ pub fn prism_bin() -> Result<PathBuf, String> {
 /// The slow test suites: test targets of the `tests` crate built only with its `slow` feature
 /// (their `required-features` in `tests/Cargo.toml`; a test there keeps the two lists the same).
 /// `cargo xtask test` leaves them out, `--slow` runs only them, `--all` (CI) runs everything.
-pub const SLOW_TESTS: &[&str] = &["conformance_prism", "fixtures_compile", "client_chaos", "client_overlays"];
+pub const SLOW_TESTS: &[&str] = &["conformance_prism", "fixtures_compile", "client_chaos", "client_overlays", "cli"];
 
 /// Which tests `cargo xtask test` runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -369,18 +455,6 @@ pub fn run_tests(set: TestSet, extra: &[&str]) -> Result<(), String> {
 /// `runtime` depends on it.
 pub const RUNTIME_CRATES: &[&str] = &["runtime-model", "runtime"];
 
-/// Copies the runtime's crates into `out` (`out/runtime/`, `out/runtime-model/`): their sources
-/// as they are, their manifests without what they inherit from this workspace, so that the
-/// output builds anywhere.
-pub fn vendor_runtime(root: &Path, out: &Path) -> Result<(), String> {
-    for folder in RUNTIME_CRATES {
-        copy_dir(&root.join(folder).join("src"), &out.join(folder).join("src"))?;
-        let manifest = fs::read_to_string(root.join(folder).join("Cargo.toml")).map_err(|e| e.to_string())?;
-        ensure_file_contents(&out.join(folder).join("Cargo.toml"), &standalone_manifest(&manifest), false)?;
-    }
-    Ok(())
-}
-
 /// A runtime crate's manifest outside this workspace: the inherited keys spelled out (from the
 /// workspace's `Cargo.toml`), no lints table, no dev-dependencies (its tests stay here).
 fn standalone_manifest(text: &str) -> String {
@@ -405,20 +479,6 @@ fn standalone_manifest(text: &str) -> String {
     out.trim_end().to_string() + "\n"
 }
 
-/// The package name `cargo xtask generate` gives a client: `--name`, or the spec's title in
-/// kebab case with `-client` after it (`api-client-` before it if it would not start with a
-/// letter).
-fn crate_name(title: &str) -> String {
-    let base: String =
-        title.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
-    let base = base.split('-').filter(|s| !s.is_empty()).collect::<Vec<_>>().join("-");
-    if base.is_empty() || base.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("api-client-{base}")
-    } else {
-        format!("{base}-client")
-    }
-}
-
 /// What [`generate_crate`] wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Generated {
@@ -436,9 +496,10 @@ pub struct Generated {
 /// `DIR/src/api/`; above [`generator::MODELS_CRATE_OVER`] models, the models crates: the core in
 /// `DIR/models/` and, above [`generator::MODELS_PER_GROUP`], groups in `DIR/models-N/`), with the
 /// runtime's crates vendored beside them (`DIR/runtime/`, `DIR/runtime-model/`, see
-/// [`vendor_runtime`]) as path dependencies. Written in place: only files that differ are
-/// written, and what an earlier run wrote that this one does not is removed (files under each
-/// crate's `src/`, models crates that are gone). Returns what it wrote ([`Generated`]).
+/// [`runtime_files`]) as path dependencies. Written in place by [`generator::project::sync`]:
+/// only files that differ are written, what an earlier run wrote (its record) that this one does
+/// not is removed (models crates that are gone, say), and nothing else is touched. Returns what
+/// it wrote ([`Generated`]).
 pub fn generate_crate(spec_path: &Path, out: &Path, name: Option<&str>) -> Result<Generated, String> {
     generate_crate_prepared(spec_path, &Prepare::default(), out, name, &mut |_| {})
 }
@@ -513,47 +574,33 @@ pub fn generate_crate_prepared(
         }
         shown = format!("{shown} (overlaid/selected; lines are in that document as JSON)");
     }
-    let (api, warnings) = generator::lower_with_warnings(&spec).map_err(|d| format!("{shown}:\n{d}"))?;
-    print_warnings(&shown, &warnings);
-    progress(&described(&api));
-    let name = name.map_or_else(|| crate_name(&api.title), str::to_string);
-    let options =
-        generator::Options { spec_label: label, command: "cargo xtask generate".to_string(), ..Default::default() }
-            .with_layout_for(api.types.len(), &format!("{name}_models").replace('-', "_"));
-    let setup = generator::CrateSetup {
-        name,
-        version: "0.1.0".to_string(),
+    let settings = generator::project::Settings {
+        name: name.map(str::to_string),
+        version: None,
+        license: None,
         description: None,
         doc: None,
-        runtime: "runtime".to_string(),
-        runtime_model: "runtime-model".to_string(),
-        workspace: generator::Workspace::Standalone { edition: "2021".to_string(), root: true },
+        // It writes under this workspace's `target/` (corpus, conform, bench): a `[workspace]` of its own.
+        workspace: generator::project::WorkspaceMode::Standalone,
+        spec_label: label,
+        command: "cargo xtask generate".to_string(),
+        runtime: generator::project::Runtime::Vendored(runtime_files(&root())?),
         dev_dependencies: Vec::new(),
     };
-    let crates = generator::generate_crates(&api, &options, &setup).map_err(|d| format!("{shown}:\n{d}"))?;
-    // Models crates of an earlier run that this one does not have (fewer groups after a change):
-    // folders whose manifest the generator wrote.
-    for entry in fs::read_dir(out).into_iter().flatten().filter_map(Result::ok) {
-        let folder = entry.file_name().to_string_lossy().into_owned();
-        let manifest = fs::read_to_string(entry.path().join("Cargo.toml")).unwrap_or_default();
-        if manifest.starts_with("# @generated") && !crates.iter().any(|c| c.folder == folder) {
-            fs::remove_dir_all(entry.path()).map_err(|e| format!("cannot remove {}: {e}", entry.path().display()))?;
-        }
-    }
-    let files: usize = crates.iter().map(|c| c.files.len()).sum();
-    progress(&format!("writing {files} files in {} crate(s) under {}", crates.len(), out.display()));
-    // Each crate's `src/` is all emitted; the rest of `DIR` (the vendored runtime, a lock file,
-    // `target/`) is not the generator's.
-    write_crates(out, &crates, false, "src")?;
-    progress(&format!("copying the runtime crates into {}", out.display()));
-    vendor_runtime(&root(), out)?;
-    let folders = crates.into_iter().map(|c| c.folder).collect();
-    Ok(Generated { operations: api.operations.len(), types: api.types.len(), folders })
+    let plan = generator::project::plan(&spec, &shown, &settings).map_err(|e| e.to_string())?;
+    print_warnings(&shown, &plan.warnings);
+    progress(&described(&plan));
+    progress(&format!("writing {} files under {}", plan.files.len(), out.display()));
+    // The output is this tool's scratch space (the corpus, conformance and benchmark runs write
+    // there again and again): overwritten even where edited. The CLI is the careful writer.
+    generator::project::sync(out, &plan.files, &spec, generator::project::Mode::Write { force: true })
+        .map_err(|e| e.to_string())?;
+    Ok(Generated { operations: plan.operations, types: plan.types, folders: plan.folders })
 }
 
 /// What a spec holds, for progress lines: `3 operations, 12 types`.
-fn described(api: &generator::ir::Api) -> String {
-    format!("read {}: {} operations, {} types", api.title, api.operations.len(), api.types.len())
+fn described(plan: &generator::project::Plan) -> String {
+    format!("read {}: {} operations, {} types", plan.name, plan.operations, plan.types)
 }
 
 /// `--overlay FILE` (repeatable, in order), `--only OPID,...` and `--tag TAG,...` from a
@@ -570,21 +617,6 @@ pub fn prepare_args(args: &[&str]) -> Prepare {
         }
     }
     prepare
-}
-
-/// Copies the files of `from` (not recursive) into `to`, writing only those that differ.
-fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
-    let mut entries: Vec<_> = fs::read_dir(from)
-        .map_err(|e| format!("cannot read {}: {e}", from.display()))?
-        .filter_map(Result::ok)
-        .filter(|e| e.path().is_file())
-        .collect();
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        let text = fs::read_to_string(entry.path()).map_err(|e| e.to_string())?;
-        ensure_file_contents(&to.join(entry.file_name()), &text, false)?;
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -632,7 +664,17 @@ mod tests {
         let _ = fs::remove_dir_all(&dir);
         let api = generator::lower(SPEC).unwrap();
         let options = generator::Options { models_crate: Some("x_models".into()), ..Default::default() };
-        let setup = checked_in_setup("Doc.".into());
+        let setup = generator::CrateSetup {
+            name: "x".into(),
+            version: "0.1.0".into(),
+            description: None,
+            license: None,
+            doc: Some("Doc.".into()),
+            runtime: "../runtime".into(),
+            runtime_model: "../runtime-model".into(),
+            workspace: generator::Workspace::Member,
+            dev_dependencies: Vec::new(),
+        };
         let crates = generator::generate_crates(&api, &options, &setup).unwrap();
         assert_eq!(crates.iter().map(|c| c.folder.as_str()).collect::<Vec<_>>(), ["", "models"]);
         ensure_file_contents(&dir.join("models/src/old.rs"), "// old\n", false).unwrap();
@@ -643,9 +685,9 @@ mod tests {
         let _ = fs::remove_dir_all(&dir);
     }
 
-    /// `generate_crate` writes in place: a second run over the output of an earlier layout (a
-    /// models crate, a split file, loose runtime files) leaves exactly what a fresh run writes,
-    /// and never touches what is not the generator's (the vendored runtime, a lock file).
+    /// `generate_crate` writes in place through its record: a second run over an output leaves
+    /// what a fresh run writes, removes a file an earlier run recorded that this one does not
+    /// emit (and its folder), and never touches what the generator did not write (a lock file).
     #[test]
     fn generate_rewrites_in_place() {
         let dir = std::env::temp_dir().join(format!("xtask-generate-in-place-{}", std::process::id()));
@@ -661,15 +703,18 @@ mod tests {
             f
         };
         assert!(fresh.contains(&"Cargo.toml".to_string()) && fresh.contains(&"src/api/mod.rs".to_string()));
+        assert!(
+            fresh.contains(&"runtime/src/lib.rs".to_string()) && fresh.contains(&".openapi-rust-gen.toml".to_string())
+        );
         let manifest = fs::read_to_string(out.join("Cargo.toml")).unwrap();
         assert!(manifest.starts_with("# @generated by `cargo xtask generate` from tiny.yaml."), "{manifest}");
         assert!(manifest.contains("\nname = \"tiny-client\"\n") && manifest.ends_with("\n[workspace]\n"));
-        // What an earlier run may have left.
-        let earlier = ["src/api/types/part00.rs", "src/runtime/client.rs", "models-2/src/types.rs"];
-        for rel in earlier {
-            ensure_file_contents(&out.join(rel), "// old\n", false).unwrap();
-        }
-        ensure_file_contents(&out.join("models-2/Cargo.toml"), "# @generated by an earlier run\n", false).unwrap();
+        // A file an earlier run wrote and recorded, which this run does not emit.
+        let record = out.join(generator::project::RECORD_FILE);
+        let text = fs::read_to_string(&record).unwrap();
+        let old = format!("[files]\n\"src/api/old/part00.rs\" = \"{}\"\n", generator::project::sync::hash("// old\n"));
+        fs::write(&record, text.replace("[files]\n", &old)).unwrap();
+        ensure_file_contents(&out.join("src/api/old/part00.rs"), "// old\n", false).unwrap();
         ensure_file_contents(&out.join("Cargo.lock"), "# kept\n", false).unwrap();
         generate_crate(&spec, &out, None).unwrap();
         let mut again = files_under(&out);
@@ -678,7 +723,8 @@ mod tests {
         expected.push("Cargo.lock".to_string());
         expected.sort();
         assert_eq!(again, expected);
-        assert!(!out.join("src/api/types").exists() && !out.join("src/runtime").exists());
+        assert!(!out.join("src/api/old").exists());
+        assert_eq!(fs::read_to_string(&record).unwrap(), text);
         let _ = fs::remove_dir_all(&dir);
     }
 

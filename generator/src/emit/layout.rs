@@ -261,6 +261,8 @@ pub struct CrateSetup {
     /// The client's `description`; by default `Client for {title} {version}, generated from
     /// {spec}`, from the spec's `info`.
     pub description: Option<String>,
+    /// `license` of every crate (an SPDX expression), for crates outside a workspace.
+    pub license: Option<String>,
     /// The client crate's documentation (Markdown, written as `//!` lines at the top of its
     /// `lib.rs`); by default the spec's title and version, and where the code came from.
     pub doc: Option<String>,
@@ -382,7 +384,12 @@ pub fn crates(api: &Api, options: &crate::Options, setup: &CrateSetup, rendered:
         };
         let manifest = Manifest {
             header: Some(header.clone()),
-            package: Package { name: package(kind), version: setup.version.clone(), description },
+            package: Package {
+                name: package(kind),
+                version: setup.version.clone(),
+                description,
+                license: setup.license.clone(),
+            },
             dependencies,
             dev_dependencies,
             features,
@@ -467,6 +474,7 @@ mod tests {
             name: "x".into(),
             version: "0.1.0".into(),
             description: None,
+            license: None,
             doc: None,
             runtime: "rt".into(),
             runtime_model: "rt-model".into(),

@@ -30,10 +30,12 @@ pub enum Workspace {
     /// `edition`, `license` and `publish` are `key.workspace = true`, and `[lints]` is the
     /// workspace's.
     Member,
-    /// Outside any workspace (`cargo xtask generate`): `edition` written out, no license,
-    /// publish or lints keys. The root crate of the output (`root`) declares an empty
-    /// `[workspace]`, so that it builds wherever it is put (even inside another workspace's
-    /// folder); the crates it depends on by path are its members.
+    /// Not inheriting from a workspace: `edition` written out, `license` if given, no publish
+    /// or lints keys. With `root`, the output's root crate declares an empty `[workspace]`, so
+    /// that it builds wherever it is put (even inside another workspace's folder; `cargo xtask
+    /// generate` and `--workspace standalone`), the crates it depends on by path being its
+    /// members; without (the CLI's default), it builds on its own or as a member of the
+    /// workspace around it once listed there.
     Standalone {
         /// `edition` (`"2021"`).
         edition: String,
@@ -51,6 +53,9 @@ pub struct Package {
     pub version: String,
     /// `description`.
     pub description: String,
+    /// `license` (an SPDX expression), for a crate outside a workspace; a member inherits the
+    /// workspace's.
+    pub license: Option<String>,
 }
 
 /// One dependency: `name = "version"` or an inline table.
@@ -143,6 +148,9 @@ impl Manifest {
             }
             Workspace::Standalone { edition, .. } => {
                 let _ = writeln!(out, "edition = {}", string(edition));
+                if let Some(license) = &p.license {
+                    let _ = writeln!(out, "license = {}", string(license));
+                }
             }
         }
         let _ = writeln!(out, "description = {}", string(&p.description));
@@ -169,7 +177,7 @@ impl Manifest {
 }
 
 /// A TOML basic string.
-fn string(s: &str) -> String {
+pub fn string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {
@@ -196,7 +204,12 @@ mod tests {
     fn manifest(workspace: Workspace) -> Manifest {
         Manifest {
             header: Some("@generated".into()),
-            package: Package { name: "a-b".into(), version: "0.1.0".into(), description: "Say \"hi\"\\\u{1}".into() },
+            package: Package {
+                name: "a-b".into(),
+                version: "0.1.0".into(),
+                description: "Say \"hi\"\\\u{1}".into(),
+                license: None,
+            },
             dependencies: vec![
                 Dependency::path("rt", "../rt"),
                 Dependency::version("serde", "1"),
