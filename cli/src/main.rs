@@ -172,6 +172,11 @@ fn run(check: bool, args: &Args) -> Result<(), String> {
     };
     let spec = std::fs::read_to_string(&spec_path)
         .map_err(|e| format!("cannot read the spec {}: {e}", spec_path.display()))?;
+    let (spec, overlay_warnings, _) =
+        loaded.prepare(&spec, &spec_path.display().to_string()).map_err(|e| e.to_string())?;
+    for warning in &overlay_warnings.0 {
+        eprintln!("warning: {}: {warning}", spec_path.display());
+    }
     let label = spec_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let runtime = Runtime::Vendored(
         openapi_rust_gen::RUNTIME_FILES.iter().map(|(path, text)| (path.to_string(), text.to_string())).collect(),

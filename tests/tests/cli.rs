@@ -140,10 +140,28 @@ fn help_and_missing_files() {
     let out = run(&dir, &["generate"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("openapi-rust-gen.toml:3: unknown field `licence`"), "{}", stderr(&out));
+    // An overlay the config names but that is not there: named, nothing written.
     std::fs::write(dir.join("openapi-rust-gen.toml"), "spec = \"api.yaml\"\noverlays = [\"fix.yaml\"]\n").unwrap();
     let out = run(&dir, &["generate", "--out", "client"]);
-    assert!(stderr(&out).contains(":2: `overlays` is not supported by this version"), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("cannot read the overlay") && stderr(&out).contains("fix.yaml"), "{}", stderr(&out));
     assert!(!dir.join("client").exists());
+    // With it, the overlay is applied before generating; `include` naming no operation fails.
+    let overlay = "overlay: 1.0.0\ninfo: {title: fix, version: '1'}\nactions:\n  - target: $.paths['/pets'].get\n    \
+                   update: {summary: Every pet of the shelter.}\n";
+    std::fs::write(dir.join("fix.yaml"), overlay).unwrap();
+    let out = run(&dir, &["generate", "--out", "client"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let ops = std::fs::read_to_string(dir.join("client/src/api/operations.rs")).unwrap();
+    assert!(ops.contains("Every pet of the shelter."), "{ops}");
+    std::fs::write(
+        dir.join("openapi-rust-gen.toml"),
+        "spec = \"api.yaml\"\noverlays = [\"fix.yaml\"]\ninclude = {operations = [\"adoptPet\"]}\n",
+    )
+    .unwrap();
+    let out = run(&dir, &["generate", "--out", "client"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("`adoptPet` names no operation"), "{}", stderr(&out));
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -165,9 +183,11 @@ fn generate_build_and_regenerate_outside_the_repository() {
     build(&krate, &[]);
 
     // The user's additions.
+    // A feature of the user's beside the one the generator emits (`tracing`), in the same table.
+    assert!(manifest.contains("\n[features]\ntracing = "), "{manifest}");
     let manifest = manifest
         .replace("\n[dependencies]\n", "repository = \"https://example.com/shelter\"\n\n[dependencies]\n")
-        + "\n[features]\nextra = []\n";
+        .replace("\n[features]\n", "\n[features]\nextra = []\n");
     std::fs::write(krate.join("Cargo.toml"), manifest).unwrap();
     std::fs::write(krate.join("src/extra.rs"), "//! Mine.\n\n/// One.\npub fn one() -> u8 {\n    1\n}\n").unwrap();
     let lib = read(&krate.join("src/lib.rs")) + "\n/// The user's module.\npub mod extra;\n";

@@ -62,7 +62,10 @@ pub const CLI_EMBEDDED: &str = "cli/src/embedded.rs";
 /// How the checked-in client crate is set up: [`CONFIG`]'s settings, a member of this workspace
 /// beside the runtime's crates, and what its doc tests use. Returns the spec's path, the
 /// settings and the output folder.
-pub fn checked_in_settings(root: &Path) -> Result<(PathBuf, generator::project::Settings, PathBuf), String> {
+#[allow(clippy::type_complexity)] // One caller, which takes the four apart at once.
+pub fn checked_in_settings(
+    root: &Path,
+) -> Result<(PathBuf, generator::project::Settings, PathBuf, generator::project::Loaded), String> {
     let loaded = generator::project::Config::load(&root.join(CONFIG)).map_err(|e| e.to_string())?;
     let runtime =
         generator::project::Runtime::Paths { runtime: "../runtime".to_string(), model: "../runtime-model".to_string() };
@@ -70,7 +73,7 @@ pub fn checked_in_settings(root: &Path) -> Result<(PathBuf, generator::project::
         generator::project::Settings::from_config(&loaded, SPEC, COMMAND, runtime).map_err(|e| e.to_string())?;
     settings.dev_dependencies = vec![generator::Dependency::version("futures-util", "0.3").no_default_features()];
     let output = loaded.config.output.as_deref().ok_or_else(|| format!("{CONFIG}: no `output`"))?;
-    Ok((loaded.spec().map_err(|e| e.to_string())?, settings, loaded.resolve(output)))
+    Ok((loaded.spec().map_err(|e| e.to_string())?, settings, loaded.resolve(output), loaded))
 }
 
 /// The workspace root.
@@ -117,9 +120,11 @@ pub fn codegen(check: bool) -> Result<Report, String> {
 /// it holds, the files it emits and where they go.
 pub fn codegen_with(check: bool, progress: &mut dyn FnMut(&str)) -> Result<Report, String> {
     let root = root();
-    let (spec_path, settings, out) = checked_in_settings(&root)?;
+    let (spec_path, settings, out, loaded) = checked_in_settings(&root)?;
     progress(&format!("reading {SPEC}"));
     let spec = fs::read_to_string(&spec_path).map_err(|e| format!("cannot read {}: {e}", spec_path.display()))?;
+    let (spec, overlay_warnings, _) = loaded.prepare(&spec, SPEC).map_err(|e| e.to_string())?;
+    print_warnings(SPEC, &overlay_warnings);
     let plan = generator::project::plan(&spec, SPEC, &settings).map_err(|e| e.to_string())?;
     print_warnings(SPEC, &plan.warnings);
     progress(&described(&plan));

@@ -79,13 +79,26 @@ impl Builder {
             }
         };
         read.push(spec_path.clone());
+        let spec = std::fs::read_to_string(&spec_path)
+            .map_err(|e| ProjectError::new(format!("cannot read the spec {}: {e}", spec_path.display())))?;
+        let spec = match &loaded {
+            Some(loaded) => {
+                let (spec, warnings, overlays) = loaded.prepare(&spec, &spec_path.display().to_string())?;
+                read.extend(overlays);
+                if self.cargo_output {
+                    for warning in &warnings.0 {
+                        println!("cargo:warning={}: {warning}", spec_path.display());
+                    }
+                }
+                spec
+            }
+            None => spec,
+        };
         if self.cargo_output {
             for path in &read {
                 println!("cargo:rerun-if-changed={}", path.display());
             }
         }
-        let spec = std::fs::read_to_string(&spec_path)
-            .map_err(|e| ProjectError::new(format!("cannot read the spec {}: {e}", spec_path.display())))?;
         let label = spec_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let options =
             Options { spec_label: label, command: "openapi_rust_gen::Builder".to_string(), ..Default::default() };

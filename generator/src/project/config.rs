@@ -8,6 +8,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::ProjectError;
+use crate::Diagnostics;
 
 /// The config file's conventional name, looked for beside the spec.
 pub const CONFIG_FILE: &str = "openapi-rust-gen.toml";
@@ -33,17 +34,19 @@ pub struct Config {
     pub doc: Option<String>,
     /// How the crate relates to a Cargo workspace (by default [`WorkspaceMode::None`]).
     pub workspace: Option<WorkspaceMode>,
-    /// Overlays applied to the spec before generating, in order (not supported by this version).
+    /// Overlay documents (OpenAPI Overlay 1.0, YAML or JSON), relative to the config's folder,
+    /// applied to the spec in this order before anything else.
     pub overlays: Option<Spanned<Vec<String>>>,
-    /// The operations to generate (not supported by this version).
+    /// The operations to generate, with every component they reference; all when absent.
     pub include: Option<Spanned<Include>>,
 }
 
-/// `include = {operations = [...], tags = [...]}`: a selection of the spec's operations.
+/// `include = {operations = [...], tags = [...]}`: a selection of the spec's operations (after
+/// the overlays), as [`crate::select::select`] makes it.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Include {
-    /// Operations by `operationId`.
+    /// Operations by `operationId`, or as `METHOD /path`.
     #[serde(default)]
     pub operations: Vec<String>,
     /// Operations by tag.
@@ -91,7 +94,6 @@ impl Config {
                 None => format!("{}: {message}", path.display()),
             })
         })?;
-        config.check_supported(text, path)?;
         Ok(config)
     }
 
@@ -103,38 +105,59 @@ impl Config {
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         Ok(Loaded { config, path: path.to_path_buf(), dir })
     }
-
-    /// Keys this schema declares but this version cannot act on yet: given with a value, they
-    /// are an error rather than silently ignored.
-    fn check_supported(&self, text: &str, path: &Path) -> Result<(), ProjectError> {
-        let unsupported = |key: &str, start: usize| {
-            ProjectError::new(format!(
-                "{}:{}: `{key}` is not supported by this version of openapi-rust-gen ({}); remove it to \
-                 generate from the whole spec",
-                path.display(),
-                line_of(text, start),
-                env!("CARGO_PKG_VERSION"),
-            ))
-        };
-        if let Some(overlays) = &self.overlays {
-            if !overlays.get_ref().is_empty() {
-                return Err(unsupported("overlays", overlays.span().start));
-            }
-        }
-        if let Some(include) = &self.include {
-            let selection = include.get_ref();
-            if !selection.operations.is_empty() || !selection.tags.is_empty() {
-                return Err(unsupported("include", include.span().start));
-            }
-        }
-        Ok(())
-    }
 }
 
 impl Loaded {
     /// A path from the config, relative to its folder.
     pub fn resolve(&self, relative: &str) -> PathBuf {
         self.dir.join(relative)
+    }
+
+    /// The spec as the config makes it: `spec` (its text, read by the caller) with the
+    /// `overlays` applied in order, then only the operations `include` names, with what they
+    /// reference. Unchanged when neither is given. Returns the text, the overlays' warnings
+    /// (targets that select nothing) and the overlay files read, in order (for
+    /// `cargo:rerun-if-changed`). Errors name the overlay or the config and the spec.
+    pub fn prepare(&self, spec: &str, spec_name: &str) -> Result<(String, Diagnostics, Vec<PathBuf>), ProjectError> {
+        let overlays: Vec<PathBuf> = self
+            .config
+            .overlays
+            .as_ref()
+            .map_or(&[][..], |o| o.get_ref().as_slice())
+            .iter()
+            .map(|rel| self.resolve(rel))
+            .collect();
+        let mut warnings = Diagnostics(Vec::new());
+        let mut text = spec.to_string();
+        if !overlays.is_empty() {
+            let mut read = Vec::new();
+            for path in &overlays {
+                let overlay = std::fs::read_to_string(path).map_err(|e| {
+                    ProjectError::new(format!(
+                        "{}: cannot read the overlay {}: {e}",
+                        self.path.display(),
+                        path.display()
+                    ))
+                })?;
+                read.push((path.display().to_string(), overlay));
+            }
+            let pairs: Vec<(&str, &str)> = read.iter().map(|(label, text)| (label.as_str(), text.as_str())).collect();
+            let (overlaid, found) = crate::overlay::apply(&text, &pairs)
+                .map_err(|d| ProjectError::new(format!("{spec_name} with its overlays:\n{d}")))?;
+            text = overlaid;
+            warnings.0.extend(found);
+        }
+        if let Some(include) = &self.config.include {
+            let include = include.get_ref();
+            if !include.operations.is_empty() || !include.tags.is_empty() {
+                let selection =
+                    crate::select::Selection { operations: include.operations.clone(), tags: include.tags.clone() };
+                text = crate::select::select(&text, &selection).map_err(|d| {
+                    ProjectError::new(format!("{spec_name} (`include` of {}):\n{d}", self.path.display()))
+                })?;
+            }
+        }
+        Ok((text, warnings, overlays))
     }
 
     /// The spec's path, or an error naming the missing key.
@@ -187,10 +210,28 @@ mod tests {
     }
 
     #[test]
-    fn declared_but_unsupported_keys_are_errors() {
-        let err = parse("spec = \"a.yaml\"\noverlays = [\"o.yaml\"]\n").err().unwrap_or_default();
-        assert!(err.starts_with("dir/openapi-rust-gen.toml:2: `overlays` is not supported by this version"), "{err}");
-        let err = parse("\n\n[include]\ntags = [\"zones\"]\n").err().unwrap_or_default();
-        assert!(err.starts_with("dir/openapi-rust-gen.toml:3: `include` is not supported by this version"), "{err}");
+    fn overlays_then_include_shape_the_spec() {
+        let dir = std::env::temp_dir().join(format!("config-prepare-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap_or_default();
+        let overlay = "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.paths['/a'].get\n    \
+                       update: {summary: Fetch an A.}\n";
+        std::fs::write(dir.join("fix.yaml"), overlay).unwrap_or_default();
+        let spec =
+            "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: getA\n      \
+                    responses: {'200': {description: ok}}\n  /b:\n    get:\n      operationId: getB\n      \
+                    responses: {'200': {description: ok}}\n";
+        let path = dir.join(CONFIG_FILE);
+        let config = Config::parse("overlays = [\"fix.yaml\"]\ninclude = {operations = [\"getA\"]}\n", &path);
+        let loaded = Loaded { config: config.unwrap_or_default(), path: path.clone(), dir: dir.clone() };
+        let (text, warnings, read) = loaded.prepare(spec, "api.yaml").unwrap_or_else(|e| panic!("{e}"));
+        assert!(text.contains("Fetch an A.") && text.contains("getA") && !text.contains("getB"), "{text}");
+        assert!(warnings.0.is_empty());
+        assert_eq!(read, [dir.join("fix.yaml")]);
+        let config = Config::parse("include = {operations = [\"getC\"]}\n", &path);
+        let loaded = Loaded { config: config.unwrap_or_default(), path, dir: dir.clone() };
+        let err = loaded.prepare(spec, "api.yaml").err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("`getC` names no operation"), "{err}");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
