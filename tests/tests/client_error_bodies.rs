@@ -1,17 +1,15 @@
-//! Typed error bodies against local wiremock servers (127.0.0.1).
+//! Typed error bodies in the checked-in generated Cloudflare client (`generated/`), against local
+//! wiremock servers (127.0.0.1): its operations declare `4XX` responses
+//! (`errors::GetCertificatePackError`, `errors::ListCustomTrustStoreError`), and these tests read
+//! them through the generated `from_error`, beside the envelope's messages.
 //!
-//! The Cloudflare client is the generated crate itself: its operations declare `4XX` responses
-//! (`errors::GetCertificatePackError`, `errors::ListCustomTrustStoreError`). GitHub's and
-//! Stripe's error types are written here the way the generator emits them for the fixtures
-//! `error_bodies_github` and `error_bodies_stripe` (see their snapshots; `fixtures_compile`
-//! builds the emitted code itself under clippy), over models with the same fields, and sent with
-//! requests built as the emitted methods build them (`r.error_body::<…>()`); the bodies are the
-//! ones those APIs send.
+//! GitHub's and Stripe's error bodies (a 404 `basic-error`, a 422 `validation-error`, a 402
+//! under Stripe's `default`) are tested on clients generated from the real specs, in
+//! `client_overlays.rs` (a slow suite: it reads the spec corpus).
 
 use cloudflare_ssl::errors::{GetCertificatePackError, ListCustomTrustStoreError};
-use cloudflare_ssl::rt::{decode_error_body, BodyMismatch, ErrorBody, Json, Method, Request};
 use cloudflare_ssl::types::ListCustomTrustStoreParams;
-use cloudflare_ssl::{ApiSpec, Client, ClientBuilder, Error};
+use cloudflare_ssl::{Client, Error};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -93,177 +91,27 @@ async fn typed_errors_travel_through_question_marks() {
     assert!(matches!(GetCertificatePackError::from_error(&err), Some(GetCertificatePackError::ClientError(_))));
 }
 
-// GitHub: `repos/update` (fixture `error_bodies_github`).
-
-static OPEN: ApiSpec = ApiSpec {
-    default_base_url: "http://127.0.0.1:9",
-    base_url_env: None,
-    schemes: &[],
-    alternatives: &[],
-    combinations: &[],
-};
-
-fn open_client(server: &MockServer) -> Client {
-    ClientBuilder::new(&OPEN).from_env(false).base_url(server.uri()).max_retries(0).build().unwrap()
-}
-
-/// `basic-error`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
-struct BasicError {
-    message: Option<String>,
-    documentation_url: Option<String>,
-    url: Option<String>,
-    status: Option<String>,
-}
-
-/// `validation-error`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
-struct ValidationError {
-    message: String,
-    documentation_url: String,
-    errors: Option<Vec<ValidationErrorErrorsItem>>,
-}
-
-/// An item of `validation-error`'s `errors` (its `value` union as JSON).
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
-struct ValidationErrorErrorsItem {
-    resource: Option<String>,
-    field: Option<String>,
-    message: Option<String>,
-    code: String,
-    index: Option<i64>,
-    value: Option<serde_json::Value>,
-}
-
-/// As emitted for `repos_update`.
-#[derive(Debug, Clone, PartialEq)]
-enum ReposUpdateError {
-    TemporaryRedirect(BasicError),
-    Forbidden(BasicError),
-    NotFound(BasicError),
-    UnprocessableEntity(ValidationError),
-}
-
-impl ReposUpdateError {
-    fn from_error(error: &Error) -> Option<&Self> {
-        error.api().and_then(|e| e.body_as::<Self>())
-    }
-}
-
-impl ErrorBody for ReposUpdateError {
-    fn decode(status: u16, body: &[u8]) -> Option<Result<Self, BodyMismatch>> {
-        let decoded = match status {
-            307 => decode_error_body(body).map(Self::TemporaryRedirect),
-            403 => decode_error_body(body).map(Self::Forbidden),
-            404 => decode_error_body(body).map(Self::NotFound),
-            422 => decode_error_body(body).map(Self::UnprocessableEntity),
-            _ => return None,
-        };
-        Some(decoded)
-    }
-}
-
-async fn repos_update(server: &MockServer) -> Error {
-    let mut r = Request::new(Method::PATCH, false);
-    r.literal("/repos/");
-    r.path_param("owner", "octocat");
-    r.literal("/");
-    r.path_param("repo", "hello-world");
-    r.json(&serde_json::json!({"name": "taken"}));
-    r.error_body::<ReposUpdateError>();
-    open_client(server).call::<Json<serde_json::Value>>(r).await.unwrap_err()
-}
-
+/// A body longer than the runtime reads of an error response (`ERROR_BODY_LIMIT`, 1 MiB) is not
+/// decoded: its first MiB would fail the schema where it was cut, which says nothing about the
+/// body the server sent. The same body, short enough, is typed (so the padding is not why).
 #[tokio::test]
-async fn a_github_404_and_422_decode_into_basic_and_validation_errors() {
-    let not_found = r#"{"message":"Not Found","documentation_url":"https://docs.github.com/rest/repos/repos#update-a-repository","status":"404"}"#;
-    let server = always(ResponseTemplate::new(404).set_body_raw(not_found, "application/json; charset=utf-8")).await;
-    let err = repos_update(&server).await;
-    let Some(ReposUpdateError::NotFound(basic)) = ReposUpdateError::from_error(&err) else { panic!("{err:?}") };
-    assert_eq!(basic.message.as_deref(), Some("Not Found"));
-    assert_eq!(basic.status.as_deref(), Some("404"));
-    assert!(basic.url.is_none());
-    assert!(basic.documentation_url.as_deref().unwrap().ends_with("#update-a-repository"));
-
-    let invalid = r#"{"message":"Repository creation failed.","errors":[{"resource":"Repository","code":"custom","field":"name","message":"name already exists on this account"}],"documentation_url":"https://docs.github.com/rest/repos/repos#update-a-repository","status":"422"}"#;
-    let server = always(ResponseTemplate::new(422).set_body_raw(invalid, "application/json; charset=utf-8")).await;
-    let err = repos_update(&server).await;
-    let Some(ReposUpdateError::UnprocessableEntity(v)) = ReposUpdateError::from_error(&err) else { panic!("{err:?}") };
-    assert_eq!(v.message, "Repository creation failed.");
-    let item = &v.errors.as_ref().unwrap()[0];
-    assert_eq!((item.code.as_str(), item.field.as_deref()), ("custom", Some("name")));
-    assert_eq!(item.message.as_deref(), Some("name already exists on this account"));
-    assert!(item.index.is_none() && item.value.is_none() && item.resource.is_some());
-    assert_eq!(v.documentation_url, "https://docs.github.com/rest/repos/repos#update-a-repository");
-    assert_eq!(err.status().map(|s| s.as_u16()), Some(422));
-}
-
-// Stripe: `PostPaymentIntentsIntentConfirm` (fixture `error_bodies_stripe`), `default` only.
-
-/// `error` (the Rust name `ErrorType` in the fixture).
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
-struct StripeError {
-    error: ApiErrors,
-}
-
-/// `api_errors`, the properties this test reads (the emitted model has them all).
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
-struct ApiErrors {
-    charge: Option<String>,
-    code: Option<String>,
-    decline_code: Option<String>,
-    doc_url: Option<String>,
-    message: Option<String>,
-    #[serde(rename = "type")]
-    type_: String,
-}
-
-/// As emitted for `get_customers_customer`, which the confirm operation's type is an alias of.
-#[derive(Debug, Clone, PartialEq)]
-enum GetCustomersCustomerError {
-    Default(StripeError),
-}
-
-impl ErrorBody for GetCustomersCustomerError {
-    fn decode(_status: u16, body: &[u8]) -> Option<Result<Self, BodyMismatch>> {
-        Some(decode_error_body(body).map(Self::Default))
-    }
-}
-
-type PostPaymentIntentsIntentConfirmError = GetCustomersCustomerError;
-
-#[tokio::test]
-async fn a_stripe_402_decodes_into_the_default_error_response() {
-    let declined = r#"{
-  "error": {
-    "charge": "ch_3OdQ2LBN2B1zR1mt0Ib3Qx6b",
-    "code": "card_declined",
-    "decline_code": "insufficient_funds",
-    "doc_url": "https://stripe.com/docs/error-codes/card-declined",
-    "message": "Your card has insufficient funds.",
-    "request_log_url": "https://dashboard.stripe.com/test/logs/req_1ZqN7sA2b3C4d5?t=1706000000",
-    "type": "card_error"
-  }
-}"#;
-    let server = always(ResponseTemplate::new(402).set_body_raw(declined, "application/json")).await;
-    let mut r = Request::new(Method::POST, false);
-    r.literal("/v1/payment_intents/");
-    r.path_param("intent", "pi_3OdQ2LBN2B1zR1mt0");
-    r.literal("/confirm");
-    r.form(&serde_json::json!({"payment_method": "pm_card_visa_chargeDeclinedInsufficientFunds"}));
-    r.error_body::<PostPaymentIntentsIntentConfirmError>();
-    let err = open_client(&server).call::<Json<serde_json::Value>>(r).await.unwrap_err();
-    let api = err.api().unwrap();
-    let Some(PostPaymentIntentsIntentConfirmError::Default(StripeError { error })) =
-        api.body_as::<PostPaymentIntentsIntentConfirmError>()
-    else {
-        panic!("{err:?}")
+async fn a_truncated_error_body_is_neither_typed_nor_called_a_mismatch() {
+    let padded = |len: usize| {
+        let end = CLOUDFLARE_FAILURE.rfind('}').unwrap();
+        format!("{}, \"padding\": \"{}\"}}", &CLOUDFLARE_FAILURE[..end].trim_end(), "x".repeat(len))
     };
-    assert_eq!(error.type_, "card_error");
-    assert_eq!(error.code.as_deref(), Some("card_declined"));
-    assert_eq!(error.decline_code.as_deref(), Some("insufficient_funds"));
-    assert_eq!(error.message.as_deref(), Some("Your card has insufficient funds."));
-    assert_eq!(error.charge.as_deref(), Some("ch_3OdQ2LBN2B1zR1mt0Ib3Qx6b"));
-    assert!(error.doc_url.as_deref().unwrap().ends_with("card-declined"));
-    assert_eq!((api.status.as_u16(), api.truncated), (402, false));
+    let server = always(ResponseTemplate::new(404).set_body_raw(padded(1_000), "application/json")).await;
+    let err = cloudflare(&server).get_certificate_pack(ZONE, PACK).await.unwrap_err();
+    assert!(
+        matches!(GetCertificatePackError::from_error(&err), Some(GetCertificatePackError::ClientError(_))),
+        "{err}"
+    );
+
+    let server = always(ResponseTemplate::new(404).set_body_raw(padded(2 << 20), "application/json")).await;
+    let err = cloudflare(&server).get_certificate_pack(ZONE, PACK).await.unwrap_err();
+    let api = err.api().unwrap();
+    assert!(api.truncated, "{err}");
+    assert_eq!(api.status.as_u16(), 404);
+    assert!(GetCertificatePackError::from_error(&err).is_none());
+    assert!(api.body_failure().is_none(), "{:?}", api.body_failure());
 }

@@ -1,9 +1,11 @@
 //! Overlays and operation selection on the real GitHub and Stripe specs, end to end: each spec
 //! is overlaid with a file from `tests/overlays/` (pagination declared once for every list
-//! operation; a `required` entry the API does not honour removed), cut down to one list
-//! operation with `generator::select`, generated, compiled, and driven by a small program
-//! (`DRIVER` below) against wiremock servers on 127.0.0.1 that page the way GitHub (a `Link`
-//! header) and Stripe (`has_more`, `starting_after`) do.
+//! operation; a `required` entry the API does not honour removed), cut down to a list operation
+//! (and a create operation beside it) with `generator::select`, generated, compiled, and driven
+//! by a small program (`DRIVER` below) against wiremock servers on 127.0.0.1 that page the way
+//! GitHub (a `Link` header) and Stripe (`has_more`, `starting_after`) do, and that answer with
+//! the error bodies those APIs send: the generated error types (`errors::IssuesCreateError`,
+//! `errors::PostCustomersError`) are those of the real specs, decoded by the generated code.
 //!
 //! The specs are the corpus' copies (`cargo xtask corpus` installs them; CI runs it before the
 //! tests). All clients and the driver are one scratch workspace built once per run, into
@@ -41,13 +43,14 @@ fn overlay(name: &str) -> (String, String) {
 }
 
 /// The spec with `overlays` applied (no warnings: every target selects something in the real
-/// spec) and only `operation` kept.
-fn prepared(spec: &str, overlays: &[&str], operation: &str) -> String {
+/// spec) and only `operations` kept.
+fn prepared(spec: &str, overlays: &[&str], operations: &[&str]) -> String {
     let texts: Vec<(String, String)> = overlays.iter().map(|o| overlay(o)).collect();
     let refs: Vec<(&str, &str)> = texts.iter().map(|(l, t)| (l.as_str(), t.as_str())).collect();
     let (overlaid, warnings) = generator::overlay::apply(spec, &refs).unwrap_or_else(|d| panic!("{d}"));
     assert!(warnings.is_empty(), "an overlay target selects nothing: {warnings:?}");
-    let selection = generator::select::Selection { operations: vec![operation.to_string()], tags: vec![] };
+    let selection =
+        generator::select::Selection { operations: operations.iter().map(|o| o.to_string()).collect(), tags: vec![] };
     generator::select::select(&overlaid, &selection).unwrap_or_else(|d| panic!("{d}"))
 }
 
@@ -81,6 +84,92 @@ macro_rules! issues {
     }};
 }
 
+/// What an error carries besides a typed body: status, excerpt, and where the body failed its
+/// schema (`body_failure`), as `Display` shows them too. (A macro: each client has its own
+/// `Error` type.)
+macro_rules! api_parts {
+    ($err:expr) => {{
+        let err = $err;
+        match err.api() {
+            Some(api) => {
+                let failure = api.body_failure().map(|f| json!({"path": f.path, "message": f.message}));
+                json!({"status": api.status.as_u16(), "body": api.body, "failure": failure, "display": err.to_string()})
+            }
+            None => json!({"not_api": err.to_string()}),
+        }
+    }};
+}
+
+/// `?` across two GitHub operations: their errors, typed bodies included, are the client's one
+/// `Error` type.
+async fn github_list_then_create(client: &fixture_ov_github_strict::Client) -> Result<i64, fixture_ov_github_strict::Error> {
+    use fixture_ov_github_strict::types::{IssuesCreateBody, IssuesCreateBodyTitle, IssuesListForRepoParams};
+    let listed = client.issues_list_for_repo("octo", "hello", &IssuesListForRepoParams::default()).await?;
+    let body = IssuesCreateBody {
+        title: IssuesCreateBodyTitle::String("Found a bug".into()),
+        body: None,
+        assignee: None,
+        milestone: None,
+        labels: None,
+        assignees: None,
+        issue_field_values: None,
+        type_: None,
+    };
+    let created = client.issues_create("octo", "hello", &body).await?;
+    Ok(created.number + listed.items.len() as i64)
+}
+
+/// Which generated error type, and which variant of it, an error's body decoded into.
+fn github_typed(err: &fixture_ov_github_strict::Error) -> serde_json::Value {
+    use fixture_ov_github_strict::errors::{IssuesCreateError, IssuesListForRepoError};
+    use fixture_ov_github_strict::types::{BasicError, ValidationError};
+    let basic = |b: &BasicError| json!({"message": b.message, "documentation_url": b.documentation_url});
+    let validation = |v: &ValidationError| {
+        let errors: Vec<_> = v.errors.iter().flatten().map(|e| json!({"resource": e.resource, "code": e.code, "field": e.field})).collect();
+        json!({"message": v.message, "documentation_url": v.documentation_url, "errors": errors})
+    };
+    let create = match IssuesCreateError::from_error(err) {
+        Some(IssuesCreateError::NotFound(b)) => json!({"NotFound": basic(b)}),
+        Some(IssuesCreateError::UnprocessableEntity(v)) => json!({"UnprocessableEntity": validation(v)}),
+        Some(other) => json!({"another_variant": format!("{other:?}")}),
+        None => serde_json::Value::Null,
+    };
+    let list = match IssuesListForRepoError::from_error(err) {
+        Some(IssuesListForRepoError::NotFound(b)) => json!({"NotFound": basic(b)}),
+        Some(other) => json!({"another_variant": format!("{other:?}")}),
+        None => serde_json::Value::Null,
+    };
+    json!({"issues_create": create, "issues_list_for_repo": list, "api": api_parts!(err)})
+}
+
+/// `?` across two Stripe operations (whose error types are one enum and its alias).
+async fn stripe_create_then_list(client: &fixture_ov_stripe::Client) -> Result<usize, fixture_ov_stripe::Error> {
+    use fixture_ov_stripe::types::{GetCustomersParams, PostCustomersBody};
+    let body = PostCustomersBody { email: Some("jenny.rosen@example.com".into()), ..PostCustomersBody::default() };
+    let created = client.post_customers(Some(&body)).await?;
+    let listed = client.get_customers(&GetCustomersParams::default(), None).await?;
+    Ok(created.id.len() + listed.items.len())
+}
+
+fn stripe_typed(err: &fixture_ov_stripe::Error) -> serde_json::Value {
+    use fixture_ov_stripe::errors::PostCustomersError;
+    use fixture_ov_stripe::types::{ApiErrorsType, ErrorType};
+    let typed = match PostCustomersError::from_error(err) {
+        Some(PostCustomersError::Default(ErrorType { error })) => json!({"Default": {
+            "type": error.type_.as_str(),
+            "is_card_error": error.type_ == ApiErrorsType::CardError,
+            "code": error.code,
+            "decline_code": error.decline_code,
+            "message": error.message,
+            "param": error.param,
+            "doc_url": error.doc_url,
+        }}),
+        Some(other) => json!({"another_variant": format!("{other:?}")}),
+        None => serde_json::Value::Null,
+    };
+    json!({"post_customers": typed, "api": api_parts!(err)})
+}
+
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -98,6 +187,20 @@ async fn main() {
             let error = results.iter().find_map(|r| r.as_ref().err()).map(|e| e.to_string());
             json!({"ids": ids, "error": error})
         }
+        "github-errors" => {
+            let client = fixture_ov_github_strict::Client::builder().from_env(false).base_url(url).build().unwrap();
+            match github_list_then_create(&client).await {
+                Ok(n) => json!({"ok": n}),
+                Err(e) => github_typed(&e),
+            }
+        }
+        "stripe-errors" => {
+            let client = fixture_ov_stripe::Client::builder().from_env(false).base_url(url).bearer_auth("sk_test_SECRET").build().unwrap();
+            match stripe_create_then_list(&client).await {
+                Ok(n) => json!({"ok": n}),
+                Err(e) => stripe_typed(&e),
+            }
+        }
         other => panic!("unknown scenario {other}"),
     };
     println!("{out}");
@@ -114,16 +217,25 @@ fn build() -> Result<PathBuf, String> {
     let github = corpus_spec(GITHUB);
     let stripe = corpus_spec(STRIPE);
     let clients = [
-        ("ov_github_strict", prepared(&github, &["github-pagination.yaml"], "issues/list-for-repo")),
+        (
+            "ov_github_strict",
+            // `issues/create` declares 400, 403, 404, 410, 422 and 503 with GitHub's `basic-error`
+            // and `validation-error` schemas (and a 503 body of its own).
+            prepared(&github, &["github-pagination.yaml"], &["issues/list-for-repo", "issues/create"]),
+        ),
         (
             "ov_github_fixed",
             prepared(
                 &github,
                 &["github-pagination.yaml", "github-issue-comments.yaml"],
-                "GET /repos/{owner}/{repo}/issues",
+                &["GET /repos/{owner}/{repo}/issues"],
             ),
         ),
-        ("ov_stripe", prepared(&stripe, &["stripe-pagination.yaml"], "GetCustomers")),
+        (
+            "ov_stripe",
+            // Stripe declares one `default` response with its `error` schema on every operation.
+            prepared(&stripe, &["stripe-pagination.yaml"], &["GetCustomers", "PostCustomers"]),
+        ),
     ];
     let root = testkit::root();
     let dir = root.join("target/overlay-clients");
@@ -333,4 +445,133 @@ async fn stripe_list_walks_every_item_across_has_more_pages() {
         let auth = r.headers.get("authorization").map(|v| v.to_str().unwrap().to_string());
         assert_eq!(auth.as_deref(), Some("Bearer sk_test_SECRET"));
     }
+}
+
+// Typed error bodies: the generated clients' error types, from the real specs' declared error
+// responses, filled from the bodies GitHub and Stripe send.
+
+const GITHUB_JSON: &str = "application/json; charset=utf-8";
+const NOT_FOUND: &str = r#"{"message":"Not Found","documentation_url":"https://docs.github.com/rest"}"#;
+const VALIDATION_FAILED: &str = r#"{"message":"Validation Failed","errors":[{"resource":"Issue","code":"missing_field","field":"title"}],"documentation_url":"https://docs.github.com/rest/issues/issues#create-an-issue"}"#;
+
+/// A GitHub server whose issue listing answers `list` (an empty page when `None`) and whose issue
+/// creation answers `create`.
+async fn github_errors(list: Option<ResponseTemplate>, create: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    let list = list.unwrap_or_else(|| ResponseTemplate::new(200).set_body_raw("[]", GITHUB_JSON));
+    Mock::given(method("GET")).and(path(ISSUES)).respond_with(list).mount(&server).await;
+    Mock::given(method("POST")).and(path(ISSUES)).respond_with(create).mount(&server).await;
+    server
+}
+
+/// The methods of the requests `server` received, in order.
+async fn methods(server: &MockServer) -> Vec<String> {
+    server.received_requests().await.unwrap().iter().map(|r| r.method.to_string()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_github_404_decodes_into_the_generated_not_found_basic_error() {
+    let server = github_errors(None, ResponseTemplate::new(404).set_body_raw(NOT_FOUND, GITHUB_JSON)).await;
+    let out = run("github-errors", server.uri()).await;
+    assert_eq!(
+        out["issues_create"],
+        json!({"NotFound": {"message": "Not Found", "documentation_url": "https://docs.github.com/rest"}}),
+        "{out}"
+    );
+    // The list operation's type is another one: it does not read the creation's body.
+    assert_eq!(out["issues_list_for_repo"], Value::Null, "{out}");
+    assert_eq!(out["api"]["status"], 404, "{out}");
+    assert_eq!(out["api"]["body"], NOT_FOUND, "{out}");
+    assert_eq!(out["api"]["failure"], Value::Null, "{out}");
+    assert_eq!(methods(&server).await, ["GET", "POST"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_github_422_decodes_into_the_generated_validation_error() {
+    let server = github_errors(None, ResponseTemplate::new(422).set_body_raw(VALIDATION_FAILED, GITHUB_JSON)).await;
+    let out = run("github-errors", server.uri()).await;
+    assert_eq!(
+        out["issues_create"],
+        json!({"UnprocessableEntity": {
+            "message": "Validation Failed",
+            "documentation_url": "https://docs.github.com/rest/issues/issues#create-an-issue",
+            "errors": [{"resource": "Issue", "code": "missing_field", "field": "title"}],
+        }}),
+        "{out}"
+    );
+    assert_eq!(out["api"]["status"], 422, "{out}");
+    assert_eq!(out["api"]["failure"], Value::Null, "{out}");
+}
+
+/// `validation-error` says an item's `code` is a string: a number there is not typed, and the
+/// error says where the body left its schema, with the status and the body still on it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_github_422_off_its_schema_names_the_json_path_and_keeps_status_and_body() {
+    let body = VALIDATION_FAILED.replace(r#""code":"missing_field""#, r#""code":42"#);
+    let server = github_errors(None, ResponseTemplate::new(422).set_body_raw(body.clone(), GITHUB_JSON)).await;
+    let out = run("github-errors", server.uri()).await;
+    assert_eq!(out["issues_create"], Value::Null, "{out}");
+    let failure = &out["api"]["failure"];
+    assert_eq!(failure["path"], "errors[0].code", "{out}");
+    assert!(failure["message"].as_str().unwrap().starts_with("invalid type: integer `42`"), "{out}");
+    assert_eq!(out["api"]["status"], 422, "{out}");
+    assert_eq!(out["api"]["body"], body.as_str(), "{out}");
+    let display = out["api"]["display"].as_str().unwrap();
+    assert!(display.contains("422") && display.contains("errors[0].code"), "{display}");
+}
+
+/// The driver's `github_list_then_create` calls both operations with `?`: a 404 from the first
+/// comes out typed as the list operation's error, and the second is never sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_typed_error_from_either_operation_travels_through_question_marks() {
+    let list = ResponseTemplate::new(404).set_body_raw(NOT_FOUND, GITHUB_JSON);
+    let server = github_errors(Some(list), ResponseTemplate::new(201).set_body_json(issue(1))).await;
+    let out = run("github-errors", server.uri()).await;
+    assert_eq!(
+        out["issues_list_for_repo"],
+        json!({"NotFound": {"message": "Not Found", "documentation_url": "https://docs.github.com/rest"}}),
+        "{out}"
+    );
+    assert_eq!(out["issues_create"], Value::Null, "{out}");
+    assert_eq!(methods(&server).await, ["GET"]);
+
+    // Both succeed: the first page's items (none) plus the created issue's number.
+    let server = github_errors(None, ResponseTemplate::new(201).set_body_json(issue(1347))).await;
+    let out = run("github-errors", server.uri()).await;
+    assert_eq!(out, json!({"ok": 1347}));
+    assert_eq!(methods(&server).await, ["GET", "POST"]);
+}
+
+const CARD_DECLINED: &str = r#"{"error":{"type":"card_error","code":"card_declined","decline_code":"insufficient_funds","message":"Your card has insufficient funds.","param":"","doc_url":"https://stripe.com/docs/error-codes/card-declined"}}"#;
+
+/// Stripe declares only `default` (its `error` schema) on every operation: a 402 is one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stripe_402_decodes_into_the_generated_default_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/customers"))
+        .respond_with(ResponseTemplate::new(402).set_body_raw(CARD_DECLINED, "application/json"))
+        .mount(&server)
+        .await;
+    let out = run("stripe-errors", server.uri()).await;
+    assert_eq!(
+        out["post_customers"],
+        json!({"Default": {
+            "type": "card_error",
+            "is_card_error": true,
+            "code": "card_declined",
+            "decline_code": "insufficient_funds",
+            "message": "Your card has insufficient funds.",
+            "param": "",
+            "doc_url": "https://stripe.com/docs/error-codes/card-declined",
+        }}),
+        "{out}"
+    );
+    assert_eq!(out["api"]["status"], 402, "{out}");
+    assert_eq!(out["api"]["body"], CARD_DECLINED, "{out}");
+    assert_eq!(out["api"]["failure"], Value::Null, "{out}");
+    // `?` stopped `stripe_create_then_list` at the first operation.
+    assert_eq!(methods(&server).await, ["POST"]);
+    let display = out["api"]["display"].as_str().unwrap();
+    assert!(!display.contains("sk_test_SECRET"), "{display}");
 }
