@@ -293,8 +293,9 @@ fn parse(text: &str) -> Result<DocumentMut, ProjectError> {
     text.parse::<DocumentMut>().map_err(|e| ProjectError::new(format!("not valid TOML: {e}")))
 }
 
-/// The tables whose keys the generator owns one by one; any other table it emits it owns whole.
-const KEYED_TABLES: [&str; 3] = ["package", "dependencies", "dev-dependencies"];
+/// The tables whose keys the generator owns one by one (a user adds their own dependencies and
+/// features beside the emitted ones); any other table it emits it owns whole.
+const KEYED_TABLES: [&str; 4] = ["package", "dependencies", "dev-dependencies", "features"];
 
 /// The keys an emitted manifest sets, as `table.key` (or `table` for a whole table), sorted.
 fn owned_keys(doc: &DocumentMut) -> Vec<String> {
@@ -387,6 +388,18 @@ mod tests {
              authors = [\"Me\"]\nlicense = \"MIT\"\n\n[dependencies]\nserde = \"1\"\ntokio = \"1\"\n\n[features]\nextra = []\n"
         );
         assert!(!now.contains(&"dependencies.models".to_string()) && now.contains(&"package.version".to_string()));
+    }
+
+    #[test]
+    fn manifest_keeps_the_users_features_beside_the_emitted_ones() {
+        let emitted = format!("{EMITTED}\n[features]\ntracing = [\"rt/tracing\"]\n");
+        let (_, owned) = merge_manifest(&emitted, &emitted, &[]).unwrap();
+        let user = emitted.replace("[features]\n", "[features]\nextra = []\n");
+        let (merged, _) = merge_manifest(&user, &emitted, &owned).unwrap();
+        assert!(merged.ends_with("[features]\nextra = []\ntracing = [\"rt/tracing\"]\n"), "{merged}");
+        // Once the generator no longer emits its feature, only the user's stays.
+        let (merged, _) = merge_manifest(&merged, EMITTED, &owned).unwrap();
+        assert!(merged.ends_with("[features]\nextra = []\n"), "{merged}");
     }
 
     #[test]
