@@ -12,7 +12,7 @@
 //!     remove: true
 //! ```
 //!
-//! Each action's `target` is a JSONPath query (RFC 9535, the subset of [`jsonpath`]); `update`
+//! Each action's `target` is a JSONPath query (RFC 9535, the subset in the private module `jsonpath`); `update`
 //! is merged into every object it selects (members of both objects merge recursively, arrays
 //! in both are concatenated, anything else is replaced) or appended to every array it selects;
 //! `remove: true` removes the selected nodes from their parents. Actions apply in order, each to

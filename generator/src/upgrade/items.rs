@@ -84,7 +84,7 @@ pub(super) fn item_schemas(
             }
             "application/jsonl" | "application/x-ndjson" => Some(("json-lines", item, item_at)),
             "application/json-seq" => Some(("json-seq", item, item_at)),
-            "text/event-stream" => sse(doc, item, item_at, errors, warnings),
+            "text/event-stream" => sse(doc, item, item_at, false, errors, warnings),
             _ => {
                 warnings.push(Diagnostic::warning(
                     &item_at,
@@ -105,6 +105,57 @@ pub(super) fn item_schemas(
             map.insert("schema".into(), schema);
             map.insert(STREAM.into(), Value::String(framing.into()));
             origins.record(ptr(&at, "schema"), from);
+        }
+    }
+}
+
+/// OpenAPI 3.0 and 3.1 (and Swagger 2.0, once upgraded) have no `itemSchema`: a
+/// `text/event-stream` response's `schema` is read the way [`item_schemas`] reads one, as
+/// describing each event (its `data`, `event`, `id`, `retry` fields) or, naming none of them,
+/// each event's `data` (what such specs mean by it); the response is then a stream of events,
+/// never read whole (a stream may not end). A `text/event-stream` response without a schema, and
+/// one a 3.2 `itemSchema` already made a stream, are left as they are.
+pub(super) fn event_stream_schemas(doc: &mut Value, errors: &mut Vec<Diagnostic>, origins: &mut Origins) {
+    let mut found: Vec<String> = Vec::new();
+    for container in ["/paths", "/components/pathItems"] {
+        for (k, item) in doc.pointer(container).and_then(Value::as_object).into_iter().flatten() {
+            let here = ptr(container, k);
+            for method in METHODS {
+                let responses = item.get(method).and_then(|op| op.get("responses")).and_then(Value::as_object);
+                for (status, r) in responses.into_iter().flatten() {
+                    event_streams(r, &ptr(&ptr(&ptr(&here, method), "responses"), status), &mut found);
+                }
+            }
+        }
+    }
+    for (k, r) in doc.pointer("/components/responses").and_then(Value::as_object).into_iter().flatten() {
+        event_streams(r, &ptr("/components/responses", k), &mut found);
+    }
+    for at in found {
+        let schema_at = ptr(&at, "schema");
+        let Some(schema) = doc.pointer(&schema_at).cloned() else { continue };
+        if !(schema.is_object() || schema.is_boolean()) {
+            continue; // The keyword check reports it where it is.
+        }
+        // No warnings: each is about an `itemSchema`, which this is not.
+        let rewrite = sse(doc, schema, schema_at.clone(), true, errors, &mut Vec::new());
+        let Some(map) = doc.pointer_mut(&at).and_then(Value::as_object_mut) else { continue };
+        if let Some((framing, schema, from)) = rewrite {
+            map.insert("schema".into(), schema);
+            map.insert(STREAM.into(), Value::String(framing.into()));
+            if from != schema_at {
+                origins.record(schema_at, from);
+            }
+        }
+    }
+}
+
+/// The `text/event-stream` media types of a response at `here` with a `schema` and no mark yet.
+fn event_streams(response: &Value, here: &str, found: &mut Vec<String>) {
+    for (media, m) in response.get("content").and_then(Value::as_object).into_iter().flatten() {
+        let essence = media.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        if essence == "text/event-stream" && m.get("schema").is_some() && m.get(STREAM).is_none() {
+            found.push(ptr(&ptr(here, "content"), media));
         }
     }
 }
@@ -136,28 +187,43 @@ fn follow<'d>(doc: &'d Value, schema: &'d Value, at: String) -> (&'d Value, Stri
 }
 
 /// The items of server-sent events: (framing, schema of one item, where it was written).
+/// `data_by_default`: a schema that names none of the event's fields is the schema of each
+/// event's `data` without a warning (a 3.0 or 3.1 `schema`, which conventionally describes it),
+/// rather than with one (a 3.2 `itemSchema`, which should describe the event).
 fn sse(
     doc: &Value,
     item: Value,
     item_at: String,
+    data_by_default: bool,
     errors: &mut Vec<Diagnostic>,
     warnings: &mut Vec<Diagnostic>,
 ) -> Option<(&'static str, Value, String)> {
     let text = |at: String| Some(("sse-text", json!({"type": "string"}), at));
     let (event, event_at) = follow(doc, &item, item_at.clone());
     let properties = event.get("properties").and_then(Value::as_object);
-    let named = properties.is_some_and(|p| p.keys().any(|k| SSE_FIELDS.contains(&k.as_str())));
+    let named = properties.is_some_and(|p| {
+        if data_by_default {
+            // A payload with an `id` of its own is common: only an object of nothing but the
+            // event's fields, `data` among them, describes the event.
+            p.contains_key("data") && p.keys().all(|k| SSE_FIELDS.contains(&k.as_str()))
+        } else {
+            p.keys().any(|k| SSE_FIELDS.contains(&k.as_str()))
+        }
+    });
     let Some(properties) = properties.filter(|_| named) else {
         // Anything, or a string: the text of each event's `data`.
         let string = event.get("type").and_then(Value::as_str) == Some("string") && properties.is_none();
         if string || event == &Value::Bool(true) || event.as_object().is_some_and(Map::is_empty) {
             return text(item_at);
         }
-        warnings.push(Diagnostic::warning(
-            &item_at,
-            "the `itemSchema` of text/event-stream describes each event as an object of its fields (`data`, `event`, \
-             `id`, `retry`); this one names none of them: each event's `data` is read as JSON of this schema",
-        ));
+        if !data_by_default {
+            warnings.push(Diagnostic::warning(
+                &item_at,
+                "the `itemSchema` of text/event-stream describes each event as an object of its fields (`data`, \
+                 `event`, `id`, `retry`); this one names none of them: each event's `data` is read as JSON of this \
+                 schema",
+            ));
+        }
         return Some(("sse", item, item_at));
     };
     let properties_at = ptr(&event_at, "properties");
@@ -320,6 +386,38 @@ mod tests {
                 }
             ]
         );
+    }
+
+    /// The media type `m` of the 200 response of `GET /s` in an OpenAPI 3.0 document after the
+    /// upgrade, and where its schema came from.
+    fn upgraded_30(m: &str, media: Value, schemas: Value) -> (Value, String) {
+        let mut doc = json!({"openapi": "3.0.3", "info": {"title": "T", "version": "1"},
+            "components": {"schemas": schemas},
+            "paths": {"/s": {"get": {"responses": {"200": {"description": "d", "content": {m: media}}}}}}});
+        let up = upgrade(&mut doc).unwrap_or_default();
+        assert!(up.warnings.is_empty() && up.errors.is_empty());
+        let at = format!("/paths/~1s/get/responses/200/content/{}", m.replace('/', "~1"));
+        (doc.pointer(&at).cloned().unwrap_or_default(), up.origins.original(&format!("{at}/schema")))
+    }
+
+    #[test]
+    fn event_streams_before_3_2_are_streams_of_their_schema() {
+        // The schema of each event's data, as 3.0 specs write it, an `id` of its own included.
+        let chunk = json!({"Chunk": {"type": "object", "properties": {"id": {"type": "string"}, "n": {"type": "integer"}}}});
+        let (m, _) = upgraded_30("text/event-stream", json!({"schema": {"$ref": "#/components/schemas/Chunk"}}), chunk);
+        assert_eq!(m, json!({"schema": {"$ref": "#/components/schemas/Chunk"}, "x-openapi-rust-stream": "sse"}));
+        // Text, as the whole body's `type: string` says.
+        let (m, _) = upgraded_30("text/event-stream; charset=utf-8", json!({"schema": {"type": "string"}}), json!({}));
+        assert_eq!(m, json!({"schema": {"type": "string"}, "x-openapi-rust-stream": "sse-text"}));
+        // The event's fields, as 3.2 describes them: the data's schema is taken.
+        let event = json!({"schema": {"type": "object", "properties": {
+            "event": {"type": "string"}, "data": {"type": "object", "properties": {"n": {"type": "integer"}}}}}});
+        let (m, origin) = upgraded_30("text/event-stream", event, json!({}));
+        assert_eq!(m["schema"], json!({"type": "object", "properties": {"n": {"type": "integer"}}}));
+        assert_eq!(origin, "/paths/~1s/get/responses/200/content/text~1event-stream/schema/properties/data");
+        // No schema: left as it was (read whole, as text).
+        let (m, _) = upgraded_30("text/event-stream", json!({}), json!({}));
+        assert_eq!(m, json!({}));
     }
 
     #[test]

@@ -178,14 +178,20 @@ pub(crate) fn upgrade(doc: &mut Value) -> Result<Upgraded, Vec<Diagnostic>> {
         }
         let mut up = Upgraded::default();
         v20::upgrade(doc, &mut up);
+        items::event_stream_schemas(doc, &mut up.errors, &mut up.origins);
         return Ok(up);
     }
     match version("openapi") {
         None => Err(vec![Diagnostic::invalid("", "missing `openapi` version field")]),
-        Some(v) if v.starts_with("3.0") => Ok(Upgraded::default()),
+        Some(v) if v.starts_with("3.0") => {
+            let mut up = Upgraded::default();
+            items::event_stream_schemas(doc, &mut up.errors, &mut up.origins);
+            Ok(up)
+        }
         Some(v) if v.starts_with("3.1") || v.starts_with("3.2") => {
             let mut up = Upgraded::default();
             v31::upgrade(doc, v.starts_with("3.2"), &mut up);
+            items::event_stream_schemas(doc, &mut up.errors, &mut up.origins);
             Ok(up)
         }
         Some(v) if v.starts_with("3.") => Err(vec![Diagnostic::unsupported(
