@@ -403,7 +403,8 @@ mod tests {
     #[test]
     fn event_streams_before_3_2_are_streams_of_their_schema() {
         // The schema of each event's data, as 3.0 specs write it, an `id` of its own included.
-        let chunk = json!({"Chunk": {"type": "object", "properties": {"id": {"type": "string"}, "n": {"type": "integer"}}}});
+        let chunk =
+            json!({"Chunk": {"type": "object", "properties": {"id": {"type": "string"}, "n": {"type": "integer"}}}});
         let (m, _) = upgraded_30("text/event-stream", json!({"schema": {"$ref": "#/components/schemas/Chunk"}}), chunk);
         assert_eq!(m, json!({"schema": {"$ref": "#/components/schemas/Chunk"}, "x-openapi-rust-stream": "sse"}));
         // Text, as the whole body's `type: string` says.
