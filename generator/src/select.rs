@@ -166,7 +166,7 @@ fn refs(value: &Value, out: &mut Vec<String>) {
                 match (k.as_str(), v) {
                     ("$ref", Value::String(r)) => {
                         if let Some(pointer) = r.strip_prefix('#') {
-                            out.push(percent_decoded(pointer));
+                            out.push(crate::normalize::percent_decode(pointer));
                         }
                     }
                     _ => refs(v, out),
@@ -176,33 +176,6 @@ fn refs(value: &Value, out: &mut Vec<String>) {
         Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
         _ => {}
     }
-}
-
-/// A pointer in a URI fragment may be percent-encoded (`%7B` for `{`).
-fn percent_decoded(pointer: &str) -> String {
-    if !pointer.contains('%') {
-        return pointer.to_string();
-    }
-    let bytes = pointer.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (b, hex) {
-            (b'%', Some(decoded)) => {
-                out.push(decoded);
-                i += 3;
-            }
-            _ => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The reusable entry a pointer lands in (`/components/schemas/A` for
