@@ -14,7 +14,7 @@ async fn main() -> Result<(), cloudflare_ssl::Error> {
     let client = Client::builder().api_token(token).build()?;
 
     // Awaiting a call gives the decoded value: here a `types::CertificatePack`.
-    let pack = client.get_certificate_pack(zone_id, pack_id).await?;
+    let pack = client.get_certificate_pack(zone_id, pack_id, &Default::default()).await?;
     println!("{:?} covers {:?}", pack.status, pack.hosts);
 
     // Every item of every page; one page in memory at a time. `per_page` must be 5..=50: a value
@@ -25,7 +25,7 @@ async fn main() -> Result<(), cloudflare_ssl::Error> {
 
     // Per-call settings, and the raw status and headers.
     let response = client
-        .get_certificate_pack(zone_id, pack_id)
+        .get_certificate_pack(zone_id, pack_id, &Default::default())
         .timeout(std::time::Duration::from_secs(5))
         .max_retries(0)
         .send()

@@ -44,7 +44,7 @@ const CLOUDFLARE_FAILURE: &str = r#"{
 #[tokio::test]
 async fn a_cloudflare_4xx_decodes_into_the_generated_error_type_beside_the_envelope_messages() {
     let server = always(ResponseTemplate::new(400).set_body_raw(CLOUDFLARE_FAILURE, "application/json")).await;
-    let err = cloudflare(&server).get_certificate_pack(ZONE, PACK).await.unwrap_err();
+    let err = cloudflare(&server).get_certificate_pack(ZONE, PACK, &Default::default()).await.unwrap_err();
     let Some(GetCertificatePackError::ClientError(failure)) = GetCertificatePackError::from_error(&err) else {
         panic!("expected the typed 4XX body, got {err:?}");
     };
@@ -63,14 +63,14 @@ async fn a_cloudflare_4xx_decodes_into_the_generated_error_type_beside_the_envel
 async fn a_status_outside_the_declared_ones_or_a_body_off_schema_is_not_typed() {
     // `5XX` is not declared: nothing decoded, nothing failed.
     let server = always(ResponseTemplate::new(503).set_body_raw(CLOUDFLARE_FAILURE, "application/json")).await;
-    let err = cloudflare(&server).get_certificate_pack(ZONE, PACK).await.unwrap_err();
+    let err = cloudflare(&server).get_certificate_pack(ZONE, PACK, &Default::default()).await.unwrap_err();
     assert!(GetCertificatePackError::from_error(&err).is_none());
     assert!(err.api().unwrap().body_failure().is_none());
 
     // `success: true` where the failure schema says `false`: a located mismatch on the error.
     let body = CLOUDFLARE_FAILURE.replace("\"success\": false", "\"success\": true");
     let server = always(ResponseTemplate::new(404).set_body_raw(body.clone(), "application/json")).await;
-    let err = cloudflare(&server).get_certificate_pack(ZONE, PACK).await.unwrap_err();
+    let err = cloudflare(&server).get_certificate_pack(ZONE, PACK, &Default::default()).await.unwrap_err();
     assert!(GetCertificatePackError::from_error(&err).is_none());
     let mismatch = err.api().unwrap().body_failure().expect("a mismatch");
     assert_eq!(mismatch.path.as_deref(), Some("success"));
@@ -81,7 +81,7 @@ async fn a_status_outside_the_declared_ones_or_a_body_off_schema_is_not_typed() 
 
 /// Both operations with `?`: one `Error` type for the whole API, typed bodies included.
 async fn both(client: &Client) -> Result<usize, Error> {
-    let pack = client.get_certificate_pack(ZONE, PACK).await?;
+    let pack = client.get_certificate_pack(ZONE, PACK, &Default::default()).await?;
     let stores = client.list_custom_trust_store(ZONE, &ListCustomTrustStoreParams::default()).await?;
     Ok(pack.id.len() + stores.items.len())
 }
