@@ -13,7 +13,8 @@ async fn main() -> Result<(), cloudflare_ssl::Error> {
     // reads CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY) and CLOUDFLARE_BASE_URL.
     let client = Client::builder().api_token(token).build()?;
 
-    // Awaiting a call gives the decoded value: here a `types::CertificatePack`.
+    // Awaiting a call gives the decoded value: here a `types::CertificatePack`. Every method takes
+    // its optional parameters as a struct, this one's empty so far (`&Default::default()`).
     let pack = client.get_certificate_pack(zone_id, pack_id, &Default::default()).await?;
     println!("{:?} covers {:?}", pack.status, pack.hosts);
 

@@ -262,7 +262,28 @@ pub fn prism_bin() -> Result<PathBuf, String> {
 /// The slow test suites: test targets of the `tests` crate built only with its `slow` feature
 /// (their `required-features` in `tests/Cargo.toml`; a test there keeps the two lists the same).
 /// `cargo xtask test` leaves them out, `--slow` runs only them, `--all` (CI) runs everything.
-pub const SLOW_TESTS: &[&str] = &["conformance_prism", "fixtures_compile", "client_chaos", "client_overlays"];
+pub const SLOW_TESTS: &[&str] =
+    &["conformance_prism", "fixtures_compile", "client_chaos", "client_overlays", "semver"];
+
+/// The `cargo-semver-checks` binary the `semver` suite runs: `$CARGO_SEMVER_CHECKS`, else the one
+/// on `PATH`; missing, an error naming the command that installs it (as CI does).
+pub fn semver_checks_bin() -> Result<PathBuf, String> {
+    const INSTALL: &str = "cargo install --locked cargo-semver-checks --version 0.51.0";
+    if let Some(path) = std::env::var_os("CARGO_SEMVER_CHECKS") {
+        let path = PathBuf::from(path);
+        return if path.is_file() {
+            Ok(path)
+        } else {
+            Err(format!("CARGO_SEMVER_CHECKS={} is not a file; install it with `{INSTALL}`", path.display()))
+        };
+    }
+    let on_path = std::env::var_os("PATH")
+        .iter()
+        .flat_map(std::env::split_paths)
+        .map(|dir| dir.join("cargo-semver-checks"))
+        .find(|p| p.is_file());
+    on_path.ok_or_else(|| format!("cargo-semver-checks is not installed (the semver suite needs it): run `{INSTALL}`"))
+}
 
 /// Which tests `cargo xtask test` runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -322,6 +343,9 @@ pub fn run_tests(set: TestSet, extra: &[&str]) -> Result<(), String> {
         if std::env::var_os("PRISM_BIN").is_none() {
             cmd.env("PRISM_BIN", &prism);
         }
+        // The semver suite checks generated clients with cargo-semver-checks: without it, stop
+        // here with the command that installs it rather than 20 minutes of building later.
+        cmd.env("CARGO_SEMVER_CHECKS", semver_checks_bin()?);
     }
     // Stream the output through, adding up the per-binary results into one closing line.
     let mut child = cmd.stdout(std::process::Stdio::piped()).spawn().map_err(|e| format!("cannot run cargo: {e}"))?;
