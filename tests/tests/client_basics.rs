@@ -294,7 +294,12 @@ async fn client_and_per_call_headers() {
     let server = pack_server().await;
     let client = bare_builder(&server).api_token(TOKEN).header("x-team", "client-wide").build().unwrap();
     client.get_certificate_pack(ZONE, PACK, &Default::default()).await.unwrap();
-    client.get_certificate_pack(ZONE, PACK, &Default::default()).header("x-team", "this-call").header("x-trace-id", "t-42").await.unwrap();
+    client
+        .get_certificate_pack(ZONE, PACK, &Default::default())
+        .header("x-team", "this-call")
+        .header("x-trace-id", "t-42")
+        .await
+        .unwrap();
 
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests.len(), 2);
@@ -308,9 +313,17 @@ async fn client_and_per_call_headers() {
 #[tokio::test]
 async fn an_invalid_per_call_header_fails_before_sending() {
     let server = pack_server().await;
-    let err = client(&server).get_certificate_pack(ZONE, PACK, &Default::default()).header("bad header", "v").await.unwrap_err();
+    let err = client(&server)
+        .get_certificate_pack(ZONE, PACK, &Default::default())
+        .header("bad header", "v")
+        .await
+        .unwrap_err();
     assert!(matches!(&err, Error::InvalidArgument { name, .. } if name == "bad header"), "{err:?}");
-    let err = client(&server).get_certificate_pack(ZONE, PACK, &Default::default()).header("x-ok", "line\nbreak").await.unwrap_err();
+    let err = client(&server)
+        .get_certificate_pack(ZONE, PACK, &Default::default())
+        .header("x-ok", "line\nbreak")
+        .await
+        .unwrap_err();
     assert!(matches!(&err, Error::InvalidArgument { name, .. } if name == "x-ok"), "{err:?}");
     assert!(server.received_requests().await.unwrap().is_empty());
 }

@@ -166,7 +166,8 @@ async fn each_status_has_its_kind() {
     ];
     for (status, kind) in cases {
         let server = always(ResponseTemplate::new(status)).await;
-        let err = client(&server).get_certificate_pack(ZONE, PACK, &Default::default()).max_retries(0).await.unwrap_err();
+        let err =
+            client(&server).get_certificate_pack(ZONE, PACK, &Default::default()).max_retries(0).await.unwrap_err();
         assert_eq!(err.api().map(|e| e.kind()), Some(kind), "HTTP {status}");
         assert!(err.api().unwrap().errors.is_empty());
     }
@@ -243,7 +244,13 @@ async fn errors_never_show_credentials() {
     {
         let legacy = builder(&base).api_email(EMAIL).api_key(KEY).timeout(Duration::from_millis(timeout));
         for b in [builder(&base).api_token(TOKEN).timeout(Duration::from_millis(timeout)), legacy] {
-            let err = b.build().unwrap().get_certificate_pack(ZONE, PACK, &Default::default()).max_retries(0).await.unwrap_err();
+            let err = b
+                .build()
+                .unwrap()
+                .get_certificate_pack(ZONE, PACK, &Default::default())
+                .max_retries(0)
+                .await
+                .unwrap_err();
             shown.push(format!("{err} {err:?} {:?}", std::error::Error::source(&err)));
         }
     }

@@ -219,9 +219,15 @@ async fn max_retries_on_the_builder_bounds_the_attempts() {
 async fn per_call_and_per_client_max_retries() {
     let server = always(failure(500)).await;
     let client = client(&server);
-    assert_eq!(api_error(client.get_certificate_pack(ZONE, PACK, &Default::default()).max_retries(0).await).attempts, 1);
+    assert_eq!(
+        api_error(client.get_certificate_pack(ZONE, PACK, &Default::default()).max_retries(0).await).attempts,
+        1
+    );
     assert_eq!(request_count(&server).await, 1);
-    assert_eq!(api_error(client.get_certificate_pack(ZONE, PACK, &Default::default()).max_retries(1).await).attempts, 2);
+    assert_eq!(
+        api_error(client.get_certificate_pack(ZONE, PACK, &Default::default()).max_retries(1).await).attempts,
+        2
+    );
     assert_eq!(request_count(&server).await, 3);
 
     let no_retries = client.with_options(RequestOptions { max_retries: Some(0), ..Default::default() });
@@ -341,7 +347,11 @@ async fn a_slow_server_times_out_and_the_timeout_is_retried() {
 async fn per_call_timeout_overrides_the_clients() {
     let server = always(ok().set_delay(Duration::from_secs(5))).await;
     let client = client(&server); // default 60 s timeout
-    let result = client.get_certificate_pack(ZONE, PACK, &Default::default()).timeout(Duration::from_millis(100)).max_retries(0).await;
+    let result = client
+        .get_certificate_pack(ZONE, PACK, &Default::default())
+        .timeout(Duration::from_millis(100))
+        .max_retries(0)
+        .await;
     assert!(matches!(result, Err(Error::Timeout { after, attempts: 1 }) if after == Duration::from_millis(100)));
     assert_eq!(request_count(&server).await, 1);
 }
@@ -350,7 +360,8 @@ async fn per_call_timeout_overrides_the_clients() {
 async fn a_fast_enough_server_is_within_the_timeout() {
     let server = always(ok().set_delay(Duration::from_millis(20))).await;
     let client = client(&server);
-    let pack = client.get_certificate_pack(ZONE, PACK, &Default::default()).timeout(Duration::from_secs(10)).await.unwrap();
+    let pack =
+        client.get_certificate_pack(ZONE, PACK, &Default::default()).timeout(Duration::from_secs(10)).await.unwrap();
     assert_eq!(pack.id, ZONE);
     assert_eq!(request_count(&server).await, 1);
 }

@@ -262,8 +262,7 @@ pub fn prism_bin() -> Result<PathBuf, String> {
 /// The slow test suites: test targets of the `tests` crate built only with its `slow` feature
 /// (their `required-features` in `tests/Cargo.toml`; a test there keeps the two lists the same).
 /// `cargo xtask test` leaves them out, `--slow` runs only them, `--all` (CI) runs everything.
-pub const SLOW_TESTS: &[&str] =
-    &["conformance_prism", "fixtures_compile", "client_chaos", "client_overlays", "semver"];
+pub const SLOW_TESTS: &[&str] = &["conformance_prism", "fixtures_compile", "client_chaos", "client_overlays", "semver"];
 
 /// The `cargo-semver-checks` binary the `semver` suite runs: `$CARGO_SEMVER_CHECKS`, else the one
 /// on `PATH`; missing, an error naming the command that installs it (as CI does).

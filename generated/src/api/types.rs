@@ -27,7 +27,7 @@ pub struct ApiResponseCommon {
 }
 
 impl ApiResponseCommon {
-    /// Builds a `ApiResponseCommon` from its required fields; the optional ones are unset.
+    /// Builds the struct from its required fields; the optional ones are unset.
     pub fn new(errors: Vec<Message>, messages: Vec<Message>, success: crate::rt::True) -> Self {
         Self { errors, messages, success }
     }
@@ -87,7 +87,7 @@ pub struct ApiResponseCommonFailure {
 }
 
 impl ApiResponseCommonFailure {
-    /// Builds a `ApiResponseCommonFailure` from its required fields; the optional ones are unset.
+    /// Builds the struct from its required fields; the optional ones are unset.
     pub fn new(errors: Vec<Message>, messages: Vec<Message>, success: crate::rt::False) -> Self {
         Self { errors, messages, success, result: None }
     }
@@ -169,7 +169,7 @@ pub struct Certificate {
 }
 
 impl Certificate {
-    /// Builds a `Certificate` from its required fields; the optional ones are unset.
+    /// Builds the struct from its required fields; the optional ones are unset.
     pub fn new(id: impl Into<String>, hosts: Vec<String>, status: impl Into<String>) -> Self {
         Self {
             id: id.into(),
@@ -388,7 +388,7 @@ pub struct CertificatePack {
 }
 
 impl CertificatePack {
-    /// Builds a `CertificatePack` from its required fields; the optional ones are unset.
+    /// Builds the struct from its required fields; the optional ones are unset.
     pub fn new(
         id: impl Into<String>,
         certificates: Vec<Certificate>,
@@ -538,7 +538,7 @@ pub struct CertificatePackResponseSingle {
 }
 
 impl CertificatePackResponseSingle {
-    /// Builds a `CertificatePackResponseSingle` from its required fields; the optional ones are unset.
+    /// Builds the struct from its required fields; the optional ones are unset.
     pub fn new(
         errors: Vec<Message>,
         messages: Vec<Message>,
@@ -825,7 +825,7 @@ pub struct CustomTrustStore {
 }
 
 impl CustomTrustStore {
-    /// Builds a `CustomTrustStore` from its required fields; the optional ones are unset.
+    /// Builds the struct from its required fields; the optional ones are unset.
     // One argument per required property, as the schema lists them.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
@@ -936,7 +936,7 @@ pub struct CustomTrustStoreResponseCollection {
 }
 
 impl CustomTrustStoreResponseCollection {
-    /// Builds a `CustomTrustStoreResponseCollection` from its required fields; the optional ones are unset.
+    /// Builds the struct from its required fields; the optional ones are unset.
     pub fn new(errors: Vec<Message>, messages: Vec<Message>, success: crate::rt::True) -> Self {
         Self { errors, messages, success, result: None, result_info: None }
     }
@@ -1081,7 +1081,7 @@ pub struct GeoRestrictions {
 }
 
 impl GeoRestrictions {
-    /// Builds a `GeoRestrictions` with every field unset (as `default()` does).
+    /// Builds the struct with every field unset (as `default()` does).
     pub fn new() -> Self {
         Self { label: None }
     }
@@ -1197,7 +1197,7 @@ pub struct Message {
 }
 
 impl Message {
-    /// Builds a `Message` from its required fields; the optional ones are unset.
+    /// Builds the struct from its required fields; the optional ones are unset.
     pub fn new(code: i64, message: impl Into<String>) -> Self {
         Self { code, message: message.into(), documentation_url: None, source: None }
     }
@@ -1259,7 +1259,7 @@ pub struct MessageSource {
 }
 
 impl MessageSource {
-    /// Builds a `MessageSource` with every field unset (as `default()` does).
+    /// Builds the struct with every field unset (as `default()` does).
     pub fn new() -> Self {
         Self { pointer: None }
     }
@@ -1315,7 +1315,7 @@ pub struct ResultInfo {
 }
 
 impl ResultInfo {
-    /// Builds a `ResultInfo` with every field unset (as `default()` does).
+    /// Builds the struct with every field unset (as `default()` does).
     pub fn new() -> Self {
         Self { count: None, page: None, per_page: None, total_count: None, total_pages: None }
     }
@@ -1393,7 +1393,7 @@ pub struct ValidationError {
 }
 
 impl ValidationError {
-    /// Builds a `ValidationError` with every field unset (as `default()` does).
+    /// Builds the struct with every field unset (as `default()` does).
     pub fn new() -> Self {
         Self { message: None }
     }
@@ -1514,7 +1514,7 @@ pub struct ValidationRecord {
 }
 
 impl ValidationRecord {
-    /// Builds a `ValidationRecord` with every field unset (as `default()` does).
+    /// Builds the struct with every field unset (as `default()` does).
     pub fn new() -> Self {
         Self {
             cname: None,
@@ -1679,8 +1679,7 @@ impl<'de> serde::Deserialize<'de> for ValidityDays {
 /// Optional parameters of [`Client::get_certificate_pack`](crate::Client::get_certificate_pack).
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct GetCertificatePackParams {
-}
+pub struct GetCertificatePackParams {}
 
 /// Optional parameters of [`Client::list_custom_trust_store`](crate::Client::list_custom_trust_store).
 #[derive(Debug, Clone, Default, PartialEq)]

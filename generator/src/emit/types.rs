@@ -354,8 +354,24 @@ fn untagged_impls(w: &mut Writer, name: &str, variants: &[UnionVariant], allow: 
 /// implement (an inherent method of the same name would shadow them, so `Model::default()` or
 /// `model.clone()` would call the setter).
 const NOT_SETTERS: &[&str] = &[
-    "new", "default", "clone", "clone_from", "eq", "ne", "fmt", "serialize", "deserialize", "from", "into",
-    "to_owned", "to_string", "try_from", "try_into", "type_id", "borrow", "borrow_mut",
+    "new",
+    "default",
+    "clone",
+    "clone_from",
+    "eq",
+    "ne",
+    "fmt",
+    "serialize",
+    "deserialize",
+    "from",
+    "into",
+    "to_owned",
+    "to_string",
+    "try_from",
+    "try_into",
+    "type_id",
+    "borrow",
+    "borrow_mut",
 ];
 
 /// The setter name of each field or parameter (`names`, distinct): its own, unless it is one of
@@ -402,19 +418,16 @@ fn constructor(api: &Api, w: &mut Writer, name: &str, fields: &[Field], keeps_ot
     w.open(format_args!("impl {name} {{"));
     let required: Vec<&Field> = fields.iter().filter(|f| in_new(f)).collect();
     let doc = if required.is_empty() {
-        format!("Builds a `{name}` with every field unset (as `default()` does).")
+        "Builds the struct with every field unset (as `default()` does).".to_string()
     } else {
-        format!("Builds a `{name}` from its required fields; the optional ones are unset.")
+        "Builds the struct from its required fields; the optional ones are unset.".to_string()
     };
     w.lines(&docs::text_comment(&doc, ""));
     if required.len() > TOO_MANY_ARGUMENTS {
         w.line("// One argument per required property, as the schema lists them.");
         w.line("#[allow(clippy::too_many_arguments)]");
     }
-    let args: Vec<String> = required
-        .iter()
-        .map(|f| format!("{}: {}", f.rust_name, setter_type(api, f).0))
-        .collect();
+    let args: Vec<String> = required.iter().map(|f| format!("{}: {}", f.rust_name, setter_type(api, f).0)).collect();
     let mut inits: Vec<String> = fields
         .iter()
         .map(|f| match (in_new(f), setter_type(api, f).1) {
@@ -730,6 +743,12 @@ fn params_struct(api: &Api, op: &Operation, w: &mut Writer) {
     w.lines(allow);
     w.line("#[derive(Debug, Clone, Default, PartialEq)]");
     w.line("#[non_exhaustive]");
+    if optional.is_empty() {
+        // Nothing to set yet: `default()` builds it, and a later optional parameter adds a field
+        // and a setter (not an argument to the method).
+        w.line(format_args!("pub struct {name} {{}}"));
+        return;
+    }
     w.open(format_args!("pub struct {name} {{"));
     for p in &optional {
         let mut extra = vec![format!("`{}` {} parameter.", p.wire_name, location(p.location))];
@@ -745,10 +764,6 @@ fn params_struct(api: &Api, op: &Operation, w: &mut Writer) {
     w.close("}");
     w.blank();
     w.lines(allow);
-    if optional.is_empty() {
-        // Nothing to set yet: `default()` builds it, and a later optional parameter adds a setter.
-        return;
-    }
     w.open(format_args!("impl {name} {{"));
     let names: Vec<&str> = optional.iter().map(|p| p.rust_name.as_str()).collect();
     for (p, setter) in optional.iter().zip(setter_names(&names)) {
