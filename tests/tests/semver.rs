@@ -104,10 +104,15 @@ fn additive_spec_changes_are_minor_releases_and_removals_are_not() {
             .output()
             .unwrap_or_else(|e| panic!("cannot run {}: {e}", bin.display()));
         let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        let summary = text.lines().find(|l| l.trim_start().starts_with("Summary")).unwrap_or("(no summary)");
+        println!("{change}: {}", summary.trim());
         // A run that did not get as far as comparing the two versions proves nothing either way.
         assert!(text.contains("Checking"), "{change}: cargo-semver-checks did not run its checks:\n{text}");
         match breaking_lint {
             None if !out.status.success() => wrong.push(format!("{change}: flagged as breaking:\n{text}")),
+            // A warning is a major-level finding the tool does not fail on (an enum's derived
+            // order changing, say): an additive change must not have any.
+            None if text.contains("--- warning") => wrong.push(format!("{change}: warned about:\n{text}")),
             Some(lint) if out.status.success() => wrong.push(format!("{change}: passed as minor, expected `{lint}`")),
             Some(lint) if !text.contains(lint) => wrong.push(format!("{change}: failed without `{lint}`:\n{text}")),
             _ => {}

@@ -4,7 +4,9 @@
 //! Structs, enums and unions are `#[non_exhaustive]`: a later version of the spec may add optional
 //! properties, parameters, enum values or union variants, and a client regenerated from it must
 //! stay a minor release. Build a struct with `new` (its required fields) or `default()`, then a
-//! setter per optional field; match enums with a `_` arm and structs with `..`.
+//! setter per optional field; match enums with a `_` arm and structs with `..`. Enums do not
+//! derive `PartialOrd`/`Ord`: a derived order is the variants' order, which a new value would
+//! change.
 //!
 //! The serde impls are written out, not derived: a line per property over the shared generic
 //! halves in `crate::rt::model` (object visitor, key lookup), which a derive would expand again in
@@ -299,7 +301,7 @@ impl<'de> model::Object<'de> for Certificate {
 /// Schema: `/components/schemas/CertificateAuthority`
 ///
 /// Values this client does not know yet decode into `Unknown`, keeping the raw text.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CertificateAuthority {
     /// `google`
@@ -597,7 +599,7 @@ impl<'de> model::Object<'de> for CertificatePackResponseSingle {
 /// Schema: `/components/schemas/CertificatePackStatus`
 ///
 /// Values this client does not know yet decode into `Unknown`, keeping the raw text.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CertificatePackStatus {
     /// `initializing`
@@ -728,7 +730,7 @@ impl<'de> serde::Deserialize<'de> for CertificatePackStatus {
 /// Schema: `/components/schemas/CertificatePackType`
 ///
 /// Values this client does not know yet decode into `Unknown`, keeping the raw text.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CertificatePackType {
     /// `mh_custom`
@@ -1004,7 +1006,7 @@ impl<'de> model::Object<'de> for CustomTrustStoreResponseCollection {
 /// Schema: `/components/schemas/CustomTrustStoreStatus`
 ///
 /// Values this client does not know yet decode into `Unknown`, keeping the raw text.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CustomTrustStoreStatus {
     /// `initializing`
@@ -1123,7 +1125,7 @@ impl<'de> model::Object<'de> for GeoRestrictions {
 /// Schema: `/components/schemas/GeoRestrictions/properties/label`
 ///
 /// Values this client does not know yet decode into `Unknown`, keeping the raw text.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GeoRestrictionsLabel {
     /// `us`
@@ -1437,7 +1439,7 @@ impl<'de> model::Object<'de> for ValidationError {
 /// Schema: `/components/schemas/ValidationMethod`
 ///
 /// Values this client does not know yet decode into `Unknown`, keeping the raw text.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ValidationMethod {
     /// `txt`
@@ -1618,7 +1620,7 @@ impl<'de> model::Object<'de> for ValidationRecord {
 /// Schema: `/components/schemas/ValidityDays`
 ///
 /// Values this client does not know yet decode into `Unknown`, keeping the number.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ValidityDays {
     /// `14`

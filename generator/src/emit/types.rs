@@ -23,7 +23,9 @@ const WHY_NON_EXHAUSTIVE: &[&str] = &[
     "Structs, enums and unions are `#[non_exhaustive]`: a later version of the spec may add optional",
     "properties, parameters, enum values or union variants, and a client regenerated from it must",
     "stay a minor release. Build a struct with `new` (its required fields) or `default()`, then a",
-    "setter per optional field; match enums with a `_` arm and structs with `..`.",
+    "setter per optional field; match enums with a `_` arm and structs with `..`. Enums do not",
+    "derive `PartialOrd`/`Ord`: a derived order is the variants' order, which a new value would",
+    "change.",
 ];
 
 /// The models and parameter structs whose Rust names pass `keep` (of those `which` selects);
@@ -602,8 +604,10 @@ fn struct_serde(w: &mut Writer, name: &str, fields: &[Field], keeps_others: bool
 /// An open enum's definition.
 fn open_enum(w: &mut Writer, def: &TypeDef, repr: EnumRepr, variants: &[crate::ir::Variant]) {
     let (keeping, derives, unknown) = match repr {
-        EnumRepr::String => ("the raw text", "Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord", "String"),
-        EnumRepr::Integer => ("the number", "Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord", "i64"),
+        // No `PartialOrd`/`Ord`: a derived order is the variants' order, which a value the spec
+        // adds would change (so an additive change would break callers that sort).
+        EnumRepr::String => ("the raw text", "Debug, Clone, PartialEq, Eq, Hash", "String"),
+        EnumRepr::Integer => ("the number", "Debug, Clone, Copy, PartialEq, Eq, Hash", "i64"),
     };
     w.lines(&docs::comment(&def.docs, &source_line(def), ""));
     w.line("///");
