@@ -267,8 +267,16 @@ pub const SLOW_TESTS: &[&str] = &["conformance_prism", "fixtures_compile", "clie
 /// The `cargo-semver-checks` binary the `semver` suite runs: `$CARGO_SEMVER_CHECKS`, else the one
 /// on `PATH`; missing, an error naming the command that installs it (as CI does).
 pub fn semver_checks_bin() -> Result<PathBuf, String> {
+    semver_checks_in(std::env::var_os("CARGO_SEMVER_CHECKS"), std::env::var_os("PATH"))
+}
+
+/// [`semver_checks_bin`] with the two variables given.
+fn semver_checks_in(
+    explicit: Option<std::ffi::OsString>,
+    search: Option<std::ffi::OsString>,
+) -> Result<PathBuf, String> {
     const INSTALL: &str = "cargo install --locked cargo-semver-checks --version 0.51.0";
-    if let Some(path) = std::env::var_os("CARGO_SEMVER_CHECKS") {
+    if let Some(path) = explicit {
         let path = PathBuf::from(path);
         return if path.is_file() {
             Ok(path)
@@ -276,11 +284,8 @@ pub fn semver_checks_bin() -> Result<PathBuf, String> {
             Err(format!("CARGO_SEMVER_CHECKS={} is not a file; install it with `{INSTALL}`", path.display()))
         };
     }
-    let on_path = std::env::var_os("PATH")
-        .iter()
-        .flat_map(std::env::split_paths)
-        .map(|dir| dir.join("cargo-semver-checks"))
-        .find(|p| p.is_file());
+    let on_path =
+        search.iter().flat_map(std::env::split_paths).map(|dir| dir.join("cargo-semver-checks")).find(|p| p.is_file());
     on_path.ok_or_else(|| format!("cargo-semver-checks is not installed (the semver suite needs it): run `{INSTALL}`"))
 }
 
@@ -335,6 +340,9 @@ pub fn run_tests(set: TestSet, extra: &[&str]) -> Result<(), String> {
     }
     cmd.args(extra);
     if set != TestSet::Fast {
+        // The semver suite checks generated clients with cargo-semver-checks: without it, stop
+        // with the command that installs it, before fetching or building anything.
+        cmd.env("CARGO_SEMVER_CHECKS", semver_checks_bin()?);
         // client_overlays reads the real GitHub and Stripe specs from the corpus cache.
         let cache = corpus::fetch()?;
         cmd.env("CORPUS_CACHE", cache);
@@ -342,9 +350,6 @@ pub fn run_tests(set: TestSet, extra: &[&str]) -> Result<(), String> {
         if std::env::var_os("PRISM_BIN").is_none() {
             cmd.env("PRISM_BIN", &prism);
         }
-        // The semver suite checks generated clients with cargo-semver-checks: without it, stop
-        // here with the command that installs it rather than 20 minutes of building later.
-        cmd.env("CARGO_SEMVER_CHECKS", semver_checks_bin()?);
     }
     // Stream the output through, adding up the per-binary results into one closing line.
     let mut child = cmd.stdout(std::process::Stdio::piped()).spawn().map_err(|e| format!("cannot run cargo: {e}"))?;
@@ -616,6 +621,25 @@ mod tests {
 
     const SPEC: &str = "openapi: 3.0.3\ninfo: {title: Tiny, version: '1'}\npaths:\n  /a:\n    get:\n      \
                         operationId: getA\n      responses:\n        '200':\n          description: ok\n";
+
+    /// The semver suite's binary: a missing one is an error naming the install command (never a
+    /// skip); one on the search path, or named by `CARGO_SEMVER_CHECKS`, is found.
+    #[test]
+    fn semver_checks_missing_says_how_to_install_it() {
+        let empty = std::env::temp_dir().join("xtask-no-semver-checks-here");
+        let err = semver_checks_in(None, Some(empty.clone().into_os_string())).unwrap_err();
+        assert!(err.contains("cargo install --locked cargo-semver-checks --version 0.51.0"), "{err}");
+        let err = semver_checks_in(Some(empty.join("nope").into_os_string()), None).unwrap_err();
+        assert!(err.contains("is not a file") && err.contains("cargo install"), "{err}");
+        let dir = std::env::temp_dir().join(format!("xtask-semver-checks-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join("cargo-semver-checks"), "").unwrap();
+        let search = std::env::join_paths([empty, dir.clone()]).unwrap();
+        assert_eq!(semver_checks_in(None, Some(search)).unwrap(), dir.join("cargo-semver-checks"));
+        let named = dir.join("cargo-semver-checks").into_os_string();
+        assert_eq!(semver_checks_in(Some(named), None).unwrap(), dir.join("cargo-semver-checks"));
+        fs::remove_dir_all(&dir).unwrap();
+    }
 
     /// `SLOW_TESTS` (what `cargo xtask test --slow` runs by name) is exactly the list of test
     /// targets that `tests/Cargo.toml` builds only with the `slow` feature: a suite moved behind
