@@ -5,7 +5,8 @@
 //!
 //! The base spec is `tests/fixtures/semver/base.yaml`; each change is an overlay beside it. Every
 //! version is a standalone crate in one scratch folder under `target/`, all built into one target
-//! directory (the dependencies build once); one `cargo-semver-checks` run per change.
+//! directory (the dependencies build once); one `cargo-semver-checks` run per change, and one
+//! `cargo check` of a caller written against the base.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -21,6 +22,65 @@ const CHANGES: &[(&str, Option<&str>)] = &[
     ("remove_operation", Some("inherent_method_missing")),
     ("remove_field", Some("struct_pub_field_missing")),
 ];
+
+/// A program written against the base client, as a user would: it builds a body with `new` and
+/// a setter, passes empty parameter structs, matches an enum and an error enum, reads fields. It
+/// must compile unchanged against every additive version (and not against a removal): the
+/// user's side of what `cargo-semver-checks` judges.
+const CALLER: &str = r#"//! Written against the base client (`tests/tests/semver.rs`).
+use semver_pets::errors::GetPetError;
+use semver_pets::types::{NewPet, Pet, Status};
+
+/// Every operation of the base, once.
+pub async fn call(client: &semver_pets::Client) -> Result<String, semver_pets::Error> {
+    let body = NewPet::new("Rex").tag("dog");
+    let created: Pet = client.create_pet(&Default::default(), &body).await?;
+    let pets: Vec<Pet> = client.list_pets(&Default::default()).await?;
+    let status = match created.status {
+        Status::Available => "available",
+        Status::Sold => "sold",
+        _ => "other",
+    };
+    client.delete_pet(created.id, &Default::default()).await?;
+    match client.get_pet(created.id, &Default::default()).await {
+        Ok(pet) => Ok(format!("{} {status} {:?} of {}", pet.name, pet.tag, pets.len())),
+        Err(e) => match GetPetError::from_error(&e) {
+            Some(GetPetError::NotFound(problem)) => Ok(problem.message.clone()),
+            _ => Err(e),
+        },
+    }
+}
+
+fn main() {}
+"#;
+
+/// Compiles [`CALLER`] against the version in `scratch/version`: the compiler's output on
+/// failure.
+fn compile_caller(scratch: &Path, version: &str) -> Result<(), String> {
+    let root = testkit::root();
+    let dir = scratch.join("caller");
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    let manifest = format!(
+        "[package]\nname = \"semver-caller\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+         [dependencies]\nsemver-pets = {{ path = \"../{version}\" }}\n\n[workspace]\n"
+    );
+    std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
+    std::fs::write(dir.join("src/main.rs"), CALLER).unwrap();
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(cargo)
+        .args(["check", "--offline", "--quiet", "--message-format=short"])
+        .current_dir(&dir)
+        .env("CARGO_TARGET_DIR", root.join("target/semver-target"))
+        .env_remove("RUSTFLAGS")
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run cargo: {e}"));
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+}
 
 /// The package every version is (`cargo-semver-checks` compares a package with itself).
 const PACKAGE: &str = "semver-pets";
@@ -77,6 +137,10 @@ fn additive_spec_changes_are_minor_releases_and_removals_are_not() {
     let base = std::fs::read_to_string(fixtures.join("base.yaml")).unwrap();
     write_version(&scratch.join("base"), &base, "1.0.0");
     let base_text = std::fs::read_to_string(scratch.join("base/src/api/types.rs")).unwrap();
+    // The caller compiles against the base (else what it shows below would mean nothing).
+    if let Err(out) = compile_caller(&scratch, "base") {
+        panic!("the caller does not compile against the base client:\n{out}");
+    }
 
     let mut wrong = Vec::new();
     for &(change, breaking_lint) in CHANGES {
@@ -108,6 +172,12 @@ fn additive_spec_changes_are_minor_releases_and_removals_are_not() {
         println!("{change}: {}", summary.trim());
         // A run that did not get as far as comparing the two versions proves nothing either way.
         assert!(text.contains("Checking"), "{change}: cargo-semver-checks did not run its checks:\n{text}");
+        let caller = compile_caller(&scratch, change);
+        match (breaking_lint, &caller) {
+            (None, Err(out)) => wrong.push(format!("{change}: the base's caller no longer compiles:\n{out}")),
+            (Some(_), Ok(())) => wrong.push(format!("{change}: the base's caller still compiles")),
+            _ => {}
+        }
         match breaking_lint {
             None if !out.status.success() => wrong.push(format!("{change}: flagged as breaking:\n{text}")),
             // A warning is a major-level finding the tool does not fail on (an enum's derived
