@@ -60,7 +60,7 @@ pub fn run(spec: &Path, rounds: usize, batch: usize, only: Option<usize>) -> Res
     let body = documented_pack_body(spec)?;
     let client =
         Client::builder().base_url("http://127.0.0.1:9").api_token("bench-token").build().map_err(|e| e.to_string())?;
-    let call = client.get_certificate_pack(ZONE, PACK);
+    let call = client.get_certificate_pack(ZONE, PACK, &Default::default());
     let raw =
         RawResponse { status: reqwest::StatusCode::OK, headers: reqwest::header::HeaderMap::new(), body: body.clone() };
     let whole: serde_json::Value = serde_json::from_slice(&body).map_err(|e| e.to_string())?;

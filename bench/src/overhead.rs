@@ -56,7 +56,12 @@ pub fn run(spec: &Path, rounds: usize, batch: usize, only: Option<usize>) -> Res
                         black_box(bare(None).await.map_err(|e| e.to_string())?);
                     }
                     1 => {
-                        black_box(client.get_certificate_pack(ZONE, PACK).await.map_err(|e| e.to_string())?);
+                        black_box(
+                            client
+                                .get_certificate_pack(ZONE, PACK, &Default::default())
+                                .await
+                                .map_err(|e| e.to_string())?,
+                        );
                     }
                     _ => {
                         black_box(bare(Some(Duration::from_secs(60))).await.map_err(|e| e.to_string())?);

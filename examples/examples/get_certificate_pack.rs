@@ -22,7 +22,7 @@ async fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => return fail(&e),
     };
-    match client.get_certificate_pack(zone_id, pack_id).await {
+    match client.get_certificate_pack(zone_id, pack_id, &Default::default()).await {
         Ok(pack) => match serde_json::to_string_pretty(&pack) {
             Ok(json) => {
                 println!("{json}");

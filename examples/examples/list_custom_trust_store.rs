@@ -35,7 +35,10 @@ async fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => return fail(&e),
     };
-    let params = ListCustomTrustStoreParams { per_page, ..Default::default() };
+    // The params struct is `#[non_exhaustive]` (a later spec may add parameters): start from
+    // `default()` and set fields, rather than a struct literal.
+    let mut params = ListCustomTrustStoreParams::default();
+    params.per_page = per_page;
     let items: Vec<_> = match client.list_custom_trust_store(zone_id, &params).items().try_collect().await {
         Ok(items) => items,
         Err(e) => return fail(&e),

@@ -13,8 +13,9 @@ async fn main() -> Result<(), cloudflare_ssl::Error> {
     // reads CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY) and CLOUDFLARE_BASE_URL.
     let client = Client::builder().api_token(token).build()?;
 
-    // Awaiting a call gives the decoded value: here a `types::CertificatePack`.
-    let pack = client.get_certificate_pack(zone_id, pack_id).await?;
+    // Awaiting a call gives the decoded value: here a `types::CertificatePack`. Every method takes
+    // its optional parameters as a struct, this one's empty so far (`&Default::default()`).
+    let pack = client.get_certificate_pack(zone_id, pack_id, &Default::default()).await?;
     println!("{:?} covers {:?}", pack.status, pack.hosts);
 
     // Every item of every page; one page in memory at a time. `per_page` must be 5..=50: a value
@@ -25,7 +26,7 @@ async fn main() -> Result<(), cloudflare_ssl::Error> {
 
     // Per-call settings, and the raw status and headers.
     let response = client
-        .get_certificate_pack(zone_id, pack_id)
+        .get_certificate_pack(zone_id, pack_id, &Default::default())
         .timeout(std::time::Duration::from_secs(5))
         .max_retries(0)
         .send()

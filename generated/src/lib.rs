@@ -13,9 +13,9 @@
 //!
 //! // Reads CLOUDFLARE_API_TOKEN (or CLOUDFLARE_EMAIL + CLOUDFLARE_API_KEY) and CLOUDFLARE_BASE_URL.
 //! let client = cloudflare_ssl::Client::from_env()?;
-//! let pack = client
-//!     .get_certificate_pack("023e105f4ecef8ad9ca31a8372d0c353", "3822ff90ea2944df9e5521300bb9419b")
-//!     .await?;
+//! // The last argument holds the optional parameters: none for this operation yet.
+//! let (zone, pack) = ("023e105f4ecef8ad9ca31a8372d0c353", "3822ff90ea2944df9e5521300bb9419b");
+//! let pack = client.get_certificate_pack(zone, pack, &Default::default()).await?;
 //! println!("{:?} covers {:?}", pack.status, pack.hosts);
 //!
 //! let params = cloudflare_ssl::types::ListCustomTrustStoreParams::default().per_page(50.0);

@@ -476,7 +476,8 @@ pub struct Operation {
     pub segments: Vec<Segment>,
     /// Parameters: path ones first in template order, then query, then header.
     pub params: Vec<Param>,
-    /// Name of the struct that holds the optional parameters, when there are any.
+    /// Name of the struct that holds the optional parameters (every operation has one, empty or
+    /// not, so that a first optional parameter is not a breaking change).
     pub params_type: Option<String>,
     /// Request body.
     pub body: Option<Body>,

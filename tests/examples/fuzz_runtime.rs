@@ -532,7 +532,7 @@ fn targets() -> Vec<(&'static str, Target)> {
     let zone = "023e105f4ecef8ad9ca31a8372d0c353";
     let store = Default::default();
     vec![
-        ("get_certificate_pack", operation(&client.get_certificate_pack(zone, zone))),
+        ("get_certificate_pack", operation(&client.get_certificate_pack(zone, zone, &Default::default()))),
         ("list_custom_trust_store", paged(&client.list_custom_trust_store(zone, &store))),
         ("Json<CertificatePack>", model_decoder::<Json<CertificatePack>>()),
         ("Json<CertificatePackResponseSingle>", model_decoder::<Json<CertificatePackResponseSingle>>()),

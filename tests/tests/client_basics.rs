@@ -66,7 +66,7 @@ async fn get_certificate_pack_end_to_end() {
         .mount(&server)
         .await;
 
-    let response = client(&server).get_certificate_pack(ZONE, PACK).send().await.unwrap();
+    let response = client(&server).get_certificate_pack(ZONE, PACK, &Default::default()).send().await.unwrap();
 
     let expected: CertificatePackResponseSingle = serde_json::from_value(example(PACK_PATH)).unwrap();
     assert_eq!(response.status.as_u16(), 200);
@@ -98,7 +98,7 @@ async fn get_certificate_pack_end_to_end() {
 #[tokio::test]
 async fn awaiting_a_call_gives_the_decoded_result() {
     let server = pack_server().await;
-    let pack = client(&server).get_certificate_pack(ZONE, PACK).await.unwrap();
+    let pack = client(&server).get_certificate_pack(ZONE, PACK, &Default::default()).await.unwrap();
     let expected: CertificatePackResponseSingle = serde_json::from_value(example(PACK_PATH)).unwrap();
     assert_eq!(pack, expected.result);
 }
@@ -154,7 +154,7 @@ async fn list_without_parameters_sends_no_query() {
 async fn email_and_key_are_sent_as_x_auth_headers() {
     let server = pack_server().await;
     let client = bare_builder(&server).api_email("user@example.com").api_key("key-SECRET-abcdef").build().unwrap();
-    client.get_certificate_pack(ZONE, PACK).await.unwrap();
+    client.get_certificate_pack(ZONE, PACK, &Default::default()).await.unwrap();
 
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests.len(), 1);
@@ -171,7 +171,7 @@ async fn token_takes_precedence_and_is_the_only_scheme_sent() {
     let token_first = bare_builder(&server).api_token(TOKEN).api_email("user@example.com").api_key("key-SECRET");
     let token_last = bare_builder(&server).api_email("user@example.com").api_key("key-SECRET").api_token(TOKEN);
     for builder in [token_first, token_last] {
-        builder.build().unwrap().get_certificate_pack(ZONE, PACK).await.unwrap();
+        builder.build().unwrap().get_certificate_pack(ZONE, PACK, &Default::default()).await.unwrap();
     }
 
     let requests = server.received_requests().await.unwrap();
@@ -205,7 +205,7 @@ async fn partial_credentials_fail_at_build_missing_ones_at_the_call() {
     // No credentials at all builds (an API may have public operations); a call that needs them
     // fails before sending, naming what it accepts.
     let client = bare_builder(&server).build().unwrap();
-    match client.get_certificate_pack(ZONE, PACK).await {
+    match client.get_certificate_pack(ZONE, PACK, &Default::default()).await {
         Err(Error::Config(message)) => {
             for name in ["api_token", "api_email", "api_key", "CLOUDFLARE_API_TOKEN"] {
                 assert!(message.contains(name), "{name}: {message}");
@@ -222,7 +222,7 @@ async fn base_url_with_or_without_trailing_slash_keeps_client_v4() {
     for base in [format!("{}/client/v4", server.uri()), format!("{}/client/v4/", server.uri())] {
         let client = bare_builder(&server).base_url(base).api_token(TOKEN).build().unwrap();
         assert_eq!(client.base_url(), format!("{}/client/v4", server.uri()));
-        client.get_certificate_pack(ZONE, PACK).await.unwrap();
+        client.get_certificate_pack(ZONE, PACK, &Default::default()).await.unwrap();
     }
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests.len(), 2);
@@ -256,13 +256,13 @@ fn crate_version() -> String {
 #[tokio::test]
 async fn user_agent_names_the_crate_and_version_and_can_be_replaced() {
     let server = pack_server().await;
-    client(&server).get_certificate_pack(ZONE, PACK).await.unwrap();
+    client(&server).get_certificate_pack(ZONE, PACK, &Default::default()).await.unwrap();
     bare_builder(&server)
         .api_token(TOKEN)
         .user_agent("my-app/2.1")
         .build()
         .unwrap()
-        .get_certificate_pack(ZONE, PACK)
+        .get_certificate_pack(ZONE, PACK, &Default::default())
         .await
         .unwrap();
 
@@ -280,7 +280,7 @@ async fn a_callers_own_reqwest_client_is_used() {
     defaults.insert("x-from-own-client", reqwest::header::HeaderValue::from_static("yes"));
     let own = reqwest::Client::builder().default_headers(defaults).build().unwrap();
     let client = bare_builder(&server).api_token(TOKEN).http_client(own).build().unwrap();
-    client.get_certificate_pack(ZONE, PACK).await.unwrap();
+    client.get_certificate_pack(ZONE, PACK, &Default::default()).await.unwrap();
 
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests.len(), 1);
@@ -293,8 +293,13 @@ async fn a_callers_own_reqwest_client_is_used() {
 async fn client_and_per_call_headers() {
     let server = pack_server().await;
     let client = bare_builder(&server).api_token(TOKEN).header("x-team", "client-wide").build().unwrap();
-    client.get_certificate_pack(ZONE, PACK).await.unwrap();
-    client.get_certificate_pack(ZONE, PACK).header("x-team", "this-call").header("x-trace-id", "t-42").await.unwrap();
+    client.get_certificate_pack(ZONE, PACK, &Default::default()).await.unwrap();
+    client
+        .get_certificate_pack(ZONE, PACK, &Default::default())
+        .header("x-team", "this-call")
+        .header("x-trace-id", "t-42")
+        .await
+        .unwrap();
 
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests.len(), 2);
@@ -308,9 +313,17 @@ async fn client_and_per_call_headers() {
 #[tokio::test]
 async fn an_invalid_per_call_header_fails_before_sending() {
     let server = pack_server().await;
-    let err = client(&server).get_certificate_pack(ZONE, PACK).header("bad header", "v").await.unwrap_err();
+    let err = client(&server)
+        .get_certificate_pack(ZONE, PACK, &Default::default())
+        .header("bad header", "v")
+        .await
+        .unwrap_err();
     assert!(matches!(&err, Error::InvalidArgument { name, .. } if name == "bad header"), "{err:?}");
-    let err = client(&server).get_certificate_pack(ZONE, PACK).header("x-ok", "line\nbreak").await.unwrap_err();
+    let err = client(&server)
+        .get_certificate_pack(ZONE, PACK, &Default::default())
+        .header("x-ok", "line\nbreak")
+        .await
+        .unwrap_err();
     assert!(matches!(&err, Error::InvalidArgument { name, .. } if name == "x-ok"), "{err:?}");
     assert!(server.received_requests().await.unwrap().is_empty());
 }
@@ -330,14 +343,14 @@ async fn invalid_arguments_are_rejected_before_any_request() {
         (&long, PACK, "zone_id"),
     ];
     for (zone, pack, name) in get_cases {
-        let err = client.get_certificate_pack(zone, pack).await.unwrap_err();
+        let err = client.get_certificate_pack(zone, pack, &Default::default()).await.unwrap_err();
         match &err {
             Error::InvalidArgument { name: got, .. } => assert_eq!(got, name, "({zone:?}, {pack:?})"),
             other => panic!("({zone:?}, {pack:?}): expected InvalidArgument, got {other:?}"),
         }
         assert!(err.to_string().contains(name), "{err}");
     }
-    let err = client.get_certificate_pack(ZONE, &long).await.unwrap_err();
+    let err = client.get_certificate_pack(ZONE, &long, &Default::default()).await.unwrap_err();
     assert!(
         matches!(&err, Error::InvalidArgument { name, reason } if name == "certificate_pack_id" && reason.contains("32"))
     );
@@ -388,9 +401,9 @@ async fn boundary_values_are_accepted() {
 async fn path_parameters_are_percent_encoded() {
     let server = pack_server().await;
     let client = client(&server);
-    client.get_certificate_pack(ZONE, "a/b?c").await.unwrap();
-    client.get_certificate_pack(ZONE, "x y#z%").await.unwrap();
-    client.get_certificate_pack(ZONE, "..a").await.unwrap();
+    client.get_certificate_pack(ZONE, "a/b?c", &Default::default()).await.unwrap();
+    client.get_certificate_pack(ZONE, "x y#z%", &Default::default()).await.unwrap();
+    client.get_certificate_pack(ZONE, "..a", &Default::default()).await.unwrap();
 
     let requests = server.received_requests().await.unwrap();
     assert_eq!(requests.len(), 3);
@@ -437,7 +450,7 @@ async fn unknown_enum_values_decode_as_unknown() {
         .await;
 
     let client = client(&server);
-    let pack = client.get_certificate_pack(ZONE, PACK).await.unwrap();
+    let pack = client.get_certificate_pack(ZONE, PACK, &Default::default()).await.unwrap();
     assert_eq!(pack.status, CertificatePackStatus::Unknown("brand_new_status".into()));
     assert_eq!(pack.status.as_str(), "brand_new_status");
     assert_eq!(pack.type_, CertificatePackType::Unknown("brand_new_type".into()));

@@ -39,7 +39,7 @@ fn client(server: &MockServer) -> Client {
 /// Get Certificate Pack answered with `body`.
 async fn get_pack(body: &str) -> Result<cloudflare_ssl::types::CertificatePack, Error> {
     let server = serving(body).await;
-    client(&server).get_certificate_pack(ZONE, PACK).await
+    client(&server).get_certificate_pack(ZONE, PACK, &Default::default()).await
 }
 
 /// A plain-JSON call (no envelope) answered with `body`, decoded as `T`.

@@ -83,7 +83,7 @@ async fn token_and_base_url_from_the_environment() {
     let client =
         with_env(&[("CLOUDFLARE_API_TOKEN", "env-token"), ("CLOUDFLARE_BASE_URL", &url)], Client::from_env).unwrap();
     assert_eq!(client.base_url(), url);
-    client.get_certificate_pack(ZONE, PACK).await.unwrap();
+    client.get_certificate_pack(ZONE, PACK, &Default::default()).await.unwrap();
     assert_eq!(auth_of_only_request(&server).await, (some("Bearer env-token"), None, None));
 }
 
@@ -93,7 +93,7 @@ async fn a_base_url_with_a_trailing_slash_from_the_environment() {
     let url = format!("{}/", base(&server));
     let client =
         with_env(&[("CLOUDFLARE_API_TOKEN", "env-token"), ("CLOUDFLARE_BASE_URL", &url)], Client::from_env).unwrap();
-    client.get_certificate_pack(ZONE, PACK).await.unwrap();
+    client.get_certificate_pack(ZONE, PACK, &Default::default()).await.unwrap();
     auth_of_only_request(&server).await; // checks the path keeps /client/v4
 }
 
@@ -104,7 +104,7 @@ async fn email_and_key_from_the_environment() {
     let vars =
         [("CLOUDFLARE_EMAIL", "env@example.com"), ("CLOUDFLARE_API_KEY", "env-key"), ("CLOUDFLARE_BASE_URL", &url)];
     let client = with_env(&vars, Client::from_env).unwrap();
-    client.get_certificate_pack(ZONE, PACK).await.unwrap();
+    client.get_certificate_pack(ZONE, PACK, &Default::default()).await.unwrap();
     assert_eq!(auth_of_only_request(&server).await, (None, some("env@example.com"), some("env-key")));
 }
 
@@ -119,7 +119,7 @@ async fn with_everything_in_the_environment_only_the_token_is_sent() {
         ("CLOUDFLARE_BASE_URL", url.as_str()),
     ];
     let client = with_env(&vars, Client::from_env).unwrap();
-    client.get_certificate_pack(ZONE, PACK).await.unwrap();
+    client.get_certificate_pack(ZONE, PACK, &Default::default()).await.unwrap();
     assert_eq!(auth_of_only_request(&server).await, (some("Bearer env-token"), None, None));
 }
 
@@ -134,7 +134,7 @@ async fn a_blank_variable_counts_as_unset() {
         ("CLOUDFLARE_BASE_URL", url.as_str()),
     ];
     let client = with_env(&vars, Client::from_env).unwrap();
-    client.get_certificate_pack(ZONE, PACK).await.unwrap();
+    client.get_certificate_pack(ZONE, PACK, &Default::default()).await.unwrap();
     assert_eq!(auth_of_only_request(&server).await, (None, some("env@example.com"), some("env-key")));
 }
 
@@ -144,7 +144,7 @@ async fn credentials_on_the_builder_replace_the_environment() {
     let url = base(&server);
     let build = || Client::builder().api_email("builder@example.com").api_key("builder-key").build();
     let client = with_env(&[("CLOUDFLARE_API_TOKEN", "env-token"), ("CLOUDFLARE_BASE_URL", &url)], build).unwrap();
-    client.get_certificate_pack(ZONE, PACK).await.unwrap();
+    client.get_certificate_pack(ZONE, PACK, &Default::default()).await.unwrap();
     assert_eq!(auth_of_only_request(&server).await, (None, some("builder@example.com"), some("builder-key")));
 }
 
@@ -156,7 +156,7 @@ async fn a_base_url_on_the_builder_replaces_the_environment() {
     let build = || Client::builder().base_url(&used_url).build();
     let client =
         with_env(&[("CLOUDFLARE_API_TOKEN", "env-token"), ("CLOUDFLARE_BASE_URL", &ignored_url)], build).unwrap();
-    client.get_certificate_pack(ZONE, PACK).await.unwrap();
+    client.get_certificate_pack(ZONE, PACK, &Default::default()).await.unwrap();
     assert_eq!(auth_of_only_request(&used).await, (some("Bearer env-token"), None, None));
     assert!(ignored.received_requests().await.unwrap().is_empty());
 }
@@ -177,7 +177,7 @@ async fn without_credentials_in_the_environment_calls_fail_before_sending() {
     let server = pack_server().await;
     let url = base(&server);
     let client = with_env(&[("CLOUDFLARE_BASE_URL", &url)], Client::from_env).unwrap();
-    match client.get_certificate_pack(ZONE, PACK).await {
+    match client.get_certificate_pack(ZONE, PACK, &Default::default()).await {
         Err(Error::Config(message)) => {
             assert!(message.contains("CLOUDFLARE_API_TOKEN"), "{message}");
             assert!(message.contains("CLOUDFLARE_API_KEY"), "{message}");
@@ -195,7 +195,7 @@ async fn from_env_false_reads_nothing() {
     // fails before sending.
     let vars = [("CLOUDFLARE_API_TOKEN", "env-token"), ("CLOUDFLARE_BASE_URL", url.as_str())];
     let no_env = with_env(&vars, || Client::builder().from_env(false).base_url(&url).build()).unwrap();
-    let err = no_env.get_certificate_pack(ZONE, PACK).await.unwrap_err();
+    let err = no_env.get_certificate_pack(ZONE, PACK, &Default::default()).await.unwrap_err();
     assert!(matches!(err, Error::Config(_)), "{err:?}");
     assert!(server.received_requests().await.unwrap().is_empty());
     let client = with_env(&vars, || Client::builder().from_env(false).api_token("t").build()).unwrap();

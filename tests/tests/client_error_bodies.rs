@@ -42,7 +42,7 @@ const CLOUDFLARE_FAILURE: &str = r#"{
 #[tokio::test]
 async fn a_cloudflare_4xx_decodes_into_the_generated_error_type_beside_the_envelope_messages() {
     let server = always(ResponseTemplate::new(400).set_body_raw(CLOUDFLARE_FAILURE, "application/json")).await;
-    let err = cloudflare(&server).get_certificate_pack(ZONE, PACK).await.unwrap_err();
+    let err = cloudflare(&server).get_certificate_pack(ZONE, PACK, &Default::default()).await.unwrap_err();
     let Some(GetCertificatePackError::ClientError(failure)) = GetCertificatePackError::from_error(&err) else {
         panic!("expected the typed 4XX body, got {err:?}");
     };
@@ -61,14 +61,14 @@ async fn a_cloudflare_4xx_decodes_into_the_generated_error_type_beside_the_envel
 async fn a_status_outside_the_declared_ones_or_a_body_off_schema_is_not_typed() {
     // `5XX` is not declared: nothing decoded, nothing failed.
     let server = always(ResponseTemplate::new(503).set_body_raw(CLOUDFLARE_FAILURE, "application/json")).await;
-    let err = cloudflare(&server).get_certificate_pack(ZONE, PACK).await.unwrap_err();
+    let err = cloudflare(&server).get_certificate_pack(ZONE, PACK, &Default::default()).await.unwrap_err();
     assert!(GetCertificatePackError::from_error(&err).is_none());
     assert!(err.api().unwrap().body_failure().is_none());
 
     // `success: true` where the failure schema says `false`: a located mismatch on the error.
     let body = CLOUDFLARE_FAILURE.replace("\"success\": false", "\"success\": true");
     let server = always(ResponseTemplate::new(404).set_body_raw(body.clone(), "application/json")).await;
-    let err = cloudflare(&server).get_certificate_pack(ZONE, PACK).await.unwrap_err();
+    let err = cloudflare(&server).get_certificate_pack(ZONE, PACK, &Default::default()).await.unwrap_err();
     assert!(GetCertificatePackError::from_error(&err).is_none());
     let mismatch = err.api().unwrap().body_failure().expect("a mismatch");
     assert_eq!(mismatch.path.as_deref(), Some("success"));
@@ -79,7 +79,7 @@ async fn a_status_outside_the_declared_ones_or_a_body_off_schema_is_not_typed() 
 
 /// Both operations with `?`: one `Error` type for the whole API, typed bodies included.
 async fn both(client: &Client) -> Result<usize, Error> {
-    let pack = client.get_certificate_pack(ZONE, PACK).await?;
+    let pack = client.get_certificate_pack(ZONE, PACK, &Default::default()).await?;
     let stores = client.list_custom_trust_store(ZONE, &ListCustomTrustStoreParams::default()).await?;
     Ok(pack.id.len() + stores.items.len())
 }
@@ -101,14 +101,14 @@ async fn a_truncated_error_body_is_neither_typed_nor_called_a_mismatch() {
         format!("{}, \"padding\": \"{}\"}}", &CLOUDFLARE_FAILURE[..end].trim_end(), "x".repeat(len))
     };
     let server = always(ResponseTemplate::new(404).set_body_raw(padded(1_000), "application/json")).await;
-    let err = cloudflare(&server).get_certificate_pack(ZONE, PACK).await.unwrap_err();
+    let err = cloudflare(&server).get_certificate_pack(ZONE, PACK, &Default::default()).await.unwrap_err();
     assert!(
         matches!(GetCertificatePackError::from_error(&err), Some(GetCertificatePackError::ClientError(_))),
         "{err}"
     );
 
     let server = always(ResponseTemplate::new(404).set_body_raw(padded(2 << 20), "application/json")).await;
-    let err = cloudflare(&server).get_certificate_pack(ZONE, PACK).await.unwrap_err();
+    let err = cloudflare(&server).get_certificate_pack(ZONE, PACK, &Default::default()).await.unwrap_err();
     let api = err.api().unwrap();
     assert!(api.truncated, "{err}");
     assert_eq!(api.status.as_u16(), 404);

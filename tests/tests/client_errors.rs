@@ -49,7 +49,7 @@ async fn malformed_json_on_200_is_a_decode_error_with_status_and_excerpt() {
     let server =
         always(ResponseTemplate::new(200).set_body_raw(r#"{"success": true, "result": {"id": "#, "application/json"))
             .await;
-    match client(&server).get_certificate_pack(ZONE, PACK).await {
+    match client(&server).get_certificate_pack(ZONE, PACK, &Default::default()).await {
         Err(e @ Error::Decode { .. }) => {
             assert_eq!(e.status().map(|s| s.as_u16()), Some(200));
             let Error::Decode { body, message, .. } = &e else { unreachable!() };
@@ -67,7 +67,7 @@ async fn malformed_json_on_200_is_a_decode_error_with_status_and_excerpt() {
 async fn a_result_of_the_wrong_shape_is_a_decode_error_naming_the_field() {
     let body = serde_json::json!({"success": true, "errors": [], "messages": [], "result": {"id": "x"}});
     let server = always(ResponseTemplate::new(200).set_body_json(body)).await;
-    match client(&server).get_certificate_pack(ZONE, PACK).await {
+    match client(&server).get_certificate_pack(ZONE, PACK, &Default::default()).await {
         Err(Error::Decode { status, message, body, path, .. }) => {
             assert_eq!(path.as_deref(), Some("result"), "the payload lacks a property: {message}");
             assert_eq!(status.as_u16(), 200);
@@ -89,7 +89,7 @@ async fn a_long_body_is_cut_to_the_excerpt_limit_at_a_character_boundary() {
     // One ASCII byte, then two-byte characters: the limit falls inside a character.
     let text = format!("x{}", "é".repeat(BODY_EXCERPT_LIMIT));
     let server = always(ResponseTemplate::new(200).set_body_raw(text.clone(), "application/json")).await;
-    match client(&server).get_certificate_pack(ZONE, PACK).await {
+    match client(&server).get_certificate_pack(ZONE, PACK, &Default::default()).await {
         Err(Error::Decode { body, .. }) => {
             assert!(body.ends_with('…'), "the cut is marked");
             let kept = body.trim_end_matches('…');
@@ -105,7 +105,7 @@ async fn a_long_body_is_cut_to_the_excerpt_limit_at_a_character_boundary() {
 async fn success_false_on_200_is_an_api_error() {
     let body = testkit::response_examples(PACK_PATH, "get", "4XX").remove(0).1;
     let server = always(ResponseTemplate::new(200).set_body_json(body)).await;
-    let err = client(&server).get_certificate_pack(ZONE, PACK).await.unwrap_err();
+    let err = client(&server).get_certificate_pack(ZONE, PACK, &Default::default()).await.unwrap_err();
     let e = err.api().expect("an API error");
     assert_eq!(e.status.as_u16(), 200);
     assert_eq!(e.kind(), ApiErrorKind::Unsuccessful);
@@ -133,7 +133,7 @@ async fn not_found_with_an_envelope_is_an_api_error_with_code_and_message() {
         "result": null
     });
     let server = always(ResponseTemplate::new(404).set_body_json(body).insert_header("cf-ray", "ray-1")).await;
-    let err = client(&server).get_certificate_pack(ZONE, PACK).await.unwrap_err();
+    let err = client(&server).get_certificate_pack(ZONE, PACK, &Default::default()).await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(404));
     let e = err.api().unwrap();
     assert_eq!(e.kind(), ApiErrorKind::NotFound);
@@ -166,7 +166,8 @@ async fn each_status_has_its_kind() {
     ];
     for (status, kind) in cases {
         let server = always(ResponseTemplate::new(status)).await;
-        let err = client(&server).get_certificate_pack(ZONE, PACK).max_retries(0).await.unwrap_err();
+        let err =
+            client(&server).get_certificate_pack(ZONE, PACK, &Default::default()).max_retries(0).await.unwrap_err();
         assert_eq!(err.api().map(|e| e.kind()), Some(kind), "HTTP {status}");
         assert!(err.api().unwrap().errors.is_empty());
     }
@@ -176,7 +177,7 @@ async fn each_status_has_its_kind() {
 async fn a_non_json_error_body_is_kept_as_an_excerpt() {
     let html = "<html><body>502 Bad Gateway</body></html>";
     let server = always(ResponseTemplate::new(502).set_body_raw(html, "text/html")).await;
-    let err = client(&server).get_certificate_pack(ZONE, PACK).max_retries(0).await.unwrap_err();
+    let err = client(&server).get_certificate_pack(ZONE, PACK, &Default::default()).max_retries(0).await.unwrap_err();
     let e = err.api().unwrap();
     assert_eq!(e.kind(), ApiErrorKind::Server);
     assert!(e.errors.is_empty());
@@ -243,7 +244,13 @@ async fn errors_never_show_credentials() {
     {
         let legacy = builder(&base).api_email(EMAIL).api_key(KEY).timeout(Duration::from_millis(timeout));
         for b in [builder(&base).api_token(TOKEN).timeout(Duration::from_millis(timeout)), legacy] {
-            let err = b.build().unwrap().get_certificate_pack(ZONE, PACK).max_retries(0).await.unwrap_err();
+            let err = b
+                .build()
+                .unwrap()
+                .get_certificate_pack(ZONE, PACK, &Default::default())
+                .max_retries(0)
+                .await
+                .unwrap_err();
             shown.push(format!("{err} {err:?} {:?}", std::error::Error::source(&err)));
         }
     }
@@ -298,7 +305,7 @@ async fn a_redirect_never_hands_credentials_to_another_host() {
     let token = builder(&base).api_token(TOKEN).build().unwrap();
     let legacy = builder(&base).api_email(EMAIL).api_key(KEY).build().unwrap();
     for client in [token, legacy] {
-        let err = client.get_certificate_pack(ZONE, PACK).await.unwrap_err();
+        let err = client.get_certificate_pack(ZONE, PACK, &Default::default()).await.unwrap_err();
         assert_eq!(err.status().map(|s| s.as_u16()), Some(302), "{err:?}");
         assert_eq!(err.api().unwrap().attempts, 1, "a redirect is not retried");
     }

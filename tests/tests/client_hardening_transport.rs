@@ -239,7 +239,7 @@ async fn an_error_envelope_under_the_error_limit_is_still_decoded() {
         let _ = socket.write_all(format!("{head}\r\nconnection: close\r\n\r\n{body}").as_bytes()).await;
     });
     let client = client(&base).build().unwrap();
-    let err = client.get_certificate_pack("z", "p").await.unwrap_err();
+    let err = client.get_certificate_pack("z", "p", &Default::default()).await.unwrap_err();
     let api = err.api().unwrap();
     assert!(!api.truncated);
     assert_eq!(api.errors.len(), 1, "{err}");

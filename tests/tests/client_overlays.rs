@@ -105,17 +105,8 @@ macro_rules! api_parts {
 async fn github_list_then_create(client: &fixture_ov_github_strict::Client) -> Result<i64, fixture_ov_github_strict::Error> {
     use fixture_ov_github_strict::types::{IssuesCreateBody, IssuesCreateBodyTitle, IssuesListForRepoParams};
     let listed = client.issues_list_for_repo("octo", "hello", &IssuesListForRepoParams::default()).await?;
-    let body = IssuesCreateBody {
-        title: IssuesCreateBodyTitle::String("Found a bug".into()),
-        body: None,
-        assignee: None,
-        milestone: None,
-        labels: None,
-        assignees: None,
-        issue_field_values: None,
-        type_: None,
-    };
-    let created = client.issues_create("octo", "hello", &body).await?;
+    let body = IssuesCreateBody::new(IssuesCreateBodyTitle::String("Found a bug".into()));
+    let created = client.issues_create("octo", "hello", &Default::default(), &body).await?;
     Ok(created.number + listed.items.len() as i64)
 }
 
@@ -145,8 +136,8 @@ fn github_typed(err: &fixture_ov_github_strict::Error) -> serde_json::Value {
 /// `?` across two Stripe operations (whose error types are one enum and its alias).
 async fn stripe_create_then_list(client: &fixture_ov_stripe::Client) -> Result<usize, fixture_ov_stripe::Error> {
     use fixture_ov_stripe::types::{GetCustomersParams, PostCustomersBody};
-    let body = PostCustomersBody { email: Some("jenny.rosen@example.com".into()), ..PostCustomersBody::default() };
-    let created = client.post_customers(Some(&body)).await?;
+    let body = PostCustomersBody::default().email("jenny.rosen@example.com");
+    let created = client.post_customers(&Default::default(), Some(&body)).await?;
     let listed = client.get_customers(&GetCustomersParams::default(), None).await?;
     Ok(created.id.len() + listed.items.len())
 }
@@ -155,7 +146,7 @@ fn stripe_typed(err: &fixture_ov_stripe::Error) -> serde_json::Value {
     use fixture_ov_stripe::errors::PostCustomersError;
     use fixture_ov_stripe::types::{ApiErrorsType, ErrorType};
     let typed = match PostCustomersError::from_error(err) {
-        Some(PostCustomersError::Default(ErrorType { error })) => json!({"Default": {
+        Some(PostCustomersError::Default(ErrorType { error, .. })) => json!({"Default": {
             "type": error.type_.as_str(),
             "is_card_error": error.type_ == ApiErrorsType::CardError,
             "code": error.code,

@@ -90,7 +90,7 @@ fn default_backoff_follows_the_documented_formula() {
 #[tokio::test]
 async fn rate_limited_with_retry_after_zero_then_success() {
     let server = server_with(failure(429).insert_header("retry-after", "0"), ok()).await;
-    let response = client(&server).get_certificate_pack(ZONE, PACK).send().await.unwrap();
+    let response = client(&server).get_certificate_pack(ZONE, PACK, &Default::default()).send().await.unwrap();
     assert_eq!(response.status.as_u16(), 200);
     assert_eq!(response.data.id, ZONE);
     assert_eq!(request_count(&server).await, 2);
@@ -101,14 +101,14 @@ async fn retry_after_ms_is_honoured_and_wins_over_retry_after() {
     // `retry-after-ms: 5` is read first, so the 120 s `Retry-After` does not stop the retry.
     let first = failure(429).insert_header("retry-after-ms", "5").insert_header("retry-after", "120");
     let server = server_with(first, ok()).await;
-    client(&server).get_certificate_pack(ZONE, PACK).await.unwrap();
+    client(&server).get_certificate_pack(ZONE, PACK, &Default::default()).await.unwrap();
     assert_eq!(request_count(&server).await, 2);
 }
 
 #[tokio::test]
 async fn a_retry_after_beyond_the_cap_returns_at_once() {
     let server = always(failure(429).insert_header("retry-after", "120")).await;
-    let call = client(&server).get_certificate_pack(ZONE, PACK);
+    let call = client(&server).get_certificate_pack(ZONE, PACK, &Default::default());
     // Loose guard only: if the client slept the 120 s, this fails instead of hanging.
     let result = tokio::time::timeout(Duration::from_secs(30), call).await.expect("must not wait out Retry-After");
     let e = api_error(result);
@@ -123,7 +123,7 @@ async fn a_retry_after_beyond_the_cap_returns_at_once() {
 #[tokio::test]
 async fn a_retry_after_date_far_ahead_returns_at_once() {
     let server = always(failure(503).insert_header("retry-after", "Fri, 31 Dec 2100 23:59:59 GMT")).await;
-    let call = client(&server).get_certificate_pack(ZONE, PACK);
+    let call = client(&server).get_certificate_pack(ZONE, PACK, &Default::default());
     let e = api_error(tokio::time::timeout(Duration::from_secs(30), call).await.unwrap());
     assert_eq!(e.kind(), ApiErrorKind::Server);
     assert!(e.retry_after.unwrap() > Duration::from_secs(60));
@@ -140,7 +140,7 @@ async fn a_wait_too_long_for_a_duration_returns_at_once_without_a_panic() {
         ("retry-after-ms", "1e300"),
     ] {
         let server = always(failure(429).insert_header(name, value)).await;
-        let call = client(&server).get_certificate_pack(ZONE, PACK);
+        let call = client(&server).get_certificate_pack(ZONE, PACK, &Default::default());
         let e = api_error(tokio::time::timeout(Duration::from_secs(30), call).await.unwrap());
         assert_eq!(e.retry_after, Some(Duration::MAX), "{name}: {value}");
         assert_eq!(e.attempts, 1, "{name}: {value}");
@@ -160,7 +160,7 @@ fn a_backoff_beyond_a_duration_saturates() {
 #[tokio::test]
 async fn server_error_then_success() {
     let server = server_with(failure(503), ok()).await;
-    let pack = client(&server).get_certificate_pack(ZONE, PACK).await.unwrap();
+    let pack = client(&server).get_certificate_pack(ZONE, PACK, &Default::default()).await.unwrap();
     assert_eq!(pack.id, ZONE);
     assert_eq!(request_count(&server).await, 2);
 }
@@ -168,7 +168,7 @@ async fn server_error_then_success() {
 #[tokio::test]
 async fn persistent_server_errors_stop_after_three_attempts() {
     let server = always(failure(500)).await;
-    let e = api_error(client(&server).get_certificate_pack(ZONE, PACK).await);
+    let e = api_error(client(&server).get_certificate_pack(ZONE, PACK, &Default::default()).await);
     assert_eq!(e.kind(), ApiErrorKind::Server);
     assert_eq!(e.status.as_u16(), 500);
     assert_eq!(e.attempts, 3);
@@ -181,13 +181,13 @@ async fn persistent_server_errors_stop_after_three_attempts() {
 async fn retryable_and_final_statuses() {
     for status in [408, 409, 429, 500, 502, 503, 504] {
         let server = always(failure(status)).await;
-        let e = api_error(client(&server).get_certificate_pack(ZONE, PACK).await);
+        let e = api_error(client(&server).get_certificate_pack(ZONE, PACK, &Default::default()).await);
         assert_eq!((e.status.as_u16(), e.attempts), (status, 3));
         assert_eq!(request_count(&server).await, 3, "HTTP {status} is retried twice");
     }
     for status in [400, 401, 403, 404, 422] {
         let server = always(failure(status)).await;
-        let e = api_error(client(&server).get_certificate_pack(ZONE, PACK).await);
+        let e = api_error(client(&server).get_certificate_pack(ZONE, PACK, &Default::default()).await);
         assert_eq!((e.status.as_u16(), e.attempts), (status, 1));
         assert_eq!(request_count(&server).await, 1, "HTTP {status} is not retried");
     }
@@ -196,11 +196,11 @@ async fn retryable_and_final_statuses() {
 #[tokio::test]
 async fn x_should_retry_overrides_the_status() {
     let server = always(failure(400).insert_header("x-should-retry", "true")).await;
-    assert_eq!(api_error(client(&server).get_certificate_pack(ZONE, PACK).await).attempts, 3);
+    assert_eq!(api_error(client(&server).get_certificate_pack(ZONE, PACK, &Default::default()).await).attempts, 3);
     assert_eq!(request_count(&server).await, 3);
 
     let server = always(failure(503).insert_header("x-should-retry", "false")).await;
-    assert_eq!(api_error(client(&server).get_certificate_pack(ZONE, PACK).await).attempts, 1);
+    assert_eq!(api_error(client(&server).get_certificate_pack(ZONE, PACK, &Default::default()).await).attempts, 1);
     assert_eq!(request_count(&server).await, 1);
 }
 
@@ -210,7 +210,7 @@ async fn max_retries_on_the_builder_bounds_the_attempts() {
         let server = always(failure(502)).await;
         let base = format!("{}/client/v4", server.uri());
         let client = builder_for(&base).max_retries(retries).build().unwrap();
-        assert_eq!(api_error(client.get_certificate_pack(ZONE, PACK).await).attempts, attempts);
+        assert_eq!(api_error(client.get_certificate_pack(ZONE, PACK, &Default::default()).await).attempts, attempts);
         assert_eq!(request_count(&server).await, attempts as usize);
     }
 }
@@ -219,16 +219,22 @@ async fn max_retries_on_the_builder_bounds_the_attempts() {
 async fn per_call_and_per_client_max_retries() {
     let server = always(failure(500)).await;
     let client = client(&server);
-    assert_eq!(api_error(client.get_certificate_pack(ZONE, PACK).max_retries(0).await).attempts, 1);
+    assert_eq!(
+        api_error(client.get_certificate_pack(ZONE, PACK, &Default::default()).max_retries(0).await).attempts,
+        1
+    );
     assert_eq!(request_count(&server).await, 1);
-    assert_eq!(api_error(client.get_certificate_pack(ZONE, PACK).max_retries(1).await).attempts, 2);
+    assert_eq!(
+        api_error(client.get_certificate_pack(ZONE, PACK, &Default::default()).max_retries(1).await).attempts,
+        2
+    );
     assert_eq!(request_count(&server).await, 3);
 
     let no_retries = client.with_options(RequestOptions { max_retries: Some(0), ..Default::default() });
-    assert_eq!(api_error(no_retries.get_certificate_pack(ZONE, PACK).await).attempts, 1);
+    assert_eq!(api_error(no_retries.get_certificate_pack(ZONE, PACK, &Default::default()).await).attempts, 1);
     assert_eq!(request_count(&server).await, 4);
     // The original client keeps its own setting.
-    assert_eq!(api_error(client.get_certificate_pack(ZONE, PACK).await).attempts, 3);
+    assert_eq!(api_error(client.get_certificate_pack(ZONE, PACK, &Default::default()).await).attempts, 3);
     assert_eq!(request_count(&server).await, 7);
 }
 
@@ -269,11 +275,11 @@ fn closed_port_url() -> String {
 #[tokio::test]
 async fn connection_refused_is_retried_then_a_transport_error() {
     let client = builder_for(&closed_port_url()).build().unwrap();
-    match client.get_certificate_pack(ZONE, PACK).await {
+    match client.get_certificate_pack(ZONE, PACK, &Default::default()).await {
         Err(Error::Transport { attempts, .. }) => assert_eq!(attempts, 3),
         other => panic!("expected a transport error, got {other:?}"),
     }
-    match client.get_certificate_pack(ZONE, PACK).max_retries(0).await {
+    match client.get_certificate_pack(ZONE, PACK, &Default::default()).max_retries(0).await {
         Err(Error::Transport { attempts, .. }) => assert_eq!(attempts, 1),
         other => panic!("expected a transport error, got {other:?}"),
     }
@@ -306,13 +312,13 @@ async fn hang_up_server() -> (String, Arc<AtomicUsize>) {
 async fn a_dropped_connection_is_retried_then_a_transport_error() {
     let (base, connections) = hang_up_server().await;
     let client = builder_for(&base).build().unwrap();
-    let err = client.get_certificate_pack(ZONE, PACK).await.unwrap_err();
+    let err = client.get_certificate_pack(ZONE, PACK, &Default::default()).await.unwrap_err();
     assert!(matches!(err, Error::Transport { attempts: 3, .. }), "{err:?}");
     assert!(std::error::Error::source(&err).is_some());
     assert_eq!(connections.load(Ordering::SeqCst), 3);
 
     // Without retries: one connection, one attempt.
-    let err = client.get_certificate_pack(ZONE, PACK).max_retries(0).await.unwrap_err();
+    let err = client.get_certificate_pack(ZONE, PACK, &Default::default()).max_retries(0).await.unwrap_err();
     assert!(matches!(err, Error::Transport { attempts: 1, .. }), "{err:?}");
     assert_eq!(connections.load(Ordering::SeqCst), 4);
 
@@ -327,7 +333,7 @@ async fn a_slow_server_times_out_and_the_timeout_is_retried() {
     let server = always(ok().set_delay(Duration::from_secs(5))).await;
     let base = format!("{}/client/v4", server.uri());
     let client = builder_for(&base).timeout(Duration::from_millis(100)).build().unwrap();
-    match client.get_certificate_pack(ZONE, PACK).await {
+    match client.get_certificate_pack(ZONE, PACK, &Default::default()).await {
         Err(Error::Timeout { after, attempts }) => {
             assert_eq!(after, Duration::from_millis(100));
             assert_eq!(attempts, 3);
@@ -341,7 +347,11 @@ async fn a_slow_server_times_out_and_the_timeout_is_retried() {
 async fn per_call_timeout_overrides_the_clients() {
     let server = always(ok().set_delay(Duration::from_secs(5))).await;
     let client = client(&server); // default 60 s timeout
-    let result = client.get_certificate_pack(ZONE, PACK).timeout(Duration::from_millis(100)).max_retries(0).await;
+    let result = client
+        .get_certificate_pack(ZONE, PACK, &Default::default())
+        .timeout(Duration::from_millis(100))
+        .max_retries(0)
+        .await;
     assert!(matches!(result, Err(Error::Timeout { after, attempts: 1 }) if after == Duration::from_millis(100)));
     assert_eq!(request_count(&server).await, 1);
 }
@@ -350,7 +360,8 @@ async fn per_call_timeout_overrides_the_clients() {
 async fn a_fast_enough_server_is_within_the_timeout() {
     let server = always(ok().set_delay(Duration::from_millis(20))).await;
     let client = client(&server);
-    let pack = client.get_certificate_pack(ZONE, PACK).timeout(Duration::from_secs(10)).await.unwrap();
+    let pack =
+        client.get_certificate_pack(ZONE, PACK, &Default::default()).timeout(Duration::from_secs(10)).await.unwrap();
     assert_eq!(pack.id, ZONE);
     assert_eq!(request_count(&server).await, 1);
 }

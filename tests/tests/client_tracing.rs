@@ -114,7 +114,7 @@ async fn spans_name_the_template_attempts_status_and_delay_and_never_a_secret() 
 
     let capture = Arc::new(Capture::default());
     let guard = tracing::subscriber::set_default(Shared(capture.clone()));
-    client.get_certificate_pack(ZONE, PACK).header("x-extra", "HEADER-SECRET").await.unwrap();
+    client.get_certificate_pack(ZONE, PACK, &Default::default()).header("x-extra", "HEADER-SECRET").await.unwrap();
     drop(guard);
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
 

@@ -81,7 +81,7 @@ async fn both_operations_conform_to_the_spec_static_examples() {
     let prism = start(false);
     let client = client(&prism);
 
-    let pack = client.get_certificate_pack(ZONE, PACK).await.expect("Prism accepts the request");
+    let pack = client.get_certificate_pack(ZONE, PACK, &Default::default()).await.expect("Prism accepts the request");
     assert_eq!(pack.id, ZONE, "Prism answers with the documented example");
     assert_eq!(pack.hosts, ["example.com", "*.example.com", "www.example.com"]);
 
@@ -118,7 +118,7 @@ async fn prism_rejects_what_the_spec_forbids_so_the_client_never_sends_it() {
         .api_key("144c9defac04969c7bfad8efaa8ea194")
         .build()
         .unwrap();
-    legacy.get_certificate_pack(ZONE, PACK).await.expect("Prism accepts email + key");
+    legacy.get_certificate_pack(ZONE, PACK, &Default::default()).await.expect("Prism accepts email + key");
 }
 
 /// A plain HTTP/1.1 GET without credentials; returns the status code.
@@ -141,7 +141,7 @@ async fn generated_data_from_the_schemas_decodes() {
     // Dynamic mode invents values for every field from the schemas (random enum members,
     // strings up to maxLength, date-times...). Every one of them must decode.
     for _ in 0..20 {
-        client.get_certificate_pack(ZONE, PACK).await.expect("generated certificate pack decodes");
+        client.get_certificate_pack(ZONE, PACK, &Default::default()).await.expect("generated certificate pack decodes");
         let page = client
             .list_custom_trust_store(ZONE, &ListCustomTrustStoreParams::default().per_page(5.0))
             .await

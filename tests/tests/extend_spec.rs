@@ -139,16 +139,17 @@ async fn main() -> Result<(), String> {
         .build()
         .map_err(|e| e.to_string())?;
     let zone = "023e105f4ecef8ad9ca31a8372d0c353";
-    let body = CertificatePacksOrderAdvancedCertificateManagerCertificatePackBody {
-        certificate_authority: CertificateAuthority::LetsEncrypt,
-        cloudflare_branding: Some(false),
-        hosts: vec!["example.com".to_string(), "*.example.com".to_string()],
-        type_: TlsCertificatesAndHostnamesAdvancedType::Advanced,
-        validation_method: ValidationMethod::Txt,
-        validity_days: ValidityDays::Value90,
-    };
+    // Models are `#[non_exhaustive]`: `new` takes the required fields, a setter each optional one.
+    let body = CertificatePacksOrderAdvancedCertificateManagerCertificatePackBody::new(
+        CertificateAuthority::LetsEncrypt,
+        vec!["example.com".to_string(), "*.example.com".to_string()],
+        TlsCertificatesAndHostnamesAdvancedType::Advanced,
+        ValidationMethod::Txt,
+        ValidityDays::Value90,
+    )
+    .cloudflare_branding(false);
     let ordered = client
-        .certificate_packs_order_advanced_certificate_manager_certificate_pack(zone, &body)
+        .certificate_packs_order_advanced_certificate_manager_certificate_pack(zone, &Default::default(), &body)
         .send()
         .await
         .map_err(|e| e.to_string())?;
@@ -156,7 +157,7 @@ async fn main() -> Result<(), String> {
     let id = pack.id.clone().ok_or("no id")?;
     println!("ordered {id} {:?} {:?} {:?}", pack.status, pack.validity_days, pack.hosts);
     let deleted = client
-        .certificate_packs_delete_advanced_certificate_manager_certificate_pack(zone, &id, &serde_json::json!({}))
+        .certificate_packs_delete_advanced_certificate_manager_certificate_pack(zone, &id, &Default::default(), &serde_json::json!({}))
         .send()
         .await
         .map_err(|e| e.to_string())?;

@@ -129,7 +129,7 @@ pub fn codegen_with(check: bool, progress: &mut dyn FnMut(&str)) -> Result<Repor
     print_warnings(SPEC, &plan.warnings);
     progress(&described(&plan));
     let verb = if check { "comparing" } else { "writing" };
-    progress(&format!("{verb} {} files in {OUT_DIR}/, and the CLI's copy of the runtime", plan.files.len()));
+    progress(&format!("{verb} {} files in {OUT_DIR}/", plan.files.len()));
     let mode = if check { generator::project::Mode::Check } else { generator::project::Mode::Write { force: true } };
     let mut problems = Vec::new();
     let mut report = Report::default();
@@ -154,6 +154,7 @@ pub fn codegen_with(check: bool, progress: &mut dyn FnMut(&str)) -> Result<Repor
             report.extra.push(format!("{OUT_DIR}/{rel}"));
         }
     }
+    progress(&format!("{verb} the CLI's copy of the runtime in {CLI_VENDOR}/"));
     let vendored = vendor_for_cli(&root, check)?;
     if check && (!vendored.changed.is_empty() || !vendored.extra.is_empty()) {
         let mut msg = String::from("the CLI's embedded runtime is not the runtime's sources:");
@@ -353,7 +354,33 @@ pub fn prism_bin() -> Result<PathBuf, String> {
 /// The slow test suites: test targets of the `tests` crate built only with its `slow` feature
 /// (their `required-features` in `tests/Cargo.toml`; a test there keeps the two lists the same).
 /// `cargo xtask test` leaves them out, `--slow` runs only them, `--all` (CI) runs everything.
-pub const SLOW_TESTS: &[&str] = &["conformance_prism", "fixtures_compile", "client_chaos", "client_overlays", "cli"];
+pub const SLOW_TESTS: &[&str] =
+    &["conformance_prism", "fixtures_compile", "client_chaos", "client_overlays", "cli", "semver"];
+
+/// The `cargo-semver-checks` binary the `semver` suite runs: `$CARGO_SEMVER_CHECKS`, else the one
+/// on `PATH`; missing, an error naming the command that installs it (as CI does).
+pub fn semver_checks_bin() -> Result<PathBuf, String> {
+    semver_checks_in(std::env::var_os("CARGO_SEMVER_CHECKS"), std::env::var_os("PATH"))
+}
+
+/// [`semver_checks_bin`] with the two variables given.
+fn semver_checks_in(
+    explicit: Option<std::ffi::OsString>,
+    search: Option<std::ffi::OsString>,
+) -> Result<PathBuf, String> {
+    const INSTALL: &str = "cargo install --locked cargo-semver-checks --version 0.51.0";
+    if let Some(path) = explicit {
+        let path = PathBuf::from(path);
+        return if path.is_file() {
+            Ok(path)
+        } else {
+            Err(format!("CARGO_SEMVER_CHECKS={} is not a file; install it with `{INSTALL}`", path.display()))
+        };
+    }
+    let on_path =
+        search.iter().flat_map(std::env::split_paths).map(|dir| dir.join("cargo-semver-checks")).find(|p| p.is_file());
+    on_path.ok_or_else(|| format!("cargo-semver-checks is not installed (the semver suite needs it): run `{INSTALL}`"))
+}
 
 /// Which tests `cargo xtask test` runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -406,6 +433,9 @@ pub fn run_tests(set: TestSet, extra: &[&str]) -> Result<(), String> {
     }
     cmd.args(extra);
     if set != TestSet::Fast {
+        // The semver suite checks generated clients with cargo-semver-checks: without it, stop
+        // with the command that installs it, before fetching or building anything.
+        cmd.env("CARGO_SEMVER_CHECKS", semver_checks_bin()?);
         // client_overlays reads the real GitHub and Stripe specs from the corpus cache.
         let cache = corpus::fetch()?;
         cmd.env("CORPUS_CACHE", cache);
@@ -630,6 +660,25 @@ mod tests {
 
     const SPEC: &str = "openapi: 3.0.3\ninfo: {title: Tiny, version: '1'}\npaths:\n  /a:\n    get:\n      \
                         operationId: getA\n      responses:\n        '200':\n          description: ok\n";
+
+    /// The semver suite's binary: a missing one is an error naming the install command (never a
+    /// skip); one on the search path, or named by `CARGO_SEMVER_CHECKS`, is found.
+    #[test]
+    fn semver_checks_missing_says_how_to_install_it() {
+        let empty = std::env::temp_dir().join("xtask-no-semver-checks-here");
+        let err = semver_checks_in(None, Some(empty.clone().into_os_string())).unwrap_err();
+        assert!(err.contains("cargo install --locked cargo-semver-checks --version 0.51.0"), "{err}");
+        let err = semver_checks_in(Some(empty.join("nope").into_os_string()), None).unwrap_err();
+        assert!(err.contains("is not a file") && err.contains("cargo install"), "{err}");
+        let dir = std::env::temp_dir().join(format!("xtask-semver-checks-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join("cargo-semver-checks"), "").unwrap();
+        let search = std::env::join_paths([empty, dir.clone()]).unwrap();
+        assert_eq!(semver_checks_in(None, Some(search)).unwrap(), dir.join("cargo-semver-checks"));
+        let named = dir.join("cargo-semver-checks").into_os_string();
+        assert_eq!(semver_checks_in(Some(named), None).unwrap(), dir.join("cargo-semver-checks"));
+        fs::remove_dir_all(&dir).unwrap();
+    }
 
     /// `SLOW_TESTS` (what `cargo xtask test --slow` runs by name) is exactly the list of test
     /// targets that `tests/Cargo.toml` builds only with the `slow` feature: a suite moved behind

@@ -16,6 +16,7 @@ impl crate::Client {
     ///
     /// - `zone_id` (path): Identifier.
     /// - `certificate_pack_id` (path): Identifier.
+    /// - `params`: the optional parameters: none yet (a later version of the spec may add some), so `&Default::default()`.
     ///
     /// # Returns
     ///
@@ -35,13 +36,15 @@ impl crate::Client {
     /// With `client` a `Client` and the arguments in scope, in an async function returning `Result<_, Error>`:
     ///
     /// ```text
-    /// let value = client.get_certificate_pack(zone_id, certificate_pack_id).await?;
+    /// let value = client.get_certificate_pack(zone_id, certificate_pack_id, &Default::default()).await?;
     /// ```
     pub fn get_certificate_pack(
         &self,
         zone_id: &str,
         certificate_pack_id: &str,
+        params: &types::GetCertificatePackParams,
     ) -> crate::Call<crate::rt::Enveloped<super::envelope::ApiEnvelope, types::CertificatePack>> {
+        let _ = params;
         let mut r = crate::rt::Request::new(crate::rt::Method::GET, true);
         r.literal("/zones/");
         r.check_length("zone_id", zone_id, None, Some(32));

@@ -186,8 +186,9 @@ fn number(v: f64) -> String {
 /// `# Example`: the call, with the required arguments by name.
 fn example(op: &Operation) -> String {
     let mut args: Vec<String> = op.params.iter().filter(|p| p.required).map(|p| p.rust_name.clone()).collect();
+    let no_optional = op.params.iter().all(|p| p.required);
     if op.params_type.is_some() {
-        args.push("&params".to_string());
+        args.push(if no_optional { "&Default::default()" } else { "&params" }.to_string());
     }
     if let Some(b) = &op.body {
         // Bodies are borrowed, except raw bytes (see `body_arg_type`).
@@ -211,6 +212,7 @@ fn example(op: &Operation) -> String {
         format!("let value = {call}.await?;")
     };
     let params = match &op.params_type {
+        Some(_) if no_optional => String::new(),
         Some(pt) => format!("`params` is a `types::{pt}` (`Default`, with a setter per parameter). "),
         None => String::new(),
     };

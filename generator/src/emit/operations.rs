@@ -417,7 +417,13 @@ fn operation(api: &Api, op: &Operation, w: &mut Writer) {
     }
     if let Some(pt) = &op.params_type {
         args.push(format!("params: &types::{pt}"));
-        arg_docs.push("- `params`: the optional parameters.".to_string());
+        arg_docs.push(if op.params.iter().all(|p| p.required) {
+            "- `params`: the optional parameters: none yet (a later version of the spec may add some), so \
+             `&Default::default()`."
+                .to_string()
+        } else {
+            "- `params`: the optional parameters.".to_string()
+        });
     }
     // Bodies are borrowed (a list or a string as a slice); raw bytes are taken by value. An
     // optional body is an `Option`.
@@ -487,6 +493,10 @@ fn operation(api: &Api, op: &Operation, w: &mut Writer) {
         w.line("#[allow(clippy::type_complexity)]");
     }
     w.open_list(&format!("pub fn {}(", op.rust_name), &args, &format!(") -> {returns} {{"));
+    if op.params_type.is_some() && op.params.iter().all(|p| p.required) {
+        // Taken so that the spec's first optional parameter is a new field, not a new argument.
+        w.line("let _ = params;");
+    }
     let method = op.method.as_str();
     w.line(format_args!("let mut r = crate::rt::Request::new(crate::rt::Method::{method}, {});", op.retryable));
 

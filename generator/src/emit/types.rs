@@ -18,6 +18,16 @@ const WHY_WRITTEN_OUT: &[&str] = &[
     "decodes). `model::Key::Field(i)` is a key's index in `FIELDS`, found there without allocating.",
 ];
 
+/// Why models and parameter structs are `#[non_exhaustive]`, for the files that hold them.
+const WHY_NON_EXHAUSTIVE: &[&str] = &[
+    "Structs, enums and unions are `#[non_exhaustive]`: a later version of the spec may add optional",
+    "properties, parameters, enum values or union variants, and a client regenerated from it must",
+    "stay a minor release. Build a struct with `new` (its required fields) or `default()`, then a",
+    "setter per optional field; match enums with a `_` arm and structs with `..`. Enums do not",
+    "derive `PartialOrd`/`Ord`: a derived order is the variants' order, which a new value would",
+    "change.",
+];
+
 /// The models and parameter structs whose Rust names pass `keep` (of those `which` selects);
 /// `split` says whether this is one part of a split `types` folder (which sees its siblings
 /// through `super`). The file's text, without the header.
@@ -42,6 +52,12 @@ pub fn emit(api: &Api, split: bool, keep: impl Fn(&str) -> bool, which: &Which) 
     };
     for line in doc.lines() {
         w.line(format_args!("//! {line}"));
+    }
+    if !defs.is_empty() || !params.is_empty() {
+        w.line("//!");
+        for line in WHY_NON_EXHAUSTIVE {
+            w.line(format_args!("//! {line}"));
+        }
     }
     if use_model {
         w.line("//!");
@@ -152,6 +168,7 @@ fn type_def(api: &Api, def: &TypeDef, w: &mut Writer, param_enums: &BTreeSet<&st
             w.lines(if def.docs.deprecated { "#[deprecated]\n" } else { "" });
             w.lines(allow_deprecated_text(allow));
             w.line(format_args!("#[derive(Debug, Clone, PartialEq{default})]"));
+            w.line("#[non_exhaustive]");
             w.open(format_args!("pub struct {name} {{"));
             for f in fields {
                 field(w, f);
@@ -164,6 +181,8 @@ fn type_def(api: &Api, def: &TypeDef, w: &mut Writer, param_enums: &BTreeSet<&st
                 ));
             }
             w.close("}");
+            w.blank();
+            constructor(api, w, name, fields, additional.is_some(), allow_deprecated_text(impl_allow));
             struct_serde(w, name, fields, additional.is_some(), allow_deprecated_text(impl_allow));
         }
         TypeKind::Enum { repr, variants } => {
@@ -226,6 +245,7 @@ fn union(api: &Api, def: &TypeDef, variants: &[UnionVariant], discriminator: Opt
         w.line("#[allow(clippy::large_enum_variant)]");
     }
     w.line("#[derive(Debug, Clone, PartialEq)]");
+    w.line("#[non_exhaustive]");
     w.open(format_args!("pub enum {name} {{"));
     for v in variants {
         w.lines(&docs::comment(&v.docs, &[], ""));
@@ -331,6 +351,115 @@ fn untagged_impls(w: &mut Writer, name: &str, variants: &[UnionVariant], allow: 
     w.close("}");
     w.close("}");
 }
+
+/// Method names a setter does not take: `new`, and the methods of the traits the models
+/// implement (an inherent method of the same name would shadow them, so `Model::default()` or
+/// `model.clone()` would call the setter).
+const NOT_SETTERS: &[&str] = &[
+    "new",
+    "default",
+    "clone",
+    "clone_from",
+    "eq",
+    "ne",
+    "fmt",
+    "serialize",
+    "deserialize",
+    "from",
+    "into",
+    "to_owned",
+    "to_string",
+    "try_from",
+    "try_into",
+    "type_id",
+    "borrow",
+    "borrow_mut",
+];
+
+/// The setter name of each field or parameter (`names`, distinct): its own, unless it is one of
+/// [`NOT_SETTERS`], then with `_` after it until no other name has it.
+fn setter_names<'a>(names: &[&'a str]) -> Vec<std::borrow::Cow<'a, str>> {
+    let mut taken: BTreeSet<String> = names.iter().map(|n| n.to_string()).collect();
+    names
+        .iter()
+        .map(|&n| {
+            if !NOT_SETTERS.contains(&n) {
+                return std::borrow::Cow::Borrowed(n);
+            }
+            let mut setter = format!("{n}_");
+            while taken.contains(&setter) {
+                setter.push('_');
+            }
+            taken.insert(setter.clone());
+            std::borrow::Cow::Owned(setter)
+        })
+        .collect()
+}
+
+/// A field passed to `new` rather than set: required and not nullable (its type is no `Option`).
+fn in_new(f: &Field) -> bool {
+    f.required && !nullable(f)
+}
+
+/// A field's type as `new` or its setter takes it (the field's type without `Option`): strings
+/// as `impl Into<String>`, so a literal can be passed as it is; `into` says whether to convert.
+fn setter_type(api: &Api, f: &Field) -> (String, bool) {
+    let binary = f.docs.format.as_deref() == Some("binary") && *strip_nullable(&f.ty) == TypeRef::String;
+    match resolve(api, strip_nullable(&f.ty)) {
+        _ if binary => ("crate::rt::Binary".to_string(), false),
+        TypeRef::String => ("impl Into<String>".to_string(), true),
+        _ => (ty_text(strip_nullable(&f.ty), ""), false),
+    }
+}
+
+/// `new` (the required fields, in order; the optional ones `None`) and a setter per optional
+/// field, one line each: the way to build a model from outside the crate that a later optional
+/// field does not break (a struct literal of a `#[non_exhaustive]` struct does not compile there).
+fn constructor(api: &Api, w: &mut Writer, name: &str, fields: &[Field], keeps_others: bool, allow: &str) {
+    w.lines(allow);
+    w.open(format_args!("impl {name} {{"));
+    let required: Vec<&Field> = fields.iter().filter(|f| in_new(f)).collect();
+    let doc = if required.is_empty() {
+        "Builds the struct with every field unset (as `default()` does).".to_string()
+    } else {
+        "Builds the struct from its required fields; the optional ones are unset.".to_string()
+    };
+    w.lines(&docs::text_comment(&doc, ""));
+    if required.len() > TOO_MANY_ARGUMENTS {
+        w.line("// One argument per required property, as the schema lists them.");
+        w.line("#[allow(clippy::too_many_arguments)]");
+    }
+    let args: Vec<String> = required.iter().map(|f| format!("{}: {}", f.rust_name, setter_type(api, f).0)).collect();
+    let mut inits: Vec<String> = fields
+        .iter()
+        .map(|f| match (in_new(f), setter_type(api, f).1) {
+            (true, true) => format!("{}: {}.into()", f.rust_name, f.rust_name),
+            (true, false) => f.rust_name.clone(),
+            (false, _) => format!("{}: None", f.rust_name),
+        })
+        .collect();
+    if keeps_others {
+        inits.push("additional_properties: std::collections::BTreeMap::new()".to_string());
+    }
+    w.open_list("pub fn new(", &args, ") -> Self {");
+    w.list("Self { ", &inits, " }");
+    w.close("}");
+    let optional: Vec<&Field> = fields.iter().filter(|f| !in_new(f)).collect();
+    let names: Vec<&str> = optional.iter().map(|f| f.rust_name.as_str()).collect();
+    for (f, setter) in optional.iter().zip(setter_names(&names)) {
+        let (ty, into) = setter_type(api, f);
+        let value = if into { "value.into()" } else { "value" };
+        w.line(format_args!("/// Sets `{}`.", f.wire_name.replace('`', "'")));
+        w.line(format_args!(
+            "pub fn {setter}(mut self, value: {ty}) -> Self {{ self.{} = Some({value}); self }}",
+            f.rust_name
+        ));
+    }
+    w.close("}");
+}
+
+/// Clippy's `too_many_arguments` threshold: `new` with more arguments allows the lint.
+const TOO_MANY_ARGUMENTS: usize = 7;
 
 /// One field of a model struct.
 fn field(w: &mut Writer, f: &Field) {
@@ -475,8 +604,10 @@ fn struct_serde(w: &mut Writer, name: &str, fields: &[Field], keeps_others: bool
 /// An open enum's definition.
 fn open_enum(w: &mut Writer, def: &TypeDef, repr: EnumRepr, variants: &[crate::ir::Variant]) {
     let (keeping, derives, unknown) = match repr {
-        EnumRepr::String => ("the raw text", "Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord", "String"),
-        EnumRepr::Integer => ("the number", "Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord", "i64"),
+        // No `PartialOrd`/`Ord`: a derived order is the variants' order, which a value the spec
+        // adds would change (so an additive change would break callers that sort).
+        EnumRepr::String => ("the raw text", "Debug, Clone, PartialEq, Eq, Hash", "String"),
+        EnumRepr::Integer => ("the number", "Debug, Clone, Copy, PartialEq, Eq, Hash", "i64"),
     };
     w.lines(&docs::comment(&def.docs, &source_line(def), ""));
     w.line("///");
@@ -486,6 +617,7 @@ fn open_enum(w: &mut Writer, def: &TypeDef, repr: EnumRepr, variants: &[crate::i
         w.line("#[allow(deprecated)]");
     }
     w.line(format_args!("#[derive({derives})]"));
+    w.line("#[non_exhaustive]");
     w.open(format_args!("pub enum {} {{", def.name));
     for v in variants {
         if v.wire.is_empty() {
@@ -614,6 +746,13 @@ fn params_struct(api: &Api, op: &Operation, w: &mut Writer) {
     w.lines(&docs::text_comment(&doc, ""));
     w.lines(allow);
     w.line("#[derive(Debug, Clone, Default, PartialEq)]");
+    w.line("#[non_exhaustive]");
+    if optional.is_empty() {
+        // Nothing to set yet: `default()` builds it, and a later optional parameter adds a field
+        // and a setter (not an argument to the method).
+        w.line(format_args!("pub struct {name} {{}}"));
+        return;
+    }
     w.open(format_args!("pub struct {name} {{"));
     for p in &optional {
         let mut extra = vec![format!("`{}` {} parameter.", p.wire_name, location(p.location))];
@@ -630,15 +769,16 @@ fn params_struct(api: &Api, op: &Operation, w: &mut Writer) {
     w.blank();
     w.lines(allow);
     w.open(format_args!("impl {name} {{"));
-    for p in &optional {
+    let names: Vec<&str> = optional.iter().map(|p| p.rust_name.as_str()).collect();
+    for (p, setter) in optional.iter().zip(setter_names(&names)) {
         let inner = strip_nullable(&p.ty);
         w.blank();
         w.lines(&docs::text_comment(&format!("Sets `{}`.", p.wire_name), ""));
         if matches!(resolve(api, inner), TypeRef::String) {
-            w.open(format_args!("pub fn {}(mut self, value: impl Into<String>) -> Self {{", p.rust_name));
+            w.open(format_args!("pub fn {setter}(mut self, value: impl Into<String>) -> Self {{"));
             w.line(format_args!("self.{} = Some(value.into());", p.rust_name));
         } else {
-            w.open(format_args!("pub fn {}(mut self, value: {}) -> Self {{", p.rust_name, ty_text(inner, "")));
+            w.open(format_args!("pub fn {setter}(mut self, value: {}) -> Self {{", ty_text(inner, "")));
             w.line(format_args!("self.{} = Some(value);", p.rust_name));
         }
         w.line("self");

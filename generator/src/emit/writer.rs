@@ -57,9 +57,10 @@ impl Writer {
         if self.depth * 4 + line.len() <= WIDTH {
             self.line(line);
         } else {
-            self.open(head);
+            // A head or tail spaced for one line (`Self { ` … ` }`) loses the space on its own.
+            self.open(head.trim_end());
             items.iter().for_each(|item| self.line(format_args!("{item},")));
-            self.close(tail);
+            self.close(tail.trim_start());
         }
     }
 

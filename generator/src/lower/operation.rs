@@ -246,7 +246,10 @@ fn lower_operation<'a>(
         p.rust_name = names.get(&format!("{i:04}")).cloned().unwrap_or_default();
     }
 
-    let params_type = ordered.iter().any(|p| !p.required).then(|| cx.fresh_name(&format!("{type_hint}_params")));
+    // Every operation takes a parameter struct, even one with no optional parameter yet: the
+    // spec adding the first one then adds a field to it, not an argument to the method (which
+    // would break every caller).
+    let params_type = Some(cx.fresh_name(&format!("{type_hint}_params")));
 
     let body = match &op.request_body {
         Some(b) => match lower_body(cx, b, &ptr(pointer, &["requestBody"]), &type_hint) {
