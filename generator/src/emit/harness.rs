@@ -114,9 +114,11 @@ pub fn harness(api: &Api) -> String {
     out.push_str(&format!(
         "\n/// The client: one connection per call (so that the recording proxy in front of the mock\n/// server sees one exchange per connection), no retries, every credential.\nfn client(base_url: &str) -> Result<Client, client::Error> {{\n    let http = reqwest::Client::builder()\n        .pool_max_idle_per_host(0)\n        .redirect(reqwest::redirect::Policy::none())\n        .build()\n        .map_err(|e| client::Error::Config(e.to_string()))?;\n    Client::builder()\n        .from_env(false)\n        .http_client(http)\n        .base_url(base_url)\n        .max_retries(0)\n{creds}        .build()\n}}\n"
     ));
-    out.push_str("\n/// Every operation by name.\nasync fn dispatch(c: &Client, name: &str, a: &Args<'_>) -> Result<Outcome, String> {\n    match name {\n");
+    out.push_str(
+        "\n/// Every operation by name. Each call's future is boxed: unboxed, the dispatch future and the\n/// frame that polls it grow with the number of operations (a debug build of GitHub's 1,223\n/// overflowed the main thread's stack).\nasync fn dispatch(c: &Client, name: &str, a: &Args<'_>) -> Result<Outcome, String> {\n    match name {\n",
+    );
     for op in &api.operations {
-        out.push_str(&format!("        {} => {}(c, a).await,\n", lit(&op.rust_name), op.rust_name));
+        out.push_str(&format!("        {} => Box::pin({}(c, a)).await,\n", lit(&op.rust_name), op.rust_name));
     }
     out.push_str("        other => Err(format!(\"no operation {other}\")),\n    }\n}\n\n/// Every operation's name, in order.\nconst OPERATIONS: &[&str] = &[\n");
     for op in &api.operations {
