@@ -8,8 +8,9 @@
 //! # Ok::<(), generator::project::ProjectError>(())
 //! ```
 //!
-//! ```ignore
-//! // src/lib.rs (the crate root: the emitted code names `crate::rt` and the runtime's items)
+//! ```text
+//! // src/lib.rs (the crate root: the emitted code names `crate::rt` and the runtime's items;
+//! // not a doctest: OUT_DIR exists only in a build)
 //! include!(concat!(env!("OUT_DIR"), "/client.rs"));
 //! ```
 //!
