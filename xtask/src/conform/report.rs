@@ -4,6 +4,9 @@
 use super::judge::short;
 use super::SpecResult;
 
+/// How a spec run with repair overlays is named: its base spec's name and this.
+const REPAIRED: &str = "-repaired";
+
 /// A Markdown table cell: one line, pipes escaped.
 fn cell(text: &str) -> String {
     short(text, 400).replace('|', "\\|")
@@ -39,6 +42,13 @@ pub fn section(s: &SpecResult) -> String {
             }
         }
         return out;
+    }
+    if !s.overlays.is_empty() {
+        out.push_str(&format!(
+            "Run on the spec with {} applied first (each action says what it changes in the published spec, \
+             and why); the client and Prism both read the result.\n\n",
+            s.overlays.iter().map(|o| format!("[`{o}`]({o})")).collect::<Vec<_>>().join(", ")
+        ));
     }
     let scope = if run == s.total_ops { String::new() } else { format!(" (a slice of the spec's {})", s.total_ops) };
     out.push_str(&format!(
@@ -184,7 +194,11 @@ pub fn merge(old: &str, specs: &[SpecResult]) -> String {
         let text = section(s);
         match sections.iter_mut().find(|(n, _)| *n == s.name) {
             Some(slot) => slot.1 = text,
-            None => sections.push((s.name.clone(), text)),
+            // A new run of an overlaid spec goes right after the spec's own section.
+            None => match s.name.strip_suffix(REPAIRED).and_then(|base| sections.iter().position(|(n, _)| n == base)) {
+                Some(i) => sections.insert(i + 1, (s.name.clone(), text)),
+                None => sections.push((s.name.clone(), text)),
+            },
         }
     }
     let mut out = String::from(HEAD);
@@ -192,8 +206,11 @@ pub fn merge(old: &str, specs: &[SpecResult]) -> String {
     let (mut all_run, mut all_pass) = (0usize, 0usize);
     for (name, text) in &sections {
         if let Some((pass, run)) = totals(text) {
-            all_run += run;
-            all_pass += pass;
+            // A repaired spec's operations are its base spec's, counted once.
+            if !name.ends_with(REPAIRED) {
+                all_run += run;
+                all_pass += pass;
+            }
             let pct = if run == 0 { 100.0 } else { pass as f64 * 100.0 / run as f64 };
             out.push_str(&format!("| [{name}](#{}) | {run} | {pass} | {pct:.1} |\n", anchor(name)));
         }
@@ -201,7 +218,7 @@ pub fn merge(old: &str, specs: &[SpecResult]) -> String {
     // The corpus sample as one figure: every section that is not one of the named specs.
     let (mut sample_specs, mut sample_run, mut sample_pass) = (0usize, 0usize, 0usize);
     for (name, text) in &sections {
-        if ["cloudflare-ssl", "cloudflare", "github", "stripe"].contains(&name.as_str()) {
+        if ["cloudflare-ssl", "cloudflare", "github", "stripe"].contains(&name.as_str()) || name.ends_with(REPAIRED) {
             continue;
         }
         if let Some((pass, run)) = totals(text) {
@@ -214,7 +231,7 @@ pub fn merge(old: &str, specs: &[SpecResult]) -> String {
         let pct = if sample_run == 0 { 100.0 } else { sample_pass as f64 * 100.0 / sample_run as f64 };
         out.push_str(&format!("| corpus sample ({sample_specs} specs) | {sample_run} | {sample_pass} | {pct:.1} |\n"));
     }
-    out.push_str(&format!("| all | {all_run} | {all_pass} | |\n\n"));
+    out.push_str(&format!("| all (specs as published) | {all_run} | {all_pass} | |\n\n"));
     for (_, text) in &sections {
         out.push_str(text.trim_end());
         out.push_str("\n\n");
@@ -275,7 +292,25 @@ mod tests {
             bad_examples: vec![],
             modes: vec!["static".into()],
             requests_only: None,
+            overlays: vec![],
         }
+    }
+
+    /// A repaired spec's section follows its base's, names its overlay, and its operations are
+    /// not counted twice in the total.
+    #[test]
+    fn a_repaired_spec_follows_its_base_and_is_counted_once() {
+        let first = markdown(&[spec("cloudflare", true), spec("github", false)]);
+        let mut repaired = spec("cloudflare-repaired", false);
+        repaired.overlays = vec!["tests/overlays/fix.yaml".into()];
+        let second = merge(&first, &[repaired]);
+        let at = |needle: &str| second.find(needle).unwrap_or_else(|| panic!("{needle} missing: {second}"));
+        assert!(at("<!-- conform: cloudflare -->") < at("<!-- conform: cloudflare-repaired -->"));
+        assert!(at("<!-- conform: cloudflare-repaired -->") < at("<!-- conform: github -->"));
+        assert!(second.contains("with [`tests/overlays/fix.yaml`](tests/overlays/fix.yaml) applied first"));
+        assert!(second.contains("| [cloudflare-repaired](#cloudflare-repaired) | 1 | 1 | 100.0 |"), "{second}");
+        assert!(second.contains("| all (specs as published) | 3 | 2 | |"), "{second}");
+        assert!(!second.contains("corpus sample"), "{second}");
     }
 
     #[test]
@@ -291,6 +326,6 @@ mod tests {
         assert!(second.contains("| [github](#github) | 1 | 1 | 100.0 |"), "{second}");
         assert!(second.contains("<!-- conform: a.com -->"));
         assert!(!second.contains("`bad`"));
-        assert!(second.contains("| all | 2 | 2 | |"));
+        assert!(second.contains("| all (specs as published) | 2 | 2 | |"));
     }
 }
