@@ -12,10 +12,28 @@ openapi-rust-gen: a typed, documented async Rust client crate from an OpenAPI de
 Usage:
   openapi-rust-gen generate [SPEC] [OPTIONS]   write or regenerate the client crate
   openapi-rust-gen check [SPEC] [OPTIONS]      exit non-zero naming each stale, missing or extra file
+  openapi-rust-gen add-operation [SPEC] --from UPSTREAM --operation ID_OR_METHOD_PATH...
+                                               copy operations and what they reference into SPEC
   openapi-rust-gen help [COMMAND]              this help, or a command's
   openapi-rust-gen --version
 
-Run `openapi-rust-gen help generate` for the options.";
+Run `openapi-rust-gen help generate` or `openapi-rust-gen help add-operation` for the options.";
+
+const ADD_OPERATION_HELP: &str = "\
+openapi-rust-gen add-operation [SPEC] --from UPSTREAM --operation ID_OR_METHOD_PATH [--operation ...]
+
+Copies operations of the upstream spec UPSTREAM (JSON or YAML; OpenAPI 3.x or Swagger 2.0), by
+operationId or as \"METHOD /path\", into SPEC (your YAML spec; by default the config file's
+`spec`), with everything they reference: components SPEC already has in the same shape are
+reused, a name SPEC uses for something else gets a free one (Name_2), and SPEC's comments and
+layout stay as they are. Nothing is written unless the result reads back exactly and loads.
+Then run `openapi-rust-gen generate`.
+
+Options:
+  --from UPSTREAM               the spec to copy from
+  --operation ID_OR_METHOD_PATH an operation to add (repeat for more)
+  --config FILE                 the config file naming SPEC (default: openapi-rust-gen.toml here)
+  -h, --help                    this help";
 
 const GENERATE_HELP: &str = "\
 openapi-rust-gen generate [SPEC] [OPTIONS]
@@ -104,6 +122,7 @@ fn main() -> ExitCode {
         "-h" | "--help" | "help" => {
             match rest.first().map(String::as_str) {
                 Some("generate" | "check") => println!("{GENERATE_HELP}"),
+                Some("add-operation") => println!("{ADD_OPERATION_HELP}"),
                 _ => println!("{USAGE}"),
             }
             ExitCode::SUCCESS
@@ -132,9 +151,71 @@ fn main() -> ExitCode {
                 }
             }
         }
+        "add-operation" => add_operation(rest),
         other => {
             eprintln!("error: unknown command `{other}`\n\n{USAGE}");
             ExitCode::from(2)
+        }
+    }
+}
+
+/// `add-operation`: parses its arguments, adds, and says what it did.
+fn add_operation(rest: &[String]) -> ExitCode {
+    let (mut spec, mut config, mut from, mut operations) = (None, None, None, Vec::new());
+    let mut it = rest.iter();
+    while let Some(arg) = it.next() {
+        let mut value = |name: &str| it.next().cloned().ok_or_else(|| format!("{name} needs a value"));
+        let parsed = match arg.as_str() {
+            "-h" | "--help" => {
+                println!("{ADD_OPERATION_HELP}");
+                return ExitCode::SUCCESS;
+            }
+            "--from" => value(arg).map(|v| from = Some(v)),
+            "--operation" => value(arg).map(|v| operations.push(v)),
+            "--config" => value(arg).map(|v| config = Some(v)),
+            flag if flag.starts_with('-') => Err(format!("unknown option {flag}")),
+            path if spec.is_none() => {
+                spec = Some(PathBuf::from(path));
+                Ok(())
+            }
+            extra => Err(format!("unexpected argument {extra} (one SPEC only)")),
+        };
+        if let Err(e) = parsed {
+            eprintln!("error: {e}\n\n{ADD_OPERATION_HELP}");
+            return ExitCode::from(2);
+        }
+    }
+    let (Some(from), false) = (from, operations.is_empty()) else {
+        eprintln!("error: add-operation needs --from UPSTREAM and at least one --operation\n\n{ADD_OPERATION_HELP}");
+        return ExitCode::from(2);
+    };
+    let spec = match spec {
+        Some(spec) => Ok(spec),
+        None => {
+            let args = Args { config, ..Args::default() };
+            config_path(&args).and_then(|path| {
+                let path = path.ok_or("no SPEC given and no openapi-rust-gen.toml here naming one")?;
+                Config::load(&path).map_err(|e| e.to_string())?.spec().map_err(|e| e.to_string())
+            })
+        }
+    };
+    let selectors: Vec<&str> = operations.iter().map(String::as_str).collect();
+    match spec.and_then(|spec| {
+        project::add_operations(&spec, Path::new(&from), &selectors).map(|e| (spec, e)).map_err(|e| e.to_string())
+    }) {
+        Ok((spec, extension)) => {
+            for op in &extension.operations {
+                println!("added {op}");
+            }
+            for placement in &extension.components {
+                println!("  {placement}");
+            }
+            println!("wrote {}; now run `openapi-rust-gen generate`", spec.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
         }
     }
 }

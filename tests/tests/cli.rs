@@ -115,6 +115,57 @@ fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
+/// `add-operation` from outside the repository: a real operation of Cloudflare's published spec
+/// (the committed excerpt) copied into a spec named by the config file beside it, then generated;
+/// a second time refused, naming the line; bad arguments rejected with usage.
+#[test]
+fn add_operation_extends_the_spec_named_by_the_config() {
+    let dir = scratch("add-operation");
+    std::fs::copy(testkit::root().join("spec/cloudflare-ssl.yaml"), dir.join("api.yaml")).unwrap();
+    std::fs::copy(
+        testkit::root().join("tests/fixtures/upstream/cloudflare-certificate-packs.json"),
+        dir.join("upstream.json"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("openapi-rust-gen.toml"), "spec = \"api.yaml\"\noutput = \"client\"\n").unwrap();
+    let before = read(&dir.join("api.yaml"));
+    let delete = "certificate-packs-delete-advanced-certificate-manager-certificate-pack";
+    let out = run(&dir, &["add-operation", "--from", "upstream.json", "--operation", delete]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains(&format!(
+            "added DELETE /zones/{{zone_id}}/ssl/certificate_packs/{{certificate_pack_id}} ({delete})"
+        )),
+        "{}",
+        stdout(&out)
+    );
+    let after = read(&dir.join("api.yaml"));
+    assert!(after.starts_with(before.lines().next().unwrap()) && after.len() > before.len());
+    assert!(after.contains(&format!("operationId: {delete}")), "{after}");
+    let out = run(&dir, &["generate"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let api =
+        std::fs::read_dir(dir.join("client/src/api")).unwrap().map(|e| read(&e.unwrap().path())).collect::<String>();
+    assert!(
+        api.contains("pub fn certificate_packs_delete_advanced_certificate_manager_certificate_pack("),
+        "no method for the added operation"
+    );
+
+    let out = run(&dir, &["add-operation", "api.yaml", "--from", "upstream.json", "--operation", delete]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("is already present in the spec") && stderr(&out).contains("(line "),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(read(&dir.join("api.yaml")), after, "a refused addition writes nothing");
+    let out = run(&dir, &["add-operation", "--operation", delete]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("needs --from UPSTREAM"), "{}", stderr(&out));
+    let out = run(&dir, &["help", "add-operation"]);
+    assert!(out.status.success() && stdout(&out).contains("--from UPSTREAM"), "{}", stdout(&out));
+}
+
 #[test]
 fn help_and_missing_files() {
     let dir = scratch("help");

@@ -1,5 +1,6 @@
 //! The user's workflow: extend the real spec with operations of Cloudflare's published spec in
-//! one command (`cargo xtask add-operation`, [`xtask::add_operation::run`]), then generate,
+//! one command (`cargo xtask add-operation` and `openapi-rust-gen add-operation`, both
+//! [`generator::project::add_operations`]), then generate,
 //! compile and call them, with no change to the generator.
 //!
 //! Three real operations of Cloudflare's published spec (the excerpt
@@ -36,8 +37,8 @@ fn extend(scratch: &str) -> (String, String, generator::extend::Extension) {
     let original = std::fs::read_to_string(testkit::root().join(xtask::SPEC)).unwrap();
     let copy = dir.join("cloudflare-ssl.yaml");
     std::fs::write(&copy, &original).unwrap();
-    let extension =
-        xtask::add_operation::run(&upstream(), &copy, &[ORDER, DELETE, LIST]).unwrap_or_else(|e| panic!("{e}"));
+    let extension = generator::project::add_operations(&copy, &upstream(), &[ORDER, DELETE, LIST])
+        .unwrap_or_else(|e| panic!("{e}"));
     let written = std::fs::read_to_string(&copy).unwrap();
     assert_eq!(written, extension.text, "the file holds what add_operations returned");
     (original, written, extension)
@@ -106,13 +107,15 @@ fn add_operation_keeps_the_spec_reuses_same_shapes_and_loads() {
 
     // Adding again is refused, located, and writes nothing.
     let copy = testkit::root().join("target/extend-spec-text/cloudflare-ssl.yaml");
-    let err = xtask::add_operation::run(&upstream(), &copy, &[DELETE]).unwrap_err();
+    let err = generator::project::add_operations(&copy, &upstream(), &[DELETE]).unwrap_err().to_string();
     assert!(
         err.contains(&format!("`{DELETE}` is already present in the spec as DELETE")) && err.contains("(line "),
         "{err}"
     );
     assert_eq!(std::fs::read_to_string(&copy).unwrap(), text);
-    let err = xtask::add_operation::run(&upstream(), &copy, &["certificate-packs-list-certificate-pack"]).unwrap_err();
+    let err = generator::project::add_operations(&copy, &upstream(), &["certificate-packs-list-certificate-pack"])
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("no operation `certificate-packs-list-certificate-pack` in the upstream spec"), "{err}");
     assert!(err.contains(&format!("nearest: `{LIST}`")), "{err}");
 }

@@ -1,6 +1,5 @@
 //! Project tasks: `cargo xtask codegen [--check]`, `generate`, `corpus`, `test`.
 
-pub mod add_operation;
 pub mod bench;
 pub mod conform;
 pub mod corpus;

@@ -176,7 +176,7 @@ fn main() -> ExitCode {
                 return ExitCode::FAILURE;
             };
             let spec = flag("--spec").map_or_else(|| xtask::root().join(xtask::SPEC), std::path::PathBuf::from);
-            match xtask::add_operation::run(std::path::Path::new(from), &spec, &operations) {
+            match generator::project::add_operations(&spec, std::path::Path::new(from), &operations) {
                 Ok(extension) => {
                     for op in &extension.operations {
                         println!("added {op}");

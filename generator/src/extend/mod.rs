@@ -10,7 +10,7 @@
 //!   byte. The result is read back and must equal the spec plus exactly what was added, and it
 //!   must load and lower; otherwise nothing is returned.
 //!
-//! No file I/O: the caller (`cargo xtask add-operation`) reads and writes.
+//! No file I/O: [`crate::project::add_operations`] reads and writes the files.
 
 mod shape;
 mod text;

@@ -35,6 +35,31 @@ impl std::fmt::Display for ProjectError {
 
 impl std::error::Error for ProjectError {}
 
+/// Adds the operations `selectors` names (operationIds or `METHOD /path`) from the upstream
+/// spec `from` to the spec file `spec`, with everything they reference
+/// ([`crate::extend::add_operations`]), and writes `spec` back only if all of it succeeded,
+/// through a temporary file beside it, so a failed write leaves it whole. Returns what was added
+/// and reused. What `openapi-rust-gen add-operation` and `cargo xtask add-operation` run.
+pub fn add_operations(
+    spec: &std::path::Path,
+    from: &std::path::Path,
+    selectors: &[&str],
+) -> Result<crate::extend::Extension, ProjectError> {
+    let read = |path: &std::path::Path| {
+        std::fs::read_to_string(path).map_err(|e| ProjectError(format!("cannot read {}: {e}", path.display())))
+    };
+    let (upstream, text) = (read(from)?, read(spec)?);
+    let extension = crate::extend::add_operations(&text, &upstream, selectors)
+        .map_err(|d| ProjectError(format!("{} (from {}):\n{d}", spec.display(), from.display())))?;
+    let mut temporary = spec.as_os_str().to_owned();
+    temporary.push(".add-operation.tmp");
+    let temporary = std::path::PathBuf::from(temporary);
+    std::fs::write(&temporary, &extension.text)
+        .map_err(|e| ProjectError(format!("cannot write {}: {e}", temporary.display())))?;
+    std::fs::rename(&temporary, spec).map_err(|e| ProjectError(format!("cannot replace {}: {e}", spec.display())))?;
+    Ok(extension)
+}
+
 /// Where the generated client finds the runtime crates.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Runtime {
