@@ -199,6 +199,9 @@ fn run(check: bool, args: &Args) -> Result<(), String> {
     for warning in &plan.warnings.0 {
         eprintln!("warning: {}: {warning}", spec_path.display());
     }
+    for note in &plan.notes {
+        eprintln!("note: {}: {note}", spec_path.display());
+    }
     let mode = if check { Mode::Check } else { Mode::Write { force: args.force } };
     let report = project::sync(&out, &plan.files, &spec, mode).map_err(|e| e.to_string())?;
     if check {

@@ -101,8 +101,14 @@ impl Builder {
             }
         }
         let label = spec_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let options =
-            Options { spec_label: label, command: "openapi_rust_gen::Builder".to_string(), ..Default::default() };
+        let config = loaded.as_ref().map(|l| &l.config);
+        let options = Options {
+            spec_label: label,
+            command: "openapi_rust_gen::Builder".to_string(),
+            types: config.map(|c| c.mappings()).unwrap_or_default(),
+            derives: config.map(|c| c.derive_list()).unwrap_or_default(),
+            ..Default::default()
+        };
         let files = crate::generate(&spec, &options)
             .map_err(|d| ProjectError::new(format!("{}:\n{d}", spec_path.display())))?;
         let files: BTreeMap<String, String> = files.into_iter().map(|f| (f.path, f.contents)).collect();

@@ -13,7 +13,8 @@ pub use builder::Builder;
 pub use config::{Config, Include, Loaded, WorkspaceMode, CONFIG_FILE};
 pub use sync::{sync, FileKind, Mode, Planned, Report, LIB_MARKER, RECORD_FILE};
 
-use crate::{CrateKind, Dependency, Diagnostics, Options, Workspace};
+use crate::ir::TypeMappings;
+use crate::{CrateKind, Dependency, Derive, Diagnostics, Options, Workspace};
 
 /// A problem with the config, the files or the spec, as one message naming the file (and line)
 /// at fault.
@@ -74,6 +75,10 @@ pub struct Settings {
     pub runtime: Runtime,
     /// The client's dev-dependencies.
     pub dev_dependencies: Vec<Dependency>,
+    /// String formats emitted as other types than `String` (`[types]`).
+    pub types: TypeMappings,
+    /// Traits the models derive besides the usual ones (`derives`).
+    pub derives: Vec<Derive>,
 }
 
 impl Settings {
@@ -105,6 +110,8 @@ impl Settings {
             command: command.to_string(),
             runtime,
             dev_dependencies: Vec::new(),
+            types: config.mappings(),
+            derives: config.derive_list(),
         })
     }
 }
@@ -124,6 +131,9 @@ pub struct Plan {
     pub folders: Vec<String>,
     /// The spec's warnings (legal mistakes the client does not mind).
     pub warnings: Diagnostics,
+    /// Models that could not take a requested derive, one line each with the reason (for
+    /// stderr; the models' docs say it too).
+    pub notes: Vec<String>,
 }
 
 /// The package name for a client of an API titled `title`: the title in kebab case with
@@ -143,11 +153,18 @@ pub fn default_crate_name(title: &str) -> String {
 /// [`crate::generate_crates`] (above [`crate::MODELS_CRATE_OVER`] models, the models in crates
 /// of their own), and the vendored runtime if [`Settings::runtime`] asks for it.
 pub fn plan(spec: &str, label: &str, settings: &Settings) -> Result<Plan, ProjectError> {
-    let (api, warnings) = crate::lower_with_warnings(spec).map_err(|d| ProjectError::new(format!("{label}:\n{d}")))?;
+    let (api, warnings) =
+        crate::lower_mapped(spec, settings.types).map_err(|d| ProjectError::new(format!("{label}:\n{d}")))?;
     let name = settings.name.clone().unwrap_or_else(|| default_crate_name(&api.title));
-    let options =
-        Options { spec_label: settings.spec_label.clone(), command: settings.command.clone(), ..Default::default() }
-            .with_layout_for(api.types.len(), &format!("{name}_models").replace('-', "_"));
+    let options = Options {
+        spec_label: settings.spec_label.clone(),
+        command: settings.command.clone(),
+        types: settings.types,
+        derives: settings.derives.clone(),
+        ..Default::default()
+    }
+    .with_layout_for(api.types.len(), &format!("{name}_models").replace('-', "_"));
+    let notes = crate::derives::plan(&api, &settings.derives).notes();
     let (runtime, model) = match &settings.runtime {
         Runtime::Paths { runtime, model } => (runtime.clone(), model.clone()),
         Runtime::Vendored(_) => ("runtime".to_string(), "runtime-model".to_string()),
@@ -199,6 +216,7 @@ pub fn plan(spec: &str, label: &str, settings: &Settings) -> Result<Plan, Projec
         types: api.types.len(),
         folders: crates.into_iter().map(|c| c.folder).collect(),
         warnings,
+        notes,
     })
 }
 

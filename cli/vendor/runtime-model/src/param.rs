@@ -90,6 +90,22 @@ impl ParamValue for chrono::NaiveDate {
     }
 }
 
+#[cfg(feature = "uuid")]
+impl ParamValue for uuid::Uuid {
+    /// The hyphenated lower-case form (`67e55044-10b1-426f-9247-bb680e5fe0c8`).
+    fn to_param(&self) -> String {
+        self.hyphenated().to_string()
+    }
+}
+
+#[cfg(feature = "url")]
+impl ParamValue for url::Url {
+    /// The URL as serialized (`Url::as_str`); where it goes, it is encoded as any text is.
+    fn to_param(&self) -> String {
+        self.as_str().to_string()
+    }
+}
+
 /// Checks that a value holds no `NaN` or infinite number anywhere inside it. `serde_json`
 /// writes those as `null`, so a parameter holding one would go out silently changed (or be left
 /// out as if absent); the request fails instead.
