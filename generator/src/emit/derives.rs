@@ -111,7 +111,7 @@ fn fixed_point(api: &Api, d: Derive) -> BTreeSet<&str> {
         let failing: Vec<&str> = api
             .types
             .values()
-            .filter(|def| ok.contains(def.name.as_str()) && first_failing(def, d, &ok).is_some())
+            .filter(|def| ok.contains(def.name.as_str()) && first_failing(def, d, &ok, true).is_some())
             .map(|def| def.name.as_str())
             .collect();
         for name in failing {
@@ -125,17 +125,19 @@ fn fixed_point(api: &Api, d: Derive) -> BTreeSet<&str> {
 }
 
 /// A part of `def` that cannot take `d` (given the models in `ok` that can): its description.
-fn first_failing(def: &TypeDef, d: Derive, ok: &BTreeSet<&str>) -> Option<String> {
+/// Without `models`, only parts that fail on their own count (not a model that lacks `d`), so
+/// that a note names the cause (`x` is an `f64`) before a model in a cycle with it.
+fn first_failing(def: &TypeDef, d: Derive, ok: &BTreeSet<&str>, models: bool) -> Option<String> {
     let ordered = matches!(d, Derive::PartialOrd | Derive::Ord);
     match &def.kind {
-        TypeKind::Alias(t) | TypeKind::Newtype(t) => failing_ref(t, d, ok).map(|what| format!("it holds {what}")),
+        TypeKind::Alias(t) | TypeKind::Newtype(t) => failing_ref(t, d, ok, models).map(|what| format!("it holds {what}")),
         TypeKind::Struct { fields, additional } => {
             for f in fields {
-                if let Some(what) = failing_field(f, d, ok) {
+                if let Some(what) = failing_field(f, d, ok, models) {
                     return Some(format!("field `{}` is {what}", f.rust_name));
                 }
             }
-            let extra = additional.as_ref().and_then(|t| failing_ref(t, d, ok));
+            let extra = additional.as_ref().and_then(|t| failing_ref(t, d, ok, models));
             extra.map(|what| format!("its additional properties are {what}"))
         }
         // Open enums derive `Eq` and `Hash` already.
@@ -150,12 +152,12 @@ fn first_failing(def: &TypeDef, d: Derive, ok: &BTreeSet<&str>) -> Option<String
         ),
         TypeKind::Union { variants, .. } => variants
             .iter()
-            .find_map(|v| failing_ref(&v.ty, d, ok).map(|what| format!("variant `{}` holds {what}", v.rust_name))),
+            .find_map(|v| failing_ref(&v.ty, d, ok, models).map(|what| format!("variant `{}` holds {what}", v.rust_name))),
     }
 }
 
 /// A field's type as emitted: `format: binary` strings are `rt::Binary` (see `types::field`).
-fn failing_field(f: &Field, d: Derive, ok: &BTreeSet<&str>) -> Option<String> {
+fn failing_field(f: &Field, d: Derive, ok: &BTreeSet<&str>, models: bool) -> Option<String> {
     let inner = match &f.ty {
         TypeRef::Nullable(inner) => inner.as_ref(),
         other => other,
@@ -164,11 +166,12 @@ fn failing_field(f: &Field, d: Derive, ok: &BTreeSet<&str>) -> Option<String> {
         return matches!(d, Derive::PartialOrd | Derive::Ord)
             .then(|| "binary data (`rt::Binary`, unordered)".to_string());
     }
-    failing_ref(&f.ty, d, ok)
+    failing_ref(&f.ty, d, ok, models)
 }
 
-/// What in `t` cannot take `d`, described, or `None` when all of it can.
-fn failing_ref(t: &TypeRef, d: Derive, ok: &BTreeSet<&str>) -> Option<String> {
+/// What in `t` cannot take `d`, described, or `None` when all of it can (models not in `ok`
+/// counted only with `models`).
+fn failing_ref(t: &TypeRef, d: Derive, ok: &BTreeSet<&str>, models: bool) -> Option<String> {
     match t {
         TypeRef::String
         | TypeRef::Bool
@@ -185,10 +188,10 @@ fn failing_ref(t: &TypeRef, d: Derive, ok: &BTreeSet<&str>) -> Option<String> {
         TypeRef::F64 => Some(format!("a number (`f64`, which has no `{}`)", d.name())),
         TypeRef::Json if matches!(d, Derive::Eq | Derive::Hash) => None,
         TypeRef::Json => Some(format!("any JSON value (`serde_json::Value`, which has no `{}`)", d.name())),
-        TypeRef::Named(n) if ok.contains(n.as_str()) => None,
+        TypeRef::Named(n) if ok.contains(n.as_str()) || !models => None,
         TypeRef::Named(n) => Some(format!("`{n}`, which has no `{}`", d.name())),
         TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => {
-            failing_ref(inner, d, ok)
+            failing_ref(inner, d, ok, models)
         }
     }
 }
@@ -196,9 +199,61 @@ fn failing_ref(t: &TypeRef, d: Derive, ok: &BTreeSet<&str>) -> Option<String> {
 /// Why `def` does not take `d`, once the fixed point is reached.
 fn why_not(def: &TypeDef, d: Derive, ok: &BTreeMap<Derive, BTreeSet<&str>>) -> String {
     let set = ok.get(&d).cloned().unwrap_or_default();
-    if let Some(why) = first_failing(def, d, &set) {
+    if let Some(why) = first_failing(def, d, &set, false).or_else(|| first_failing(def, d, &set, true)) {
         return why;
     }
     // Only `Ord` gets here: its own parts are ordered, but `Eq` or `PartialOrd` is missing.
     format!("`Ord` needs `Eq` and `PartialOrd`, and `{}` lacks one", def.name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPEC: &str = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    \
+        A: {type: object, required: [b], properties: {b: {$ref: '#/components/schemas/B'}}}\n    \
+        B: {type: object, properties: {a: {$ref: '#/components/schemas/A'}, x: {type: number}}}\n    \
+        C: {type: object, properties: {c: {type: array, items: {$ref: '#/components/schemas/C'}}, s: {type: string}}}\n    \
+        M: {type: object, additionalProperties: {type: number}, properties: {n: {type: integer}}}\n    \
+        E: {type: string, enum: [a, b]}\n    \
+        U: {oneOf: [{$ref: '#/components/schemas/C'}, {type: integer}]}\n    \
+        D: {type: array, items: {$ref: '#/components/schemas/C'}}\n";
+
+    fn derived(plan: &DerivePlan, name: &str) -> Vec<&'static str> {
+        plan.of(name).iter().map(|d| d.name()).collect()
+    }
+
+    /// A cycle through a model with an `f64` (A ↔ B) loses `Eq` and `Hash` on both; a model
+    /// that reaches only itself (C) keeps every derive; a map of numbers (M) keeps `PartialOrd`
+    /// only; an open enum (E) is not listed for `Eq`/`Hash`, which it has, and refuses an order;
+    /// so does a union (U); an alias (D) is never a model of its own.
+    #[test]
+    fn derives_follow_field_types_to_a_fixed_point() {
+        let api = crate::lower(SPEC).unwrap_or_else(|d| panic!("{d}"));
+        let plan = plan(&api, &Derive::ALL);
+        assert_eq!(derived(&plan, "A"), ["PartialOrd"]);
+        assert_eq!(derived(&plan, "B"), ["PartialOrd"]);
+        assert_eq!(derived(&plan, "C"), ["Eq", "Hash", "PartialOrd", "Ord"]);
+        assert_eq!(derived(&plan, "M"), ["PartialOrd"]);
+        assert!(derived(&plan, "E").is_empty() && derived(&plan, "D").is_empty());
+        assert_eq!(derived(&plan, "U"), ["Eq", "Hash"]);
+        assert!(!plan.skipped.contains_key("C") && !plan.skipped.contains_key("D"));
+        let notes = plan.notes();
+        assert_eq!(
+            notes.first().map(String::as_str),
+            Some("A: no Eq (field `b` is `B`, which has no `Eq`); no Hash (field `b` is `B`, which has no `Hash`); no Ord (field `b` is `B`, which has no `Ord`)")
+        );
+        assert!(
+            notes.iter().any(|n| n.starts_with("B: no Eq (field `x` is a number (`f64`, which has no `Eq`))")),
+            "{notes:?}"
+        );
+        assert!(notes.iter().any(|n| n.starts_with("E: no PartialOrd (an open enum's derived order")), "{notes:?}");
+        assert!(notes.iter().any(|n| n.starts_with("M: no Eq (its additional properties are a number")), "{notes:?}");
+        assert!(notes.iter().any(|n| n.starts_with("U: no PartialOrd (a union's derived order")), "{notes:?}");
+        // Only what is asked for is considered.
+        let plan = super::plan(&api, &[Derive::Hash]);
+        assert_eq!(derived(&plan, "C"), ["Hash"]);
+        assert!(!plan.skipped.contains_key("E") && plan.skipped.contains_key("A"));
+        assert_eq!(super::plan(&api, &[]), DerivePlan::default());
+    }
 }
