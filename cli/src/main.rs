@@ -30,7 +30,8 @@ the current folder when no SPEC is given); an option given here overrides its ke
 
 Options:
   --config FILE        the config file (keys: spec, output, name, version, license,
-                       description, doc, workspace, overlays, include)
+                       description, doc, workspace, overlays, include, derives,
+                       [types] uuid/uri/byte)
   --out DIR            the output folder (config: output)
   --name NAME          the package name (default: the spec's title, kebab case, `-client`)
   --version VERSION    the package version (default: 0.1.0)

@@ -130,7 +130,9 @@ fn fixed_point(api: &Api, d: Derive) -> BTreeSet<&str> {
 fn first_failing(def: &TypeDef, d: Derive, ok: &BTreeSet<&str>, models: bool) -> Option<String> {
     let ordered = matches!(d, Derive::PartialOrd | Derive::Ord);
     match &def.kind {
-        TypeKind::Alias(t) | TypeKind::Newtype(t) => failing_ref(t, d, ok, models).map(|what| format!("it holds {what}")),
+        TypeKind::Alias(t) | TypeKind::Newtype(t) => {
+            failing_ref(t, d, ok, models).map(|what| format!("it holds {what}"))
+        }
         TypeKind::Struct { fields, additional } => {
             for f in fields {
                 if let Some(what) = failing_field(f, d, ok, models) {
@@ -150,9 +152,9 @@ fn first_failing(def: &TypeDef, d: Derive, ok: &BTreeSet<&str>, models: bool) ->
             "a union's derived order would be its variants' order, which a variant the spec adds would change"
                 .to_string(),
         ),
-        TypeKind::Union { variants, .. } => variants
-            .iter()
-            .find_map(|v| failing_ref(&v.ty, d, ok, models).map(|what| format!("variant `{}` holds {what}", v.rust_name))),
+        TypeKind::Union { variants, .. } => variants.iter().find_map(|v| {
+            failing_ref(&v.ty, d, ok, models).map(|what| format!("variant `{}` holds {what}", v.rust_name))
+        }),
     }
 }
 

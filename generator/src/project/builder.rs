@@ -15,7 +15,9 @@
 //! ```
 //!
 //! The crate depends on `openapi-rust-runtime`, `serde`, `serde_json` and `chrono` (features
-//! `serde`, `std`) as the generated crate's `Cargo.toml` would.
+//! `serde`, `std`) as the generated crate's `Cargo.toml` would; with a config whose `[types]`
+//! maps `uuid` or `uri`, on `uuid` or `url` too (feature `serde`), and on the runtime with its
+//! feature of the same name.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
