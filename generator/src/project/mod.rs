@@ -224,6 +224,51 @@ pub fn plan(spec: &str, label: &str, settings: &Settings) -> Result<Plan, Projec
 mod tests {
     use super::*;
 
+    /// `[types]` and `derives` reach the files through `plan` (the CLI's and `xtask codegen`'s
+    /// route): the manifest gains `uuid` and the runtime's feature only when the mapping is on
+    /// and the spec has the format (`url` is mapped, but no `format: uri` is there), the model
+    /// derives `Hash`, and a model that cannot take it is a note.
+    #[test]
+    fn mappings_and_derives_reach_the_manifest_and_the_models() {
+        let spec = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    \
+                    A: {type: object, required: [id], properties: {id: {type: string, format: uuid}}}\n    \
+                    B: {type: object, properties: {x: {type: number}}}\n";
+        let settings = |types: TypeMappings, derives: Vec<Derive>| Settings {
+            name: Some("t".into()),
+            version: None,
+            license: None,
+            description: None,
+            doc: None,
+            workspace: WorkspaceMode::None,
+            spec_label: "t.yaml".into(),
+            command: "test".into(),
+            runtime: Runtime::Paths { runtime: "rt".into(), model: "rtm".into() },
+            dev_dependencies: Vec::new(),
+            types,
+            derives,
+        };
+        let file = |plan: &Plan, path: &str| {
+            plan.files.iter().find(|f| f.path == path).map(|f| f.contents.clone()).unwrap_or_default()
+        };
+        let mapped = TypeMappings { uuid: true, url: true, byte: false };
+        let plan = plan(spec, "t.yaml", &settings(mapped, vec![Derive::Hash])).unwrap_or_else(|e| panic!("{e}"));
+        let manifest = file(&plan, "Cargo.toml");
+        assert!(manifest.contains("openapi-rust-runtime = { path = \"rt\", features = [\"uuid\"] }\n"), "{manifest}");
+        assert!(manifest.contains("uuid = { version = \"1\", features = [\"serde\"] }\n"), "{manifest}");
+        assert!(!manifest.contains("url ="), "{manifest}");
+        let types = file(&plan, "src/api/types.rs");
+        assert!(
+            types.contains("#[derive(Debug, Clone, PartialEq, Hash)]\n#[non_exhaustive]\npub struct A {"),
+            "{types}"
+        );
+        assert!(types.contains("    pub id: uuid::Uuid,\n"), "{types}");
+        assert_eq!(plan.notes, ["B: no Hash (field `x` is a number (`f64`, which has no `Hash`))"]);
+        let plain = super::plan(spec, "t.yaml", &settings(TypeMappings::default(), Vec::new()))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(!file(&plain, "Cargo.toml").contains("uuid"));
+        assert!(file(&plain, "src/api/types.rs").contains("    pub id: String,\n") && plain.notes.is_empty());
+    }
+
     #[test]
     fn crate_names_from_titles() {
         assert_eq!(default_crate_name("Pet Store"), "pet-store-client");
