@@ -271,6 +271,18 @@ compound! {
 mod tests {
     use super::*;
 
+    /// The mapped types' text forms: a UUID hyphenated in lower case, a URL as serialized, bytes
+    /// as padded standard base64.
+    #[test]
+    #[cfg(all(feature = "uuid", feature = "url"))]
+    fn mapped_types_write_their_text_forms() {
+        let id: uuid::Uuid = "67E55044-10B1-426F-9247-BB680E5FE0C8".parse().unwrap();
+        assert_eq!(id.to_param(), "67e55044-10b1-426f-9247-bb680e5fe0c8");
+        let url = url::Url::parse("HTTPS://Example.com/a b?q=1").unwrap();
+        assert_eq!(url.to_param(), "https://example.com/a%20b?q=1");
+        assert_eq!(crate::Base64::new(*b"\xfb\xff").to_param(), "+/8=");
+    }
+
     #[test]
     fn numbers_that_are_not_finite_are_found_wherever_they_are() {
         for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
