@@ -4,6 +4,7 @@
 /// text (embedded from `vendor/`, a copy of the runtime's sources that `cargo xtask codegen --check` keeps equal).
 pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("runtime-model/Cargo.toml", include_str!("../vendor/runtime-model/Cargo.toml.in")),
+    ("runtime-model/src/base64.rs", include_str!("../vendor/runtime-model/src/base64.rs")),
     ("runtime-model/src/binary.rs", include_str!("../vendor/runtime-model/src/binary.rs")),
     ("runtime-model/src/lib.rs", include_str!("../vendor/runtime-model/src/lib.rs")),
     ("runtime-model/src/param.rs", include_str!("../vendor/runtime-model/src/param.rs")),

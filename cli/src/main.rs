@@ -48,7 +48,8 @@ the current folder when no SPEC is given); an option given here overrides its ke
 
 Options:
   --config FILE        the config file (keys: spec, output, name, version, license,
-                       description, doc, workspace, overlays, include)
+                       description, doc, workspace, overlays, include, derives,
+                       [types] uuid/uri/byte)
   --out DIR            the output folder (config: output)
   --name NAME          the package name (default: the spec's title, kebab case, `-client`)
   --version VERSION    the package version (default: 0.1.0)
@@ -279,6 +280,9 @@ fn run(check: bool, args: &Args) -> Result<(), String> {
     let plan = project::plan(&spec, &spec_path.display().to_string(), &settings).map_err(|e| e.to_string())?;
     for warning in &plan.warnings.0 {
         eprintln!("warning: {}: {warning}", spec_path.display());
+    }
+    for note in &plan.notes {
+        eprintln!("note: {}: {note}", spec_path.display());
     }
     let mode = if check { Mode::Check } else { Mode::Write { force: args.force } };
     let report = project::sync(&out, &plan.files, &spec, mode).map_err(|e| e.to_string())?;

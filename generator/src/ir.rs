@@ -214,6 +214,14 @@ pub enum TypeRef {
     DateTime,
     /// `string`, `format: date`.
     Date,
+    /// `string`, `format: uuid`, mapped to `uuid::Uuid` ([`TypeMappings::uuid`]; otherwise a
+    /// `String`).
+    Uuid,
+    /// `string`, `format: uri` or `url`, mapped to `url::Url` ([`TypeMappings::url`]).
+    Url,
+    /// `string`, `format: byte` (base64 text), mapped to the bytes it encodes
+    /// (`rt::Base64`, [`TypeMappings::byte`]).
+    Base64,
     /// Anything JSON (empty schema, free-form object).
     Json,
     /// A named type.
@@ -239,6 +247,69 @@ impl TypeRef {
             }
             _ => None,
         }
+    }
+}
+
+/// Rust types chosen for string formats that are `String`s by default: the config file's
+/// `[types]` table. Lowering reads a mapped format as [`TypeRef::Uuid`], [`TypeRef::Url`] or
+/// [`TypeRef::Base64`], so nothing changes for a spec (or a config) without them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TypeMappings {
+    /// `format: uuid` as `uuid::Uuid`.
+    pub uuid: bool,
+    /// `format: uri` and `format: url` as `url::Url`.
+    pub url: bool,
+    /// `format: byte` as the bytes its base64 text encodes (`rt::Base64`).
+    pub byte: bool,
+}
+
+impl TypeMappings {
+    /// The type of a string schema with this `format` under these mappings (`None`: not mapped).
+    pub fn string_format(&self, format: &str) -> Option<TypeRef> {
+        match format {
+            "uuid" if self.uuid => Some(TypeRef::Uuid),
+            "uri" | "url" if self.url => Some(TypeRef::Url),
+            "byte" if self.byte => Some(TypeRef::Base64),
+            _ => None,
+        }
+    }
+}
+
+impl Api {
+    /// Whether any type reference of the API (models, parameters, bodies, responses, error
+    /// bodies), through arrays, maps, `Option` and `Box`, passes `found`.
+    pub fn any_type_ref(&self, found: &impl Fn(&TypeRef) -> bool) -> bool {
+        fn within(t: &TypeRef, found: &impl Fn(&TypeRef) -> bool) -> bool {
+            found(t)
+                || match t {
+                    TypeRef::Vec(inner) | TypeRef::Map(inner) | TypeRef::Nullable(inner) | TypeRef::Boxed(inner) => {
+                        within(inner, found)
+                    }
+                    _ => false,
+                }
+        }
+        let in_types = self.types.values().any(|def| match &def.kind {
+            TypeKind::Alias(t) | TypeKind::Newtype(t) => within(t, found),
+            TypeKind::Struct { fields, additional } => {
+                fields.iter().any(|f| within(&f.ty, found)) || additional.as_ref().is_some_and(|t| within(t, found))
+            }
+            TypeKind::Union { variants, .. } => variants.iter().any(|v| within(&v.ty, found)),
+            TypeKind::Enum { .. } => false,
+        });
+        let in_operations = self.operations.iter().any(|op| {
+            let response = match &op.response {
+                ResponseBody::Json(t)
+                | ResponseBody::Enveloped { result: t, .. }
+                | ResponseBody::Stream { item: t, .. } => within(t, found),
+                _ => false,
+            };
+            response
+                || op.params.iter().any(|p| within(&p.ty, found))
+                || op.body.as_ref().is_some_and(|b| within(&b.ty, found))
+                || op.paginated.as_ref().is_some_and(|p| within(&p.item, found) || within(&p.info, found))
+        });
+        let in_errors = self.errors.values().any(|e| e.variants.iter().any(|v| within(&v.ty, found)));
+        in_types || in_operations || in_errors
     }
 }
 

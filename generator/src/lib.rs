@@ -22,6 +22,7 @@ pub mod select;
 mod upgrade;
 
 pub use diag::{Diagnostic, Diagnostics, Kind};
+pub use emit::derives::{self, Derive};
 pub use emit::harness::harness as conformance_harness;
 pub use emit::manifest::{self, Dependency, Manifest, Workspace};
 pub use emit::{Crate, CrateKind, CrateSetup, MODELS_CRATE_OVER, MODELS_PER_GROUP, SPLIT_OVER};
@@ -52,6 +53,13 @@ pub struct Options {
     /// as the core's: `use core::model; use model::rt;`). Empty groups are left out. Callers
     /// choose about one group per [`MODELS_PER_GROUP`] models.
     pub model_groups: usize,
+    /// String formats emitted as other types than `String` (the config's `[types]`); read by
+    /// [`generate`] when it lowers the spec. A caller that lowers first ([`generate_from`],
+    /// [`generate_crates`]) lowers with [`lower_mapped`] and the same mappings.
+    pub types: ir::TypeMappings,
+    /// Traits derived on the models besides `Debug`, `Clone` and `PartialEq` (the config's
+    /// `derives`), on each model whose every field supports them ([`derives::plan`]).
+    pub derives: Vec<Derive>,
 }
 
 impl Default for Options {
@@ -62,6 +70,8 @@ impl Default for Options {
             split_over: SPLIT_OVER,
             models_crate: None,
             model_groups: 0,
+            types: ir::TypeMappings::default(),
+            derives: Vec::new(),
         }
     }
 }
@@ -95,22 +105,32 @@ pub type Timings = Vec<(&'static str, std::time::Duration)>;
 
 /// Parses and lowers a spec: the IR, or every finding.
 pub fn lower(spec: &str) -> Result<ir::Api, Diagnostics> {
-    lower_timed(spec, &mut Timings::new()).map(|(api, _)| api)
+    lower_timed(spec, ir::TypeMappings::default(), &mut Timings::new()).map(|(api, _)| api)
+}
+
+/// [`lower_with_warnings`] with string formats mapped to other types than `String`
+/// ([`Options::types`]).
+pub fn lower_mapped(spec: &str, mappings: ir::TypeMappings) -> Result<(ir::Api, Diagnostics), Diagnostics> {
+    lower_timed(spec, mappings, &mut Timings::new())
 }
 
 /// [`lower`], with the warnings about a spec that lowers (mistakes that are legal and harmless
 /// to the client, such as a `required` name no property declares), each with its location.
 pub fn lower_with_warnings(spec: &str) -> Result<(ir::Api, Diagnostics), Diagnostics> {
-    lower_timed(spec, &mut Timings::new())
+    lower_timed(spec, ir::TypeMappings::default(), &mut Timings::new())
 }
 
-fn lower_timed(spec: &str, timings: &mut Timings) -> Result<(ir::Api, Diagnostics), Diagnostics> {
+fn lower_timed(
+    spec: &str,
+    mappings: ir::TypeMappings,
+    timings: &mut Timings,
+) -> Result<(ir::Api, Diagnostics), Diagnostics> {
     // Loading and lowering recurse as deeply as the spec's schemas nest (in `serde` above
     // all): on a thread with a known stack ([`THREAD_STACK`]), whatever the caller's is.
     let (result, stages) = std::thread::scope(|scope| {
         let work = || {
             let mut stages = Timings::new();
-            (lower_here(spec, &mut stages), stages)
+            (lower_here(spec, mappings, &mut stages), stages)
         };
         match thread(scope, work) {
             Some(handle) => handle.join().unwrap_or_else(|_| {
@@ -123,13 +143,17 @@ fn lower_timed(spec: &str, timings: &mut Timings) -> Result<(ir::Api, Diagnostic
     result
 }
 
-fn lower_here(spec: &str, timings: &mut Timings) -> Result<(ir::Api, Diagnostics), Diagnostics> {
+fn lower_here(
+    spec: &str,
+    mappings: ir::TypeMappings,
+    timings: &mut Timings,
+) -> Result<(ir::Api, Diagnostics), Diagnostics> {
     let start = std::time::Instant::now();
     let (doc, mut warnings, origins) = load::load_located(spec).map_err(|d| located(spec, d))?;
     timings.push(("load", start.elapsed()));
     let start = std::time::Instant::now();
     // Pointers into an upgraded (2.0, 3.1) document are put back where the spec has them.
-    let (mut api, lowered) = lower::lower(&doc).map_err(|d| located(spec, origins.locate_all(d)))?;
+    let (mut api, lowered) = lower::lower(&doc, mappings).map_err(|d| located(spec, origins.locate_all(d)))?;
     warnings.extend(located(spec, origins.locate_all(lowered)).0);
     upgrade::relocate_docs(&mut api, &origins);
     timings.push(("lower", start.elapsed()));
@@ -143,7 +167,7 @@ pub fn generate(spec: &str, options: &Options) -> Result<Vec<File>, Diagnostics>
 
 /// [`generate`], recording how long each stage took (for `cargo xtask bench`).
 pub fn generate_timed(spec: &str, options: &Options, timings: &mut Timings) -> Result<Vec<File>, Diagnostics> {
-    let (api, _warnings) = lower_timed(spec, timings)?;
+    let (api, _warnings) = lower_timed(spec, options.types, timings)?;
     generate_from_timed(&api, options, timings).map_err(|d| located(spec, d.0))
 }
 
@@ -181,7 +205,8 @@ fn render_jobs(
     let header = format!("// {}", header(options));
     let start = std::time::Instant::now();
     let jobs = emit::plan(api, options.split_over, options.models_crate.as_deref(), options.model_groups);
-    let rendered = run_jobs(api, &jobs, &header);
+    let derives = emit::derives::plan(api, &options.derives);
+    let rendered = run_jobs(api, &jobs, &header, &derives);
     timings.push(("emit + render", start.elapsed()));
     let mut files = Vec::new();
     let mut errors = Vec::new();
@@ -204,8 +229,13 @@ type Rendered = (usize, Result<String, Diagnostic>);
 /// Emits and renders every file, on as many threads as the machine has cores (files are
 /// independent; token streams are not `Send`, so each file is emitted on the thread that renders
 /// it). The results come back in the order of `jobs`, whatever the thread count.
-fn run_jobs(api: &ir::Api, jobs: &[emit::Job], header: &str) -> Vec<Result<String, Diagnostic>> {
-    let one = |job: &emit::Job| match emit::emit(api, job) {
+fn run_jobs(
+    api: &ir::Api,
+    jobs: &[emit::Job],
+    header: &str,
+    derives: &emit::derives::DerivePlan,
+) -> Vec<Result<String, Diagnostic>> {
+    let one = |job: &emit::Job| match emit::emit(api, job, derives) {
         emit::Emitted::Tokens(tokens) => render::render(tokens, header, &job.api_path()),
         emit::Emitted::Text(text) => Ok(render::text(header, &text)),
     };

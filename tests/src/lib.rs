@@ -30,9 +30,29 @@ pub fn options(label: &str) -> generator::Options {
     }
 }
 
+/// [`options`] for the good fixture `name`, with the `[types]` and `derives` of the config
+/// beside it (`tests/fixtures/good/<name>.toml`, read as `openapi-rust-gen.toml` is) when there
+/// is one: how a fixture shows what the config file changes.
+pub fn fixture_options(name: &str, label: &str) -> generator::Options {
+    let mut options = options(label);
+    let path = root().join("tests/fixtures/good").join(format!("{name}.toml"));
+    if path.exists() {
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        let config = generator::project::Config::parse(&text, &path).unwrap_or_else(|e| panic!("{e}"));
+        options.types = config.mappings();
+        options.derives = config.derive_list();
+    }
+    options
+}
+
 /// All emitted files of one spec, concatenated with a marker line before each.
 pub fn generate_joined(spec: &str, label: &str) -> Result<String, generator::Diagnostics> {
-    let files = generator::generate(spec, &options(label))?;
+    generate_joined_with(spec, &options(label))
+}
+
+/// [`generate_joined`] with these options.
+pub fn generate_joined_with(spec: &str, options: &generator::Options) -> Result<String, generator::Diagnostics> {
+    let files = generator::generate(spec, options)?;
     let mut out = String::new();
     for f in files {
         out.push_str(&format!("// ===== {} =====\n", f.path));
@@ -77,7 +97,7 @@ pub fn crates(
     spec: &str,
     options: &generator::Options,
 ) -> Result<Vec<generator::Crate>, generator::Diagnostics> {
-    let api = generator::lower(spec)?;
+    let (api, _) = generator::lower_mapped(spec, options.types)?;
     let path = |folder: &str| root().join(folder).display().to_string();
     let setup = generator::CrateSetup {
         name: format!("fixture-{name}").replace('_', "-"),

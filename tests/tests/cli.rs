@@ -37,6 +37,11 @@ components:
       required: [name]
       properties:
         name: {type: string}
+        chip: {type: string, format: uuid}
+    Scale:
+      type: object
+      properties:
+        weight: {type: number}
 ";
 
 /// The same API without pagination: `paging.rs` is no longer emitted.
@@ -286,6 +291,9 @@ fn generate_build_and_regenerate_outside_the_repository() {
 
 /// From a config file, into a workspace of the user's: the crate (and the runtime crates beside
 /// it) build as its members; `--workspace standalone` gives the crate a `[workspace]` instead.
+/// The config's `[types]` maps `format: uuid` (the crate depends on `uuid`, the vendored runtime
+/// turns on its feature) and its `derives` add `Eq` and `Hash` where they fit, with a note for the
+/// model they do not (an `f64`).
 #[test]
 fn generated_crate_builds_as_a_workspace_member() {
     let dir = scratch("member");
@@ -295,12 +303,28 @@ fn generated_crate_builds_as_a_workspace_member() {
     std::fs::write(
         dir.join("spec/openapi-rust-gen.toml"),
         "spec = \"api.yaml\"\noutput = \"../clients/shelter\"\nname = \"shelter\"\nversion = \"2.0.0\"\n\
-         description = \"Our shelter client.\"\n",
+         description = \"Our shelter client.\"\nderives = [\"Eq\", \"Hash\"]\n\n[types]\nuuid = \"uuid::Uuid\"\n",
     )
     .unwrap();
     let out = run(&dir, &["generate", "--config", "spec/openapi-rust-gen.toml"]);
     assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out)
+            .contains("note: spec/api.yaml: Scale: no Eq (field `weight` is a number (`f64`, which has no `Eq`))"),
+        "{}",
+        stderr(&out)
+    );
+    let types = read(&dir.join("clients/shelter/src/api/types.rs"));
+    assert!(
+        types.contains("#[derive(Debug, Clone, PartialEq, Eq, Hash)]\n#[non_exhaustive]\npub struct Pet {"),
+        "{types}"
+    );
+    assert!(types.contains("pub chip: Option<uuid::Uuid>,"), "{types}");
     let manifest = read(&dir.join("clients/shelter/Cargo.toml"));
+    assert!(
+        manifest.contains("features = [\"uuid\"] }\n") && manifest.contains("\nuuid = { version = \"1\""),
+        "{manifest}"
+    );
     assert!(manifest.contains("name = \"shelter\"\nversion = \"2.0.0\""), "{manifest}");
     assert!(manifest.contains("description = \"Our shelter client.\"") && !manifest.contains("[workspace]"));
     build(&dir, &["-p", "shelter"]);

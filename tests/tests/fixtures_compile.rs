@@ -13,9 +13,17 @@ const SPLIT: &[&str] = &[
     "pagination_styles",
 ];
 
-/// Fixtures also compiled with their models in a separate crate (`operations` split as well).
-const MODELS_CRATE: &[&str] =
-    &["operations", "envelope_pagination", "one_of_any_of", "recursive", "request_bodies", "parameter_styles"];
+/// Fixtures also compiled with their models in a separate crate (`operations` split as well;
+/// `mapped_types`: models naming `uuid`, `url` and `rt::Base64` in a crate of their own).
+const MODELS_CRATE: &[&str] = &[
+    "operations",
+    "envelope_pagination",
+    "one_of_any_of",
+    "recursive",
+    "request_bodies",
+    "parameter_styles",
+    "mapped_types",
+];
 
 /// Fixtures also compiled with their models spread over a core crate and two group crates
 /// (`model_groups` split into modules as well).
@@ -34,10 +42,10 @@ fn good_fixtures_compile_without_warnings() {
         testkit::crates(name, &spec, options).unwrap_or_else(|d| panic!("{name} does not generate:\n{d}"))
     };
     let fixtures = testkit::fixtures("good");
-    let outputs = fixtures.iter().map(|(name, path)| generate(name, path, &testkit::options(name)));
+    let outputs = fixtures.iter().map(|(name, path)| generate(name, path, &testkit::fixture_options(name, name)));
     // The same fixtures with `types.rs`/`operations.rs` split into modules, as big specs are.
     let split = fixtures.iter().filter(|(name, _)| SPLIT.contains(&name.as_str())).map(|(name, path)| {
-        let options = generator::Options { split_over: 1, ..testkit::options(name) };
+        let options = generator::Options { split_over: 1, ..testkit::fixture_options(name, name) };
         let crates = generate(&format!("split-{name}"), path, &options);
         assert!(has_file(&crates, Client, "src/api/types/"), "{name}: types were not split");
         crates
@@ -48,7 +56,7 @@ fn good_fixtures_compile_without_warnings() {
         let options = generator::Options {
             split_over: if name == "operations" { 1 } else { usize::MAX },
             models_crate: Some(format!("fixture_{krate}_models").replace('-', "_")),
-            ..testkit::options(name)
+            ..testkit::fixture_options(name, name)
         };
         let crates = generate(&krate, path, &options);
         assert!(has_file(&crates, Models, "src/types"), "{name}: no models crate");
@@ -64,7 +72,7 @@ fn good_fixtures_compile_without_warnings() {
             split_over: if name == "model_groups" { 1 } else { usize::MAX },
             models_crate: Some(format!("fixture_{krate}_models").replace('-', "_")),
             model_groups: 2,
-            ..testkit::options(name)
+            ..testkit::fixture_options(name, name)
         };
         let crates = generate(&krate, path, &options);
         assert!(has_file(&crates, Group(1), "src/types"), "{name}: no first group");

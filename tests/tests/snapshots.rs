@@ -8,9 +8,11 @@ fn good_fixtures_generate_deterministically() {
     for (name, path) in fixtures {
         let spec = std::fs::read_to_string(&path).unwrap();
         let label = format!("tests/fixtures/good/{name}.yaml");
-        let first =
-            testkit::generate_joined(&spec, &label).unwrap_or_else(|d| panic!("{name} failed to generate:\n{d}"));
-        let second = testkit::generate_joined(&spec, &label).unwrap();
+        // A fixture with a config beside it (`NAME.toml`) is generated with its `[types]` and `derives`.
+        let options = testkit::fixture_options(&name, &label);
+        let first = testkit::generate_joined_with(&spec, &options)
+            .unwrap_or_else(|d| panic!("{name} failed to generate:\n{d}"));
+        let second = testkit::generate_joined_with(&spec, &options).unwrap();
         assert_eq!(first, second, "{name}: output differs between two runs");
         insta::assert_snapshot!(name.clone(), first);
     }

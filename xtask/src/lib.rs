@@ -91,6 +91,17 @@ pub struct Report {
 
 /// Prints a spec's warnings (legal mistakes the client does not mind) to stderr: the first 20
 /// and how many more.
+/// The models that could not take a derive the config asks for, and why (the first few).
+fn print_notes(label: &str, notes: &[String]) {
+    const SHOWN: usize = 20;
+    for note in notes.iter().take(SHOWN) {
+        eprintln!("note: {label}: {note}");
+    }
+    if notes.len() > SHOWN {
+        eprintln!("note: {label}: and {} more models (each model's docs say why)", notes.len() - SHOWN);
+    }
+}
+
 fn print_warnings(label: &str, warnings: &generator::Diagnostics) {
     const SHOWN: usize = 20;
     let list = &warnings.0;
@@ -126,6 +137,7 @@ pub fn codegen_with(check: bool, progress: &mut dyn FnMut(&str)) -> Result<Repor
     print_warnings(SPEC, &overlay_warnings);
     let plan = generator::project::plan(&spec, SPEC, &settings).map_err(|e| e.to_string())?;
     print_warnings(SPEC, &plan.warnings);
+    print_notes(SPEC, &plan.notes);
     progress(&described(&plan));
     let verb = if check { "comparing" } else { "writing" };
     progress(&format!("{verb} {} files in {OUT_DIR}/", plan.files.len()));
@@ -620,6 +632,8 @@ pub fn generate_crate_prepared(
         command: "cargo xtask generate".to_string(),
         runtime: generator::project::Runtime::Vendored(runtime_files(&root())?),
         dev_dependencies: Vec::new(),
+        types: Default::default(),
+        derives: Vec::new(),
     };
     let plan = generator::project::plan(&spec, &shown, &settings).map_err(|e| e.to_string())?;
     print_warnings(&shown, &plan.warnings);

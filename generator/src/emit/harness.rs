@@ -286,3 +286,24 @@ async fn main() {
     }
 }
 "#;
+
+#[cfg(test)]
+mod tests {
+    /// With `[types]` mappings, each mapped argument is read from the arguments' JSON (the text
+    /// `cargo xtask conform` synthesises for the format) into its Rust type by serde, as any
+    /// other argument is: the harness names the mapped types and nothing else changes.
+    #[test]
+    fn mapped_arguments_are_read_into_their_types() {
+        let spec = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /d/{id}:\n    put:\n      \
+            operationId: putD\n      parameters:\n        - {name: id, in: path, required: true, schema: {type: string, format: uuid}}\n        \
+            - {name: at, in: query, schema: {type: string, format: uri}}\n      requestBody:\n        required: true\n        \
+            content: {application/json: {schema: {type: string, format: byte}}}\n      responses: {'204': {description: ok}}\n";
+        let mappings = crate::ir::TypeMappings { uuid: true, url: true, byte: true };
+        let (api, _) = crate::lower_mapped(spec, mappings).unwrap_or_else(|d| panic!("{d}"));
+        let harness = super::harness(&api);
+        assert!(harness.contains("    let p_id: uuid::Uuid = a.required(\"id\")?;\n"), "{harness}");
+        assert!(harness.contains("    params.at = a.optional(\"at\")?;\n"), "{harness}");
+        assert!(harness.contains("    let body: client::rt::Base64 = a.required(\"$body\")?;\n"), "{harness}");
+        assert!(harness.contains("c.put_d(&p_id, &params, &body)"), "{harness}");
+    }
+}

@@ -8,7 +8,7 @@
 
 use super::groups;
 use super::manifest::{Dependency, Manifest, Package, Workspace};
-use crate::ir::Api;
+use crate::ir::{Api, TypeRef};
 use crate::File;
 
 /// Above this many models (or operations), `types.rs` (or `operations.rs`) becomes a folder
@@ -302,6 +302,20 @@ fn emitted_code_dependencies() -> Vec<Dependency> {
     ]
 }
 
+/// The crates the mapped string formats name (`[types]` in the config), each with the runtime
+/// feature that implements `ParamValue` for its type, when the API uses it: nothing for a spec
+/// without such a format or a config that does not map it.
+fn mapped_type_dependencies(api: &Api) -> Vec<(Dependency, &'static str)> {
+    let mut out = Vec::new();
+    if api.any_type_ref(&|t| *t == TypeRef::Uuid) {
+        out.push((Dependency::version("uuid", "1").features(&["serde"]), "uuid"));
+    }
+    if api.any_type_ref(&|t| *t == TypeRef::Url) {
+        out.push((Dependency::version("url", "2").features(&["serde"]), "url"));
+    }
+    out
+}
+
 /// The runtime's package names: the client depends on the first, models crates on the second.
 const RUNTIME_PACKAGES: [&str; 2] = ["openapi-rust-runtime", "openapi-rust-runtime-model"];
 
@@ -322,6 +336,7 @@ pub fn crates(api: &Api, options: &crate::Options, setup: &CrateSetup, rendered:
         CrateKind::Group(n) => format!("{models_package}-{n}"),
     };
     let client = &setup.name;
+    let mapped = mapped_type_dependencies(api);
     let mut crates = Vec::new();
     for &kind in &kinds {
         let folder = kind.folder();
@@ -332,11 +347,14 @@ pub fn crates(api: &Api, options: &crate::Options, setup: &CrateSetup, rendered:
             false => format!("{up}{path}"),
         };
         // The client stands on the runtime, the models on its model half only.
-        let mut dependencies = match kind {
-            CrateKind::Client => vec![Dependency::path(RUNTIME_PACKAGES[0], &from_root(&setup.runtime))],
-            _ => vec![Dependency::path(RUNTIME_PACKAGES[1], &from_root(&setup.runtime_model))],
+        let runtime = match kind {
+            CrateKind::Client => Dependency::path(RUNTIME_PACKAGES[0], &from_root(&setup.runtime)),
+            _ => Dependency::path(RUNTIME_PACKAGES[1], &from_root(&setup.runtime_model)),
         };
+        let features: Vec<&str> = mapped.iter().map(|(_, feature)| *feature).collect();
+        let mut dependencies = vec![if features.is_empty() { runtime } else { runtime.features(&features) }];
         dependencies.extend(emitted_code_dependencies());
+        dependencies.extend(mapped.iter().map(|(dependency, _)| dependency.clone()));
         let dev_dependencies = if kind == CrateKind::Client { setup.dev_dependencies.clone() } else { Vec::new() };
         let (description, lib) = match kind {
             CrateKind::Client => {

@@ -16,6 +16,7 @@
 //! - `harness`: the conformance harness (not part of a client).
 
 mod api_module;
+pub mod derives;
 mod docs;
 mod errors;
 mod groups;
@@ -46,7 +47,7 @@ pub enum Emitted {
 }
 
 /// Emits one planned file.
-pub fn emit(api: &Api, job: &Job) -> Emitted {
+pub fn emit(api: &Api, job: &Job, derives: &derives::DerivePlan) -> Emitted {
     let in_part = |part: &Option<Split>, name: &str| part.is_none_or(|s| s.holds(name));
     let tokens = match &job.part {
         Part::Module => module(api),
@@ -54,7 +55,9 @@ pub fn emit(api: &Api, job: &Job) -> Emitted {
         Part::Paging => paging(api),
         Part::Errors => return Emitted::Text(errors::emit(api)),
         Part::Operations(p) => return Emitted::Text(operations::emit(api, p.is_some(), |name| in_part(p, name))),
-        Part::Types(p, which) => return Emitted::Text(types::emit(api, p.is_some(), |name| in_part(p, name), which)),
+        Part::Types(p, which) => {
+            return Emitted::Text(types::emit(api, p.is_some(), |name| in_part(p, name), which, derives))
+        }
         Part::TypesIndex(buckets, which) => {
             let doc = match which {
                 Which::All => "Models from the spec's schemas, and parameter structs for operations.",

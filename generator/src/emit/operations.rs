@@ -143,6 +143,11 @@ pub(super) fn checked_limit(api: &Api, p: &Param) -> Option<Limit> {
         TypeRef::String if c.min_length.is_some() || c.max_length.is_some() => {
             Some(Limit::Length { min: c.min_length, max: c.max_length })
         }
+        // A string format mapped to a Rust type (`uuid::Uuid`, `url::Url`, `rt::Base64`) gets no
+        // length check: the value is no longer the text the limit counts (a `Base64` holds the
+        // decoded bytes, a `Url` is normalised when written), and a type that parses its text
+        // already rejects what is not a UUID or a URL.
+        TypeRef::Uuid | TypeRef::Url | TypeRef::Base64 => None,
         TypeRef::I32 | TypeRef::I64 | TypeRef::F64 if c.minimum.is_some() || c.maximum.is_some() => {
             Some(Limit::Range {
                 min: c.minimum.map(|n| (n, c.exclusive_minimum)),
@@ -241,7 +246,7 @@ fn checks(w: &mut Writer, api: &Api, p: &Param, value: &str) {
 fn is_scalar(api: &Api, t: &TypeRef) -> bool {
     match resolve(api, strip_nullable(t)) {
         TypeRef::String | TypeRef::Bool | TypeRef::I32 | TypeRef::I64 | TypeRef::F64 => true,
-        TypeRef::DateTime | TypeRef::Date => true,
+        TypeRef::DateTime | TypeRef::Date | TypeRef::Uuid | TypeRef::Url | TypeRef::Base64 => true,
         TypeRef::Named(n) => matches!(api.types.get(n).map(|d| &d.kind), Some(TypeKind::Enum { .. })),
         _ => false,
     }

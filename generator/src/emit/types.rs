@@ -2,6 +2,7 @@
 //! impls, all written as text through one [`Writer`]: a line reads as it is written (whatever
 //! its length), so every impl is laid out one way.
 
+use super::derives::DerivePlan;
 use super::docs;
 use super::layout::Which;
 use super::toolkit::{lit, resolve, ty_text};
@@ -31,7 +32,7 @@ const WHY_NON_EXHAUSTIVE: &[&str] = &[
 /// The models and parameter structs whose Rust names pass `keep` (of those `which` selects);
 /// `split` says whether this is one part of a split `types` folder (which sees its siblings
 /// through `super`). The file's text, without the header.
-pub fn emit(api: &Api, split: bool, keep: impl Fn(&str) -> bool, which: &Which) -> String {
+pub fn emit(api: &Api, split: bool, keep: impl Fn(&str) -> bool, which: &Which, derives: &DerivePlan) -> String {
     let param_enums = param_enums(api);
     let models = !matches!(which, Which::Params(_));
     let defs: Vec<&TypeDef> =
@@ -77,7 +78,7 @@ pub fn emit(api: &Api, split: bool, keep: impl Fn(&str) -> bool, which: &Which) 
     }
     for def in defs {
         w.blank();
-        type_def(api, def, &mut w, &param_enums);
+        type_def(api, def, &mut w, &param_enums, derives);
     }
     for op in params {
         w.blank();
@@ -130,8 +131,22 @@ pub(crate) fn allow_deprecated_text(yes: bool) -> &'static str {
     }
 }
 
-fn type_def(api: &Api, def: &TypeDef, w: &mut Writer, param_enums: &BTreeSet<&str>) {
+/// The requested derives `def` takes, as `, Eq, Hash` (after the ones every model has).
+fn added(derives: &DerivePlan, def: &TypeDef) -> String {
+    derives.of(&def.name).iter().map(|d| format!(", {}", d.name())).collect()
+}
+
+/// The docs' line about the requested derives `def` could not take (and why), if any.
+fn not_derived(derives: &DerivePlan, def: &TypeDef) -> Vec<String> {
+    let skipped = derives.skipped.get(&def.name).map_or(&[][..], Vec::as_slice);
+    skipped.iter().map(|(d, why)| format!("Does not derive `{}`: {why}.", d.name())).collect()
+}
+
+fn type_def(api: &Api, def: &TypeDef, w: &mut Writer, param_enums: &BTreeSet<&str>, derives: &DerivePlan) {
     let name = &def.name;
+    let mut extra = not_derived(derives, def);
+    extra.extend(source_line(def));
+    let added = added(derives, def);
     match &def.kind {
         TypeKind::Alias(t) => {
             w.lines(&docs::comment(&def.docs, &source_line(def), ""));
@@ -142,10 +157,10 @@ fn type_def(api: &Api, def: &TypeDef, w: &mut Writer, param_enums: &BTreeSet<&st
         TypeKind::Newtype(t) => {
             let allow = allow_deprecated_text(mentions_deprecated(api, t));
             let impl_allow = allow_deprecated_text(def.docs.deprecated || mentions_deprecated(api, t));
-            w.lines(&docs::comment(&def.docs, &source_line(def), ""));
+            w.lines(&docs::comment(&def.docs, &extra, ""));
             w.lines(if def.docs.deprecated { "#[deprecated]\n" } else { "" });
             w.lines(allow);
-            w.line("#[derive(Debug, Clone, PartialEq)]");
+            w.line(format_args!("#[derive(Debug, Clone, PartialEq{added})]"));
             w.line(format_args!("pub struct {name}(pub {});", ty_text(t, "")));
             w.blank();
             serialize(w, name, impl_allow, &["serde::Serialize::serialize(&self.0, serializer)"]);
@@ -164,10 +179,10 @@ fn type_def(api: &Api, def: &TypeDef, w: &mut Writer, param_enums: &BTreeSet<&st
             let default = if fields.iter().all(defaultable) { ", Default" } else { "" };
             // The impls name the struct and every field: allowed when any of them is deprecated.
             let impl_allow = allow || def.docs.deprecated || fields.iter().any(|f| f.docs.deprecated);
-            w.lines(&docs::comment(&def.docs, &source_line(def), ""));
+            w.lines(&docs::comment(&def.docs, &extra, ""));
             w.lines(if def.docs.deprecated { "#[deprecated]\n" } else { "" });
             w.lines(allow_deprecated_text(allow));
-            w.line(format_args!("#[derive(Debug, Clone, PartialEq{default})]"));
+            w.line(format_args!("#[derive(Debug, Clone, PartialEq{default}{added})]"));
             w.line("#[non_exhaustive]");
             w.open(format_args!("pub struct {name} {{"));
             for f in fields {
@@ -186,11 +201,13 @@ fn type_def(api: &Api, def: &TypeDef, w: &mut Writer, param_enums: &BTreeSet<&st
             struct_serde(w, name, fields, additional.is_some(), allow_deprecated_text(impl_allow));
         }
         TypeKind::Enum { repr, variants } => {
-            open_enum(w, def, *repr, variants);
+            open_enum(w, def, *repr, variants, &extra);
             let param = param_enums.contains(def.name.as_str());
             enum_impls(w, name, *repr, variants, def.docs.deprecated, param);
         }
-        TypeKind::Union { variants, discriminator } => union(api, def, variants, discriminator.as_deref(), w),
+        TypeKind::Union { variants, discriminator } => {
+            union(api, def, variants, discriminator.as_deref(), w, (&extra, &added))
+        }
     }
 }
 
@@ -216,7 +233,16 @@ fn deserialize(w: &mut Writer, name: &str, allow: &str, body: &[&str]) {
 
 /// A union: an enum of its variants, written as the variant is; read by its discriminator
 /// property when it has one, else by trying each variant (see `rt::model::Pick`).
-fn union(api: &Api, def: &TypeDef, variants: &[UnionVariant], discriminator: Option<&str>, w: &mut Writer) {
+/// `notes`: the doc lines after the union's own (derives not taken, the schema's pointer) and
+/// the requested derives it takes (`, Eq`).
+fn union(
+    api: &Api,
+    def: &TypeDef,
+    variants: &[UnionVariant],
+    discriminator: Option<&str>,
+    w: &mut Writer,
+    (notes, added): (&[String], &str),
+) {
     let name = &def.name;
     let allow = def.docs.deprecated || variants.iter().any(|v| mentions_deprecated(api, &v.ty));
     let allow = allow_deprecated_text(allow);
@@ -237,14 +263,14 @@ fn union(api: &Api, def: &TypeDef, variants: &[UnionVariant], discriminator: Opt
         ));
     }
     extra.extend(size_doc);
-    extra.extend(source_line(def));
+    extra.extend(notes.iter().cloned());
     w.lines(&docs::comment(&def.docs, &extra, ""));
     w.lines(if def.docs.deprecated { "#[deprecated]\n" } else { "" });
     w.lines(allow);
     if inline {
         w.line("#[allow(clippy::large_enum_variant)]");
     }
-    w.line("#[derive(Debug, Clone, PartialEq)]");
+    w.line(format_args!("#[derive(Debug, Clone, PartialEq{added})]"));
     w.line("#[non_exhaustive]");
     w.open(format_args!("pub enum {name} {{"));
     for v in variants {
@@ -602,14 +628,15 @@ fn struct_serde(w: &mut Writer, name: &str, fields: &[Field], keeps_others: bool
 }
 
 /// An open enum's definition.
-fn open_enum(w: &mut Writer, def: &TypeDef, repr: EnumRepr, variants: &[crate::ir::Variant]) {
+/// `notes`: the doc lines after the enum's own (an order refused, the schema's pointer).
+fn open_enum(w: &mut Writer, def: &TypeDef, repr: EnumRepr, variants: &[crate::ir::Variant], notes: &[String]) {
     let (keeping, derives, unknown) = match repr {
         // No `PartialOrd`/`Ord`: a derived order is the variants' order, which a value the spec
         // adds would change (so an additive change would break callers that sort).
         EnumRepr::String => ("the raw text", "Debug, Clone, PartialEq, Eq, Hash", "String"),
         EnumRepr::Integer => ("the number", "Debug, Clone, Copy, PartialEq, Eq, Hash", "i64"),
     };
-    w.lines(&docs::comment(&def.docs, &source_line(def), ""));
+    w.lines(&docs::comment(&def.docs, notes, ""));
     w.line("///");
     w.line(format_args!("/// Values this client does not know yet decode into `Unknown`, keeping {keeping}."));
     if def.docs.deprecated {

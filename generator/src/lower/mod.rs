@@ -16,8 +16,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// Lowers a parsed document, with its warnings. Collects every finding instead of stopping at
 /// the first.
-pub fn lower(doc: &OpenAPI) -> Result<(ir::Api, Vec<Diagnostic>), Vec<Diagnostic>> {
+pub fn lower(doc: &OpenAPI, mappings: ir::TypeMappings) -> Result<(ir::Api, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut cx = Cx::new(doc);
+    cx.mappings = mappings;
     cx.api.title = doc.info.title.clone();
     cx.api.version = doc.info.version.clone();
     cx.api.description = doc.info.description.clone();
@@ -98,6 +99,8 @@ pub(crate) struct Cx<'a> {
     /// The components `object_shape` is inside of (an `allOf` that reaches itself again adds
     /// nothing, and following it would be exponential in the depth bound).
     pub shape_stack: Vec<String>,
+    /// The string formats read as other types than `String` (the config's `[types]`).
+    pub mappings: ir::TypeMappings,
 }
 
 impl<'a> Cx<'a> {
@@ -114,6 +117,7 @@ impl<'a> Cx<'a> {
             listing_decl: None,
             retry_decl: extensions::RetryDecl::default(),
             shape_stack: Vec::new(),
+            mappings: ir::TypeMappings::default(),
         }
     }
 

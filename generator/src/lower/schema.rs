@@ -308,6 +308,9 @@ impl<'a> Cx<'a> {
             TypeRef::F64 => "number".into(),
             TypeRef::DateTime => "date-time".into(),
             TypeRef::Date => "date".into(),
+            TypeRef::Uuid => "UUID".into(),
+            TypeRef::Url => "URL".into(),
+            TypeRef::Base64 => "base64 byte string".into(),
             TypeRef::Json => "JSON value".into(),
             TypeRef::Named(n) => format!("`{n}`"),
             TypeRef::Vec(inner) => format!("list of {}", self.describe_plural(inner)),
@@ -742,6 +745,10 @@ impl<'a> Cx<'a> {
             SchemaKind::Type(Type::String(s)) => match &s.format {
                 VariantOrUnknownOrEmpty::Item(StringFormat::DateTime) => TypeRef::DateTime,
                 VariantOrUnknownOrEmpty::Item(StringFormat::Date) => TypeRef::Date,
+                VariantOrUnknownOrEmpty::Item(StringFormat::Byte) => {
+                    self.mappings.string_format("byte").unwrap_or(TypeRef::String)
+                }
+                VariantOrUnknownOrEmpty::Unknown(f) => self.mappings.string_format(f).unwrap_or(TypeRef::String),
                 _ => TypeRef::String,
             },
             SchemaKind::Type(Type::Integer(i)) => match &i.format {
@@ -801,7 +808,8 @@ impl<'a> Cx<'a> {
             Some("string") => match a.format.as_deref() {
                 Some("date-time") => TypeRef::DateTime,
                 Some("date") => TypeRef::Date,
-                _ => TypeRef::String,
+                Some(f) => self.mappings.string_format(f).unwrap_or(TypeRef::String),
+                None => TypeRef::String,
             },
             Some("integer") => match a.format.as_deref() {
                 Some("int32") => TypeRef::I32,

@@ -15,7 +15,9 @@
 //! ```
 //!
 //! The crate depends on `openapi-rust-runtime`, `serde`, `serde_json` and `chrono` (features
-//! `serde`, `std`) as the generated crate's `Cargo.toml` would.
+//! `serde`, `std`) as the generated crate's `Cargo.toml` would; with a config whose `[types]`
+//! maps `uuid` or `uri`, on `uuid` or `url` too (feature `serde`), and on the runtime with its
+//! feature of the same name.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -101,8 +103,14 @@ impl Builder {
             }
         }
         let label = spec_path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let options =
-            Options { spec_label: label, command: "openapi_rust_gen::Builder".to_string(), ..Default::default() };
+        let config = loaded.as_ref().map(|l| &l.config);
+        let options = Options {
+            spec_label: label,
+            command: "openapi_rust_gen::Builder".to_string(),
+            types: config.map(|c| c.mappings()).unwrap_or_default(),
+            derives: config.map(|c| c.derive_list()).unwrap_or_default(),
+            ..Default::default()
+        };
         let files = crate::generate(&spec, &options)
             .map_err(|d| ProjectError::new(format!("{}:\n{d}", spec_path.display())))?;
         let files: BTreeMap<String, String> = files.into_iter().map(|f| (f.path, f.contents)).collect();

@@ -8,7 +8,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::ProjectError;
-use crate::Diagnostics;
+use crate::ir::TypeMappings;
+use crate::{Derive, Diagnostics};
 
 /// The config file's conventional name, looked for beside the spec.
 pub const CONFIG_FILE: &str = "openapi-rust-gen.toml";
@@ -39,6 +40,39 @@ pub struct Config {
     pub overlays: Option<Spanned<Vec<String>>>,
     /// The operations to generate, with every component they reference; all when absent.
     pub include: Option<Spanned<Include>>,
+    /// `[types]`: string formats emitted as other Rust types than `String`, each off by default.
+    pub types: Option<Types>,
+    /// Traits the models derive besides `Debug`, `Clone` and `PartialEq`: any of `"Eq"`,
+    /// `"Hash"`, `"PartialOrd"`, `"Ord"` (with `"Eq"` and `"PartialOrd"`). Each model takes those
+    /// its every field supports (a model with an `f64` field has no `Eq`; open enums and unions
+    /// never derive an order, which a value the spec adds would change); the others are listed as
+    /// notes and in the model's docs, never a compile error. Derives of other crates (a path such
+    /// as `schemars::JsonSchema`) are refused: the generator cannot know which field types
+    /// implement them, so the generated crate could stop compiling.
+    pub derives: Option<Vec<Spanned<String>>>,
+}
+
+/// `[types]`: a Rust type for a string `format`, instead of `String`. A key or value other than
+/// these is an error naming its line.
+///
+/// ```toml
+/// [types]
+/// uuid = "uuid::Uuid"   # format: uuid (the client depends on `uuid`)
+/// uri = "url::Url"      # format: uri and format: url (the client depends on `url`)
+/// byte = "base64"       # format: byte, as the bytes its base64 text encodes (`rt::Base64`)
+/// ```
+///
+/// Each may also be `"String"`, the default. A mapped parameter keeps no `minLength`/`maxLength`
+/// check: the value is no longer the text the limit counts.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Types {
+    /// `format: uuid`: `"uuid::Uuid"` or `"String"`.
+    pub uuid: Option<Spanned<String>>,
+    /// `format: uri` and `format: url`: `"url::Url"` or `"String"`.
+    pub uri: Option<Spanned<String>>,
+    /// `format: byte`: `"base64"` (decoded bytes) or `"String"`.
+    pub byte: Option<Spanned<String>>,
 }
 
 /// `include = {operations = [...], tags = [...]}`: a selection of the spec's operations (after
@@ -94,7 +128,61 @@ impl Config {
                 None => format!("{}: {message}", path.display()),
             })
         })?;
+        let at = |span: std::ops::Range<usize>, message: String| {
+            ProjectError::new(format!("{}:{}: {message}", path.display(), line_of(text, span.start)))
+        };
+        if let Some(types) = &config.types {
+            let keys =
+                [("uuid", &types.uuid, "uuid::Uuid"), ("uri", &types.uri, "url::Url"), ("byte", &types.byte, "base64")];
+            for (key, value, mapped) in keys {
+                let Some(value) = value else { continue };
+                if value.get_ref() != mapped && value.get_ref() != "String" {
+                    let message = format!(
+                        "unknown type `{}` for `types.{key}`, expected `\"{mapped}\"` or `\"String\"`",
+                        value.get_ref()
+                    );
+                    return Err(at(value.span(), message));
+                }
+            }
+        }
+        let derives = config.derives.as_deref().unwrap_or_default();
+        for name in derives {
+            if Derive::parse(name.get_ref()).is_none() {
+                let known: Vec<&str> = Derive::ALL.iter().map(|d| d.name()).collect();
+                let why = if name.get_ref().contains("::") {
+                    " (derives of other crates are not supported: the generator cannot tell which field types \
+                     implement them)"
+                } else {
+                    ""
+                };
+                let message = format!("unknown derive `{}`{why}, expected one of {}", name.get_ref(), known.join(", "));
+                return Err(at(name.span(), message));
+            }
+        }
+        let names: Vec<&str> = derives.iter().map(|d| d.get_ref().as_str()).collect();
+        if let Some(ord) = derives.iter().find(|d| d.get_ref() == "Ord") {
+            if !names.contains(&"Eq") || !names.contains(&"PartialOrd") {
+                return Err(at(ord.span(), "the derive `Ord` needs `Eq` and `PartialOrd` listed too".to_string()));
+            }
+        }
         Ok(config)
+    }
+
+    /// The string formats `[types]` maps to other types than `String`.
+    pub fn mappings(&self) -> TypeMappings {
+        let types = self.types.clone().unwrap_or_default();
+        let is = |value: &Option<Spanned<String>>, mapped: &str| value.as_ref().is_some_and(|v| v.get_ref() == mapped);
+        TypeMappings {
+            uuid: is(&types.uuid, "uuid::Uuid"),
+            url: is(&types.uri, "url::Url"),
+            byte: is(&types.byte, "base64"),
+        }
+    }
+
+    /// The derives `derives` asks for, each once, in `#[derive]` order.
+    pub fn derive_list(&self) -> Vec<Derive> {
+        let names = self.derives.as_deref().unwrap_or_default();
+        Derive::ALL.into_iter().filter(|d| names.iter().any(|n| n.get_ref() == d.name())).collect()
     }
 
     /// Reads and parses the config file at `path`.
@@ -207,6 +295,45 @@ mod tests {
         assert!(err.starts_with("dir/openapi-rust-gen.toml:1: unknown field `tag`"), "{err}");
         let err = parse("workspace = \"both\"\n").err().unwrap_or_default();
         assert!(err.starts_with("dir/openapi-rust-gen.toml:1: unknown variant `both`"), "{err}");
+    }
+
+    #[test]
+    fn reads_types_and_derives() {
+        let config = parse(
+            "derives = [\"Hash\", \"Eq\"]\n[types]\nuuid = \"uuid::Uuid\"\nuri = \"url::Url\"\nbyte = \"String\"\n",
+        )
+        .unwrap_or_default();
+        assert_eq!(config.mappings(), TypeMappings { uuid: true, url: true, byte: false });
+        assert_eq!(config.derive_list(), [Derive::Eq, Derive::Hash]);
+        let none = parse("spec = \"a.yaml\"\n").unwrap_or_default();
+        assert_eq!(none.mappings(), TypeMappings::default());
+        assert!(none.derive_list().is_empty());
+    }
+
+    #[test]
+    fn unknown_mappings_and_derives_name_file_and_line() {
+        let err = parse("spec = \"a.yaml\"\n[types]\nuuid = \"uuid::Uuid\"\ndecimal = \"rust_decimal::Decimal\"\n")
+            .err()
+            .unwrap_or_default();
+        assert!(err.starts_with("dir/openapi-rust-gen.toml:4: unknown field `decimal`, expected one of"), "{err}");
+        let err = parse("[types]\n\nuri = \"http::Uri\"\n").err().unwrap_or_default();
+        assert_eq!(
+            err,
+            "dir/openapi-rust-gen.toml:3: unknown type `http::Uri` for `types.uri`, expected `\"url::Url\"` or \
+             `\"String\"`"
+        );
+        let err = parse("spec = \"a.yaml\"\nderives = [\n  \"Eq\",\n  \"Copy\",\n]\n").err().unwrap_or_default();
+        assert_eq!(
+            err,
+            "dir/openapi-rust-gen.toml:4: unknown derive `Copy`, expected one of Eq, Hash, PartialOrd, Ord"
+        );
+        let err = parse("derives = [\"schemars::JsonSchema\"]\n").err().unwrap_or_default();
+        assert!(
+            err.starts_with("dir/openapi-rust-gen.toml:1: unknown derive `schemars::JsonSchema` (derives of other"),
+            "{err}"
+        );
+        let err = parse("\nderives = [\"Eq\", \"Ord\"]\n").err().unwrap_or_default();
+        assert_eq!(err, "dir/openapi-rust-gen.toml:2: the derive `Ord` needs `Eq` and `PartialOrd` listed too");
     }
 
     #[test]

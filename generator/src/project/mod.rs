@@ -13,7 +13,8 @@ pub use builder::Builder;
 pub use config::{Config, Include, Loaded, WorkspaceMode, CONFIG_FILE};
 pub use sync::{sync, FileKind, Mode, Planned, Report, LIB_MARKER, RECORD_FILE};
 
-use crate::{CrateKind, Dependency, Diagnostics, Options, Workspace};
+use crate::ir::TypeMappings;
+use crate::{CrateKind, Dependency, Derive, Diagnostics, Options, Workspace};
 
 /// A problem with the config, the files or the spec, as one message naming the file (and line)
 /// at fault.
@@ -99,6 +100,10 @@ pub struct Settings {
     pub runtime: Runtime,
     /// The client's dev-dependencies.
     pub dev_dependencies: Vec<Dependency>,
+    /// String formats emitted as other types than `String` (`[types]`).
+    pub types: TypeMappings,
+    /// Traits the models derive besides the usual ones (`derives`).
+    pub derives: Vec<Derive>,
 }
 
 impl Settings {
@@ -130,6 +135,8 @@ impl Settings {
             command: command.to_string(),
             runtime,
             dev_dependencies: Vec::new(),
+            types: config.mappings(),
+            derives: config.derive_list(),
         })
     }
 }
@@ -149,6 +156,9 @@ pub struct Plan {
     pub folders: Vec<String>,
     /// The spec's warnings (legal mistakes the client does not mind).
     pub warnings: Diagnostics,
+    /// Models that could not take a requested derive, one line each with the reason (for
+    /// stderr; the models' docs say it too).
+    pub notes: Vec<String>,
 }
 
 /// The package name for a client of an API titled `title`: the title in kebab case with
@@ -168,11 +178,18 @@ pub fn default_crate_name(title: &str) -> String {
 /// [`crate::generate_crates`] (above [`crate::MODELS_CRATE_OVER`] models, the models in crates
 /// of their own), and the vendored runtime if [`Settings::runtime`] asks for it.
 pub fn plan(spec: &str, label: &str, settings: &Settings) -> Result<Plan, ProjectError> {
-    let (api, warnings) = crate::lower_with_warnings(spec).map_err(|d| ProjectError::new(format!("{label}:\n{d}")))?;
+    let (api, warnings) =
+        crate::lower_mapped(spec, settings.types).map_err(|d| ProjectError::new(format!("{label}:\n{d}")))?;
     let name = settings.name.clone().unwrap_or_else(|| default_crate_name(&api.title));
-    let options =
-        Options { spec_label: settings.spec_label.clone(), command: settings.command.clone(), ..Default::default() }
-            .with_layout_for(api.types.len(), &format!("{name}_models").replace('-', "_"));
+    let options = Options {
+        spec_label: settings.spec_label.clone(),
+        command: settings.command.clone(),
+        types: settings.types,
+        derives: settings.derives.clone(),
+        ..Default::default()
+    }
+    .with_layout_for(api.types.len(), &format!("{name}_models").replace('-', "_"));
+    let notes = crate::derives::plan(&api, &settings.derives).notes();
     let (runtime, model) = match &settings.runtime {
         Runtime::Paths { runtime, model } => (runtime.clone(), model.clone()),
         Runtime::Vendored(_) => ("runtime".to_string(), "runtime-model".to_string()),
@@ -224,12 +241,58 @@ pub fn plan(spec: &str, label: &str, settings: &Settings) -> Result<Plan, Projec
         types: api.types.len(),
         folders: crates.into_iter().map(|c| c.folder).collect(),
         warnings,
+        notes,
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `[types]` and `derives` reach the files through `plan` (the CLI's and `xtask codegen`'s
+    /// route): the manifest gains `uuid` and the runtime's feature only when the mapping is on
+    /// and the spec has the format (`url` is mapped, but no `format: uri` is there), the model
+    /// derives `Hash`, and a model that cannot take it is a note.
+    #[test]
+    fn mappings_and_derives_reach_the_manifest_and_the_models() {
+        let spec = "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    \
+                    A: {type: object, required: [id], properties: {id: {type: string, format: uuid}}}\n    \
+                    B: {type: object, properties: {x: {type: number}}}\n";
+        let settings = |types: TypeMappings, derives: Vec<Derive>| Settings {
+            name: Some("t".into()),
+            version: None,
+            license: None,
+            description: None,
+            doc: None,
+            workspace: WorkspaceMode::None,
+            spec_label: "t.yaml".into(),
+            command: "test".into(),
+            runtime: Runtime::Paths { runtime: "rt".into(), model: "rtm".into() },
+            dev_dependencies: Vec::new(),
+            types,
+            derives,
+        };
+        let file = |plan: &Plan, path: &str| {
+            plan.files.iter().find(|f| f.path == path).map(|f| f.contents.clone()).unwrap_or_default()
+        };
+        let mapped = TypeMappings { uuid: true, url: true, byte: false };
+        let plan = plan(spec, "t.yaml", &settings(mapped, vec![Derive::Hash])).unwrap_or_else(|e| panic!("{e}"));
+        let manifest = file(&plan, "Cargo.toml");
+        assert!(manifest.contains("openapi-rust-runtime = { path = \"rt\", features = [\"uuid\"] }\n"), "{manifest}");
+        assert!(manifest.contains("uuid = { version = \"1\", features = [\"serde\"] }\n"), "{manifest}");
+        assert!(!manifest.contains("url ="), "{manifest}");
+        let types = file(&plan, "src/api/types.rs");
+        assert!(
+            types.contains("#[derive(Debug, Clone, PartialEq, Hash)]\n#[non_exhaustive]\npub struct A {"),
+            "{types}"
+        );
+        assert!(types.contains("    pub id: uuid::Uuid,\n"), "{types}");
+        assert_eq!(plan.notes, ["B: no Hash (field `x` is a number (`f64`, which has no `Hash`))"]);
+        let plain = super::plan(spec, "t.yaml", &settings(TypeMappings::default(), Vec::new()))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(!file(&plain, "Cargo.toml").contains("uuid"));
+        assert!(file(&plain, "src/api/types.rs").contains("    pub id: String,\n") && plain.notes.is_empty());
+    }
 
     #[test]
     fn crate_names_from_titles() {

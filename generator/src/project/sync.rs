@@ -390,6 +390,22 @@ mod tests {
         assert!(!now.contains(&"dependencies.models".to_string()) && now.contains(&"package.version".to_string()));
     }
 
+    /// A `[types]` mapping adds `uuid` (and the runtime's feature) while a spec has such a
+    /// format; the user's own dependency (`schemars`, for a derive of theirs) stays through
+    /// both regenerations, and the mapped one goes when no longer emitted.
+    #[test]
+    fn mapped_type_dependencies_come_and_go_beside_the_users() {
+        let mapped =
+            EMITTED.replace("serde = \"1\"\n", "serde = \"1\"\nuuid = { version = \"1\", features = [\"serde\"] }\n");
+        let (_, owned) = merge_manifest(EMITTED, EMITTED, &[]).unwrap();
+        let user = format!("{EMITTED}schemars = \"0.8\"\n");
+        let (merged, owned) = merge_manifest(&user, &mapped, &owned).unwrap();
+        assert!(merged.contains("uuid = { version = \"1\", features = [\"serde\"] }\n"), "{merged}");
+        assert!(merged.contains("schemars = \"0.8\"\n") && owned.contains(&"dependencies.uuid".to_string()));
+        let (merged, _) = merge_manifest(&merged, EMITTED, &owned).unwrap();
+        assert!(!merged.contains("uuid") && merged.contains("schemars = \"0.8\"\n"), "{merged}");
+    }
+
     #[test]
     fn manifest_keeps_the_users_features_beside_the_emitted_ones() {
         let emitted = format!("{EMITTED}\n[features]\ntracing = [\"rt/tracing\"]\n");

@@ -90,6 +90,22 @@ impl ParamValue for chrono::NaiveDate {
     }
 }
 
+#[cfg(feature = "uuid")]
+impl ParamValue for uuid::Uuid {
+    /// The hyphenated lower-case form (`67e55044-10b1-426f-9247-bb680e5fe0c8`).
+    fn to_param(&self) -> String {
+        self.hyphenated().to_string()
+    }
+}
+
+#[cfg(feature = "url")]
+impl ParamValue for url::Url {
+    /// The URL as serialized (`Url::as_str`); where it goes, it is encoded as any text is.
+    fn to_param(&self) -> String {
+        self.as_str().to_string()
+    }
+}
+
 /// Checks that a value holds no `NaN` or infinite number anywhere inside it. `serde_json`
 /// writes those as `null`, so a parameter holding one would go out silently changed (or be left
 /// out as if absent); the request fails instead.
@@ -254,6 +270,18 @@ compound! {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The mapped types' text forms: a UUID hyphenated in lower case, a URL as serialized, bytes
+    /// as padded standard base64.
+    #[test]
+    #[cfg(all(feature = "uuid", feature = "url"))]
+    fn mapped_types_write_their_text_forms() {
+        let id: uuid::Uuid = "67E55044-10B1-426F-9247-BB680E5FE0C8".parse().unwrap();
+        assert_eq!(id.to_param(), "67e55044-10b1-426f-9247-bb680e5fe0c8");
+        let url = url::Url::parse("HTTPS://Example.com/a b?q=1").unwrap();
+        assert_eq!(url.to_param(), "https://example.com/a%20b?q=1");
+        assert_eq!(crate::Base64::new(*b"\xfb\xff").to_param(), "+/8=");
+    }
 
     #[test]
     fn numbers_that_are_not_finite_are_found_wherever_they_are() {
