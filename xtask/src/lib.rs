@@ -502,7 +502,8 @@ pub fn run_tests(set: TestSet, extra: &[&str]) -> Result<(), String> {
 pub const RUNTIME_CRATES: &[&str] = &["runtime-model", "runtime"];
 
 /// A runtime crate's manifest outside this workspace: the inherited keys spelled out (from the
-/// workspace's `Cargo.toml`), no lints table, no dev-dependencies (its tests stay here).
+/// workspace's `Cargo.toml`), `publish = false`, no lints table, no dev-dependencies (its tests
+/// stay here).
 fn standalone_manifest(text: &str) -> String {
     let mut out = String::new();
     let mut skipping = false;
@@ -515,8 +516,9 @@ fn standalone_manifest(text: &str) -> String {
         }
         let line = match line {
             "edition.workspace = true" => "edition = \"2021\"",
-            "license.workspace = true" => "license = \"MIT OR Apache-2.0\"",
-            "publish.workspace = true" => "publish = false",
+            // A copy beside a generated client is never published: the crates.io package is
+            // this workspace's original.
+            "license.workspace = true" => "license = \"MIT OR Apache-2.0\"\npublish = false",
             other => other,
         };
         out.push_str(line);
