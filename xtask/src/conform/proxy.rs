@@ -22,6 +22,25 @@ pub struct Recorded {
     pub body: Vec<u8>,
     /// The request's body as sent (de-chunked; at most 64 KiB kept).
     pub request_body: Vec<u8>,
+    /// The request's `Content-Type` header, as sent.
+    pub request_content_type: Option<String>,
+    /// The request's body as recorded is shorter than its `Content-Length` said (more than
+    /// the proxy keeps, or the connection ended early): not the whole body.
+    pub request_cut: bool,
+    /// When the proxy put a substitute in place of Prism's answer: Prism's answer.
+    pub prism: Option<Verdict>,
+}
+
+/// Prism's answer to a request whose response the proxy substituted: its verdict on the request.
+#[derive(Debug, Clone, Default)]
+pub struct Verdict {
+    /// Status code.
+    pub status: u16,
+    /// The body (Prism's problem JSON when it rejected the request).
+    pub body: Vec<u8>,
+    /// Its `sl-violations` header (the violations, when it answered with a response the spec
+    /// declares).
+    pub violations: Option<String>,
 }
 
 /// The recordings by call name (the last one wins).
@@ -38,6 +57,10 @@ pub struct Rules {
     /// [`super::routed_fragment`]): a path template with a fragment is matched by Prism only in
     /// the copy of the spec where the fragment became path segments.
     pub path_suffixes: HashMap<String, String>,
+    /// Calls whose substitute is sent whatever Prism answered, a rejection included (see
+    /// [`super::prism::Mode::BodyReadByHarness`]); Prism's answer is kept in
+    /// [`Recorded::prism`] for the judge.
+    pub despite_rejection: std::collections::HashSet<String>,
 }
 
 /// [`Rules`] shared with the proxy's threads.
@@ -145,26 +168,37 @@ fn exchange(mut client: TcpStream, upstream: u16, recordings: &Recordings, subst
         return;
     }
     let substitute = name.as_ref().and_then(|n| substitutes.substitutes.get(n)).cloned();
+    let despite_rejection = name.as_ref().is_some_and(|n| substitutes.despite_rejection.contains(n));
     let (Ok(client2), Ok(server2)) = (client.try_clone(), server.try_clone()) else { return };
     let request = thread::spawn(move || {
         let mut kept = head;
         kept.extend(pump(client2, server2, 64 * 1024));
         kept
     });
-    let response = match substitute {
-        None => pump(server, client, KEEP),
+    let (response, verdict) = match substitute {
+        None => (pump(server, client, KEEP), None),
         Some(sub) => {
             let got = read_until(&mut server, complete);
-            let sent = substituted(&got, &sub).unwrap_or(got);
+            let sent = if despite_rejection { Some(substitute_response(&sub)) } else { substituted(&got, &sub) };
+            let verdict = sent.as_ref().and_then(|_| {
+                let prism = parse_response(&got)?;
+                Some(Verdict { status: prism.status, body: prism.body, violations: header(&got, "sl-violations") })
+            });
+            let sent = sent.unwrap_or(got);
             let _ = client.write_all(&sent);
             let _ = client.shutdown(Shutdown::Write);
-            sent
+            (sent, verdict)
         }
     };
     let request = request.join().unwrap_or_default();
     let Some(name) = name else { return };
     if let Some(mut recorded) = parse_response(&response) {
-        recorded.request_body = parse_response_like_body(&request).unwrap_or_default();
+        let body = parse_response_like_body(&request).unwrap_or_default();
+        let declared = header(&request, "content-length").and_then(|v| v.parse::<usize>().ok());
+        recorded.request_cut = declared.is_some_and(|len| body.len() < len);
+        recorded.request_body = body;
+        recorded.request_content_type = header(&request, "content-type");
+        recorded.prism = verdict;
         if let Ok(mut map) = recordings.lock() {
             map.insert(name, recorded);
         }
@@ -199,11 +233,16 @@ fn complete(bytes: &[u8]) -> bool {
 /// it accepted the request when it answered with a 2xx, with its 406 (no declared media type it
 /// matches to `Accept`), or with a 500 that lists no violation of the request (its generator
 /// failed, or its own response breaks the schema).
-fn substituted(got: &[u8], (status, body): &(u16, Vec<u8>)) -> Option<Vec<u8>> {
+fn substituted(got: &[u8], sub: &(u16, Vec<u8>)) -> Option<Vec<u8>> {
     let prism = parse_response(got)?;
-    let problem = || serde_json::from_slice::<serde_json::Value>(&prism.body).ok();
+    accepted(prism.status, &prism.body).then(|| substitute_response(sub))
+}
+
+/// Prism accepted the request it answered with `status` and `body` (see [`substituted`]).
+pub fn accepted(status: u16, body: &[u8]) -> bool {
+    let problem = || serde_json::from_slice::<serde_json::Value>(body).ok();
     let kind = |p: &serde_json::Value| p.get("type").and_then(|t| t.as_str()).unwrap_or_default().to_string();
-    let accepted = match prism.status {
+    match status {
         200..=299 => true,
         406 => problem().is_some_and(|p| kind(&p).ends_with("#NOT_ACCEPTABLE")),
         500 => problem().is_some_and(|p| {
@@ -212,17 +251,18 @@ fn substituted(got: &[u8], (status, body): &(u16, Vec<u8>)) -> Option<Vec<u8>> {
                 && list.iter().all(|v| v.pointer("/location/0").and_then(|l| l.as_str()) == Some("response"))
         }),
         _ => false,
-    };
-    if !accepted {
-        return None;
     }
+}
+
+/// The substitute, as an HTTP response.
+fn substitute_response((status, body): &(u16, Vec<u8>)) -> Vec<u8> {
     let mut out = format!(
         "HTTP/1.1 {status} Substituted\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
         body.len()
     )
     .into_bytes();
     out.extend_from_slice(body);
-    Some(out)
+    out
 }
 
 /// The head of an HTTP message and the rest.
@@ -253,7 +293,7 @@ fn parse_response(bytes: &[u8]) -> Option<Recorded> {
     } else {
         rest.to_vec()
     };
-    Some(Recorded { status, body, request_body: Vec::new() })
+    Some(Recorded { status, body, ..Recorded::default() })
 }
 
 /// The body of the first message in `bytes` (a request: its first line is not a status line).
