@@ -314,7 +314,23 @@ impl<'a> Judge<'a> {
             };
             let class = self.request_violations_class(op, outcome, &list, truncated);
             if list.is_empty() || !class.as_ref().is_some_and(Class::is_body_reader_only) {
-                let shown = verdict.violations.clone().unwrap_or_else(|| String::from_utf8_lossy(&verdict.body).into());
+                let listed: Vec<String> = list
+                    .iter()
+                    .map(|v| {
+                        let at: Vec<&str> = v
+                            .get("location")
+                            .and_then(Value::as_array)
+                            .map(|l| l.iter().filter_map(Value::as_str).collect())
+                            .unwrap_or_default();
+                        let message = v.get("message").and_then(Value::as_str).unwrap_or_default();
+                        format!("{}: {message}", at.join("."))
+                    })
+                    .collect();
+                let shown = if listed.is_empty() {
+                    verdict.violations.clone().unwrap_or_else(|| String::from_utf8_lossy(&verdict.body).into())
+                } else {
+                    listed.join("; ")
+                };
                 let mut f = Failure::new(
                     Stage::Request,
                     "",
@@ -1363,5 +1379,63 @@ mod tests {
             "message": "Cannot deserialize JSON object array in form data request body. Make sure the array is in JSON"});
         let objects = class(&sent("a[e][0][f]=x"), &[array]).expect("a class");
         assert!(objects.contains("parseBrokenJSONArray"), "{objects}");
+    }
+
+    /// The mode judges what Prism could not read: Prism's verdict may hold only body-reader
+    /// violations, and the body, read from the wire, must be valid.
+    #[test]
+    fn the_harness_judges_the_body_prism_misread() {
+        let spec = json!({
+            "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "paths": {"/x": {"post": {"operationId": "make",
+                "parameters": [{"name": "q", "in": "query", "schema": {"type": "integer"}}],
+                "requestBody": {"required": true, "content": {"application/x-www-form-urlencoded": {
+                    "schema": {"type": "object", "properties": {"items": {"type": "array", "items": {
+                        "type": "object", "required": ["price"], "properties": {
+                            "price": {"type": "string"}, "quantity": {"type": "integer"}}}}}},
+                    "encoding": {"items": {"style": "deepObject", "explode": true}}}}},
+                "responses": {"200": {"description": "ok"}}}}}
+        });
+        let api = generator::lower(&spec.to_string()).expect("the spec lowers");
+        let judge = Judge::new(&spec, &api);
+        let op = &api.operations[0];
+        let reader = json!({"location": ["request"], "code": 415,
+            "message": "Cannot deserialize JSON object array in form data request body. Make sure the array is in JSON"});
+        let query = json!({"location": ["request", "query", "q"], "code": "type",
+            "message": "Request query parameter q must be integer"});
+        let call = |body: &str, violations: &[&Value]| {
+            let problem = json!({"type": "https://stoplight.io/prism/errors#UNPROCESSABLE_ENTITY",
+                                 "title": "Invalid request", "status": 415, "validation": violations});
+            let prism =
+                super::super::proxy::Verdict { status: 415, body: problem.to_string().into_bytes(), violations: None };
+            let outcome = Outcome {
+                raw: Some(Recorded {
+                    status: 200,
+                    request_body: body.as_bytes().to_vec(),
+                    request_content_type: Some("application/x-www-form-urlencoded".into()),
+                    prism: Some(prism),
+                    ..Recorded::default()
+                }),
+                ..Outcome::default()
+            };
+            judge.body_read_by_harness(op, &outcome)
+        };
+        // Prism could not read an array of objects; the harness reads it, and it is valid.
+        assert!(call("items[0][price]=p_1&items[0][quantity]=2", &[&reader]).is_none());
+        // The same body, one item without its required `price`: ours, located.
+        let missing = call("items[0][quantity]=2", &[&reader]).expect("a failure");
+        assert!(
+            missing.class.is_none() && missing.message.contains("at `items[0]`: missing required property"),
+            "{}",
+            missing.message
+        );
+        let not_integer = call("items[0][price]=p&items[0][quantity]=two", &[&reader]).expect("a failure");
+        assert!(not_integer.message.contains("`items[0].quantity`: expected integer"), "{}", not_integer.message);
+        // A query violation beside the body's: Prism's verdict still fails the call.
+        let query = call("items[0][price]=p_1", &[&reader, &query]).expect("a failure");
+        assert!(query.class.is_none() && query.message.contains("query parameter q"), "{}", query.message);
+        // No verdict recorded: nobody judged the request.
+        let outcome = Outcome { raw: Some(Recorded::default()), ..Outcome::default() };
+        assert!(judge.body_read_by_harness(op, &outcome).is_some());
     }
 }
