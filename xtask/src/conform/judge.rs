@@ -364,7 +364,10 @@ impl<'a> Judge<'a> {
         };
         match super::wire::judge(self.doc, &media, content_type, &raw.request_body) {
             Ok(_) => None,
-            Err(e) => fail(format!("the harness read the request body from the wire ({content_type}): {e}")),
+            Err(e) => {
+                let media = content_type.split(';').next().unwrap_or_default().trim();
+                fail(format!("the harness read the request body from the wire ({media}): {e}"))
+            }
         }
     }
 

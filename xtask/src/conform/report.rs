@@ -343,4 +343,24 @@ mod tests {
         assert!(!second.contains("`bad`"));
         assert!(second.contains("| all | 2 | 2 | |"));
     }
+
+    #[test]
+    fn operations_passing_with_the_body_read_by_the_harness_are_named_with_what_prism_misread() {
+        let mut s = spec("stripe", false);
+        let mut rejected = Failure::new(Stage::Request, "synthesised response", "Prism 415");
+        let reasons = vec![Reason::JsonObjectArray];
+        rejected.class = Some(Class::PrismRejection(reasons, Reason::JsonObjectArray.text().into()));
+        let mut op = s.results[0].clone();
+        op.name = "post_prices".into();
+        op.failures = vec![rejected];
+        op.synthesised = true;
+        op.body_read_by_harness = true;
+        s.results.push(op);
+        s.modes.push(crate::conform::prism::Mode::BodyReadByHarness.to_string());
+        let text = section(&s);
+        assert!(text.contains("modes: static, synthesised response, request body read by the harness."), "{text}");
+        assert!(text.contains("Of these, 1 passed only with their request body read by the harness"), "{text}");
+        assert!(text.contains("- `post_prices`: Prism accepts an array of objects in a form body only"), "{text}");
+        assert!(text.contains("checked by the harness's validator"), "{text}");
+    }
 }

@@ -36,7 +36,7 @@ pub fn judge(doc: &Value, media_ptr: &str, content_type: &str, body: &[u8]) -> R
     match validate(doc, schema, &value, Direction::Request).into_iter().next() {
         None => Ok(value),
         Some(v) => Err(format!(
-            "the body read from the wire is invalid against `{schema_ptr}`: at {}: {}",
+            "invalid against `{schema_ptr}`: at {}: {}",
             if v.path.is_empty() { "(root)".to_string() } else { format!("`{}`", v.path) },
             v.message
         )),
