@@ -126,6 +126,13 @@ fn name_path(name: &str) -> Result<Vec<String>, String> {
     }
     let mut out = vec![base.to_string()];
     while !rest.is_empty() {
+        // Each key is a level of recursion when the value is built and typed.
+        if out.len() > MAX_DEPTH {
+            return Err(format!(
+                "the name `{}…` nests more than {MAX_DEPTH} keys",
+                name.chars().take(80).collect::<String>()
+            ));
+        }
         let inner = rest.strip_prefix('[').and_then(|r| r.split_once(']'));
         let Some((key, after)) = inner else {
             return Err(format!("the name `{name}` is not `name[key]...`: unbalanced brackets"));
@@ -485,35 +492,37 @@ fn is_json(media: &str) -> bool {
     essence == "application/json" || essence.ends_with("+json")
 }
 
-/// The parts of a multipart body (RFC 2046 §5.1.1): what lies between `--boundary` lines, up to
-/// `--boundary--`; each without the line break that precedes the next delimiter.
+/// The parts of a multipart body (RFC 2046 §5.1.1): what lies between delimiter lines
+/// (`--boundary` at the body's start or after a line break), up to `--boundary--`; each without
+/// the line break that belongs to the next delimiter. `--boundary` inside a line is data.
 fn split_parts<'b>(body: &'b [u8], boundary: &str) -> Result<Vec<&'b [u8]>, String> {
-    let delimiter = format!("--{boundary}");
-    let d = delimiter.as_bytes();
-    let find =
-        |from: usize| body.get(from..).and_then(|rest| rest.windows(d.len()).position(|w| w == d)).map(|p| p + from);
-    let Some(mut at) = find(0) else {
-        return Err(format!("the multipart body has no delimiter `{delimiter}`"));
+    let first = format!("--{boundary}");
+    let next = format!("\r\n--{boundary}");
+    let find = |needle: &[u8], from: usize| {
+        body.get(from..).and_then(|rest| rest.windows(needle.len()).position(|w| w == needle)).map(|p| p + from)
+    };
+    let mut at = if body.starts_with(first.as_bytes()) {
+        0
+    } else {
+        // A preamble before the first delimiter is ignored.
+        find(next.as_bytes(), 0)
+            .map(|p| p + 2)
+            .ok_or_else(|| format!("the multipart body has no delimiter `{first}`"))?
     };
     let mut parts = Vec::new();
     loop {
-        let after = at + d.len();
+        let after = at + first.len();
         if body.get(after..after + 2) == Some(b"--") {
             return Ok(parts);
         }
-        let start = match body.get(after..after + 2) {
-            Some(b"\r\n") => after + 2,
-            _ => return Err(format!("the delimiter at byte {at} is not followed by a line break")),
-        };
-        let Some(next) = find(start) else {
-            return Err("the multipart body ends without its closing delimiter".to_string());
-        };
-        let end = next
-            .checked_sub(2)
-            .filter(|e| body.get(*e..next) == Some(b"\r\n"))
-            .ok_or_else(|| format!("the delimiter at byte {next} does not start a line"))?;
+        if body.get(after..after + 2) != Some(b"\r\n") {
+            return Err(format!("the delimiter at byte {at} is not followed by a line break"));
+        }
+        let start = after + 2;
+        let end = find(next.as_bytes(), start)
+            .ok_or_else(|| "the multipart body ends without its closing delimiter".to_string())?;
         parts.push(body.get(start..end).unwrap_or_default());
-        at = next;
+        at = end + 2;
     }
 }
 
@@ -665,12 +674,15 @@ mod tests {
         let mixed = form("amount=1&shipping=x&shipping[name]=y").expect_err("a value and keys");
         assert!(mixed.contains("shipping"), "{mixed}");
         assert!(form("").expect_err("amount is required").contains("amount"));
+        let deep = format!("amount=1&shipping{}=x", "[a]".repeat(MAX_DEPTH + 1));
+        assert!(form(&deep).expect_err("too deep").contains("nests more than"));
     }
 
     #[test]
     fn a_multipart_body_with_a_json_part_is_read() {
         let value = multipart(&[
-            ("file", Some("application/octet-stream"), b"\x00\xffbytes"),
+            // The boundary inside a line is data, not a delimiter.
+            ("file", Some("application/octet-stream"), b"\x00\xff------b0undary\r\nbytes"),
             ("count", None, b"3"),
             ("tags", None, b"a"),
             ("tags", None, b"b"),
