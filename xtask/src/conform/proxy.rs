@@ -399,6 +399,52 @@ mod tests {
         assert_eq!(proxy.recordings.lock().unwrap()["get_x"].body, b"{}");
     }
 
+    /// For a call answered despite a rejection, the client gets the substitute and the
+    /// recording keeps Prism's verdict (status, body, `sl-violations`) and the request's
+    /// `Content-Type`.
+    #[test]
+    fn substitutes_despite_a_rejection_and_keeps_prisms_verdict() {
+        let upstream = TcpListener::bind("127.0.0.1:0").unwrap();
+        let up_port = upstream.local_addr().unwrap().port();
+        thread::spawn(move || {
+            let (mut s, _) = upstream.accept().unwrap();
+            let mut buf = [0u8; 1024];
+            let _ = s.read(&mut buf).unwrap();
+            s.write_all(b"HTTP/1.1 422 X\r\nsl-violations: [{\"location\":[\"request\",\"body\"]}]\r\nContent-Length: 4\r\n\r\nnull")
+                .unwrap();
+        });
+        let rules = Rules {
+            substitutes: HashMap::from([("make".to_string(), (201, b"{\"id\":1}".to_vec()))]),
+            despite_rejection: ["make".to_string()].into_iter().collect(),
+            ..Rules::default()
+        };
+        let proxy = start(up_port, Arc::new(rules)).unwrap();
+        let mut c = TcpStream::connect(("127.0.0.1", proxy.port)).unwrap();
+        c.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let request = "POST /x HTTP/1.1\r\nx-conform-op: make\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+                       Content-Length: 7\r\n\r\na[0]=b&";
+        c.write_all(request.as_bytes()).unwrap();
+        c.shutdown(Shutdown::Write).unwrap();
+        let mut got = Vec::new();
+        c.read_to_end(&mut got).unwrap();
+        assert!(got.starts_with(b"HTTP/1.1 201 Substituted") && got.ends_with(b"{\"id\":1}"));
+        let mut recorded = None;
+        for _ in 0..100 {
+            recorded = proxy.recordings.lock().unwrap().get("make").cloned();
+            if recorded.is_some() {
+                break;
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+        let recorded = recorded.expect("the call was recorded");
+        let verdict = recorded.prism.expect("Prism's verdict is kept");
+        assert_eq!((verdict.status, verdict.body.as_slice()), (422, &b"null"[..]));
+        assert_eq!(verdict.violations.as_deref(), Some("[{\"location\":[\"request\",\"body\"]}]"));
+        assert_eq!(recorded.request_body, b"a[0]=b&");
+        assert_eq!(recorded.request_content_type.as_deref(), Some("application/x-www-form-urlencoded"));
+        assert!(!recorded.request_cut);
+    }
+
     #[test]
     fn a_fragment_suffix_goes_before_the_query() {
         let head = b"GET /tags/arn%3Ax?tagKeys=a HTTP/1.1\r\nHost: h\r\n\r\nbody".to_vec();
