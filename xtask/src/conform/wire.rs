@@ -35,12 +35,49 @@ pub fn judge(doc: &Value, media_ptr: &str, content_type: &str, body: &[u8]) -> R
     let value = decode(doc, media_ptr, content_type, body)?;
     match validate(doc, schema, &value, Direction::Request).into_iter().next() {
         None => Ok(value),
-        Some(v) => Err(format!(
-            "invalid against `{schema_ptr}`: at {}: {}",
-            if v.path.is_empty() { "(root)".to_string() } else { format!("`{}`", v.path) },
-            v.message
-        )),
+        Some(v) => {
+            let mut message = format!(
+                "invalid against `{schema_ptr}`: at {}: {}",
+                if v.path.is_empty() { "(root)".to_string() } else { format!("`{}`", v.path) },
+                v.message
+            );
+            if let Some(name) = unsent_required(&v.path, &v.message, content_type, body) {
+                message.push_str(&format!("; the body as sent has no name `{name}` nor any under it"));
+            }
+            Err(message)
+        }
     }
+}
+
+/// For a form body missing a required property: the name it would have had on the wire
+/// (`shipping[address]`), when no name in the body is it or nested under it, to show that the
+/// property was not sent at all (rather than sent and misread).
+fn unsent_required(path: &str, message: &str, content_type: &str, body: &[u8]) -> Option<String> {
+    if !content_type.to_ascii_lowercase().starts_with("application/x-www-form-urlencoded") {
+        return None;
+    }
+    let (before, missing) = message.rsplit_once("missing required property \"")?;
+    let missing = missing.split('"').next()?;
+    // In a union's message the closest alternative names its own place: `... at a.b: missing`.
+    let at = before.rsplit_once(" at ").map_or(path, |(_, p)| p.trim_end_matches(": "));
+    if at.contains(['"', ' ']) {
+        return None;
+    }
+    let mut name = String::new();
+    for (i, step) in at.split('.').filter(|s| !s.is_empty() && *s != "(root)").enumerate() {
+        let (key, index) = step.split_once('[').map_or((step, ""), |(k, rest)| (k, rest));
+        name.push_str(&if i == 0 { key.to_string() } else { format!("[{key}]") });
+        if !index.is_empty() {
+            name.push('[');
+            name.push_str(index);
+        }
+    }
+    name = if name.is_empty() { missing.to_string() } else { format!("{name}[{missing}]") };
+    let text = std::str::from_utf8(body).ok()?;
+    let sent = text.split('&').filter_map(|pair| form_decode(pair.split('=').next()?).ok());
+    let under = format!("{name}[");
+    let found = sent.into_iter().any(|n| n == name || n.starts_with(&under));
+    (!found).then_some(name)
 }
 
 /// The value a request body stands for, decoded by its media type (`content_type`, as sent)
@@ -654,6 +691,20 @@ mod tests {
     fn a_wrong_form_fails_with_a_located_message() {
         let missing = form("amount=1&shipping[address][postal_code]=x").expect_err("line1 is required");
         assert!(missing.contains("`shipping.address`") && missing.contains("line1"), "{missing}");
+        assert!(missing.ends_with("; the body as sent has no name `shipping[address][line1]` nor any under it"));
+        // An object the client wrote as no pair at all (an empty one, say) is not on the wire.
+        let unsent = form("amount=1&shipping[name]=x").expect_err("address is required");
+        assert!(unsent.ends_with("has no name `shipping[address]` nor any under it"), "{unsent}");
+        let unsent_item = form("amount=1&line_items[0][quantity]=2").expect_err("price is required");
+        assert!(unsent_item.ends_with("has no name `line_items[0][price]` nor any under it"), "{unsent_item}");
+        // The validator's message for a union names the closest alternative's place.
+        let union = "anyOf: matches none of 2 alternatives (closest: anyOf[0] at shipping: missing required property \"address\")";
+        let form_type = "application/x-www-form-urlencoded";
+        assert_eq!(
+            unsent_required("shipping", union, form_type, b"shipping[name]=x").as_deref(),
+            Some("shipping[address]")
+        );
+        assert_eq!(unsent_required("shipping", union, form_type, b"shipping[address][city]=x"), None);
         let not_integer = form("amount=4x2").expect_err("amount is an integer");
         assert!(not_integer.contains("`amount`") && not_integer.contains("integer"), "{not_integer}");
         let item = form("amount=1&line_items[0][quantity]=2").expect_err("price is required");
