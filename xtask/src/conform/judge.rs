@@ -50,6 +50,92 @@ pub enum Class {
     /// The mock server cannot do what the spec asks (generates data that violates the schema,
     /// cannot match a path, ...).
     PrismLimitation(String),
+    /// Prism rejected a request for these reasons only, every one of its violations shown to be
+    /// Prism's (see `request_violations_class`), with the evidence.
+    PrismRejection(Vec<Reason>, String),
+}
+
+/// Why a request Prism rejected is not ours (see `request_violations_class`), one per kind of
+/// violation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Reason {
+    /// Prism's form/multipart reader gets one string per name: a list sent as repeated names or
+    /// an object sent as an `application/json` part "must be array" / "must be object".
+    FormStrings,
+    /// Prism requires `readOnly` properties in a request.
+    ReadOnlyDemand,
+    /// Prism requires a header parameter OpenAPI 3.0 says to ignore (Accept, Content-Type,
+    /// Authorization).
+    IgnoredHeader,
+    /// Prism's form reader wants an array of objects as JSON text.
+    JsonObjectArray,
+    /// Prism applies `allowReserved` to a multipart part.
+    ReservedInPart,
+    /// Prism's `deepObject` reader builds objects the request did not send.
+    DeepObjectBuilt,
+    /// Prism's `deepObject` reader does not read nested keys under a property without `type`.
+    DeepObjectUntyped,
+}
+
+impl Reason {
+    /// Prism misread a form or multipart body that the client sent as OpenAPI says: the
+    /// violation is about Prism's reading of the body, not about its content, which the harness
+    /// can then judge itself (see [`super::prism::Mode::BodyReadByHarness`]).
+    pub fn is_body_reader(self) -> bool {
+        matches!(
+            self,
+            Reason::FormStrings
+                | Reason::JsonObjectArray
+                | Reason::ReservedInPart
+                | Reason::DeepObjectBuilt
+                | Reason::DeepObjectUntyped
+        )
+    }
+
+    /// What Prism does, for the report (the `readOnly` reason's text depends on the body; see
+    /// `request_violations_class`).
+    pub fn text(self) -> &'static str {
+        match self {
+            Reason::FormStrings => {
+                "Prism reads a form or multipart body as one string per name (prism-http \
+                 validator/validators/body.js: `result[key] = ...` in splitUriParams, `result[pair['name']] = \
+                 pair['data'].toString()` in parseMultipartFormDataParams), so a list sent as repeated names \
+                 (OpenAPI's default `form`/`explode: true`) or an object sent as an `application/json` part \
+                 (OpenAPI's default for objects in multipart) arrives as a string"
+            }
+            Reason::ReadOnlyDemand => READ_ONLY_DEMAND,
+            Reason::IgnoredHeader => {
+                "Prism requires a header parameter named Accept, Content-Type or Authorization, which OpenAPI \
+                 3.0 says SHALL be ignored (Parameter Object, `in`); the generated client ignores it (a \
+                 credential belongs in a security scheme)"
+            }
+            Reason::JsonObjectArray => {
+                "Prism accepts an array of objects in a form body only as items sent as JSON text (prism-http \
+                 validator/validators/body.js, deserializeFormBody: `parseBrokenJSONArray`, \"Make sure the array \
+                 is in JSON\"); the client sends each item's properties as `name[0][key]=value`, the nesting of \
+                 the `deepObject` style the spec declares for the property"
+            }
+            Reason::ReservedInPart => {
+                "Prism applies the `allowReserved` rule of the Encoding Object to a multipart part \
+                 (validateAgainstReservedCharacters in prism-http validator/validators/body.js), which OpenAPI \
+                 3.0 says SHALL be ignored unless the body is `application/x-www-form-urlencoded`; the part is \
+                 `application/json` (OpenAPI's default for an object), and JSON text has commas"
+            }
+            Reason::DeepObjectBuilt => {
+                "Prism's `deepObject` reader (prism-http validator/deserializers/style/deepObject.js, \
+                 constructObject) builds every object property the schema declares whether or not the request \
+                 sent it, so an optional object left out arrives as `{}` and fails its own `required`; the body \
+                 as sent has no key under the path Prism names"
+            }
+            Reason::DeepObjectUntyped => {
+                "Prism's `deepObject` reader (prism-http validator/deserializers/style/deepObject.js, \
+                 construct) dispatches on `type` alone: a property whose schema has none (an `anyOf` of an \
+                 array or object and `\"\"`) is looked up as the single key `name[prop]`, so the nested keys \
+                 the client sent for it (`name[prop][0]=...`, in the body as recorded) are not read and Prism \
+                 reports the property missing"
+            }
+        }
+    }
 }
 
 impl Class {
@@ -57,20 +143,27 @@ impl Class {
     pub fn name(&self) -> &'static str {
         match self {
             Class::SpecDefect(_) => "spec defect",
-            Class::PrismLimitation(_) => "Prism limitation",
+            Class::PrismLimitation(_) | Class::PrismRejection(..) => "Prism limitation",
         }
     }
 
     /// Prism rejected a request for leaving out `readOnly` properties (see
     /// `request_violations_class`).
     pub fn is_read_only_demand(&self) -> bool {
-        matches!(self, Class::PrismLimitation(e) if e.contains(READ_ONLY_DEMAND))
+        matches!(self, Class::PrismRejection(reasons, _) if reasons.contains(&Reason::ReadOnlyDemand))
+    }
+
+    /// Prism rejected a request only for how its form or multipart reader misread the body
+    /// (every reason [`Reason::is_body_reader`]): the body's content is judged by nobody yet.
+    pub fn is_body_reader_only(&self) -> bool {
+        matches!(self, Class::PrismRejection(reasons, _)
+            if !reasons.is_empty() && reasons.iter().all(|r| r.is_body_reader()))
     }
 
     /// The evidence.
     pub fn evidence(&self) -> &str {
         match self {
-            Class::SpecDefect(e) | Class::PrismLimitation(e) => e,
+            Class::SpecDefect(e) | Class::PrismLimitation(e) | Class::PrismRejection(_, e) => e,
         }
     }
 }
@@ -191,8 +284,91 @@ impl<'a> Judge<'a> {
     }
 
     fn judge_call(&self, op: &Operation, mode: Mode, outcome: Option<&Outcome>) -> Option<Failure> {
+        if mode == Mode::BodyReadByHarness {
+            if let Some(f) = outcome.and_then(|o| self.body_read_by_harness(op, o)) {
+                return Some(f);
+            }
+        }
         let failure = self.judge_plain(op, mode, outcome)?;
         Some(self.route_class(op, failure))
+    }
+
+    /// In [`Mode::BodyReadByHarness`], the request's judgement: Prism's verdict (which the
+    /// proxy recorded before sending the synthesised response) may hold only violations that
+    /// are its form or multipart reader misreading the body ([`Class::is_body_reader_only`]);
+    /// the body itself, as recorded on the wire, is decoded and validated by the harness
+    /// ([`super::wire`]). A failure of either is ours unless Prism's violations are classified.
+    fn body_read_by_harness(&self, op: &Operation, outcome: &Outcome) -> Option<Failure> {
+        let fail = |message: String| Some(Failure::new(Stage::Request, "", message));
+        let Some(raw) = outcome.raw.as_ref() else {
+            return fail("the proxy recorded no exchange for this call: the harness had no body to read".into());
+        };
+        let Some(verdict) = raw.prism.as_ref() else {
+            return fail("the proxy recorded no answer of Prism's to this request: nobody judged it".into());
+        };
+        if !super::proxy::accepted(verdict.status, &verdict.body) {
+            let problem: Value = serde_json::from_slice(&verdict.body).unwrap_or(Value::Null);
+            let (list, truncated) = match problem.get("validation").and_then(Value::as_array) {
+                Some(list) => (list.clone(), false),
+                None => verdict.violations.as_deref().map(parse_violations).unwrap_or_default(),
+            };
+            let class = self.request_violations_class(op, outcome, &list, truncated);
+            if list.is_empty() || !class.as_ref().is_some_and(Class::is_body_reader_only) {
+                let listed: Vec<String> = list
+                    .iter()
+                    .map(|v| {
+                        let at: Vec<&str> = v
+                            .get("location")
+                            .and_then(Value::as_array)
+                            .map(|l| l.iter().filter_map(Value::as_str).collect())
+                            .unwrap_or_default();
+                        let message = v.get("message").and_then(Value::as_str).unwrap_or_default();
+                        format!("{}: {message}", at.join("."))
+                    })
+                    .collect();
+                let shown = if listed.is_empty() {
+                    verdict.violations.clone().unwrap_or_else(|| String::from_utf8_lossy(&verdict.body).into())
+                } else {
+                    listed.join("; ")
+                };
+                let mut f = Failure::new(
+                    Stage::Request,
+                    "",
+                    format!(
+                        "Prism rejected the request ({}) for more than its reading of the body: {}",
+                        verdict.status,
+                        short(&shown, 300)
+                    ),
+                );
+                f.class = class;
+                return Some(f);
+            }
+        }
+        let Some(body) =
+            op.body.as_ref().filter(|b| matches!(b.encoding, BodyEncoding::Form | BodyEncoding::Multipart))
+        else {
+            return fail("the operation has no form or multipart body for the harness to read".into());
+        };
+        if raw.request_cut {
+            return fail(
+                "the request body as recorded is cut (the proxy keeps 64 KiB): the harness cannot read it".into(),
+            );
+        }
+        let content_type = raw.request_content_type.as_deref().unwrap_or_default();
+        if raw.request_body.is_empty() && content_type.is_empty() {
+            return body.required.then(|| Failure::new(Stage::Request, "", "the required request body was not sent"));
+        }
+        let media = self.op_pointer(op).and_then(|at| super::wire::media_pointer(self.doc, &at, &body.media_type));
+        let Some(media) = media else {
+            return fail(format!("no request body `{}` found in the spec", body.media_type));
+        };
+        match super::wire::judge(self.doc, &media, content_type, &raw.request_body) {
+            Ok(_) => None,
+            Err(e) => {
+                let media = content_type.split(';').next().unwrap_or_default().trim();
+                fail(format!("the harness read the request body from the wire ({media}): {e}"))
+            }
+        }
     }
 
     /// A path template with a fragment or a query (`/#X-Amz-Target=CopyBackup`, `/tags/{arn}#tagKeys`,
@@ -733,25 +909,25 @@ impl<'a> Judge<'a> {
                 if name.is_some_and(|n| {
                     ["accept", "content-type", "authorization"].contains(&n.to_ascii_lowercase().as_str())
                 }) {
-                    reasons.insert(2);
+                    reasons.insert(Reason::IgnoredHeader);
                     continue;
                 }
             }
             let multipart = op.body.as_ref().is_some_and(|b| b.encoding == BodyEncoding::Multipart);
             let urlencoded = op.body.as_ref().is_some_and(|b| b.encoding == BodyEncoding::Form);
             if urlencoded && message.starts_with("Cannot deserialize JSON object array in form data request body") {
-                reasons.insert(3);
+                reasons.insert(Reason::JsonObjectArray);
                 continue;
             }
             if location.first() != Some(&"body") {
                 return None;
             }
             if multipart && message == "Reserved characters used in request body" {
-                reasons.insert(4);
+                reasons.insert(Reason::ReservedInPart);
                 continue;
             }
             if urlencoded && code == "required" && location.len() > 2 && !Self::form_sent(outcome, &location[1..]) {
-                reasons.insert(5);
+                reasons.insert(Reason::DeepObjectBuilt);
                 continue;
             }
             let missing = message.rsplit_once("required property '").and_then(|(_, n)| n.strip_suffix('\''));
@@ -759,7 +935,7 @@ impl<'a> Judge<'a> {
                 let mut path = location[1..].to_vec();
                 path.push(name);
                 if Self::form_sent_nested(outcome, &path) {
-                    reasons.insert(6);
+                    reasons.insert(Reason::DeepObjectUntyped);
                     continue;
                 }
             }
@@ -773,11 +949,11 @@ impl<'a> Judge<'a> {
                 }
             }
             if form && (message.ends_with("must be array") || message.ends_with("must be object")) {
-                reasons.insert(0);
+                reasons.insert(Reason::FormStrings);
             } else if (code == "required" && valid_sent.is_some())
                 || (read_only_missing.is_some() && matches!(code, "enum" | "const" | "type" | "oneOf" | "anyOf"))
             {
-                reasons.insert(1);
+                reasons.insert(Reason::ReadOnlyDemand);
             } else {
                 return None;
             }
@@ -785,38 +961,7 @@ impl<'a> Judge<'a> {
         let text = reasons
             .iter()
             .map(|r| match r {
-                0 => "Prism reads a form or multipart body as one string per name (prism-http \
-                      validator/validators/body.js: `result[key] = ...` in splitUriParams, `result[pair['name']] = \
-                      pair['data'].toString()` in parseMultipartFormDataParams), so a list sent as repeated names \
-                      (OpenAPI's default `form`/`explode: true`) or an object sent as an `application/json` part \
-                      (OpenAPI's default for objects in multipart) arrives as a string"
-                    .to_string(),
-                3 => "Prism accepts an array of objects in a form body only as items sent as JSON text (prism-http \
-                      validator/validators/body.js, deserializeFormBody: `parseBrokenJSONArray`, \"Make sure the array \
-                      is in JSON\"); the client sends each item's properties as `name[0][key]=value`, the nesting of \
-                      the `deepObject` style the spec declares for the property"
-                    .to_string(),
-                4 => "Prism applies the `allowReserved` rule of the Encoding Object to a multipart part \
-                      (validateAgainstReservedCharacters in prism-http validator/validators/body.js), which OpenAPI \
-                      3.0 says SHALL be ignored unless the body is `application/x-www-form-urlencoded`; the part is \
-                      `application/json` (OpenAPI's default for an object), and JSON text has commas"
-                    .to_string(),
-                5 => "Prism's `deepObject` reader (prism-http validator/deserializers/style/deepObject.js, \
-                      constructObject) builds every object property the schema declares whether or not the request \
-                      sent it, so an optional object left out arrives as `{}` and fails its own `required`; the body \
-                      as sent has no key under the path Prism names"
-                    .to_string(),
-                6 => "Prism's `deepObject` reader (prism-http validator/deserializers/style/deepObject.js, \
-                      construct) dispatches on `type` alone: a property whose schema has none (an `anyOf` of an \
-                      array or object and `\"\"`) is looked up as the single key `name[prop]`, so the nested keys \
-                      the client sent for it (`name[prop][0]=...`, in the body as recorded) are not read and Prism \
-                      reports the property missing"
-                    .to_string(),
-                2 => "Prism requires a header parameter named Accept, Content-Type or Authorization, which OpenAPI \
-                      3.0 says SHALL be ignored (Parameter Object, `in`); the generated client ignores it (a \
-                      credential belongs in a security scheme)"
-                    .to_string(),
-                _ => format!(
+                Reason::ReadOnlyDemand => format!(
                     "{READ_ONLY_DEMAND}, which OpenAPI 3.0 leaves out of requests; the \
                      body as sent is valid against {} under OpenAPI 3.0 rules{}{}",
                     valid_sent.as_deref().unwrap_or_default(),
@@ -830,6 +975,7 @@ impl<'a> Judge<'a> {
                         ""
                     }
                 ),
+                other => other.text().to_string(),
             })
             .collect::<Vec<_>>();
         if !undeclared.is_empty() && text.is_empty() {
@@ -842,7 +988,7 @@ impl<'a> Judge<'a> {
         if !undeclared.is_empty() {
             return None;
         }
-        (!text.is_empty()).then(|| Class::PrismLimitation(text.join("; ")))
+        (!text.is_empty()).then(|| Class::PrismRejection(reasons.into_iter().collect(), text.join("; ")))
     }
 
     /// Whether the form body sent has a key at `path` (`features[x][y]`, or one under it).
@@ -1205,7 +1351,12 @@ mod tests {
         let judge = Judge::new(&doc, &api);
         let op = &api.operations[0];
         let sent = |body: &str| Outcome {
-            raw: Some(Recorded { status: 422, body: Vec::new(), request_body: body.as_bytes().to_vec() }),
+            raw: Some(Recorded {
+                status: 422,
+                body: Vec::new(),
+                request_body: body.as_bytes().to_vec(),
+                ..Recorded::default()
+            }),
             ..Outcome::default()
         };
         let required = |at: &[&str], name: &str| {
@@ -1231,5 +1382,63 @@ mod tests {
             "message": "Cannot deserialize JSON object array in form data request body. Make sure the array is in JSON"});
         let objects = class(&sent("a[e][0][f]=x"), &[array]).expect("a class");
         assert!(objects.contains("parseBrokenJSONArray"), "{objects}");
+    }
+
+    /// The mode judges what Prism could not read: Prism's verdict may hold only body-reader
+    /// violations, and the body, read from the wire, must be valid.
+    #[test]
+    fn the_harness_judges_the_body_prism_misread() {
+        let spec = json!({
+            "openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+            "paths": {"/x": {"post": {"operationId": "make",
+                "parameters": [{"name": "q", "in": "query", "schema": {"type": "integer"}}],
+                "requestBody": {"required": true, "content": {"application/x-www-form-urlencoded": {
+                    "schema": {"type": "object", "properties": {"items": {"type": "array", "items": {
+                        "type": "object", "required": ["price"], "properties": {
+                            "price": {"type": "string"}, "quantity": {"type": "integer"}}}}}},
+                    "encoding": {"items": {"style": "deepObject", "explode": true}}}}},
+                "responses": {"200": {"description": "ok"}}}}}
+        });
+        let api = generator::lower(&spec.to_string()).expect("the spec lowers");
+        let judge = Judge::new(&spec, &api);
+        let op = &api.operations[0];
+        let reader = json!({"location": ["request"], "code": 415,
+            "message": "Cannot deserialize JSON object array in form data request body. Make sure the array is in JSON"});
+        let query = json!({"location": ["request", "query", "q"], "code": "type",
+            "message": "Request query parameter q must be integer"});
+        let call = |body: &str, violations: &[&Value]| {
+            let problem = json!({"type": "https://stoplight.io/prism/errors#UNPROCESSABLE_ENTITY",
+                                 "title": "Invalid request", "status": 415, "validation": violations});
+            let prism =
+                super::super::proxy::Verdict { status: 415, body: problem.to_string().into_bytes(), violations: None };
+            let outcome = Outcome {
+                raw: Some(Recorded {
+                    status: 200,
+                    request_body: body.as_bytes().to_vec(),
+                    request_content_type: Some("application/x-www-form-urlencoded".into()),
+                    prism: Some(prism),
+                    ..Recorded::default()
+                }),
+                ..Outcome::default()
+            };
+            judge.body_read_by_harness(op, &outcome)
+        };
+        // Prism could not read an array of objects; the harness reads it, and it is valid.
+        assert!(call("items[0][price]=p_1&items[0][quantity]=2", &[&reader]).is_none());
+        // The same body, one item without its required `price`: ours, located.
+        let missing = call("items[0][quantity]=2", &[&reader]).expect("a failure");
+        assert!(
+            missing.class.is_none() && missing.message.contains("at `items[0]`: missing required property"),
+            "{}",
+            missing.message
+        );
+        let not_integer = call("items[0][price]=p&items[0][quantity]=two", &[&reader]).expect("a failure");
+        assert!(not_integer.message.contains("`items[0].quantity`: expected integer"), "{}", not_integer.message);
+        // A query violation beside the body's: Prism's verdict still fails the call.
+        let query = call("items[0][price]=p_1", &[&reader, &query]).expect("a failure");
+        assert!(query.class.is_none() && query.message.contains("query parameter q"), "{}", query.message);
+        // No verdict recorded: nobody judged the request.
+        let outcome = Outcome { raw: Some(Recorded::default()), ..Outcome::default() };
+        assert!(judge.body_read_by_harness(op, &outcome).is_some());
     }
 }

@@ -16,6 +16,7 @@ pub mod report;
 pub mod unsat;
 pub mod validate;
 pub mod values;
+pub mod wire;
 
 use serde_json::{Map, Value};
 use std::fs;
@@ -71,6 +72,9 @@ pub struct OpResult {
     pub unsynthesised: Option<String>,
     /// Passed only with `readOnly` properties sent (see [`prism::Mode::ReadOnlySent`]).
     pub read_only_sent: bool,
+    /// Passed only with its request body read by the harness (see
+    /// [`prism::Mode::BodyReadByHarness`]).
+    pub body_read_by_harness: bool,
 }
 
 impl OpResult {
@@ -133,6 +137,7 @@ impl SpecResult {
                 synthesised: false,
                 unsynthesised: None,
                 read_only_sent: false,
+                body_read_by_harness: false,
             }],
             bad_examples: Vec::new(),
             modes: Vec::new(),
@@ -355,6 +360,7 @@ pub fn run(options: &Options) -> Result<SpecResult, String> {
             synthesised: false,
             unsynthesised: None,
             read_only_sent: false,
+            body_read_by_harness: false,
         });
     }
     bad_examples.sort();
@@ -437,7 +443,11 @@ pub fn run(options: &Options) -> Result<SpecResult, String> {
         let mut pending: Vec<String> = substitutes.keys().cloned().collect();
         pending.sort();
         eprintln!("conform {}: calling {} operations, Prism {}", options.name, pending.len(), mode);
-        let rules = std::sync::Arc::new(proxy::Rules { substitutes, path_suffixes: path_suffixes.clone() });
+        let rules = std::sync::Arc::new(proxy::Rules {
+            substitutes,
+            path_suffixes: path_suffixes.clone(),
+            ..proxy::Rules::default()
+        });
         let outcomes = prism::run(&prism_spec, mode, &harness, &args_path, &pending, &rules)?;
         for r in results.iter_mut().filter(|r| rules.substitutes.contains_key(&r.name)) {
             let Some(op) = by_name.get(r.name.as_str()) else { continue };
@@ -482,7 +492,11 @@ pub fn run(options: &Options) -> Result<SpecResult, String> {
         let mut pending: Vec<String> = substitutes.keys().cloned().collect();
         pending.sort();
         eprintln!("conform {}: calling {} operations, Prism {}", options.name, pending.len(), mode);
-        let rules = std::sync::Arc::new(proxy::Rules { substitutes, path_suffixes });
+        let rules = std::sync::Arc::new(proxy::Rules {
+            substitutes,
+            path_suffixes: path_suffixes.clone(),
+            ..proxy::Rules::default()
+        });
         let outcomes = prism::run(&prism_spec, mode, &harness, &path, &pending, &rules)?;
         for r in results.iter_mut().filter(|r| rules.substitutes.contains_key(&r.name)) {
             let Some(op) = by_name.get(r.name.as_str()) else { continue };
@@ -492,6 +506,49 @@ pub fn run(options: &Options) -> Result<SpecResult, String> {
                     r.passed_modes += 1;
                     r.synthesised = true;
                     r.read_only_sent = true;
+                }
+            }
+        }
+        modes.push(mode);
+    }
+    // Operations whose every failure is Prism rejecting the request only for how its form or
+    // multipart reader read the body: once more, the synthesised response sent whatever Prism
+    // says, and the body, as recorded on the wire, read and validated by the harness.
+    let body_read: Vec<String> = results
+        .iter()
+        .filter(|r| {
+            r.passed_modes == 0
+                && r.callable()
+                && !r.failures.is_empty()
+                && r.failures.iter().all(|f| {
+                    f.stage == judge::Stage::Request && f.class.as_ref().is_some_and(judge::Class::is_body_reader_only)
+                })
+        })
+        .map(|r| r.name.clone())
+        .collect();
+    if !body_read.is_empty() {
+        let mode = prism::Mode::BodyReadByHarness;
+        let mut substitutes = std::collections::HashMap::new();
+        for name in &body_read {
+            let Some(op) = by_name.get(name.as_str()) else { continue };
+            let Some((status, ptr)) = judge.success_schema(op) else { continue };
+            let Ok(value) = responses.synthesise(&ptr) else { continue };
+            substitutes.insert(name.clone(), (status, serde_json::to_vec(&value).unwrap_or_default()));
+        }
+        let mut pending: Vec<String> = substitutes.keys().cloned().collect();
+        pending.sort();
+        eprintln!("conform {}: calling {} operations, Prism {}", options.name, pending.len(), mode);
+        let despite_rejection = pending.iter().cloned().collect();
+        let rules = std::sync::Arc::new(proxy::Rules { substitutes, path_suffixes, despite_rejection });
+        let outcomes = prism::run(&prism_spec, mode, &harness, &args_path, &pending, &rules)?;
+        for r in results.iter_mut().filter(|r| rules.substitutes.contains_key(&r.name)) {
+            let Some(op) = by_name.get(r.name.as_str()) else { continue };
+            match judge.judge(op, mode, outcomes.get(&r.name)) {
+                Some(f) => r.failures.push(f),
+                None => {
+                    r.passed_modes += 1;
+                    r.synthesised = true;
+                    r.body_read_by_harness = true;
                 }
             }
         }

@@ -23,6 +23,12 @@ pub enum Mode {
     /// whose requests Prism rejected only for leaving them out (OpenAPI 3.0: they SHOULD NOT be
     /// sent, and a server ignores them).
     ReadOnlySent,
+    /// As [`Mode::Synthesised`], for operations whose requests Prism rejected only because its
+    /// form or multipart reader misread the body (see `judge::Reason::is_body_reader`): the
+    /// synthesised response is sent even though Prism rejected the request (its verdict is
+    /// recorded, and any violation of it outside those readings still fails the call), and the
+    /// body, as recorded on the wire, is decoded and judged by the harness ([`super::wire`]).
+    BodyReadByHarness,
 }
 
 impl std::fmt::Display for Mode {
@@ -32,6 +38,7 @@ impl std::fmt::Display for Mode {
             Mode::Dynamic(seed) => write!(f, "dynamic seed {seed}"),
             Mode::Synthesised => f.write_str("synthesised response"),
             Mode::ReadOnlySent => f.write_str("synthesised response, readOnly properties sent"),
+            Mode::BodyReadByHarness => f.write_str("synthesised response, request body read by the harness"),
         }
     }
 }

@@ -22,6 +22,25 @@ pub struct Recorded {
     pub body: Vec<u8>,
     /// The request's body as sent (de-chunked; at most 64 KiB kept).
     pub request_body: Vec<u8>,
+    /// The request's `Content-Type` header, as sent.
+    pub request_content_type: Option<String>,
+    /// The request's body as recorded is shorter than its `Content-Length` said (more than
+    /// the proxy keeps, or the connection ended early): not the whole body.
+    pub request_cut: bool,
+    /// When the proxy put a substitute in place of Prism's answer: Prism's answer.
+    pub prism: Option<Verdict>,
+}
+
+/// Prism's answer to a request whose response the proxy substituted: its verdict on the request.
+#[derive(Debug, Clone, Default)]
+pub struct Verdict {
+    /// Status code.
+    pub status: u16,
+    /// The body (Prism's problem JSON when it rejected the request).
+    pub body: Vec<u8>,
+    /// Its `sl-violations` header (the violations, when it answered with a response the spec
+    /// declares).
+    pub violations: Option<String>,
 }
 
 /// The recordings by call name (the last one wins).
@@ -38,6 +57,10 @@ pub struct Rules {
     /// [`super::routed_fragment`]): a path template with a fragment is matched by Prism only in
     /// the copy of the spec where the fragment became path segments.
     pub path_suffixes: HashMap<String, String>,
+    /// Calls whose substitute is sent whatever Prism answered, a rejection included (see
+    /// [`super::prism::Mode::BodyReadByHarness`]); Prism's answer is kept in
+    /// [`Recorded::prism`] for the judge.
+    pub despite_rejection: std::collections::HashSet<String>,
 }
 
 /// [`Rules`] shared with the proxy's threads.
@@ -145,26 +168,37 @@ fn exchange(mut client: TcpStream, upstream: u16, recordings: &Recordings, subst
         return;
     }
     let substitute = name.as_ref().and_then(|n| substitutes.substitutes.get(n)).cloned();
+    let despite_rejection = name.as_ref().is_some_and(|n| substitutes.despite_rejection.contains(n));
     let (Ok(client2), Ok(server2)) = (client.try_clone(), server.try_clone()) else { return };
     let request = thread::spawn(move || {
         let mut kept = head;
         kept.extend(pump(client2, server2, 64 * 1024));
         kept
     });
-    let response = match substitute {
-        None => pump(server, client, KEEP),
+    let (response, verdict) = match substitute {
+        None => (pump(server, client, KEEP), None),
         Some(sub) => {
             let got = read_until(&mut server, complete);
-            let sent = substituted(&got, &sub).unwrap_or(got);
+            let sent = if despite_rejection { Some(substitute_response(&sub)) } else { substituted(&got, &sub) };
+            let verdict = sent.as_ref().and_then(|_| {
+                let prism = parse_response(&got)?;
+                Some(Verdict { status: prism.status, body: prism.body, violations: header(&got, "sl-violations") })
+            });
+            let sent = sent.unwrap_or(got);
             let _ = client.write_all(&sent);
             let _ = client.shutdown(Shutdown::Write);
-            sent
+            (sent, verdict)
         }
     };
     let request = request.join().unwrap_or_default();
     let Some(name) = name else { return };
     if let Some(mut recorded) = parse_response(&response) {
-        recorded.request_body = parse_response_like_body(&request).unwrap_or_default();
+        let body = parse_response_like_body(&request).unwrap_or_default();
+        let declared = header(&request, "content-length").and_then(|v| v.parse::<usize>().ok());
+        recorded.request_cut = declared.is_some_and(|len| body.len() < len);
+        recorded.request_body = body;
+        recorded.request_content_type = header(&request, "content-type");
+        recorded.prism = verdict;
         if let Ok(mut map) = recordings.lock() {
             map.insert(name, recorded);
         }
@@ -199,11 +233,16 @@ fn complete(bytes: &[u8]) -> bool {
 /// it accepted the request when it answered with a 2xx, with its 406 (no declared media type it
 /// matches to `Accept`), or with a 500 that lists no violation of the request (its generator
 /// failed, or its own response breaks the schema).
-fn substituted(got: &[u8], (status, body): &(u16, Vec<u8>)) -> Option<Vec<u8>> {
+fn substituted(got: &[u8], sub: &(u16, Vec<u8>)) -> Option<Vec<u8>> {
     let prism = parse_response(got)?;
-    let problem = || serde_json::from_slice::<serde_json::Value>(&prism.body).ok();
+    accepted(prism.status, &prism.body).then(|| substitute_response(sub))
+}
+
+/// Prism accepted the request it answered with `status` and `body` (see [`substituted`]).
+pub fn accepted(status: u16, body: &[u8]) -> bool {
+    let problem = || serde_json::from_slice::<serde_json::Value>(body).ok();
     let kind = |p: &serde_json::Value| p.get("type").and_then(|t| t.as_str()).unwrap_or_default().to_string();
-    let accepted = match prism.status {
+    match status {
         200..=299 => true,
         406 => problem().is_some_and(|p| kind(&p).ends_with("#NOT_ACCEPTABLE")),
         500 => problem().is_some_and(|p| {
@@ -212,17 +251,18 @@ fn substituted(got: &[u8], (status, body): &(u16, Vec<u8>)) -> Option<Vec<u8>> {
                 && list.iter().all(|v| v.pointer("/location/0").and_then(|l| l.as_str()) == Some("response"))
         }),
         _ => false,
-    };
-    if !accepted {
-        return None;
     }
+}
+
+/// The substitute, as an HTTP response.
+fn substitute_response((status, body): &(u16, Vec<u8>)) -> Vec<u8> {
     let mut out = format!(
         "HTTP/1.1 {status} Substituted\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
         body.len()
     )
     .into_bytes();
     out.extend_from_slice(body);
-    Some(out)
+    out
 }
 
 /// The head of an HTTP message and the rest.
@@ -253,7 +293,7 @@ fn parse_response(bytes: &[u8]) -> Option<Recorded> {
     } else {
         rest.to_vec()
     };
-    Some(Recorded { status, body, request_body: Vec::new() })
+    Some(Recorded { status, body, ..Recorded::default() })
 }
 
 /// The body of the first message in `bytes` (a request: its first line is not a status line).
@@ -357,6 +397,52 @@ mod tests {
             thread::sleep(Duration::from_millis(20));
         }
         assert_eq!(proxy.recordings.lock().unwrap()["get_x"].body, b"{}");
+    }
+
+    /// For a call answered despite a rejection, the client gets the substitute and the
+    /// recording keeps Prism's verdict (status, body, `sl-violations`) and the request's
+    /// `Content-Type`.
+    #[test]
+    fn substitutes_despite_a_rejection_and_keeps_prisms_verdict() {
+        let upstream = TcpListener::bind("127.0.0.1:0").unwrap();
+        let up_port = upstream.local_addr().unwrap().port();
+        thread::spawn(move || {
+            let (mut s, _) = upstream.accept().unwrap();
+            let mut buf = [0u8; 1024];
+            let _ = s.read(&mut buf).unwrap();
+            s.write_all(b"HTTP/1.1 422 X\r\nsl-violations: [{\"location\":[\"request\",\"body\"]}]\r\nContent-Length: 4\r\n\r\nnull")
+                .unwrap();
+        });
+        let rules = Rules {
+            substitutes: HashMap::from([("make".to_string(), (201, b"{\"id\":1}".to_vec()))]),
+            despite_rejection: ["make".to_string()].into_iter().collect(),
+            ..Rules::default()
+        };
+        let proxy = start(up_port, Arc::new(rules)).unwrap();
+        let mut c = TcpStream::connect(("127.0.0.1", proxy.port)).unwrap();
+        c.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let request = "POST /x HTTP/1.1\r\nx-conform-op: make\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+                       Content-Length: 7\r\n\r\na[0]=b&";
+        c.write_all(request.as_bytes()).unwrap();
+        c.shutdown(Shutdown::Write).unwrap();
+        let mut got = Vec::new();
+        c.read_to_end(&mut got).unwrap();
+        assert!(got.starts_with(b"HTTP/1.1 201 Substituted") && got.ends_with(b"{\"id\":1}"));
+        let mut recorded = None;
+        for _ in 0..100 {
+            recorded = proxy.recordings.lock().unwrap().get("make").cloned();
+            if recorded.is_some() {
+                break;
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+        let recorded = recorded.expect("the call was recorded");
+        let verdict = recorded.prism.expect("Prism's verdict is kept");
+        assert_eq!((verdict.status, verdict.body.as_slice()), (422, &b"null"[..]));
+        assert_eq!(verdict.violations.as_deref(), Some("[{\"location\":[\"request\",\"body\"]}]"));
+        assert_eq!(recorded.request_body, b"a[0]=b&");
+        assert_eq!(recorded.request_content_type.as_deref(), Some("application/x-www-form-urlencoded"));
+        assert!(!recorded.request_cut);
     }
 
     #[test]

