@@ -418,6 +418,13 @@ async fn names_from_the_callers_objects_cannot_add_or_shadow_parameters() {
         r.query_structured("f", &json!({ key: "v" }), Style::DeepObject, true);
         assert_eq!(send(&server, &client, r).await.unwrap_err(), "f", "{key:?}");
     }
+    // An empty object has no deepObject pair: the server would read it as absent.
+    for value in [json!({}), json!({"address": {}}), json!({"a": {"b": {}}, "c": "1"}), json!([{}])] {
+        let mut r = Request::new(Method::GET, true);
+        r.literal("/q");
+        r.query_structured("f", &value, Style::DeepObject, true);
+        assert_eq!(send(&server, &client, r).await.unwrap_err(), "f", "{value}");
+    }
     // A declared name that itself holds brackets is not repeated through a deepObject.
     let mut r = Request::new(Method::GET, true);
     r.literal("/q");

@@ -204,6 +204,8 @@ struct Chosen {
 /// Chooses every argument of `op` (required ones must succeed; an optional one that cannot be
 /// chosen is left out, and said so in `error` only if it is required).
 fn choose(doc: &Value, v: &values::Values, op: &generator::ir::Operation) -> Chosen {
+    // Query parameters and `x-www-form-urlencoded` bodies travel as `name=value` pairs.
+    let form = v.on_a_form();
     let mut out = Chosen { args: Map::new(), examples_used: 0, error: None, bad_examples: Vec::new() };
     let path_ptr = format!("/paths/{}", escape(&op.path));
     let method = op.method.as_str().to_ascii_lowercase();
@@ -251,7 +253,8 @@ fn choose(doc: &Value, v: &values::Values, op: &generator::ir::Operation) -> Cho
             }
             continue;
         };
-        match v.parameter(ptr) {
+        let chooser = if loc == "query" { &form } else { v };
+        match chooser.parameter(ptr) {
             Ok(chosen) => record(chosen, &mut out, &p.rust_name),
             Err(e) if p.required => {
                 out.error.get_or_insert(format!("no value for parameter `{}`: {e}", p.wire_name));
@@ -262,7 +265,8 @@ fn choose(doc: &Value, v: &values::Values, op: &generator::ir::Operation) -> Cho
     if let Some(b) = &op.body {
         let body_ptr = format!("{op_ptr}/requestBody");
         let media = follow(doc, &body_ptr).map(|(ptr, _)| format!("{ptr}/content/{}", escape(&b.media_type)));
-        match media.map(|m| v.media(&m)) {
+        let chooser = if b.encoding == generator::ir::BodyEncoding::Form { &form } else { v };
+        match media.map(|m| chooser.media(&m)) {
             Some(Ok(chosen)) => record(chosen, &mut out, "$body"),
             Some(Err(e)) if b.required => {
                 out.error.get_or_insert(format!("no value for the request body: {e}"));

@@ -115,19 +115,43 @@ pub struct Chosen {
 pub struct Values<'a> {
     /// The whole spec.
     doc: &'a Value,
-    /// Patterns compiled so far, shared by every call (a cache: looked up, never iterated).
-    patterns: Mutex<HashMap<String, Compiled>>,
+    /// Patterns compiled so far, shared by every call and with [`Values::on_a_form`]'s chooser
+    /// (a cache: looked up, never iterated).
+    patterns: Arc<Mutex<HashMap<String, Compiled>>>,
     /// Which side of the exchange values are made for: requests leave `readOnly` properties
     /// out, responses `writeOnly` ones.
     direction: Direction,
     /// Requests get their `readOnly` properties too (see [`Values::with_read_only`]).
     send_read_only: bool,
+    /// Values travel as `name=value` pairs (see [`Values::on_a_form`]): no empty objects.
+    form: bool,
 }
 
 impl<'a> Values<'a> {
     /// Over `doc`, the whole spec as JSON.
     pub fn new(doc: &'a Value) -> Self {
-        Values { doc, patterns: Mutex::new(HashMap::new()), direction: Direction::Request, send_read_only: false }
+        Values {
+            doc,
+            patterns: Arc::new(Mutex::new(HashMap::new())),
+            direction: Direction::Request,
+            send_read_only: false,
+            form: false,
+        }
+    }
+
+    /// The same chooser for values sent as `name=value` pairs (an `x-www-form-urlencoded` body,
+    /// a query parameter): an empty object has no pair there (`deepObject` writes `a[b][c]=v`
+    /// for each leaf, and the client refuses to send an empty one, whose property the server
+    /// would read as absent), so an example holding one is passed over and a synthesised object
+    /// gets at least one property when its schema allows one.
+    pub fn on_a_form(&self) -> Self {
+        Values {
+            doc: self.doc,
+            patterns: Arc::clone(&self.patterns),
+            direction: self.direction,
+            send_read_only: self.send_read_only,
+            form: true,
+        }
     }
 
     /// Over `doc`, making response values (`readOnly` properties in, `writeOnly` ones out).
@@ -247,6 +271,9 @@ impl<'a> Values<'a> {
             }
         }
         for (at, example) in examples {
+            if self.form && holds_empty_object(example) {
+                continue;
+            }
             let first = schema.and_then(|s| validate(self.doc, s, example, self.direction).into_iter().next());
             match first {
                 None => {
@@ -300,7 +327,8 @@ impl<'a> Values<'a> {
     /// Synthesises from `schema` (written at `origin`, a `$ref`, if known) and validates the
     /// result; errors name `label`.
     fn synthesise_at(&self, label: &str, schema: &Value, origin: Option<&str>) -> Result<Value, String> {
-        let synth = Synth::new(self.doc, &self.patterns, origin, self.direction, self.send_read_only);
+        let mut synth = Synth::new(self.doc, &self.patterns, origin, self.direction, self.send_read_only);
+        synth.form = self.form;
         let result = synth.root(schema);
         let notes = synth.notes();
         let value = result.map_err(|e| format!("cannot synthesise a value for `{label}`: {e}{notes}"))?;
@@ -368,6 +396,8 @@ struct Synth<'s> {
     direction: Direction,
     /// Requests get their `readOnly` properties too.
     send_read_only: bool,
+    /// No empty objects (see [`Values::on_a_form`]).
+    form: bool,
 }
 
 /// A conjunction of schemas, `$ref`s followed and `allOf`s flattened.
@@ -477,7 +507,16 @@ impl<'s> Synth<'s> {
         direction: Direction,
         send_read_only: bool,
     ) -> Self {
-        Synth { doc, steps: Cell::new(0), patterns, notes: RefCell::new(Vec::new()), origin, direction, send_read_only }
+        Synth {
+            doc,
+            steps: Cell::new(0),
+            patterns,
+            notes: RefCell::new(Vec::new()),
+            origin,
+            direction,
+            send_read_only,
+            form: false,
+        }
     }
 
     /// The flag of properties left out on this side of the exchange, if any.
@@ -917,6 +956,24 @@ impl<'s> Synth<'s> {
         }
         self.discriminate(node, &properties, &mut object);
         self.fill(node, ctx, &properties, &required, additional, &mut object, &mut optional)?;
+        if self.form && object.is_empty() {
+            // An empty object has no `name=value` pair: the first optional property that can be
+            // made (a later one when pruning drops it is not tried: the object then stays empty).
+            for (name, schemas) in &properties {
+                if self.add_optional(&mut object, name, schemas, &ctx.field(name, 0)) {
+                    optional.push(name);
+                    break;
+                }
+            }
+            // A map (`additionalProperties` only): one entry, as `minProperties` would get.
+            if object.is_empty() && additional.and_then(Value::as_bool) != Some(false) {
+                let extra = self.build(additional.filter(|a| a.is_object()).into_iter().collect())?;
+                if let Ok(value) = self.value_of(&extra, &ctx.field("additionalProp1", 0)) {
+                    object.insert("additionalProp1".to_string(), value);
+                    optional.push("additionalProp1");
+                }
+            }
+        }
         if let Some(max) = node.smallest("maxProperties") {
             while object.len() as u64 > max {
                 let Some(name) = optional.pop() else { break };
@@ -1019,6 +1076,15 @@ impl<'s> Synth<'s> {
         }
         object.retain(|k, _| !optional.contains(&k.as_str()));
         Ok(Value::Object(object))
+    }
+}
+
+/// Whether `value` is or holds an empty object.
+fn holds_empty_object(value: &Value) -> bool {
+    match value {
+        Value::Object(map) => map.is_empty() || map.values().any(holds_empty_object),
+        Value::Array(items) => items.iter().any(holds_empty_object),
+        _ => false,
     }
 }
 
@@ -1923,6 +1989,41 @@ mod tests {
             json!({}),
         );
         assert_eq!(Values::new(&doc).parameter(PARAM).unwrap().value, json!(1));
+    }
+
+    /// On a form (query parameters, `x-www-form-urlencoded` bodies) an empty object has no pair:
+    /// an example holding one is passed over, and an object that would be empty gets a property.
+    #[test]
+    fn values_on_a_form_hold_no_empty_object() {
+        let schema = json!({
+            "type": "object",
+            "required": ["address"],
+            "properties": {"address": {
+                "type": "object",
+                "required": ["geo"],
+                "properties": {"geo": {"type": "object", "properties": {"lat": {"type": "number"}, "lon": {"type": "number"}}}},
+            }},
+        });
+        let doc = spec(
+            json!({"name": "shipping", "in": "query", "style": "deepObject", "example": {"address": {"geo": {}}}, "schema": schema}),
+            json!({}),
+        );
+        let plain = Values::new(&doc).parameter(PARAM).unwrap();
+        assert_eq!(plain.value, json!({"address": {"geo": {}}}), "elsewhere the example is valid and taken");
+        let form = Values::new(&doc).on_a_form().parameter(PARAM).unwrap();
+        assert_eq!(form.source, Source::Synthesised);
+        // `geo` is nested too deep for optional properties, except the one a form needs.
+        assert_eq!(form.value, json!({"address": {"geo": {"lat": 1}}}));
+        assert_eq!(Values::new(&doc).synthesise(&format!("{PARAM}/schema")).unwrap(), json!({"address": {"geo": {}}}));
+        assert!(!holds_empty_object(&form.value));
+        assert!(holds_empty_object(&json!([{"a": 1}, {"b": {}}])) && !holds_empty_object(&json!({"a": []})));
+        // A map gets one entry.
+        let doc = spec(
+            json!({"name": "metadata", "in": "query", "style": "deepObject", "schema": {"type": "object", "additionalProperties": {"type": "string"}}}),
+            json!({}),
+        );
+        assert_eq!(Values::new(&doc).parameter(PARAM).unwrap().value, json!({}));
+        assert_eq!(Values::new(&doc).on_a_form().parameter(PARAM).unwrap().value, json!({"additionalProp1": "string"}));
     }
 
     #[test]

@@ -989,10 +989,19 @@ fn styled_pairs(name: &str, value: &Value, style: Style, explode: bool) -> Resul
 
 /// `deepObject`: `name[key]=value` for objects, `name[0]=value` for arrays, nested as deep as
 /// the value goes (the bracket convention servers parse: Rails, PHP, `qs`). Keys that are empty
-/// or hold a bracket are rejected: such servers would read another structure.
+/// or hold a bracket are rejected: such servers would read another structure. So is an empty
+/// object: it has no pair, so the server would read the property as absent (a required one as
+/// missing) while the caller set it.
 fn deep_pairs(parameter: &str, name: &str, value: &Value, out: &mut Vec<Pair>) -> Result<(), String> {
     match value {
         Value::Null => {}
+        Value::Object(map) if map.is_empty() => {
+            return Err(format!(
+                "holds an empty object at `{}`, which `deepObject` cannot write (no `name[key]=value` pair \
+                 would reach the server, which would read it as absent): leave it unset or give it a property",
+                short(name, NAME_EXCERPT_LIMIT)
+            ));
+        }
         Value::Object(map) => {
             for (key, v) in map {
                 if key.is_empty() || key.contains(['[', ']']) {
