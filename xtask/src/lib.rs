@@ -89,8 +89,6 @@ pub struct Report {
     pub extra: Vec<String>,
 }
 
-/// Prints a spec's warnings (legal mistakes the client does not mind) to stderr: the first 20
-/// and how many more.
 /// The models that could not take a derive the config asks for, and why (the first few).
 fn print_notes(label: &str, notes: &[String]) {
     const SHOWN: usize = 20;
@@ -102,6 +100,8 @@ fn print_notes(label: &str, notes: &[String]) {
     }
 }
 
+/// Prints a spec's warnings (legal mistakes the client does not mind) to stderr: the first 20
+/// and how many more.
 fn print_warnings(label: &str, warnings: &generator::Diagnostics) {
     const SHOWN: usize = 20;
     let list = &warnings.0;
