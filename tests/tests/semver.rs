@@ -82,6 +82,20 @@ fn compile_caller(scratch: &Path, version: &str) -> Result<(), String> {
     }
 }
 
+/// Downloads every package of the lock file the version in `dir` resolves to, unless cargo has
+/// it already. `cargo-semver-checks` runs offline below and reads `cargo metadata`, which needs
+/// all of them, those that only other targets build too (`bumpalo`, through `uuid`'s
+/// `wasm-bindgen`), which no build on this machine has downloaded.
+fn fetch_packages(dir: &Path) {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(cargo)
+        .args(["fetch", "--quiet"])
+        .current_dir(dir)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run cargo: {e}"));
+    assert!(out.status.success(), "cargo fetch in {} failed:\n{}", dir.display(), String::from_utf8_lossy(&out.stderr));
+}
+
 /// The package every version is (`cargo-semver-checks` compares a package with itself).
 const PACKAGE: &str = "semver-pets";
 
@@ -138,6 +152,7 @@ fn additive_spec_changes_are_minor_releases_and_removals_are_not() {
     let base = std::fs::read_to_string(fixtures.join("base.yaml")).unwrap();
     write_version(&scratch.join("base"), &base, "1.0.0");
     let base_text = std::fs::read_to_string(scratch.join("base/src/api/types.rs")).unwrap();
+    fetch_packages(&scratch.join("base"));
     // The caller compiles against the base (else what it shows below would mean nothing).
     if let Err(out) = compile_caller(&scratch, "base") {
         panic!("the caller does not compile against the base client:\n{out}");
