@@ -425,6 +425,16 @@ async fn names_from_the_callers_objects_cannot_add_or_shadow_parameters() {
         r.query_structured("f", &value, Style::DeepObject, true);
         assert_eq!(send(&server, &client, r).await.unwrap_err(), "f", "{value}");
     }
+    // The same in a form body whose `encoding` makes a property a deepObject (Stripe's
+    // `shipping[address]`); a property that is set stays accepted beside it.
+    let mut r = Request::new(Method::POST, true);
+    r.literal("/f");
+    r.form_styled(&json!({"name": "n", "shipping": {"address": {}}}), &[("shipping", Style::DeepObject, true)]);
+    assert_eq!(send(&server, &client, r).await.unwrap_err(), "shipping");
+    let mut r = Request::new(Method::POST, true);
+    r.literal("/f");
+    r.form_styled(&json!({"shipping": {"address": {"city": "x"}}}), &[("shipping", Style::DeepObject, true)]);
+    send(&server, &client, r).await.expect("a deepObject form property with a value is sent");
     // A declared name that itself holds brackets is not repeated through a deepObject.
     let mut r = Request::new(Method::GET, true);
     r.literal("/q");
